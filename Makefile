@@ -1,0 +1,50 @@
+# Everything a fresh clone needs: `make demo` and `make test` do all the set-up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv pulumi demo test test-fast lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	@echo "==> creating $(VENV) and installing pinned dependencies"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Prints progress, then the absolute path of the pulumi binary as its last line.
+pulumi: $(STAMP)
+	@bash scripts/ensure-pulumi.sh
+
+demo: $(STAMP)
+	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) scripts/demo.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+# Every tier: unit, emulator, client, providers, then e2e through the real pulumi CLI.
+test: $(STAMP)
+	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
+	  $(MAKE) --no-print-directory lint typecheck && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m "not e2e" && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m e2e
+
+# The fast tiers only (no engine needed).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not e2e"
+
+bench: $(STAMP)
+	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
