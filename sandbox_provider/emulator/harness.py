@@ -47,8 +47,18 @@ class EmulatorProcess:
         log_path: Path | str | None = None,
     ) -> EmulatorProcess:
         cmd = [
-            sys.executable, "-m", "sandbox_provider.cli", "emulator",
-            "--host", "127.0.0.1", "--port", "0", "--db", str(db_path), "--seed", seed,
+            sys.executable,
+            "-m",
+            "sandbox_provider.cli",
+            "emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--db",
+            str(db_path),
+            "--seed",
+            seed,
         ]
         if timing:
             cmd += ["--timing", timing]
@@ -96,12 +106,16 @@ class EmulatorProcess:
         return list(self._admin("GET", f"/orgs/{org}/sandboxes/{sandbox}/artifacts"))
 
     def add_artifact(self, org: str, sandbox: str, artifact: dict[str, Any]) -> dict[str, Any]:
-        return dict(self._admin("POST", f"/orgs/{org}/sandboxes/{sandbox}/artifacts", json=artifact))
+        return dict(
+            self._admin("POST", f"/orgs/{org}/sandboxes/{sandbox}/artifacts", json=artifact)
+        )
 
     def delete_artifact(self, org: str, sandbox: str, artifact_id: str) -> None:
         from urllib.parse import quote
 
-        self._admin("DELETE", f"/orgs/{org}/sandboxes/{sandbox}/artifacts/{quote(artifact_id, safe='')}")
+        self._admin(
+            "DELETE", f"/orgs/{org}/sandboxes/{sandbox}/artifacts/{quote(artifact_id, safe='')}"
+        )
 
     def roles(self, org: str) -> dict[str, Any]:
         return dict(self._admin("GET", f"/orgs/{org}/roles"))
@@ -150,7 +164,7 @@ class EmulatorProcess:
         return str(r.json()["access_token"])
 
     def api(self, org: str, sandbox: str = "dev") -> httpx.Client:
-        """A raw httpx client for `org`'s exim API (headers set, base URL at /data/foundation/exim)."""
+        """A raw httpx client for the exim API of `org` (headers set, base URL under exim)."""
         o = self.org(org)
         return httpx.Client(
             base_url=self.url + EXIM_PREFIX,
@@ -184,7 +198,7 @@ def _wait_for_url(proc: subprocess.Popen[str], timeout: float) -> str:
     if not found:
         proc.kill()
         raise RuntimeError(
-            "the emulator did not start within %.0fs; its output:\n%s" % (timeout, "".join(seen))
+            f"the emulator did not start within {timeout:.0f}s; its output:\n" + "".join(seen)
         )
     return found[0]
 
