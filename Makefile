@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv pulumi demo test test-fast lint typecheck bench clean
+.PHONY: venv pulumi demo test test-fast lint typecheck bench bench-client bench-pulumi clean
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing pinned dependencies"
@@ -42,9 +42,15 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not e2e"
 
-bench: $(STAMP)
+# Measured figures, written to benchmarks/RESULTS.md (not pass/fail tests).
+bench: bench-client bench-pulumi
+
+bench-client: $(STAMP)
+	$(PY) -m benchmarks.run client
+
+bench-pulumi: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m benchmarks.run
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m benchmarks.pulumi_stacks --write
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
