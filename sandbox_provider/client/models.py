@@ -1,0 +1,438 @@
+"""Pydantic v2 models of the exim wire shapes.
+
+snake_case in Python, camelCase on the wire (an alias generator, plus explicit aliases where the
+platform spells a name its own way: `sourceIMSOrgId`, `linkingID`, `packageID`, `sourceSandBox`).
+Every model keeps fields it does not know (`extra="allow"`) because the platform keeps adding
+fields, and every enumerated value is typed `str`: the StrEnums below name the values we know,
+but an unknown value coming back from the API is kept, never rejected.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "ApiModel",
+    "Artifact",
+    "ArtifactChildren",
+    "ArtifactLike",
+    "ArtifactPermission",
+    "ArtifactType",
+    "Conflict",
+    "DeleteResult",
+    "Handshake",
+    "HandshakeBulkResult",
+    "HandshakeHistoryEntry",
+    "HandshakeRequestType",
+    "HandshakeStatus",
+    "ImportSubmission",
+    "Job",
+    "JobRequestType",
+    "JobStatus",
+    "JobType",
+    "Package",
+    "PackagePayload",
+    "PackageStatus",
+    "PackageType",
+    "PackageVisibility",
+    "Page",
+    "PermissionSet",
+    "PreflightResult",
+    "PublishResult",
+    "ResourcePermission",
+    "SandboxRef",
+    "Transfer",
+    "TransferDetails",
+    "TransferRequestType",
+    "TransferStatus",
+    "epoch_ms_to_datetime",
+]
+
+
+# -- known enumeration values (the fields themselves are `str`) ----------------------------
+class PackageStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PUBLISH_IN_PROGRESS = "PUBLISH_IN_PROGRESS"
+    PUBLISHED = "PUBLISHED"
+    PUBLISH_FAILED = "PUBLISH_FAILED"
+
+
+class PackageType(StrEnum):
+    PARTIAL = "PARTIAL"
+    FULL = "FULL"
+
+
+class PackageVisibility(StrEnum):
+    PRIVATE = "PRIVATE"
+    PUBLIC = "PUBLIC"
+
+
+class ArtifactType(StrEnum):
+    JOURNEY = "JOURNEY"
+    ID_NAMESPACE = "ID_NAMESPACE"
+    REGISTRY_DATATYPE = "REGISTRY_DATATYPE"
+    REGISTRY_CLASS = "REGISTRY_CLASS"
+    REGISTRY_MIXIN = "REGISTRY_MIXIN"
+    REGISTRY_SCHEMA = "REGISTRY_SCHEMA"
+    CATALOG_DATASET = "CATALOG_DATASET"
+    DULE_CONSENT_POLICY = "DULE_CONSENT_POLICY"
+    PROFILE_SEGMENT = "PROFILE_SEGMENT"
+    PROFILE_MERGE = "PROFILE_MERGE"
+    FLOW = "FLOW"
+    MAPPING_SET = "MAPPING_SET"
+
+
+class JobStatus(StrEnum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class JobRequestType(StrEnum):
+    EXPORT = "EXPORT"
+    IMPORT = "IMPORT"
+    COPY = "COPY"
+
+
+class JobType(StrEnum):
+    NEW = "NEW"
+    RESUME = "RESUME"
+    ROLLBACK = "ROLLBACK"
+
+
+class HandshakeStatus(StrEnum):
+    APPROVAL_PENDING = "APPROVAL_PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    IN_PROGRESS = "IN_PROGRESS"
+
+
+class HandshakeRequestType(StrEnum):
+    INCOMING = "INCOMING"
+    OUTGOING = "OUTGOING"
+
+
+class TransferStatus(StrEnum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class TransferRequestType(StrEnum):
+    PRIVATE = "PRIVATE"
+    PUBLIC = "PUBLIC"
+
+
+def epoch_ms_to_datetime(value: int | None) -> datetime | None:
+    """The API answers timestamps as epoch milliseconds (UTC)."""
+    if value is None:
+        return None
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+# -- base ------------------------------------------------------------------------------------
+class ApiModel(BaseModel):
+    """Base of every wire model: camelCase aliases, snake_case names, unknown fields kept."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        # Enumerations are plain strings; a StrEnum passed in is stored as its value.
+        use_enum_values=True,
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body the API expects: wire names, unset optional fields left out."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class SandboxRef(ApiModel):
+    name: str
+    ims_org_id: str | None = Field(default=None, alias="imsOrgId")
+
+
+class Artifact(ApiModel):
+    """An artifact reference: what a package lists, what children/conflicts answer with.
+
+    `type` is a `str` (compare with `ArtifactType.X`): types the product adds later are kept.
+    `found`/`count` are filled in by the API inside packages.
+    """
+
+    id: str
+    type: str
+    title: str | None = None
+    found: bool | None = None
+    count: int | None = None
+    messages: list[dict[str, Any]] | None = None
+
+    @property
+    def base_id(self) -> str:
+        """The id without an `@<version>` suffix."""
+        head, sep, tail = self.id.rpartition("@")
+        return head if sep and tail.isdigit() else self.id
+
+
+#: What methods accept where artifacts are expected: a model or `{"id", "type", "title"?}`.
+ArtifactLike = Artifact | dict[str, Any]
+
+
+# -- packages --------------------------------------------------------------------------------
+class Package(ApiModel):
+    id: str
+    name: str
+    version: int | None = None
+    description: str | None = None
+    ims_org_id: str | None = Field(default=None, alias="imsOrgId")
+    source_sandbox: SandboxRef | None = None
+    package_type: str | None = None
+    status: str | None = None
+    package_visibility: str | None = None
+    expiry: int | None = None
+    publish_date: int | None = None
+    created_date: int | None = None
+    modified_date: int | None = None
+    created_by: str | None = None
+    modified_by: str | None = None
+    failure_reason: str | None = None
+    artifacts_list: list[Artifact] = Field(default_factory=list)
+
+    @property
+    def artifacts(self) -> list[Artifact]:
+        return self.artifacts_list
+
+    @property
+    def expiry_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.expiry)
+
+    @property
+    def published_at(self) -> datetime | None:
+        return epoch_ms_to_datetime(self.publish_date)
+
+
+class PublishResult(ApiModel):
+    """The answer of a publish (`GET /packages/{id}/export`)."""
+
+    name: str | None = None
+    description: str | None = None
+    visibility: str | None = None
+    source_sandbox: SandboxRef | None = None
+    type: str | None = None
+    correlation_id: str | None = None
+
+
+class ImportSubmission(ApiModel):
+    """The answer of a submitted import; the job itself is found by name (`find_job`)."""
+
+    name: str | None = None
+    description: str | None = None
+    visibility: str | None = None
+    source_sandbox: SandboxRef | None = None
+    destination_sandbox: SandboxRef | None = None
+    type: str | None = None
+    correlation_id: str | None = None
+    #: Set by the client: the name the job is listed under (given, else the package's name).
+    job_name: str | None = None
+
+
+class DeleteResult(ApiModel):
+    reason: str | None = None
+
+
+class Conflict(ApiModel):
+    """One artifact of the package that has look-alikes in the target sandbox."""
+
+    artifact: Artifact
+    suggestion_list: list[Artifact] = Field(default_factory=list)
+    parent_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("parentID", "parentId"),
+        serialization_alias="parentID",
+    )
+
+
+class ArtifactChildren(ApiModel):
+    id: str
+    type: str
+    title: str | None = None
+    children: list[Artifact] = Field(default_factory=list)
+
+
+class ResourcePermission(ApiModel):
+    palm_resource_type: str
+    resource_permissions: list[str] = Field(default_factory=list)
+
+
+class PermissionSet(ApiModel):
+    resources: list[ResourcePermission] = Field(default_factory=list)
+
+
+class ArtifactPermission(ApiModel):
+    artifact_id: str = Field(
+        validation_alias=AliasChoices("artifactID", "artifactId"), serialization_alias="artifactID"
+    )
+    artifact_type: str | None = None
+    required_permissions: PermissionSet = Field(default_factory=PermissionSet)
+    missing_permissions: PermissionSet = Field(default_factory=PermissionSet)
+    creation_allowed: bool = True
+
+
+class PreflightResult(ApiModel):
+    package_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("packageID", "packageId"),
+        serialization_alias="packageID",
+    )
+    target_sandbox_name: str | None = None
+    permission_response: list[ArtifactPermission] = Field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        """True when every artifact can be created with the caller's permissions."""
+        return all(p.creation_allowed for p in self.permission_response)
+
+
+class PackagePayload(ApiModel):
+    ims_org_id: str | None = Field(default=None, alias="imsOrgId")
+    package_id: str | None = None
+
+
+# -- jobs ------------------------------------------------------------------------------------
+class Job(ApiModel):
+    """An export/import job as `GET /packages/jobs` lists it."""
+
+    name: str
+    id: str | None = None
+    job_status: str | None = None
+    job_type: str | None = None
+    request_type: str | None = None
+    package_type: str | None = None
+    package_id: str | None = None
+    correlation_id: str | None = None
+    description: str | None = None
+    visibility: str | None = None
+    source_sandbox: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("sourceSandBox", "sourceSandbox"),
+        serialization_alias="sourceSandBox",
+    )
+    target_sandbox: str | None = None
+    created: int | None = None
+    updated: int | None = None
+    created_by: str | None = None
+    failure_reason: str | None = None
+    imported_artifacts: dict[str, str] | None = None
+
+    @property
+    def status(self) -> str | None:
+        return self.job_status
+
+
+# -- handshakes ------------------------------------------------------------------------------
+class HandshakeHistoryEntry(ApiModel):
+    action: str | None = None
+    action_taken_by: str | None = None
+    action_taken_by_name: str | None = None
+    action_taken_by_ims_org_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("actionTakenByImsOrgID", "actionTakenByImsOrgId"),
+        serialization_alias="actionTakenByImsOrgID",
+    )
+    action_time_stamp: int | None = None
+    reason: str | None = None
+
+
+class Handshake(ApiModel):
+    linking_id: str | None = None
+    status: str | None = None
+    source_ims_org_id: str | None = Field(default=None, alias="sourceIMSOrgId")
+    target_ims_org_id: str | None = Field(default=None, alias="targetIMSOrgId")
+    source_org_name: str | None = None
+    source_ims_org_name: str | None = Field(default=None, alias="sourceIMSOrgName")
+    target_org_name: str | None = None
+    source_region: str | None = None
+    target_region: str | None = None
+    version: int | None = None
+    created_by: str | None = None
+    modified_by: str | None = None
+    created_by_name: str | None = None
+    modified_by_name: str | None = None
+    modified_by_ims_org_id: str | None = Field(default=None, alias="modifiedByIMSOrgId")
+    #: A JSON string on the platform; `history()` parses it.
+    status_history: str | None = None
+
+    def history(self) -> list[HandshakeHistoryEntry]:
+        if not self.status_history:
+            return []
+        try:
+            raw = json.loads(self.status_history)
+        except ValueError:
+            return []
+        return [HandshakeHistoryEntry.model_validate(e) for e in raw if isinstance(e, dict)]
+
+
+class HandshakeBulkResult(ApiModel):
+    successful_requests: dict[str, Handshake] = Field(default_factory=dict)
+    failed_requests: dict[str, Any] = Field(default_factory=dict)
+
+
+# -- transfers -------------------------------------------------------------------------------
+class TransferDetails(ApiModel):
+    messages: list[str] = Field(default_factory=list)
+    additional_metadata: Any = None
+
+
+class Transfer(ApiModel):
+    id: str | None = None
+    package_id: str | None = None
+    package_name: str | None = None
+    status: str | None = None
+    request_type: str | None = None
+    source_ims_org_id: str | None = Field(default=None, alias="sourceIMSOrgId")
+    target_ims_org_id: str | None = Field(default=None, alias="targetIMSOrgId")
+    source_org_name: str | None = None
+    target_org_name: str | None = None
+    initiated_by: str | None = None
+    pipeline_message_id: str | None = None
+    version: int | None = None
+    created_by: str | None = None
+    modified_by: str | None = None
+    created_date: int | None = None
+    modified_date: int | None = None
+    completed_time: int | None = None
+    transfer_details: TransferDetails | None = None
+
+    @property
+    def messages(self) -> list[str]:
+        return self.transfer_details.messages if self.transfer_details else []
+
+    @property
+    def last_message(self) -> str | None:
+        msgs = self.messages
+        return msgs[-1] if msgs else None
+
+
+# -- paging ----------------------------------------------------------------------------------
+T = TypeVar("T")
+
+
+class Page(ApiModel, Generic[T]):
+    """The list envelope. Iterating a list method follows it page after page."""
+
+    data: list[T] = Field(default_factory=list)
+    total_elements: int | None = None
+    current_page: int | None = None
+    total_pages: int | None = None
+    has_previous_page: bool | None = None
+    has_next_page: bool | None = None
+    next_page: Any = None
+    page_size: int | None = None

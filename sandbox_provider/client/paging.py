@@ -1,0 +1,176 @@
+"""`property` filters and the iterator that follows the list envelope page after page.
+
+    >>> str(prop("status").eq("DRAFT", "PUBLISHED"))
+    'status==DRAFT,PUBLISHED'
+    >>> str(prop("createdDate").ge(datetime(2023, 5, 11, tzinfo=UTC)))
+    'createdDate>=2023-05-11T00:00:00.000Z'
+
+List methods take any number of filters (all of them apply, as repeated `property`
+parameters do on the API) and `order_by` ("createdDate", "-createdDate" or `desc(...)`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+__all__ = [
+    "Filter",
+    "FilterLike",
+    "Property",
+    "asc",
+    "desc",
+    "filter_params",
+    "iterate_pages",
+    "prop",
+]
+
+log = logging.getLogger("sandbox_provider.client")
+
+T = TypeVar("T")
+
+_OPERATORS = ("==", ">=", "<=")
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        text = aware.astimezone(UTC).isoformat(timespec="milliseconds")
+        return text.replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if "," in text:
+        # A comma means "any of" on the API, so a value can't contain one.
+        raise ValueError(f"a property filter value cannot contain a comma: {text!r}")
+    return text
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One `property` parameter: `field`, an operator (`==`, `>=`, `<=`) and values."""
+
+    field: str
+    op: str
+    values: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.op not in _OPERATORS:
+            raise ValueError(f"unsupported operator {self.op!r}; use one of {_OPERATORS}")
+        if not self.field or any(ch in self.field for ch in "=<>,&"):
+            raise ValueError(f"invalid property name {self.field!r}")
+        if not self.values:
+            raise ValueError(f"filter on {self.field!r} needs at least one value")
+        if self.op != "==" and len(self.values) != 1:
+            raise ValueError(f"{self.op} takes exactly one value")
+
+    def __str__(self) -> str:
+        return f"{self.field}{self.op}{','.join(self.values)}"
+
+    @classmethod
+    def parse(cls, text: str) -> Filter:
+        """Read `field==a,b` / `field>=x` / `field<=x` back into a Filter."""
+        for op in _OPERATORS:
+            name, sep, rest = text.partition(op)
+            if sep:
+                return cls(name.strip(), op, tuple(v for v in rest.split(",")))
+        raise ValueError(f"not a property filter: {text!r} (expected field==v, >= or <=)")
+
+
+class Property:
+    """Builder for filters on one field: `prop("status").eq("DRAFT")`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def eq(self, *values: Any) -> Filter:
+        """Any of `values` (the API's comma list)."""
+        flat: list[Any] = []
+        for v in values:
+            if isinstance(v, (list, tuple, set, frozenset)):
+                flat.extend(v)
+            else:
+                flat.append(v)
+        return Filter(self.name, "==", tuple(_format_value(v) for v in flat))
+
+    # Readable aliases for the comma form.
+    is_ = eq
+    any_of = eq
+
+    def ge(self, value: Any) -> Filter:
+        return Filter(self.name, ">=", (_format_value(value),))
+
+    def le(self, value: Any) -> Filter:
+        return Filter(self.name, "<=", (_format_value(value),))
+
+    def between(self, low: Any, high: Any) -> tuple[Filter, Filter]:
+        """Both bounds, inclusive: pass the pair with `*` to a list method."""
+        return self.ge(low), self.le(high)
+
+
+def prop(name: str) -> Property:
+    return Property(name)
+
+
+def asc(field: str) -> str:
+    return field.lstrip("-")
+
+
+def desc(field: str) -> str:
+    return "-" + field.lstrip("-")
+
+
+FilterLike = Filter | str
+
+
+def filter_params(filters: Iterable[FilterLike]) -> list[tuple[str, str]]:
+    """Query parameters for `filters`; strings are checked by parsing them."""
+    params: list[tuple[str, str]] = []
+    for f in filters:
+        flt = f if isinstance(f, Filter) else Filter.parse(f)
+        params.append(("property", str(flt)))
+    return params
+
+
+#: Hard stop for a runaway server that always says there is a next page.
+MAX_PAGES = 10_000
+
+
+def iterate_pages(
+    fetch: Callable[[int, int], dict[str, Any]],
+    parse: Callable[[dict[str, Any]], T],
+    *,
+    page_size: int,
+) -> Iterator[T]:
+    """Yield every item, fetching pages lazily.
+
+    `fetch(start, limit)` returns one raw envelope. `start` is an item offset: the next page
+    starts after the items already seen. The loop ends on `hasNextPage == false`, on an empty
+    page, or when `totalElements` items were yielded, whichever comes first.
+    """
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    start = 0
+    for _ in range(MAX_PAGES):
+        envelope = fetch(start, page_size)
+        data = envelope.get("data") or []
+        for raw in data:
+            yield parse(raw)
+        start += len(data)
+        total = envelope.get("totalElements")
+        has_next = envelope.get("hasNextPage")
+        if not data or has_next is False:
+            return
+        if has_next is None and (len(data) < page_size or (total is not None and start >= total)):
+            return
+        if isinstance(total, int) and start >= total:
+            return
+    log.warning("stopped paging after %d pages", MAX_PAGES)

@@ -1,0 +1,135 @@
+"""Retry policy (tenacity) and the classification of failures it relies on.
+
+What is retried, and why it is safe:
+
+* "not sent" — connect errors, pool timeouts: the request never reached the server. Every call
+  retries these.
+* "refused" — 429: the gateway throttled the call before it was handled. Every call retries,
+  after `Retry-After` when given.
+* "ambiguous" — 502/503/504, read/write timeouts, a connection dropped mid-exchange: the
+  request may or may not have been handled. Reads and idempotent writes (PUT ADD/DELETE/UPDATE,
+  DELETE, the state-changing GET of publish) just retry; the client turns the follow-up
+  answers that an already-applied first attempt causes (a 409 on publish, a 404 on delete)
+  into success after checking the object. Non-idempotent POSTs run a reconciliation step
+  before the next attempt (see `ExImClient`): look the package up by name before re-creating
+  it, look for a new import job / transfer before re-submitting.
+
+Backoff is capped exponential with full jitter; `Retry-After` is honoured (capped); nothing
+sleeps past the overall deadline, and no attempt starts after it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import tenacity
+from tenacity import RetryCallState
+
+from .errors import ApiError, ThrottledError, TransportError
+
+__all__ = [
+    "AMBIGUOUS",
+    "NOT_SENT",
+    "REFUSED",
+    "RetryPolicy",
+    "classify",
+    "is_retryable",
+]
+
+T = TypeVar("T")
+
+NOT_SENT = "not_sent"
+REFUSED = "refused"
+AMBIGUOUS = "ambiguous"
+
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Defaults suit a real platform; tests shrink the waits."""
+
+    #: Attempts per call, the first one included.
+    max_attempts: int = 8
+    #: Seconds from the first attempt after which no new attempt starts.
+    deadline: float = 120.0
+    #: First backoff (seconds); doubles per attempt up to `max_backoff`, with full jitter.
+    initial_backoff: float = 0.5
+    max_backoff: float = 20.0
+    #: Retry-After above this is capped (a runaway header must not stall a deployment).
+    max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.deadline <= 0 or self.initial_backoff < 0 or self.max_backoff < 0:
+            raise ValueError("deadline must be positive, backoffs non-negative")
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter backoff before attempt `attempt + 1` (attempt counts from 1)."""
+        ceiling = min(self.max_backoff, self.initial_backoff * (2 ** (attempt - 1)))
+        return random.uniform(0, ceiling)
+
+    def retrying(
+        self,
+        *,
+        retry_on: Callable[[BaseException], bool],
+        before_sleep: Callable[[RetryCallState], None] | None = None,
+    ) -> tenacity.Retrying:
+        """A tenacity `Retrying` for one call (fresh per call: it holds per-call state)."""
+        started = time.monotonic()
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            delay = self.backoff(state.attempt_number)
+            if isinstance(exc, ThrottledError) and exc.retry_after is not None:
+                delay = max(delay, min(exc.retry_after, self.max_retry_after))
+            remaining = self.deadline - (time.monotonic() - started)
+            return max(0.0, min(delay, remaining))
+
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception(retry_on),
+            wait=wait,
+            stop=(
+                tenacity.stop_after_attempt(self.max_attempts)
+                | tenacity.stop_before_delay(self.deadline)
+            ),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+
+
+def classify(exc: BaseException) -> str | None:
+    """NOT_SENT, REFUSED, AMBIGUOUS, or None for a failure that must not be retried."""
+    if isinstance(exc, TransportError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return NOT_SENT
+    if isinstance(exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)):
+        return AMBIGUOUS
+    if isinstance(exc, ApiError):
+        if exc.status == 429:
+            return REFUSED
+        if exc.status in _RETRY_STATUSES:
+            return AMBIGUOUS
+    return None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    return classify(exc) is not None
+
+
+def describe_wait(state: RetryCallState) -> dict[str, Any]:
+    """Fields for a log line about a retry (never headers or bodies)."""
+    exc = state.outcome.exception() if state.outcome else None
+    return {
+        "attempt": state.attempt_number,
+        "sleep": round(state.next_action.sleep, 3) if state.next_action else 0.0,
+        "error": type(exc).__name__ if exc else None,
+        "status": getattr(exc, "status", None),
+    }
