@@ -12,6 +12,7 @@ parameters do on the API) and `order_by` ("createdDate", "-createdDate" or `desc
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +34,9 @@ log = logging.getLogger("sandbox_provider.client")
 
 T = TypeVar("T")
 
-_OPERATORS = ("==", ">=", "<=")
+# The documented ones are ==, >= and <=; the others are seen in the wild.
+_OPERATORS = ("==", "!=", ">=", "<=", ">", "<")
+_FILTER_RE = re.compile(r"^(?P<field>[^=<>!,&]+)(?P<op>==|!=|>=|<=|>|<)(?P<rest>.*)$", re.S)
 
 
 def _format_value(value: Any) -> str:
@@ -67,9 +70,9 @@ class Filter:
             raise ValueError(f"unsupported operator {self.op!r}; use one of {_OPERATORS}")
         if not self.field or any(ch in self.field for ch in "=<>,&"):
             raise ValueError(f"invalid property name {self.field!r}")
-        if not self.values:
-            raise ValueError(f"filter on {self.field!r} needs at least one value")
-        if self.op != "==" and len(self.values) != 1:
+        if not self.values or any(v == "" for v in self.values):
+            raise ValueError(f"filter on {self.field!r} needs non-empty values")
+        if self.op not in ("==", "!=") and len(self.values) != 1:
             raise ValueError(f"{self.op} takes exactly one value")
 
     def __str__(self) -> str:
@@ -77,12 +80,11 @@ class Filter:
 
     @classmethod
     def parse(cls, text: str) -> Filter:
-        """Read `field==a,b` / `field>=x` / `field<=x` back into a Filter."""
-        for op in _OPERATORS:
-            name, sep, rest = text.partition(op)
-            if sep:
-                return cls(name.strip(), op, tuple(v for v in rest.split(",")))
-        raise ValueError(f"not a property filter: {text!r} (expected field==v, >= or <=)")
+        """Read `field==a,b` / `field>=x` / `field<=x` (and !=, >, <) into a Filter."""
+        m = _FILTER_RE.match(text.strip())
+        if not m:
+            raise ValueError(f"not a property filter: {text!r} (expected field==v, >= or <=)")
+        return cls(m["field"].strip(), m["op"], tuple(m["rest"].split(",")))
 
 
 class Property:
@@ -104,6 +106,16 @@ class Property:
     # Readable aliases for the comma form.
     is_ = eq
     any_of = eq
+
+    def ne(self, *values: Any) -> Filter:
+        """None of `values`."""
+        return Filter(self.name, "!=", tuple(_format_value(v) for v in values))
+
+    def gt(self, value: Any) -> Filter:
+        return Filter(self.name, ">", (_format_value(value),))
+
+    def lt(self, value: Any) -> Filter:
+        return Filter(self.name, "<", (_format_value(value),))
 
     def ge(self, value: Any) -> Filter:
         return Filter(self.name, ">=", (_format_value(value),))
@@ -152,25 +164,43 @@ def iterate_pages(
 ) -> Iterator[T]:
     """Yield every item, fetching pages lazily.
 
-    `fetch(start, limit)` returns one raw envelope. `start` is an item offset: the next page
-    starts after the items already seen. The loop ends on `hasNextPage == false`, on an empty
-    page, or when `totalElements` items were yielded, whichever comes first.
+    `fetch(start, limit)` returns one raw envelope. The reference never says whether `start`
+    counts items or pages, so the iterator asks for an item offset and checks `currentPage`
+    in the answer: a server that reports page number `start` (not `start // limit`) reads
+    pages, and from then on gets page numbers (the misread page is fetched again, once).
+    The loop ends on `hasNextPage == false`, on an empty page, or when `totalElements` items
+    were yielded.
     """
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
-    start = 0
+    offset = 0
+    page = 0
+    by_page = False
     for _ in range(MAX_PAGES):
+        start = page if by_page else offset
         envelope = fetch(start, page_size)
+        current = envelope.get("currentPage")
+        if (
+            not by_page
+            and page_size > 1
+            and offset > 0
+            and isinstance(current, int)
+            and current == offset
+            and current != offset // page_size
+        ):
+            by_page = True
+            continue
         data = envelope.get("data") or []
         for raw in data:
             yield parse(raw)
-        start += len(data)
+        offset += len(data)
+        page += 1
         total = envelope.get("totalElements")
         has_next = envelope.get("hasNextPage")
         if not data or has_next is False:
             return
-        if has_next is None and (len(data) < page_size or (total is not None and start >= total)):
+        if has_next is None and len(data) < page_size:
             return
-        if isinstance(total, int) and start >= total:
+        if isinstance(total, int) and offset >= total:
             return
     log.warning("stopped paging after %d pages", MAX_PAGES)

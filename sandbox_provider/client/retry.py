@@ -30,7 +30,7 @@ import httpx
 import tenacity
 from tenacity import RetryCallState
 
-from .errors import ApiError, ThrottledError, TransportError
+from .errors import ApiError, ExImTimeoutError, ThrottledError, TransportError
 
 __all__ = [
     "AMBIGUOUS",
@@ -106,7 +106,10 @@ class RetryPolicy:
 
 def classify(exc: BaseException) -> str | None:
     """NOT_SENT, REFUSED, AMBIGUOUS, or None for a failure that must not be retried."""
-    if isinstance(exc, TransportError) and exc.__cause__ is not None:
+    if isinstance(exc, (TransportError, ExImTimeoutError)) and isinstance(
+        exc.__cause__, httpx.HTTPError
+    ):
+        # The client wraps httpx's errors; the original says whether the request left.
         exc = exc.__cause__
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return NOT_SENT
