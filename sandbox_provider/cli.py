@@ -1,0 +1,71 @@
+"""The `sandbox-provider` command line: `sandbox-provider emulator` serves the exim emulator."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import click
+
+from sandbox_provider.emulator.timing import TimingSettings
+
+
+@click.group()
+def main() -> None:
+    """Infrastructure as code for AEP sandbox tooling, and its local exim emulator."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8088, show_default=True, type=int,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
+              help="SQLite file holding the state (a temporary file by default).")
+@click.option("--seed", default="demo", show_default=True, type=click.Choice(["demo", "empty"]),
+              help="Data loaded into a new database (and by /_emulator/reset).")
+@click.option("--timing", "timing_mode", default="auto", show_default=True,
+              type=click.Choice(["auto", "manual"]),
+              help="auto: async operations finish by themselves; manual: only on "
+                   "POST /_emulator/advance.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds each publish, import job and transfer takes.")
+@click.option("--log-level", default="warning", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+              help="uvicorn log level (info shows the access log).")
+def emulator(host: str, port: int, db_path: str | None, seed: str, timing_mode: str,
+             delay: float, log_level: str) -> None:
+    """Serve the exim emulator until interrupted."""
+    import uvicorn
+
+    from sandbox_provider.emulator.app import create_app
+    from sandbox_provider.emulator.seed import credentials_text
+
+    timing = TimingSettings(mode=timing_mode, publishSeconds=delay, jobSeconds=delay,
+                            transferSeconds=delay)
+    app = create_app(db_path, seed=seed, timing=timing)
+    # Bind first so `--port 0` can report the real port before serving.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    bound_port = sock.getsockname()[1]
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"Emulator listening on http://{shown_host}:{bound_port}")
+    click.echo(f"State: {app.state.emu.store.path}")
+    click.echo(credentials_text())
+    sys.stdout.flush()
+    config = uvicorn.Config(app, log_level=log_level, access_log=log_level in ("info", "debug"))
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        app.state.emu.close()
+
+
+if __name__ == "__main__":
+    main()
