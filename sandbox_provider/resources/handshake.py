@@ -1,0 +1,227 @@
+"""Handshake: a sharing link from the acting org to a target org, needed before transfers.
+
+Lifecycle
+---------
+- **create**: bulkCreate for `target_org_id`. With `approve_as` (the name of an org profile
+  whose orgId is the target org) the request is then approved with that profile's
+  credentials, so one program can link two orgs it holds credentials for. Without it the
+  handshake stays APPROVAL_PENDING and a warning says the target org has to approve it.
+  An existing pending or approved link is answered again by the platform and taken over.
+- **update in place**: `approve_as` (set on a pending handshake: approve it now).
+- **replace**: `target_org_id`, `source_org_name`, `org`.
+- **delete**: removes it from the stack only (the platform has no call to undo a link).
+- **read** (refresh): the handshake in the acting org's list (a GET), so `status` shows
+  APPROVED or REJECTED once the target org acted. A link no longer listed drops the resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
+
+from sandbox_provider.client import ExImClient
+from sandbox_provider.client.models import Handshake as ApiHandshake
+
+from . import _config
+from ._base import (
+    BaseProvider,
+    Inputs,
+    ProviderError,
+    api_errors,
+    client_for,
+    config_failures,
+    is_unknown,
+    progress,
+    same,
+    validate,
+    warn,
+)
+from ._fields import NonEmpty, OrgId
+
+PENDING = "APPROVAL_PENDING"
+APPROVED = "APPROVED"
+
+
+class HandshakeInputs(Inputs):
+    REQUIRED: ClassVar[tuple[str, ...]] = ("target_org_id",)
+
+    target_org_id: OrgId | None = None
+    source_org_name: NonEmpty | None = None
+    approve_as: NonEmpty | None = None
+
+    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
+        if not self.approve_as or "approve_as" in unknown:
+            return []
+        failures = config_failures(self.approve_as, prop="approve_as")
+        if failures or "target_org_id" in unknown:
+            return failures
+        profile = _config.resolve(self.approve_as)
+        if profile.org_id != self.target_org_id:
+            return [
+                CheckFailure(
+                    "approve_as",
+                    f"profile {self.approve_as!r} acts as org {profile.org_id}, not the target "
+                    f"{self.target_org_id}: name the profile of the target org, or drop approve_as",
+                )
+            ]
+        return []
+
+
+def _find(client: ExImClient, linking_id: str, request_type: str) -> ApiHandshake | None:
+    for hs in client.list_handshakes(request_type=request_type):
+        if hs.linking_id == linking_id:
+            return hs
+    return None
+
+
+def _default_source_name(org: str | None) -> str:
+    # The profile's name says which org this is to a reader; "default" says nothing.
+    profile = _config.resolve(org)
+    return profile.org_id if profile.name == _config.DEFAULT_PROFILE else profile.name
+
+
+def outputs_of(hs: ApiHandshake, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
+    extra = hs.model_extra or {}
+    outs["linking_id"] = hs.linking_id
+    outs["handshake_id"] = extra.get("id") or inputs.get("handshake_id")
+    outs["status"] = hs.status
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+class HandshakeProvider(BaseProvider):
+    KIND: ClassVar[str] = "Handshake"
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, result = validate(HandshakeInputs, news)
+        return result
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [
+            k
+            for k in ("target_org_id", "source_org_name", "org")
+            if is_unknown(news.get(k)) or not same(olds.get(k), news.get(k))
+        ]
+        changed = is_unknown(news.get("approve_as")) or not same(
+            olds.get("approve_as"), news.get("approve_as")
+        )
+        return DiffResult(changes=bool(replaces) or changed, replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.strip(props)
+        target = inputs["target_org_id"]
+        client = self.client(inputs.get("org"))
+        what = f"linking with org {target}"
+        with api_errors(what):
+            source_name = inputs.get("source_org_name") or _default_source_name(inputs.get("org"))
+            result = client.create_handshakes([target], source_org_name=source_name)
+            hs = result.successful_requests.get(target)
+            if hs is None:
+                reason = result.failed_requests.get(target) or result.failed_requests
+                raise ProviderError(
+                    f"{what} failed: the platform refused the request ({reason}): "
+                    "check target_org_id"
+                )
+            hs = self._maybe_approve(hs, inputs, what)
+        return CreateResult(str(hs.linking_id), outputs_of(hs, inputs))
+
+    def _maybe_approve(
+        self, hs: ApiHandshake, inputs: Mapping[str, Any], what: str
+    ) -> ApiHandshake:
+        target = inputs["target_org_id"]
+        if hs.status != PENDING:
+            progress(f"handshake with {target}: {hs.status}")
+            return hs
+        approver = inputs.get("approve_as")
+        if not approver:
+            warn(
+                f"handshake with {target} is APPROVAL_PENDING: the target org has to approve "
+                "it (or set approve_as to the name of an org profile for the target org)"
+            )
+            return hs
+        linking_id = str(hs.linking_id)
+        with api_errors(f"{what}: approving as profile {approver!r}"):
+            as_target = client_for(approver)
+            incoming = _find(as_target, linking_id, "INCOMING") or hs
+            approved = as_target.act_on_handshake(
+                linking_id,
+                APPROVED,
+                reason="approved by the Pulumi program that created it",
+                target_org_name=incoming.target_org_name or approver,
+                target_region=incoming.target_region or incoming.source_region or "",
+            )
+        progress(f"handshake with {target}: approved as profile {approver!r}")
+        # The approval answers as the target sees it; the status is what matters here.
+        hs.status = approved.status or APPROVED
+        return hs
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        olds = self.strip(props)
+        client = self.client(olds.get("org"))
+        with api_errors(f"reading handshake {id_}"):
+            hs = _find(client, id_, "OUTGOING")
+        if hs is None:
+            return ReadResult(id_="", outs={})
+        inputs = {k: v for k, v in olds.items() if k in HandshakeInputs.model_fields}
+        outs = dict(olds)
+        outs["status"] = hs.status
+        return ReadResult(id_, outs, inputs=inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = self.strip(news)
+        client = self.client(inputs.get("org"))
+        what = f"linking with org {inputs['target_org_id']}"
+        with api_errors(what):
+            hs = _find(client, id_, "OUTGOING")
+        if hs is None:
+            raise ProviderError(
+                f"{what} failed: handshake {id_} is no longer listed: run `pulumi refresh`, "
+                "then `pulumi up` to create a new one"
+            )
+        hs = self._maybe_approve(hs, inputs, what)
+        outs = outputs_of(hs, {**inputs, "handshake_id": olds.get("handshake_id")})
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        progress(f"handshake {id_}: removed from the stack only (a link can't be undone)")
+
+
+class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
+    """A sharing link with another org (lifecycle: module docstring)."""
+
+    linking_id: pulumi.Output[str]
+    handshake_id: pulumi.Output[str]
+    #: APPROVAL_PENDING, APPROVED or REJECTED.
+    status: pulumi.Output[str]
+    target_org_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        target_org_id: pulumi.Input[str],
+        source_org_name: pulumi.Input[str] | None = None,
+        approve_as: pulumi.Input[str] | None = None,
+        org: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "target_org_id": target_org_id,
+            "source_org_name": source_org_name,
+            "approve_as": approve_as,
+            "org": org,
+            "linking_id": None,
+            "handshake_id": None,
+            "status": None,
+        }
+        super().__init__(HandshakeProvider(), resource_name, props, opts)

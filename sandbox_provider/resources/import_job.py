@@ -1,0 +1,352 @@
+"""ImportJob: one import of a published package into a target sandbox.
+
+Lifecycle
+---------
+- **create**: before anything is submitted,
+  1. preflight (unless `check_permissions=False`): any artifact the credentials can't create
+     fails the import, listing the missing permissions per artifact;
+  2. conflicts: each artifact with look-alikes in the target is settled by an explicit
+     `alternatives` entry first, then by `conflict_policy`: `use_existing` maps it to the
+     best suggestion, `create_new` lets the import create a new object, `fail` (the default)
+     stops and lists every unsettled conflict with its suggestions.
+  Then the import is submitted and waited for until SUCCESS. FAILED is an error (with the
+  platform's reason) and nothing is recorded in the stack.
+- **update in place**: `timeout_seconds` and `check_permissions` only (they steer how an
+  import is run, not what it does): recorded, nothing sent.
+- **replace**: any other input change: a new import. An import can't be undone, so the old
+  one is only removed from the stack.
+- **delete**: removes the record from the stack only; what the import created stays in the
+  target sandbox.
+- **read** (refresh): the job in the jobs list (a GET); its status shows in `job_status`.
+  A job the platform no longer lists drops the resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
+from pydantic import Field
+
+from sandbox_provider.client import ExImClient
+from sandbox_provider.client.errors import ExImTimeoutError, OperationFailedError
+from sandbox_provider.client.models import Conflict, Job
+
+from ._base import (
+    DEFAULT_WAIT_SECONDS,
+    BaseProvider,
+    Inputs,
+    ProviderError,
+    api_errors,
+    is_unknown,
+    progress,
+    validate,
+)
+from ._fields import ArtifactRef, NonEmpty, PackageId, SandboxName, Seconds
+
+POLICIES = ("fail", "use_existing", "create_new")
+#: Inputs that steer how the import runs; changing them doesn't mean a new import.
+IN_PLACE = ("timeout_seconds", "check_permissions")
+
+
+class ImportJobInputs(Inputs):
+    REQUIRED: ClassVar[tuple[str, ...]] = ("package_id", "target_sandbox")
+    HINTS: ClassVar[dict[str, str]] = {
+        "conflict_policy": "use 'fail', 'use_existing' or 'create_new'",
+        "alternatives": 'map a source artifact id to {"id": <target id>, "type": <type>}',
+    }
+
+    package_id: PackageId | None = None
+    target_sandbox: SandboxName | None = None
+    name: NonEmpty | None = None
+    description: str | None = None
+    alternatives: dict[str, ArtifactRef] = Field(default_factory=dict)
+    conflict_policy: str = Field(default="fail", pattern="^(fail|use_existing|create_new)$")
+    check_permissions: bool = True
+    timeout_seconds: Seconds | None = None
+
+    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
+        failures = []
+        if "alternatives" not in unknown:
+            for source, alt in self.alternatives.items():
+                if not source.strip():
+                    failures.append(
+                        CheckFailure("alternatives", "a source artifact id must not be empty")
+                    )
+                if alt.id == source:
+                    failures.append(
+                        CheckFailure(
+                            f"alternatives.{source}",
+                            "maps an artifact to itself: give the id of the existing artifact "
+                            "in the target sandbox",
+                        )
+                    )
+        return failures
+
+
+# -- what happens before submitting ---------------------------------------------------------------
+def missing_permissions(client: ExImClient, package_id: str, target: str) -> list[str]:
+    """One line per artifact the credentials can't create: its missing permissions."""
+    result = client.preflight(package_id, target)
+    lines = []
+    for perm in result.permission_response:
+        missing = [
+            f"{r.palm_resource_type}[{', '.join(r.resource_permissions)}]"
+            for r in perm.missing_permissions.resources
+            if r.resource_permissions
+        ]
+        if missing or not perm.creation_allowed:
+            lines.append(
+                f"{perm.artifact_id} ({perm.artifact_type or '?'}): missing "
+                + (", ".join(missing) or "a permission")
+            )
+    return lines
+
+
+def settle_conflicts(
+    conflicts: list[Conflict], alternatives: Mapping[str, Mapping[str, str]], policy: str
+) -> tuple[dict[str, dict[str, str]], list[Conflict]]:
+    """(alternatives to send, conflicts left unsettled by the policy `fail`)."""
+    chosen = {k: {"id": v["id"], "type": v["type"]} for k, v in alternatives.items()}
+    unsettled = []
+    for conflict in conflicts:
+        source = conflict.artifact.id
+        if source in chosen:
+            continue
+        if policy == "use_existing" and conflict.suggestion_list:
+            best = conflict.suggestion_list[0]
+            chosen[source] = {"id": best.id, "type": best.type}
+        elif policy == "fail":
+            unsettled.append(conflict)
+    return chosen, unsettled
+
+
+def describe_conflict(conflict: Conflict) -> str:
+    art = conflict.artifact
+    suggestions = ", ".join(
+        f"{s.id!r} ({s.title!r})" if s.title else repr(s.id) for s in conflict.suggestion_list[:3]
+    )
+    return f"{art.id} ({art.type}) looks like {suggestions or 'existing objects'}"
+
+
+def conflicts_output(conflicts: list[Conflict]) -> list[dict[str, Any]]:
+    return [
+        {
+            "artifact_id": c.artifact.id,
+            "type": c.artifact.type,
+            "suggestions": [
+                {k: v for k, v in {"id": s.id, "type": s.type, "title": s.title}.items() if v}
+                for s in c.suggestion_list
+            ],
+        }
+        for c in conflicts
+    ]
+
+
+def outputs_of(job: Job, inputs: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
+    outs.update(extra)
+    outs["job_id"] = job.id or job.correlation_id
+    outs["job_status"] = job.job_status
+    outs["job_name"] = job.name
+    outs["correlation_id"] = job.correlation_id
+    if job.imported_artifacts is not None:
+        outs["imported_artifacts"] = dict(job.imported_artifacts)
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+class ImportJobProvider(BaseProvider):
+    KIND: ClassVar[str] = "ImportJob"
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, result = validate(ImportJobInputs, news)
+        return result
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        defaults: dict[str, Any] = {
+            "alternatives": {},
+            "conflict_policy": "fail",
+            "check_permissions": True,
+        }
+        keys = (set(olds) | set(news)) & (set(ImportJobInputs.model_fields))
+        changed = sorted(
+            k
+            for k in keys
+            if is_unknown(news.get(k))
+            or olds.get(k, defaults.get(k)) != news.get(k, defaults.get(k))
+        )
+        replaces = [k for k in changed if k not in IN_PLACE]
+        return DiffResult(changes=bool(changed), replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.strip(props)
+        package_id, target = inputs["package_id"], inputs["target_sandbox"]
+        client = self.client(inputs.get("org"))
+        what = f"importing package {package_id} into sandbox {target!r}"
+        with api_errors(what):
+            if inputs.get("check_permissions", True):
+                missing = missing_permissions(client, package_id, target)
+                if missing:
+                    raise ProviderError(
+                        f"{what} failed: the credentials lack permissions for "
+                        f"{len(missing)} artifact(s): "
+                        + "; ".join(missing)
+                        + ". Grant them to the API credential's role in the target sandbox "
+                        "(or set check_permissions=False to let the platform decide)"
+                    )
+            conflicts = client.import_conflicts(package_id, target)
+            alternatives, unsettled = settle_conflicts(
+                conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
+            )
+            if unsettled:
+                raise ProviderError(
+                    f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
+                    + "; ".join(describe_conflict(c) for c in unsettled)
+                    + ". Settle each with alternatives={source id: {'id': ..., 'type': ...}}, "
+                    "or set conflict_policy='use_existing' or 'create_new'"
+                )
+            submission = client.submit_import(
+                package_id,
+                target,
+                name=inputs.get("name"),
+                description=inputs.get("description"),
+                alternatives=alternatives or None,
+            )
+            job_name = submission.job_name or inputs.get("name") or package_id
+            progress(f"import of package {package_id} into {target!r} submitted as {job_name!r}")
+            job = self._wait(client, job_name, submission.correlation_id, inputs, what)
+        extra = {
+            "conflicts": conflicts_output(conflicts),
+            "alternatives_used": alternatives,
+        }
+        outs = outputs_of(job, inputs, extra)
+        return CreateResult(str(outs["job_id"]), outs)
+
+    def _wait(
+        self,
+        client: ExImClient,
+        job_name: str,
+        correlation_id: str | None,
+        inputs: Mapping[str, Any],
+        what: str,
+    ) -> Job:
+        timeout = float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
+        last: list[str | None] = [None]
+
+        def report(job: Job | None) -> None:
+            status = job.job_status if job is not None else "NOT_LISTED_YET"
+            if status != last[0]:
+                last[0] = status
+                progress(f"import job {job_name!r}: {status}")
+
+        try:
+            return client.wait_for_job(
+                job_name,
+                correlation_id=correlation_id,
+                request_type="IMPORT",
+                timeout=timeout,
+                progress=report,
+            )
+        except OperationFailedError as exc:
+            raise ProviderError(
+                f"{what} failed: the job ended {exc.last_status}: "
+                f"{exc.reason or 'no reason given'}: fix the cause, then run `pulumi up` again"
+            ) from None
+        except ExImTimeoutError:
+            raise ProviderError(
+                f"{what} did not finish within {timeout:.0f}s (last status {last[0]}): the job "
+                f"{job_name!r} may still finish on the platform; raise timeout_seconds"
+            ) from None
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        olds = self.strip(props)
+        client = self.client(olds.get("org"))
+        with api_errors(f"reading import job {id_}"):
+            job = client.find_job(
+                olds.get("job_name") or olds.get("name") or "",
+                correlation_id=olds.get("correlation_id"),
+                request_type="IMPORT",
+            )
+        if job is None:
+            return ReadResult(id_="", outs={})
+        inputs = {k: v for k, v in olds.items() if k in ImportJobInputs.model_fields}
+        outs = dict(olds)
+        outs["job_status"] = job.job_status
+        if job.imported_artifacts is not None:
+            outs["imported_artifacts"] = dict(job.imported_artifacts)
+        return ReadResult(id_, outs, inputs=inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        outs = self.strip(olds)
+        for key in IN_PLACE:
+            outs.pop(key, None)
+            if news.get(key) is not None:
+                outs[key] = news[key]
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        progress(
+            f"import job {id_}: removed from the stack only; an import can't be undone and "
+            "what it created stays in the target sandbox"
+        )
+
+
+class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
+    """An import of a published package into a sandbox (lifecycle: module docstring)."""
+
+    job_id: pulumi.Output[str]
+    job_status: pulumi.Output[str]
+    job_name: pulumi.Output[str]
+    correlation_id: pulumi.Output[str]
+    #: The conflicts found before submitting: {"artifact_id", "type", "suggestions"}.
+    conflicts: pulumi.Output[list[dict[str, Any]]]
+    #: What was sent as alternatives: {source id: {"id", "type"}}.
+    alternatives_used: pulumi.Output[dict[str, dict[str, str]]]
+    #: {source id: target id} as the platform reports it.
+    imported_artifacts: pulumi.Output[dict[str, str]]
+    package_id: pulumi.Output[str]
+    target_sandbox: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        package_id: pulumi.Input[str],
+        target_sandbox: pulumi.Input[str],
+        name: pulumi.Input[str] | None = None,
+        description: pulumi.Input[str] | None = None,
+        alternatives: pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, str]]]] | None = None,
+        conflict_policy: pulumi.Input[str] | None = None,
+        check_permissions: pulumi.Input[bool] | None = None,
+        timeout_seconds: pulumi.Input[float] | None = None,
+        org: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "package_id": package_id,
+            "target_sandbox": target_sandbox,
+            "name": name,
+            "description": description,
+            "alternatives": alternatives,
+            "conflict_policy": conflict_policy,
+            "check_permissions": check_permissions,
+            "timeout_seconds": timeout_seconds,
+            "org": org,
+            "job_id": None,
+            "job_status": None,
+            "job_name": None,
+            "correlation_id": None,
+            "conflicts": None,
+            "alternatives_used": None,
+            "imported_artifacts": None,
+        }
+        super().__init__(ImportJobProvider(), resource_name, props, opts)

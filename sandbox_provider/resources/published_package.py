@@ -1,0 +1,257 @@
+"""PublishedPackage: the publication of a Package, which makes it importable and shareable.
+
+Lifecycle
+---------
+- **create**: publish the package (with `expiry_period_days` when given) and wait until it is
+  PUBLISHED; PUBLISH_FAILED is an error carrying the platform's reason. A package that is
+  already PUBLISHED is taken as it is (nothing to redo: a publication can't be repeated);
+  one still PUBLISH_IN_PROGRESS is waited for. Then, for `visibility="PUBLIC"`, the package
+  is made public.
+- **update in place**: `visibility` PRIVATE -> PUBLIC. `expiry_period_days` and
+  `timeout_seconds` only matter while publishing: a change is recorded and nothing is sent
+  (a warning says so).
+- **refused at preview**: `visibility` PUBLIC -> PRIVATE; the platform can't make a public
+  package private again.
+- **replace**: `package_id`, `org` (another package is published).
+- **delete**: removes the publication from the stack only. A publication can't be undone:
+  the package stays PUBLISHED until the Package itself is deleted. A warning says so.
+- **read** (refresh): one GET of the package; `visibility` is rewritten to the platform's, so
+  a package made public behind the program's back shows at refresh (and a program that still
+  says PRIVATE is then refused at preview). A package that no longer exists drops the
+  resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
+from pydantic import Field
+
+from sandbox_provider.client.errors import (
+    ExImTimeoutError,
+    NotFoundError,
+    OperationFailedError,
+)
+from sandbox_provider.client.models import Package as ApiPackage
+
+from ._base import (
+    DEFAULT_WAIT_SECONDS,
+    BaseProvider,
+    Inputs,
+    ProviderError,
+    api_errors,
+    is_unknown,
+    progress,
+    same,
+    validate,
+    warn,
+)
+from ._fields import Days, PackageId, Seconds
+
+PUBLISHED = "PUBLISHED"
+IN_PROGRESS = "PUBLISH_IN_PROGRESS"
+PUBLIC = "PUBLIC"
+PRIVATE = "PRIVATE"
+
+
+class PublishedPackageInputs(Inputs):
+    REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
+    HINTS: ClassVar[dict[str, str]] = {
+        "visibility": "use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)",
+        "expiry_period_days": "give a whole number of days, 0 or more",
+    }
+
+    package_id: PackageId | None = None
+    expiry_period_days: Days | None = None
+    visibility: str = Field(default=PRIVATE, pattern="^(PRIVATE|PUBLIC)$")
+    timeout_seconds: Seconds | None = None
+
+
+def public_to_private(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    return olds.get("visibility") == PUBLIC and news.get("visibility", PRIVATE) == PRIVATE
+
+
+REFUSED_REASON = (
+    "the package is PUBLIC and a public package can't go back to PRIVATE: "
+    "keep visibility='PUBLIC' (or publish a new package to keep it private)"
+)
+
+
+def _visibility(pkg: ApiPackage) -> str:
+    return pkg.package_visibility or PRIVATE
+
+
+def outputs_of(pkg: ApiPackage, inputs: Mapping[str, Any], correlation_id: str | None) -> dict:
+    outs: dict[str, Any] = {
+        "package_id": pkg.id,
+        "status": pkg.status,
+        "publish_date": pkg.publish_date,
+        "correlation_id": correlation_id,
+        "visibility": _visibility(pkg),
+        "expiry": pkg.expiry,
+        "expiry_period_days": inputs.get("expiry_period_days"),
+        "timeout_seconds": inputs.get("timeout_seconds"),
+        "org": inputs.get("org"),
+    }
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+class PublishedPackageProvider(BaseProvider):
+    KIND: ClassVar[str] = "PublishedPackage"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, result = validate(PublishedPackageInputs, news)
+        if not is_unknown(news.get("visibility")) and public_to_private(olds, result.inputs):
+            result.failures.append(CheckFailure("visibility", REFUSED_REASON))
+        return result
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if not is_unknown(news.get("visibility")) and public_to_private(olds, news):
+            # check() refuses this already; a diff must not plan it either.
+            raise ProviderError(f"visibility can't change to PRIVATE: {REFUSED_REASON}")
+        replaces = [
+            key
+            for key in ("package_id", "org")
+            if is_unknown(news.get(key)) or not same(olds.get(key), news.get(key))
+        ]
+        defaults = {"visibility": PRIVATE}
+        changed = [
+            key
+            for key in ("visibility", "expiry_period_days", "timeout_seconds")
+            if is_unknown(news.get(key)) or olds.get(key, defaults.get(key)) != news.get(key)
+        ]
+        return DiffResult(changes=bool(replaces or changed), replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.strip(props)
+        package_id = inputs["package_id"]
+        client = self.client(inputs.get("org"))
+        what = f"publishing package {package_id}"
+        correlation_id: str | None = None
+        with api_errors(what):
+            pkg = client.get_package(package_id)
+            if pkg.status == PUBLISHED:
+                progress(f"package {pkg.name!r} ({package_id}) is already published")
+            else:
+                if pkg.status != IN_PROGRESS:
+                    answer = client.publish_package(
+                        package_id, expiry_period_days=inputs.get("expiry_period_days")
+                    )
+                    correlation_id = answer.correlation_id
+                pkg = self._wait_published(package_id, inputs, what)
+            if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
+                pkg = client.set_visibility(package_id, PUBLIC)
+                progress(f"package {pkg.name!r} ({package_id}) is now PUBLIC")
+        return CreateResult(package_id, outputs_of(pkg, inputs, correlation_id))
+
+    def _wait_published(self, package_id: str, inputs: Mapping[str, Any], what: str) -> ApiPackage:
+        client = self.client(inputs.get("org"))
+        timeout = float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
+        last: list[str | None] = [None]
+
+        def report(pkg: ApiPackage) -> None:
+            if pkg.status != last[0]:
+                last[0] = pkg.status
+                progress(f"package {pkg.name!r} ({package_id}): {pkg.status}")
+
+        try:
+            return client.wait_for_package(package_id, timeout=timeout, progress=report)
+        except OperationFailedError as exc:
+            raise ProviderError(
+                f"{what} failed: PUBLISH_FAILED: {exc.reason or 'no reason given'}: fix the "
+                "package (e.g. an artifact deleted from the source sandbox), then run "
+                "`pulumi up` again"
+            ) from None
+        except ExImTimeoutError:
+            raise ProviderError(
+                f"{what} did not finish within {timeout:.0f}s (last status {last[0]}): "
+                "run `pulumi up` again to keep waiting, or raise timeout_seconds"
+            ) from None
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        olds = self.strip(props)
+        client = self.client(olds.get("org"))
+        with api_errors(f"reading published package {id_}"):
+            try:
+                pkg = client.get_package(id_)
+            except NotFoundError:
+                return ReadResult(id_="", outs={})
+        inputs = {
+            k: olds[k]
+            for k in ("package_id", "expiry_period_days", "timeout_seconds", "org")
+            if olds.get(k) is not None
+        }
+        inputs["package_id"] = pkg.id
+        inputs["visibility"] = _visibility(pkg)
+        outs = outputs_of(pkg, inputs, olds.get("correlation_id"))
+        return ReadResult(pkg.id, outs, inputs=inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = self.strip(news)
+        client = self.client(inputs.get("org"))
+        with api_errors(f"updating published package {id_}"):
+            pkg = client.get_package(id_)
+            if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
+                pkg = client.set_visibility(id_, PUBLIC)
+                progress(f"package {pkg.name!r} ({id_}) is now PUBLIC")
+        if olds.get("expiry_period_days") != inputs.get("expiry_period_days"):
+            warn(
+                f"published package {id_}: expiry_period_days only applies when publishing; "
+                "the package is already published, so its expiry stays as it is"
+            )
+        return UpdateResult(outputs_of(pkg, inputs, olds.get("correlation_id")))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        warn(
+            f"published package {id_}: removed from the stack only; a publication can't be "
+            "undone, the package stays PUBLISHED until the Package itself is deleted"
+        )
+
+
+class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPackage"):
+    """The publication of a package (see the module docstring for its lifecycle)."""
+
+    package_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    #: Epoch milliseconds.
+    publish_date: pulumi.Output[int]
+    correlation_id: pulumi.Output[str | None]
+    visibility: pulumi.Output[str]
+    #: Epoch milliseconds: publication date + expiry_period_days.
+    expiry: pulumi.Output[int]
+    expiry_period_days: pulumi.Output[int | None]
+    org: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        package_id: pulumi.Input[str],
+        expiry_period_days: pulumi.Input[int] | None = None,
+        visibility: pulumi.Input[str] | None = None,
+        timeout_seconds: pulumi.Input[float] | None = None,
+        org: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "package_id": package_id,
+            "expiry_period_days": expiry_period_days,
+            "visibility": visibility,
+            "timeout_seconds": timeout_seconds,
+            "org": org,
+            "status": None,
+            "publish_date": None,
+            "correlation_id": None,
+            "expiry": None,
+        }
+        super().__init__(PublishedPackageProvider(), resource_name, props, opts)

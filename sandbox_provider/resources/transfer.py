@@ -1,0 +1,248 @@
+"""Transfer: a published package copied to another org.
+
+Two kinds:
+
+- **private share** (`request_type="PRIVATE"`, the default): `package_id` + `target_org_id`;
+  the acting org owns the package and has an approved Handshake with the target.
+- **public pull** (`request_type="PUBLIC"`): `package_id` + `source_org_id`; the acting org
+  (`org=`) pulls a PUBLIC published package of the source org into itself.
+
+Lifecycle
+---------
+- **create**: request the transfer and wait until COMPLETED; FAILED is an error carrying the
+  platform's messages, and nothing is recorded in the stack.
+- **update in place**: `timeout_seconds` only (recorded, nothing sent).
+- **replace**: any other input change: a new transfer.
+- **delete**: removes it from the stack only; the copy stays in the target org.
+- **read** (refresh): one GET of the transfer; `status` and `messages` as the platform has
+  them. A transfer that no longer exists drops the resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
+from pydantic import Field
+
+from sandbox_provider.client import ExImClient
+from sandbox_provider.client.errors import ExImTimeoutError, NotFoundError, OperationFailedError
+from sandbox_provider.client.models import Transfer as ApiTransfer
+
+from ._base import (
+    DEFAULT_WAIT_SECONDS,
+    BaseProvider,
+    Inputs,
+    ProviderError,
+    api_errors,
+    is_unknown,
+    progress,
+    validate,
+)
+from ._fields import OrgId, PackageId, Seconds
+
+PRIVATE = "PRIVATE"
+PUBLIC = "PUBLIC"
+IN_PLACE = ("timeout_seconds",)
+
+
+class TransferInputs(Inputs):
+    REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
+    HINTS: ClassVar[dict[str, str]] = {
+        "request_type": "use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from "
+        "source_org_id)",
+    }
+
+    package_id: PackageId | None = None
+    target_org_id: OrgId | None = None
+    source_org_id: OrgId | None = None
+    request_type: str = Field(default=PRIVATE, pattern="^(PRIVATE|PUBLIC)$")
+    timeout_seconds: Seconds | None = None
+
+    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
+        if "request_type" in unknown:
+            return []
+        failures = []
+        if self.request_type == PRIVATE:
+            if self.target_org_id is None and "target_org_id" not in unknown:
+                failures.append(
+                    CheckFailure(
+                        "target_org_id",
+                        "a PRIVATE transfer needs target_org_id (the org to share with); to "
+                        "pull a public package use request_type='PUBLIC' with source_org_id",
+                    )
+                )
+            if self.source_org_id is not None:
+                failures.append(
+                    CheckFailure(
+                        "source_org_id",
+                        "source_org_id is for request_type='PUBLIC' pulls: remove it, or set "
+                        "request_type='PUBLIC'",
+                    )
+                )
+        else:
+            if self.source_org_id is None and "source_org_id" not in unknown:
+                failures.append(
+                    CheckFailure(
+                        "source_org_id",
+                        "a PUBLIC pull needs source_org_id (the org that published the "
+                        "package); the pulling org is the one `org` acts as",
+                    )
+                )
+            if self.target_org_id is not None:
+                failures.append(
+                    CheckFailure(
+                        "target_org_id",
+                        "a PUBLIC pull lands in the acting org: remove target_org_id and set "
+                        "`org` to the profile of the pulling org",
+                    )
+                )
+        return failures
+
+
+def outputs_of(t: ApiTransfer, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
+    outs["transfer_id"] = t.id
+    outs["status"] = t.status
+    outs["messages"] = list(t.messages)
+    outs["request_type"] = (t.request_type or inputs.get("request_type") or PRIVATE).upper()
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+class TransferProvider(BaseProvider):
+    KIND: ClassVar[str] = "Transfer"
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, result = validate(TransferInputs, news)
+        return result
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        keys = (set(olds) | set(news)) & set(TransferInputs.model_fields)
+        defaults = {"request_type": PRIVATE}
+        changed = sorted(
+            k
+            for k in keys
+            if is_unknown(news.get(k))
+            or olds.get(k, defaults.get(k)) != news.get(k, defaults.get(k))
+        )
+        replaces = [k for k in changed if k not in IN_PLACE]
+        return DiffResult(changes=bool(changed), replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.strip(props)
+        package_id = inputs["package_id"]
+        client = self.client(inputs.get("org"))
+        public = inputs.get("request_type", PRIVATE) == PUBLIC
+        if public:
+            what = f"pulling public package {package_id} from org {inputs['source_org_id']}"
+        else:
+            what = f"transferring package {package_id} to org {inputs['target_org_id']}"
+        with api_errors(what):
+            if public:
+                transfer = client.pull_public_package(package_id, inputs["source_org_id"])
+            else:
+                answer = client.create_transfer(package_id, [inputs["target_org_id"]])
+                if not answer:
+                    raise ProviderError(f"{what} failed: the platform answered no transfer")
+                transfer = answer[0]
+            if not transfer.id:
+                raise ProviderError(f"{what} failed: the platform answered no transfer id")
+            progress(f"transfer {transfer.id}: requested ({what})")
+            transfer = self._wait(client, str(transfer.id), inputs, what)
+        return CreateResult(str(transfer.id), outputs_of(transfer, inputs))
+
+    def _wait(
+        self, client: ExImClient, transfer_id: str, inputs: Mapping[str, Any], what: str
+    ) -> ApiTransfer:
+        timeout = float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
+        last: list[str | None] = [None]
+
+        def report(t: ApiTransfer) -> None:
+            if t.status != last[0]:
+                last[0] = t.status
+                progress(f"transfer {transfer_id}: {t.status} ({t.last_message or '...'})")
+
+        try:
+            return client.wait_for_transfer(transfer_id, timeout=timeout, progress=report)
+        except OperationFailedError as exc:
+            seen = exc.last_seen if isinstance(exc.last_seen, ApiTransfer) else None
+            messages = seen.messages if seen is not None else [exc.reason or "no message"]
+            raise ProviderError(
+                f"{what} failed: transfer {transfer_id} ended FAILED: "
+                + " | ".join(messages)
+                + ". Fix the cause (a handshake approved by the target? the package published"
+                " and unexpired?), then run `pulumi up` again"
+            ) from None
+        except ExImTimeoutError:
+            raise ProviderError(
+                f"{what} did not finish within {timeout:.0f}s (last status {last[0]}): "
+                f"transfer {transfer_id} may still complete on the platform; raise "
+                "timeout_seconds"
+            ) from None
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        olds = self.strip(props)
+        client = self.client(olds.get("org"))
+        with api_errors(f"reading transfer {id_}"):
+            try:
+                t = client.get_transfer(id_)
+            except NotFoundError:
+                return ReadResult(id_="", outs={})
+        inputs = {k: v for k, v in olds.items() if k in TransferInputs.model_fields}
+        return ReadResult(id_, outputs_of(t, inputs), inputs=inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        outs = self.strip(olds)
+        for key in IN_PLACE:
+            outs.pop(key, None)
+            if news.get(key) is not None:
+                outs[key] = news[key]
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        progress(f"transfer {id_}: removed from the stack only; the copy stays in the target org")
+
+
+class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
+    """A package copied to another org (lifecycle: module docstring)."""
+
+    transfer_id: pulumi.Output[str]
+    #: COMPLETED once created (FAILED transfers are errors, never recorded).
+    status: pulumi.Output[str]
+    messages: pulumi.Output[list[str]]
+    request_type: pulumi.Output[str]
+    package_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        package_id: pulumi.Input[str],
+        target_org_id: pulumi.Input[str] | None = None,
+        source_org_id: pulumi.Input[str] | None = None,
+        request_type: pulumi.Input[str] | None = None,
+        timeout_seconds: pulumi.Input[float] | None = None,
+        org: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "package_id": package_id,
+            "target_org_id": target_org_id,
+            "source_org_id": source_org_id,
+            "request_type": request_type,
+            "timeout_seconds": timeout_seconds,
+            "org": org,
+            "transfer_id": None,
+            "status": None,
+            "messages": None,
+        }
+        super().__init__(TransferProvider(), resource_name, props, opts)
