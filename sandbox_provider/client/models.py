@@ -352,6 +352,7 @@ class HandshakeHistoryEntry(ApiModel):
 
 
 class Handshake(ApiModel):
+    id: str | None = None
     linking_id: str | None = None
     status: str | None = None
     source_ims_org_id: str | None = Field(default=None, alias="sourceIMSOrgId")
@@ -367,6 +368,8 @@ class Handshake(ApiModel):
     created_by_name: str | None = None
     modified_by_name: str | None = None
     modified_by_ims_org_id: str | None = Field(default=None, alias="modifiedByIMSOrgId")
+    created_date: int | None = None
+    modified_date: int | None = None
     #: A JSON string on the platform; `history()` parses it.
     status_history: str | None = None
 
