@@ -67,7 +67,7 @@ def test_another_orgs_package_is_not_found(make_client: MakeClient) -> None:
         make_client("partner").get_package(pkg.id)
     text = str(info.value)
     assert text.startswith(f"get package {pkg.id}: 404 NotFoundError:")
-    assert f"GET http://127.0.0.1" in text
+    assert "GET http://127.0.0.1" in text
 
 
 def test_exhausted_retries_surface_the_last_answer(
