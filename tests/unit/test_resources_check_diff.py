@@ -17,8 +17,8 @@ from sandbox_provider.resources import (
     PackageProvider,
     PublishedPackageProvider,
     TransferProvider,
+    _config,
 )
-from sandbox_provider.resources import _config
 from sandbox_provider.resources._base import ProviderError
 
 PARTNER_ORG = "PRTN0000000000000000B002@AdobeOrg"
@@ -52,7 +52,7 @@ def failures(result: CheckResult) -> dict[str, str]:
     return {f.property: f.reason for f in result.failures}
 
 
-# -- Package -------------------------------------------------------------------------------------
+# -- Package ----------------------------------------------------------------------
 def pkg_check(**news: Any) -> CheckResult:
     return PackageProvider().check({}, {"__provider": "blob", **news})
 
@@ -255,7 +255,7 @@ def test_package_import_option_becomes_adopt_id(monkeypatch: pytest.MonkeyPatch)
     assert given.import_ == PKG_ID
 
 
-# -- PublishedPackage -------------------------------------------------------------------------------
+# -- PublishedPackage ----------------------------------------------------------------------
 def pub_check(olds: dict[str, Any], **news: Any) -> CheckResult:
     return PublishedPackageProvider().check(olds, {"__provider": "blob", **news})
 
@@ -295,7 +295,7 @@ def test_published_diff() -> None:
     assert (other.changes, other.replaces) == (True, ["package_id"])
 
 
-# -- ImportJob ----------------------------------------------------------------------------------------
+# -- ImportJob ----------------------------------------------------------------------
 def job_check(**news: Any) -> CheckResult:
     return ImportJobProvider().check({}, {"__provider": "blob", **news})
 
@@ -338,7 +338,7 @@ def test_import_job_diff_replaces_on_any_change_but_timeouts() -> None:
     assert (d.changes, d.replaces) == (True, [])
 
 
-# -- Handshake ---------------------------------------------------------------------------------------
+# -- Handshake ----------------------------------------------------------------------
 def hs_check(**news: Any) -> CheckResult:
     return HandshakeProvider().check({}, {"__provider": "blob", **news})
 
@@ -362,7 +362,7 @@ def test_handshake_diff() -> None:
     assert d.replaces == ["target_org_id"]
 
 
-# -- Transfer ----------------------------------------------------------------------------------------
+# -- Transfer ----------------------------------------------------------------------
 def tr_check(**news: Any) -> CheckResult:
     return TransferProvider().check({}, {"__provider": "blob", **news})
 

@@ -13,8 +13,7 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from sandbox_provider.resources import PackageProvider
-from sandbox_provider.resources import _config
+from sandbox_provider.resources import PackageProvider, _config
 from sandbox_provider.resources._config import ConfigError
 
 ACME = {
@@ -81,7 +80,7 @@ def test_a_missing_key_names_the_key_and_both_fixes(missing: str, env: str) -> N
         _config.resolve(None)
     message = str(err.value)
     assert message.startswith(f"{missing} is not set")
-    assert f"pulumi config set" in message and missing in message and env in message
+    assert "pulumi config set" in message and missing in message and env in message
 
 
 def test_an_access_token_replaces_the_secret() -> None:
