@@ -97,9 +97,15 @@ def assert_package_shape(p: dict) -> None:
 
 
 # -- create ----------------------------------------------------------------------------------
-def test_reference_create_body_verbatim_has_past_expiry(acme: httpx.Client) -> None:
-    # The page's example expiry (2023) is in the past: the contract makes that a 400.
-    assert_service_error(acme.post("/packages/", json=reference_create_body()), 400, "expiry")
+def test_reference_create_body_verbatim_is_refused(acme: httpx.Client) -> None:
+    # Verbatim, the page's body names another org's sandbox and a past expiry (2023): a 400.
+    assert_service_error(acme.post("/packages/", json=reference_create_body()), 400)
+
+
+def test_past_expiry_at_create_is_400(acme: httpx.Client) -> None:
+    b = fitted_create_body()
+    b["expiry"] = "2023-05-20T20:05:10Z"  # the page's own value
+    assert_service_error(acme.post("/packages/", json=b), 400, "expiry")
 
 
 def test_create_reference_body(acme: httpx.Client) -> None:
