@@ -7,7 +7,6 @@ import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-
 from sandbox_provider.emulator.harness import EmulatorProcess
 
 from ._support import ACME, PARTNER, create_package, ok
