@@ -24,6 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.config import ClientSettings
+from sandbox_provider.client.retry import RetryPolicy
 from sandbox_provider.client.errors import (
     AuthenticationError,
     ConflictError,
@@ -143,6 +144,9 @@ def wait_for(
 
 
 # -- clients, one per profile ------------------------------------------------------------------
+#: How hard each API call tries (tests shorten it to fail fast).
+RETRY = RetryPolicy()
+
 _CLIENTS: dict[Profile, ExImClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -162,6 +166,7 @@ def client_for(org: str | None) -> ExImClient:
                 sandbox=profile.sandbox,
                 platform_url=profile.platform_url,
                 ims_url=profile.ims_url,
+                retry=RETRY,
             )
             client = ExImClient.from_settings(settings)
             _CLIENTS[profile] = client

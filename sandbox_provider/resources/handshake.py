@@ -92,9 +92,8 @@ def _default_source_name(org: str | None) -> str:
 
 def outputs_of(hs: ApiHandshake, inputs: Mapping[str, Any]) -> dict[str, Any]:
     outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
-    extra = hs.model_extra or {}
     outs["linking_id"] = hs.linking_id
-    outs["handshake_id"] = extra.get("id") or inputs.get("handshake_id")
+    outs["handshake_id"] = hs.id or inputs.get("handshake_id")
     outs["status"] = hs.status
     return {k: v for k, v in outs.items() if v is not None}
 

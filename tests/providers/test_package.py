@@ -1,0 +1,347 @@
+"""PackageProvider against the emulator: every lifecycle path and error path."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from pulumi.dynamic import CreateResult
+from pulumi.dynamic.dynamic import serialize_provider
+
+from sandbox_provider.client.retry import RetryPolicy
+from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.resources import PackageProvider, _base
+from sandbox_provider.resources._base import ProviderError
+
+from .conftest import CART, GOLD, HIGHVALUE, configure, engine_props, stack_config
+
+SCHEMA = "https://ns.adobe.com/acme/schemas/loyalty-profile"
+PROGRAM: dict[str, Any] = {"name": "pkg", "description": "as declared", "artifacts": [GOLD]}
+
+
+def checked(prov: PackageProvider, olds: dict[str, Any] | None = None, **news: Any) -> dict:
+    result = prov.check(olds or {}, engine_props(news))
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return result.inputs
+
+
+def create(prov: PackageProvider, **news: Any) -> tuple[CreateResult, dict[str, Any]]:
+    inputs = checked(prov, **news)
+    return prov.create(inputs), inputs
+
+
+def live(emu: EmulatorProcess, package_id: str) -> dict[str, Any]:
+    with emu.api("acme") as api:
+        r = api.get(f"/packages/{package_id}")
+        r.raise_for_status()
+        return dict(r.json())
+
+
+def ids(pkg: dict[str, Any]) -> list[str]:
+    return sorted(a["id"] for a in pkg["artifactsList"])
+
+
+def writes(emu: EmulatorProcess, since: int) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in emu.requests(since)
+        if r["path"].startswith("/data/") and r["method"] not in ("GET", "HEAD")
+    ]
+
+
+def last_seq(emu: EmulatorProcess) -> int:
+    reqs = emu.requests()
+    return int(reqs[-1]["seq"]) if reqs else 0
+
+
+def test_create_then_the_same_program_is_a_no_op_without_api_calls(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, inputs = create(prov, **PROGRAM)
+    pkg = live(aep, res.id)
+    assert pkg["name"] == "pkg" and pkg["status"] == "DRAFT" and ids(pkg) == ["acme-seg-gold"]
+    outs = res.outs or {}
+    assert outs["package_id"] == res.id
+    assert outs["status"] == "DRAFT" and outs["version"] == pkg["version"]
+    assert outs["artifacts"][0]["id"] == "acme-seg-gold" and outs["artifacts"][0]["found"]
+    assert outs["ims_org_id"] == aep.org("acme")["imsOrgId"]
+    assert isinstance(outs["expiry"], int) and outs["created_date"] and outs["modified_date"]
+
+    since = last_seq(aep)
+    again = checked(prov, outs, **PROGRAM)
+    diff = prov.diff(res.id, outs, again)
+    assert (diff.changes, diff.replaces) == (False, [])
+    assert aep.requests(since) == []  # check and diff never call the API
+
+
+def test_artifact_changes_are_one_add_and_one_delete_in_place(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    outs = res.outs or {}
+
+    news = checked(prov, **{**PROGRAM, "artifacts": [GOLD, CART]})
+    diff = prov.diff(res.id, outs, news)
+    assert (diff.changes, diff.replaces) == (True, [])
+    outs = prov.update(res.id, outs, news).outs or {}
+    assert ids(live(aep, res.id)) == ["acme-seg-cart", "acme-seg-gold"]
+    assert outs["package_id"] == res.id and len(outs["artifacts"]) == 2  # full outputs
+
+    since = last_seq(aep)
+    news = checked(prov, **{**PROGRAM, "artifacts": [CART, HIGHVALUE]})
+    outs = prov.update(res.id, outs, news).outs or {}
+    assert ids(live(aep, res.id)) == ["acme-seg-cart", "acme-seg-highvalue"]
+    puts = writes(aep, since)
+    assert [r["method"] for r in puts] == ["PUT", "PUT"]  # one DELETE, one ADD
+    assert prov.diff(res.id, outs, news).changes is False
+
+
+def test_name_and_description_update_in_place(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    news = checked(prov, **{**PROGRAM, "name": "pkg2", "description": "new words"})
+    diff = prov.diff(res.id, res.outs or {}, news)
+    assert (diff.changes, diff.replaces) == (True, [])
+    outs = prov.update(res.id, res.outs or {}, news).outs or {}
+    pkg = live(aep, res.id)
+    assert (pkg["name"], pkg["description"]) == ("pkg2", "new words")
+    assert outs["name"] == "pkg2" and outs["description"] == "new words"
+
+
+def test_package_type_change_replaces_and_deletes_the_old_one_first(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    news = checked(prov, name="pkg", description="as declared", package_type="FULL")
+    diff = prov.diff(res.id, res.outs or {}, news)
+    assert diff.changes and diff.replaces == ["package_type"]
+    assert diff.delete_before_replace  # same name: both can't exist at once
+    # What the engine then does: delete the old, create the new.
+    prov.delete(res.id, engine_props(res.outs or {}))
+    new = prov.create(news)
+    assert new.id != res.id
+    assert live(aep, new.id)["packageType"] == "FULL"
+    with aep.api("acme") as api:
+        assert api.get(f"/packages/{res.id}").status_code == 404
+
+
+def test_delete_of_an_already_deleted_package_succeeds(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    prov.delete(res.id, engine_props(res.outs or {}))
+    prov.delete(res.id, engine_props(res.outs or {}))  # no error
+    assert prov.read(res.id, engine_props(res.outs or {})).id == ""
+
+
+def test_drift_shows_in_read_and_the_next_update_puts_the_program_back(
+    aep: EmulatorProcess,
+) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    with aep.api("acme") as api:
+        api.put(
+            "/packages",
+            json={"id": res.id, "action": "UPDATE", "name": "pkg", "description": "by hand"},
+        ).raise_for_status()
+        api.put(
+            "/packages", json={"id": res.id, "action": "ADD", "artifacts": [CART]}
+        ).raise_for_status()
+
+    read = prov.read(res.id, engine_props(res.outs or {}))
+    assert read.id == res.id
+    inputs = read.inputs or {}
+    assert inputs["description"] == "by hand"
+    assert [a["id"] for a in inputs["artifacts"]] == ["acme-seg-gold", "acme-seg-cart"]
+    outs = read.outs or {}
+    assert outs["description"] == "by hand" and len(outs["artifacts"]) == 2
+
+    news = checked(prov, inputs, **PROGRAM)
+    diff = prov.diff(res.id, outs, news)
+    assert (diff.changes, diff.replaces) == (True, [])
+    outs = prov.update(res.id, outs, news).outs or {}
+    pkg = live(aep, res.id)
+    assert pkg["description"] == "as declared" and ids(pkg) == ["acme-seg-gold"]
+    again = prov.read(res.id, engine_props(outs))
+    assert prov.diff(res.id, again.outs or {}, news).changes is False
+
+
+def test_a_package_deleted_behind_the_programs_back_is_dropped_by_read(
+    aep: EmulatorProcess,
+) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    with aep.api("acme") as api:
+        api.delete(f"/packages/{res.id}").raise_for_status()
+    read = prov.read(res.id, engine_props(res.outs or {}))
+    assert (read.id, read.outs) == ("", {})
+
+
+def _made_by_hand(emu: EmulatorProcess) -> dict[str, Any]:
+    with emu.api("acme") as api:
+        r = api.post(
+            "/packages",
+            json={
+                "name": "pkg",
+                "description": "as declared",
+                "packageType": "PARTIAL",
+                "sourceSandbox": {"name": "dev", "imsOrgId": emu.org("acme")["imsOrgId"]},
+                "artifacts": [GOLD],
+            },
+        )
+        r.raise_for_status()
+        return dict(r.json())
+
+
+def test_adoption_through_read_with_matching_inputs_is_a_no_op(aep: EmulatorProcess) -> None:
+    existing = _made_by_hand(aep)
+    prov = PackageProvider()
+    # The engine's import: read with the id and nothing else, then check and diff the program.
+    read = prov.read(existing["id"], engine_props({}))
+    assert read.id == existing["id"]
+    news = checked(prov, read.inputs, **PROGRAM)
+    assert read.inputs == {k: v for k, v in news.items() if k != "__provider"}
+    diff = prov.diff(existing["id"], read.outs or {}, news)
+    assert (diff.changes, diff.replaces) == (False, [])
+
+
+def test_adoption_with_import_option_takes_the_package_over_without_writing(
+    aep: EmulatorProcess,
+) -> None:
+    existing = _made_by_hand(aep)
+    prov = PackageProvider()
+    since = last_seq(aep)
+    res, inputs = create(prov, **PROGRAM, adopt_id=existing["id"])
+    assert res.id == existing["id"]
+    assert writes(aep, since) == []
+    assert live(aep, existing["id"])["version"] == existing["version"]
+    outs = res.outs or {}
+    assert prov.diff(res.id, outs, inputs).changes is False
+    # Dropping import_ from the program later changes nothing either.
+    plain = checked(prov, **PROGRAM)
+    assert prov.diff(res.id, outs, plain).changes is False
+
+
+def test_adoption_with_different_inputs_fails_naming_each_difference(
+    aep: EmulatorProcess,
+) -> None:
+    existing = _made_by_hand(aep)
+    prov = PackageProvider()
+    news = checked(prov, **{**PROGRAM, "description": "other", "artifacts": [CART]})
+    with pytest.raises(ProviderError) as err:
+        prov.create({**news, "adopt_id": existing["id"]})
+    message = str(err.value)
+    assert message.startswith(f"adopting package {existing['id']} failed")
+    assert "description is 'as declared' on the platform, 'other' in the program" in message
+    assert "acme-seg-cart" in message and "acme-seg-gold" in message
+    with pytest.raises(ProviderError, match="does not exist"):
+        prov.create({**news, "adopt_id": "f" * 32})
+
+
+def test_include_dependencies_adds_every_dependency_and_diffs_on_the_declared_list(
+    aep: EmulatorProcess,
+) -> None:
+    prov = PackageProvider()
+    program = {**PROGRAM, "include_dependencies": True}
+    res, _ = create(prov, **program)
+    pkg = live(aep, res.id)
+    expected = {
+        "acme-seg-gold",
+        SCHEMA,
+        "acme-mp-default",
+        "https://ns.adobe.com/acme/classes/loyalty-member",
+        "https://ns.adobe.com/acme/mixins/loyalty-details",
+        "https://ns.adobe.com/acme/mixins/consent-prefs",
+        "https://ns.adobe.com/acme/datatypes/address",
+        "https://ns.adobe.com/acme/datatypes/money",
+        "acme-ns-loyalty",
+    }
+    assert set(ids(pkg)) == expected
+    outs = res.outs or {}
+    assert outs["declared_artifacts"] == [GOLD]
+    assert {d["id"] for d in outs["dependency_artifacts"]} == expected - {"acme-seg-gold"}
+    assert prov.diff(res.id, outs, checked(prov, **program)).changes is False
+
+    # A dependency removed on the platform is drift; update puts it back.
+    with aep.api("acme") as api:
+        api.put(
+            "/packages",
+            json={
+                "id": res.id,
+                "action": "DELETE",
+                "artifacts": [{"id": SCHEMA, "type": "REGISTRY_SCHEMA"}],
+            },
+        ).raise_for_status()
+    read = prov.read(res.id, engine_props(outs))
+    assert read.inputs and read.inputs["artifacts"] == [GOLD]  # the declared list is intact
+    news = checked(prov, read.inputs, **program)
+    assert prov.diff(res.id, read.outs or {}, news).changes is True
+    outs = prov.update(res.id, read.outs or {}, news).outs or {}
+    assert set(ids(live(aep, res.id))) == expected
+
+    # Turning it off leaves the declared artifacts only.
+    news = checked(prov, **PROGRAM)
+    assert prov.diff(res.id, outs, news).changes is True
+    prov.update(res.id, outs, news)
+    assert ids(live(aep, res.id)) == ["acme-seg-gold"]
+
+
+def test_a_published_packages_artifacts_change_by_replacement(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    with aep.api("acme") as api:
+        api.get(f"/packages/{res.id}/export").raise_for_status()
+    aep.advance()  # harmless in auto mode: lets the publication finish
+    read = prov.read(res.id, engine_props(res.outs or {}))
+    news = checked(prov, **{**PROGRAM, "artifacts": [GOLD, CART]})
+    outs = read.outs or {}
+    if outs.get("status") != "DRAFT":
+        diff = prov.diff(res.id, outs, news)
+        assert diff.changes and diff.replaces == ["artifacts"]
+        # Should the engine still call update (a stale state), the error says what to do.
+        with pytest.raises(ProviderError, match="can't change"):
+            prov.update(res.id, {**outs, "status": "DRAFT"}, news)
+
+
+def test_a_duplicate_name_fails_with_a_clear_first_line(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    create(prov, **PROGRAM)
+    with pytest.raises(ProviderError) as err:
+        create(prov, **PROGRAM)
+    first = str(err.value).splitlines()[0]
+    assert first.startswith("creating package 'pkg' failed: conflict")
+    assert "already exists" in first
+
+
+def test_wrong_credentials_fail_with_the_keys_to_check(aep: EmulatorProcess) -> None:
+    configure({**stack_config(aep), "aep:clientSecret": "wrong"})
+    prov = PackageProvider()
+    with pytest.raises(ProviderError) as err:
+        create(prov, **PROGRAM)
+    assert "refused the credentials" in str(err.value)
+    assert "aep:clientSecret" in str(err.value)
+
+
+def test_an_unreachable_platform_fails_with_what_to_check(
+    aep: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_base, "RETRY", RetryPolicy(max_attempts=2, deadline=1.0))
+    configure({**stack_config(aep), "aep:platformUrl": "http://127.0.0.1:9"})
+    with pytest.raises(ProviderError) as err:
+        create(PackageProvider(), **PROGRAM)
+    first = str(err.value).splitlines()[0]
+    assert first.startswith("creating package 'pkg' failed: no answer from the platform")
+    assert "check aep:platformUrl" in first
+
+
+def test_the_pickled_provider_is_small_and_holds_no_secret(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    create(prov, **PROGRAM)  # used, configured, clients cached
+    blob = base64.b64decode(serialize_provider(prov))
+    assert len(blob) < 1024
+    for secret in ("acme-client-secret", "partner-client-secret", "Bearer"):
+        assert secret.encode() not in blob
+    assert vars(prov) == {}
+
+
+def test_outputs_hold_no_credential(aep: EmulatorProcess) -> None:
+    res, _ = create(PackageProvider(), **PROGRAM)
+    text = repr(res.outs)
+    assert "secret" not in text.lower() and "token" not in text.lower()
