@@ -24,7 +24,6 @@ from pydantic import ValidationError as PydanticValidationError
 
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.config import ClientSettings
-from sandbox_provider.client.retry import RetryPolicy
 from sandbox_provider.client.errors import (
     AuthenticationError,
     ConflictError,
@@ -36,6 +35,7 @@ from sandbox_provider.client.errors import (
 from sandbox_provider.client.errors import (
     ValidationError as ApiValidationError,
 )
+from sandbox_provider.client.retry import RetryPolicy
 
 from . import _config
 from ._config import ConfigError, Profile
