@@ -42,7 +42,8 @@ def test_package_reads_the_reference_shape_in_snake_case() -> None:
     assert p.id == PACKAGE["id"]
     assert p.package_type == "PARTIAL"
     assert p.status == PackageStatus.DRAFT
-    assert p.source_sandbox is not None and p.source_sandbox.ims_org_id.endswith("@AdobeOrg")
+    assert p.source_sandbox is not None
+    assert (p.source_sandbox.ims_org_id or "").endswith("@AdobeOrg")
     assert p.artifacts[0].type == ArtifactType.JOURNEY
     assert p.artifacts[0].base_id == "d8d8ed6d"
     assert p.expiry_at is not None and p.expiry_at.year == 2023

@@ -82,7 +82,7 @@ class Fake:
 
     def handle(self, method: str, path: str, request: httpx.Request) -> httpx.Response:
         p = path.removeprefix("/data/foundation/exim")
-        body = json.loads(request.content) if request.content else None
+        body: Any = json.loads(request.content) if request.content else {}
         if method == "POST" and p == "/packages":
             if any(x["name"] == body["name"] for x in self.packages.values()):
                 return httpx.Response(409, json={"title": "ConflictError", "detail": "dup"})
@@ -122,10 +122,10 @@ class Fake:
             )
             return httpx.Response(200, json={"name": pkg["name"], "correlationId": cid})
         if method == "GET" and p.startswith("/packages/"):
-            pkg = self.packages.get(p.split("/")[2])
-            if pkg is None:
+            found = self.packages.get(p.split("/")[2])
+            if found is None:
                 return httpx.Response(404, json={"title": "NotFoundError", "detail": "nope"})
-            return httpx.Response(200, json=pkg)
+            return httpx.Response(200, json=found)
         return httpx.Response(404, json={"title": "NotFoundError", "detail": p})
 
     def count(self, method: str, suffix: str) -> int:

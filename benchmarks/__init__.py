@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks.run [SECTION ...]` writes benchmarks/RESULTS.md sections."""
