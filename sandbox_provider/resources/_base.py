@@ -137,7 +137,7 @@ def wait_for(
             raise ProviderError(on_failed(seen))
         if now >= deadline:
             raise ProviderError(
-                f"{what} did not finish within {timeout:.0f}s (last status {status}): {hint}"
+                f"{what} did not finish within {timeout:g}s (last status {status}): {hint}"
             )
         time.sleep(min(interval, max(0.0, deadline - now)))
         interval = min(interval * 1.5, 5.0)

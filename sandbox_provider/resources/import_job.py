@@ -263,7 +263,7 @@ class ImportJobProvider(BaseProvider):
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
-                f"{what} did not finish within {timeout:.0f}s (last status {last[0]}): the job "
+                f"{what} did not finish within {timeout:g}s (last status {last[0]}): the job "
                 f"{job_name!r} may still finish on the platform; raise timeout_seconds"
             ) from None
 

@@ -174,7 +174,7 @@ class PublishedPackageProvider(BaseProvider):
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
-                f"{what} did not finish within {timeout:.0f}s (last status {last[0]}): "
+                f"{what} did not finish within {timeout:g}s (last status {last[0]}): "
                 "run `pulumi up` again to keep waiting, or raise timeout_seconds"
             ) from None
 

@@ -184,7 +184,7 @@ class TransferProvider(BaseProvider):
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
-                f"{what} did not finish within {timeout:.0f}s (last status {last[0]}): "
+                f"{what} did not finish within {timeout:g}s (last status {last[0]}): "
                 f"transfer {transfer_id} may still complete on the platform; raise "
                 "timeout_seconds"
             ) from None

@@ -4,6 +4,7 @@ running emulator (the `emulator` fixture: a real process reset to the demo seed 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,3 +65,61 @@ def aep(emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def engine_props(inputs: dict[str, Any]) -> dict[str, Any]:
     """Inputs as the engine hands them to create/update: checked, plus the provider blob."""
     return {**inputs, "__provider": PROVIDER_BLOB}
+
+
+def make_package(
+    emu: EmulatorProcess,
+    name: str,
+    artifacts: list[dict[str, str]],
+    *,
+    publish: bool = False,
+    org: str = "acme",
+) -> str:
+    """A package made behind the providers' back (raw API), optionally published."""
+    with emu.api(org) as api:
+        r = api.post(
+            "/packages",
+            json={
+                "name": name,
+                "packageType": "PARTIAL",
+                "sourceSandbox": {"name": "dev", "imsOrgId": emu.org(org)["imsOrgId"]},
+                "artifacts": artifacts,
+            },
+        )
+        r.raise_for_status()
+        package_id = str(r.json()["id"])
+        if publish:
+            api.get(f"/packages/{package_id}/export").raise_for_status()
+            wait_status(emu, package_id, "PUBLISHED", org=org)
+    return package_id
+
+
+def package_doc(emu: EmulatorProcess, package_id: str, org: str = "acme") -> dict[str, Any]:
+    with emu.api(org) as api:
+        r = api.get(f"/packages/{package_id}")
+        r.raise_for_status()
+        return dict(r.json())
+
+
+def wait_status(
+    emu: EmulatorProcess, package_id: str, status: str, org: str = "acme", timeout: float = 10
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        doc = package_doc(emu, package_id, org)
+        if doc["status"] == status or time.monotonic() > deadline:
+            return doc
+        time.sleep(0.05)
+
+
+def last_seq(emu: EmulatorProcess) -> int:
+    reqs = emu.requests()
+    return int(reqs[-1]["seq"]) if reqs else 0
+
+
+def writes(emu: EmulatorProcess, since: int) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in emu.requests(since)
+        if r["path"].startswith("/data/") and r["method"] not in ("GET", "HEAD")
+    ]

@@ -14,7 +14,16 @@ from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import PackageProvider, _base
 from sandbox_provider.resources._base import ProviderError
 
-from .conftest import CART, GOLD, HIGHVALUE, configure, engine_props, stack_config
+from .conftest import (
+    CART,
+    GOLD,
+    HIGHVALUE,
+    configure,
+    engine_props,
+    last_seq,
+    stack_config,
+    writes,
+)
 
 SCHEMA = "https://ns.adobe.com/acme/schemas/loyalty-profile"
 PROGRAM: dict[str, Any] = {"name": "pkg", "description": "as declared", "artifacts": [GOLD]}
@@ -40,19 +49,6 @@ def live(emu: EmulatorProcess, package_id: str) -> dict[str, Any]:
 
 def ids(pkg: dict[str, Any]) -> list[str]:
     return sorted(a["id"] for a in pkg["artifactsList"])
-
-
-def writes(emu: EmulatorProcess, since: int) -> list[dict[str, Any]]:
-    return [
-        r
-        for r in emu.requests(since)
-        if r["path"].startswith("/data/") and r["method"] not in ("GET", "HEAD")
-    ]
-
-
-def last_seq(emu: EmulatorProcess) -> int:
-    reqs = emu.requests()
-    return int(reqs[-1]["seq"]) if reqs else 0
 
 
 def test_create_then_the_same_program_is_a_no_op_without_api_calls(aep: EmulatorProcess) -> None:
