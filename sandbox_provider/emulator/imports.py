@@ -1,0 +1,358 @@
+"""Conflicts, children, preflight, import submission and the import job itself.
+
+An import works from what the package carries (its publish-time manifest): for each of the
+package's artifacts and their dependencies, an `alternatives` entry maps it to an existing
+target artifact (its own dependencies are then not needed), an artifact of the same type
+and exact title in the target is reused, and anything else is created under a new id with
+its dependencies rewired to the mapped ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+
+from . import timing
+from .artifacts import (
+    get_org,
+    new_artifact,
+    put_artifact,
+    require_sandbox,
+    sandbox_artifacts,
+)
+from .auth import Caller
+from .bodies import artifact_refs, opt_str, req_str, require_object, sandbox_ref
+from .errors import bad_request, conflict, forbidden
+from .jobs import get_job, new_job, set_job_status
+from .models import (
+    base_id,
+    missing_permissions,
+    new_hex_id,
+    required_permissions,
+)
+from .packages import (
+    content_graph,
+    is_expired,
+    package_roots,
+    visible_package,
+)
+from .storage import Doc
+
+if TYPE_CHECKING:
+    from .core import Emulator
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(title: str) -> set[str]:
+    return set(_WORD.findall(title.lower()))
+
+
+def _target_sandbox(caller: Caller, params: Sequence[tuple[str, str]]) -> str:
+    values = [v for k, v in params if k == "targetSandbox" and v]
+    if values:
+        return values[-1]
+    if caller.sandbox:
+        return caller.sandbox
+    raise bad_request("'targetSandbox' query parameter is required (or send x-sandbox-name)")
+
+
+# -- conflicts -----------------------------------------------------------------------------
+def conflicts(emu: Emulator, caller: Caller, package_id: str,
+              params: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    pkg = visible_package(emu, caller, package_id)
+    target = require_sandbox(caller.org, _target_sandbox(caller, params), "targetSandbox")
+    graph = content_graph(emu, pkg)
+    target_graph = sandbox_artifacts(emu, caller.org_id, target)
+    out: list[dict[str, Any]] = []
+    for aid in _import_order(graph, package_roots(emu, pkg, graph), {}):
+        art = graph[aid]
+        words = _words(art["title"])
+        ranked: list[tuple[int, float, int, Doc]] = []
+        for pos, cand in enumerate(target_graph.values()):
+            if cand["type"] != art["type"]:
+                continue
+            exact = cand["title"].strip().lower() == art["title"].strip().lower()
+            theirs = _words(cand["title"])
+            shared = words & theirs
+            if not exact and not shared:
+                continue
+            similarity = len(shared) / max(1, len(words | theirs))
+            ranked.append((0 if exact else 1, -similarity, pos, cand))
+        if not ranked:
+            continue
+        ranked.sort(key=lambda r: r[:3])
+        out.append({
+            "artifact": {
+                "id": aid, "type": art["type"], "found": False, "count": 0, "title": art["title"],
+                "messages": [{"status": "FOUND", "attempt": 1,
+                              "message": f"Found object with ID: {aid}"}],
+            },
+            "suggestionList": [
+                {"id": c["id"], "type": c["type"], "found": False, "count": 0,
+                 "title": c["title"]} for _, _, _, c in ranked
+            ],
+            "parentID": f"{caller.org_id}::{target}::{art['type']}::{aid}",
+        })
+    return out
+
+
+# -- children ------------------------------------------------------------------------------
+def children(emu: Emulator, caller: Caller, package_id: str, body: Any) -> list[dict[str, Any]]:
+    pkg = visible_package(emu, caller, package_id)
+    graph = content_graph(emu, pkg)
+    refs: list[dict[str, Any]]
+    if body is None or body == []:
+        if pkg.get("packageType") == "FULL":
+            roots = package_roots(emu, pkg, graph)
+            refs = [{"id": aid, "type": graph[aid]["type"]} for aid in roots]
+        else:
+            refs = [{"id": a["id"], "type": a["type"]} for a in pkg.get("artifactsList", [])]
+    else:
+        refs = artifact_refs(body, "body")
+    out = []
+    for ref in refs:
+        node = graph.get(base_id(ref["id"]))
+        kids = []
+        if node:
+            for dep in node.get("dependsOn", []):
+                child = graph.get(base_id(dep))
+                kids.append({"id": dep, "title": child["title"] if child else dep,
+                             "type": child["type"] if child else None})
+        out.append({
+            "id": ref["id"],
+            "title": node["title"] if node else ref["id"],
+            "type": node["type"] if node else ref["type"],
+            "children": kids,
+        })
+    return out
+
+
+# -- preflight -----------------------------------------------------------------------------
+def _resources(perms: dict[str, list[str]]) -> dict[str, Any]:
+    return {"resources": [{"palmResourceType": k, "resourcePermissions": list(v)}
+                          for k, v in perms.items()]}
+
+
+def preflight(emu: Emulator, caller: Caller, package_id: str,
+              params: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    pkg = visible_package(emu, caller, package_id)
+    target = require_sandbox(caller.org, _target_sandbox(caller, params), "targetSandbox")
+    graph = content_graph(emu, pkg)
+    granted = caller.org.get("permissions") or {}
+    if pkg.get("packageType") == "FULL":
+        entries = [(aid, graph[aid]["type"]) for aid in graph]
+    else:
+        entries = [(a["id"], a["type"]) for a in pkg.get("artifactsList", [])]
+    response = []
+    for aid, type_ in entries:
+        missing = missing_permissions(type_, granted)
+        response.append({
+            "artifactID": aid,
+            "requiredPermissions": _resources(required_permissions(type_)),
+            "missingPermissions": _resources(missing),
+            "artifactType": type_,
+            "creationAllowed": not missing,
+        })
+    return {"packageID": pkg["id"], "targetSandboxName": target,
+            "permissionResponse": response}
+
+
+# -- submit --------------------------------------------------------------------------------
+def _alternatives(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise bad_request("'alternatives' must be an object mapping a source artifact id to "
+                          "{\"id\", \"type\"} of an existing target artifact")
+    out: dict[str, str] = {}
+    for src, alt in value.items():
+        if isinstance(alt, str) and alt:
+            out[base_id(src)] = alt
+            continue
+        if not isinstance(alt, dict):
+            raise bad_request(f"'alternatives.{src}' must be an object {{\"id\", \"type\"}}")
+        out[base_id(src)] = req_str(alt, "id", f"alternatives.{src}.")
+    return out
+
+
+def submit(emu: Emulator, caller: Caller, body: Any, package_id: str | None = None,
+           params: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Both submit forms: `POST /packages/import` and `POST /packages/{id}/import`."""
+    body = require_object(body) if body is not None else {}
+    if package_id is None:
+        package_id = req_str(body, "id")
+    name = opt_str(body, "name")
+    description = opt_str(body, "description")
+    alternatives = _alternatives(body.get("alternatives"))
+    target: str | None = None
+    dest_org = caller.org_id
+    if body.get("destinationSandbox") is not None:
+        ref = sandbox_ref(body["destinationSandbox"], "destinationSandbox")
+        target = ref["name"]
+        dest_org = ref["imsOrgId"] or caller.org_id
+    query_target = [v for k, v in params if k == "targetSandbox" and v]
+    if query_target:
+        target = query_target[-1]
+    if target is None:
+        target = caller.sandbox
+    if target is None:
+        raise bad_request("the target sandbox is required: 'destinationSandbox' in the body, "
+                          "the targetSandbox query parameter, or x-sandbox-name")
+    pkg = visible_package(emu, caller, package_id)
+    if pkg["_holder"] != caller.org_id:
+        raise forbidden(f"package '{pkg['id']}' belongs to org {pkg['imsOrgId']}; pull it "
+                        "(POST /transfer/pullRequest) before importing it")
+    if pkg["status"] != "PUBLISHED":
+        raise conflict(f"package '{pkg['id']}' is {pkg['status']}; only PUBLISHED packages "
+                       "can be imported (publish it with GET /packages/{id}/export)")
+    job = new_job(emu, caller.org, request_type="IMPORT", status="PENDING",
+                  name=name or pkg["name"],
+                  description=description if description is not None else pkg.get("description"),
+                  package=pkg, target_sandbox=target)
+    timing.new_op(emu, "import", 2, org=caller.org_id, packageId=pkg["id"], jobId=job["id"],
+                  target=target, destOrg=dest_org, alternatives=alternatives)
+    return {
+        "name": job["name"],
+        "description": job["description"],
+        "visibility": "TENANT",
+        "sourceSandbox": pkg.get("sourceSandbox"),
+        "destinationSandbox": {"name": target, "imsOrgId": dest_org},
+        "type": pkg["packageType"],
+        "correlationId": job["correlationId"],
+    }
+
+
+def _import_order(
+    graph: dict[str, Doc], roots: list[str], alternatives: dict[str, str]
+) -> list[str]:
+    """Roots and dependencies (dependencies first), not descending below alternatives."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(aid: str, stack: set[str]) -> None:
+        if aid in seen or aid in stack or aid not in graph:
+            return
+        stack.add(aid)
+        if aid not in alternatives:
+            for dep in graph[aid].get("dependsOn", []):
+                visit(base_id(dep), stack)
+        stack.discard(aid)
+        seen.add(aid)
+        order.append(aid)
+
+    for root in roots:
+        visit(base_id(root), set())
+    return order
+
+
+def _new_target_id(source_id: str) -> str:
+    if "/" in source_id:
+        return source_id.rstrip("/").rsplit("/", 1)[0] + "/" + new_hex_id()
+    return new_hex_id()
+
+
+def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
+    """Apply the import; (failure reason, {source id: target id})."""
+    org = get_org(emu, op["org"])
+    from .packages import held_package
+
+    pkg = held_package(emu, op["org"], op["packageId"])
+    if org is None or pkg is None:
+        return f"package {op['packageId']} no longer exists", {}
+    if is_expired(pkg):
+        return (f"package {pkg['id']} has expired (expiry {pkg.get('expiry')}); "
+                "publish a new one"), {}
+    target = op["target"]
+    if op.get("destOrg") and op["destOrg"] != org["imsOrgId"]:
+        return (f"destination org {op['destOrg']} is not the caller's org "
+                f"{org['imsOrgId']}; import into your own sandboxes"), {}
+    if target not in org["sandboxes"]:
+        return (f"target sandbox '{target}' does not exist in org {org['imsOrgId']} "
+                f"(sandboxes: {org['sandboxes']})"), {}
+    graph = content_graph(emu, pkg)
+    alternatives: dict[str, str] = op.get("alternatives") or {}
+    target_graph = sandbox_artifacts(emu, org["imsOrgId"], target)
+    for src, alt in alternatives.items():
+        if alt not in target_graph:
+            return (f"alternative '{alt}' for artifact '{src}' does not exist in target "
+                    f"sandbox '{target}'"), {}
+    order = _import_order(graph, package_roots(emu, pkg, graph), alternatives)
+    by_title = {(a["type"], a["title"]): a["id"] for a in target_graph.values()}
+    plan: dict[str, tuple[str, bool]] = {}
+    for aid in order:
+        art = graph[aid]
+        if aid in alternatives:
+            plan[aid] = (alternatives[aid], False)
+        elif (art["type"], art["title"]) in by_title:
+            plan[aid] = (by_title[(art["type"], art["title"])], False)
+        else:
+            plan[aid] = (_new_target_id(aid), True)
+    granted = org.get("permissions") or {}
+    for aid in order:
+        if plan[aid][1]:
+            missing = missing_permissions(graph[aid]["type"], granted)
+            if missing:
+                lacks = "; ".join(f"{res}: {', '.join(p)}" for res, p in missing.items())
+                return (f"missing permissions to create {graph[aid]['type']} '{aid}' in "
+                        f"sandbox '{target}': {lacks}"), {}
+    mapping = {aid: tid for aid, (tid, _) in plan.items()}
+    for aid in order:
+        tid, create = plan[aid]
+        if not create:
+            continue
+        art = graph[aid]
+        deps = [mapping.get(base_id(d), base_id(d)) for d in art.get("dependsOn", [])]
+        put_artifact(emu, org["imsOrgId"], target, new_artifact(tid, art["type"], art["title"],
+                                                                  deps))
+    return None, mapping
+
+
+def _step_import(emu: Emulator, op: Doc) -> bool:
+    job = get_job(emu, op["jobId"])
+    if job is None:
+        return True
+    if job["jobStatus"] == "PENDING":
+        set_job_status(emu, job, "IN_PROGRESS")
+        return False
+    reason, mapping = _run_import(emu, op)
+    if reason:
+        set_job_status(emu, job, "FAILED", reason)
+    else:
+        set_job_status(emu, job, "SUCCESS", importedArtifacts=mapping)
+    return True
+
+
+timing.STEPPERS["import"] = _step_import
+
+
+# -- routes --------------------------------------------------------------------------------
+CallFn = Callable[..., Any]
+
+
+def register(r: APIRouter, call: CallFn,
+             params: Callable[[Request], list[tuple[str, str]]]) -> None:
+    @r.post("/packages/import")
+    async def submit_import(request: Request) -> Any:
+        return await call(request, lambda e, c, b: submit(e, c, b), "required")
+
+    @r.get("/packages/preflight/{package_id}")
+    async def get_preflight(request: Request, package_id: str) -> Any:
+        return await call(request, lambda e, c, _: preflight(e, c, package_id, params(request)))
+
+    @r.get("/packages/{package_id}/import")
+    async def get_conflicts(request: Request, package_id: str) -> Any:
+        return await call(request, lambda e, c, _: conflicts(e, c, package_id, params(request)))
+
+    @r.post("/packages/{package_id}/import")
+    async def submit_import_by_path(request: Request, package_id: str) -> Any:
+        return await call(
+            request, lambda e, c, b: submit(e, c, b, package_id, params(request)), "optional"
+        )
+
+    @r.post("/packages/{package_id}/children")
+    async def post_children(request: Request, package_id: str) -> Any:
+        return await call(request, lambda e, c, b: children(e, c, package_id, b), "optional")
