@@ -105,11 +105,11 @@ def test_reset_clears_tokens_faults_log_and_timing(
     emulator.set_faults([{"path": "/packages", "status": 503}])
     emulator.set_timing(mode="manual", jobSeconds=9.0)
     emulator.reset("demo")
-    assert_gateway = acme.get("/packages")  # the old token is gone
-    assert assert_gateway.status_code == 401
-    assert assert_gateway.json()["error_code"] == "401013"
-    assert ok(admin(emulator, "GET", "/faults"))["rules"] == []
     assert emulator.requests() == []
+    assert ok(admin(emulator, "GET", "/faults"))["rules"] == []
+    r = acme.get("/packages")  # the old token is gone
+    assert r.status_code == 401
+    assert r.json()["error_code"] == "401013"
     t = emulator.timing()
     assert t["mode"] == "auto"
     assert t["jobSeconds"] == pytest.approx(TEST_DELAY)
