@@ -13,7 +13,10 @@ Safety of the calls that are not idempotent (see also `retry.py`):
 * `submit_import` (POST /packages/import): before sending, the client notes the correlation ids
   of the jobs already listed under the job's name; after an ambiguous failure it looks for a
   new IMPORT job of that package under that name and, if there is one, reports it instead of
-  submitting again.
+  submitting again. The server would accept a second submit, and a timed-out request may
+  still be in flight, so the client keeps looking for `RetryPolicy.reconcile_grace` seconds
+  (default 3) before it re-sends. (No idempotency key exists in this API: a request delayed
+  longer than that could still land twice; that residual risk is accepted and documented.)
 * `create_transfer` (POST /transfer) and `pull_public_package` (POST /transfer/pullRequest): the
   same, with the transfers of the package: a new transfer to the same target after an
   ambiguous failure means the first request landed.
@@ -38,6 +41,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
@@ -78,7 +82,15 @@ from .models import (
     TransferRequestType,
 )
 from .paging import FilterLike, filter_params, iterate_pages, prop
-from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, classify, describe_wait
+from .retry import (
+    AMBIGUOUS,
+    NOT_SENT,
+    REFUSED,
+    RetryPolicy,
+    await_effect,
+    classify,
+    describe_wait,
+)
 from .waiters import Progress, poll_until
 
 __all__ = ["EXIM_PREFIX", "ExImClient"]
@@ -327,6 +339,7 @@ class ExImClient:
         retry_on: tuple[str, ...],
         reconcile: Callable[[], T | None] | None = None,
         on_error_after_ambiguous: Callable[[ExImError], T | None] | None = None,
+        reconcile_grace: bool = False,
     ) -> T:
         """Run `fn` under the retry policy.
 
@@ -336,6 +349,8 @@ class ExImClient:
         `on_error_after_ambiguous`: gets a non-retryable error raised after an ambiguous
         attempt (a 409 or 404 that a landed first attempt explains) and may turn it into a
         result.
+        `reconcile_grace`: keep reconciling for `policy.reconcile_grace` seconds before
+        re-sending (for POSTs the server would accept twice).
         """
         policy = self._settings.retry
         deadline = _deadline.get()
@@ -344,19 +359,15 @@ class ExImClient:
             if remaining <= 0:
                 raise ExImTimeoutError("deadline passed before the call was made")
             if remaining < policy.deadline:
-                policy = RetryPolicy(
-                    max_attempts=policy.max_attempts,
-                    deadline=remaining,
-                    initial_backoff=policy.initial_backoff,
-                    max_backoff=policy.max_backoff,
-                    max_retry_after=policy.max_retry_after,
-                )
+                policy = replace(policy, deadline=remaining)
+        until = time.monotonic() + policy.deadline
+        grace = policy.reconcile_grace if reconcile_grace else 0.0
         ambiguous = False
 
         def attempt() -> T:
             nonlocal ambiguous
             if ambiguous and reconcile is not None:
-                found = reconcile()
+                found = await_effect(reconcile, grace=grace, until=until)
                 if found is not None:
                     log.info("an earlier attempt had taken effect; not sending again")
                     return found
@@ -392,6 +403,7 @@ class ExImClient:
         idempotent: bool = True,
         reconcile: Callable[[], Any] | None = None,
         on_error_after_ambiguous: Callable[[ExImError], Any] | None = None,
+        reconcile_grace: bool = False,
     ) -> Any:
         """Send with retries and return the decoded JSON (None for an empty answer)."""
 
@@ -414,6 +426,7 @@ class ExImClient:
             retry_on=retry_on,
             reconcile=reconcile,
             on_error_after_ambiguous=on_error_after_ambiguous,
+            reconcile_grace=reconcile_grace,
         )
 
     def _pages(
@@ -775,6 +788,7 @@ class ExImClient:
             sandbox=sandbox,
             context=f"submit import of package {package_id} into {target_sandbox!r}",
             idempotent=False,
+            reconcile_grace=True,
             reconcile=landed,
         )
         result = (
@@ -1007,6 +1021,7 @@ class ExImClient:
             sandbox=sandbox,
             context=f"transfer package {package_id}",
             idempotent=False,
+            reconcile_grace=True,
             reconcile=landed,
         )
         if isinstance(raw, list) and all(isinstance(t, Transfer) for t in raw):
@@ -1063,6 +1078,7 @@ class ExImClient:
             sandbox=sandbox,
             context=f"pull public package {package_id} from {source_org_id}",
             idempotent=False,
+            reconcile_grace=True,
             reconcile=landed,
         )
         return raw if isinstance(raw, Transfer) else Transfer.model_validate(raw or {})

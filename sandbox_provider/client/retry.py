@@ -24,7 +24,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 import tenacity
@@ -34,6 +34,7 @@ from .errors import ApiError, ExImTimeoutError, ThrottledError, TransportError
 
 __all__ = [
     "AMBIGUOUS",
+    "await_effect",
     "NOT_SENT",
     "REFUSED",
     "RetryPolicy",
@@ -63,11 +64,15 @@ class RetryPolicy:
     max_backoff: float = 20.0
     #: Retry-After above this is capped (a runaway header must not stall a deployment).
     max_retry_after: float = 60.0
+    #: After an ambiguous failure of a POST that the server would happily repeat (import,
+    #: transfer, pull), keep looking this long for its effect before sending it again: the
+    #: first request may still be in flight behind a timed-out connection.
+    reconcile_grace: float = 3.0
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        if self.deadline <= 0 or self.initial_backoff < 0 or self.max_backoff < 0:
+        if self.deadline <= 0 or min(self.initial_backoff, self.max_backoff) < 0:
             raise ValueError("deadline must be positive, backoffs non-negative")
 
     def backoff(self, attempt: int) -> float:
@@ -102,6 +107,25 @@ class RetryPolicy:
             before_sleep=before_sleep,
             reraise=True,
         )
+
+
+def await_effect(
+    look: Callable[[], T | None], *, grace: float, until: float, interval: float = 0.25
+) -> T | None:
+    """Call `look` until it finds something, for at most `grace` seconds (never past `until`,
+    a `time.monotonic()` value). One look when `grace` is 0."""
+    end = min(time.monotonic() + max(grace, 0.0), until)
+
+    def wait(state: RetryCallState) -> float:
+        return max(0.0, min(interval, end - time.monotonic()))
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_result(lambda found: found is None),
+        wait=wait,
+        stop=lambda state: time.monotonic() >= end,
+        retry_error_callback=lambda state: None,
+    )
+    return cast("T | None", retrying(look))
 
 
 def classify(exc: BaseException) -> str | None:

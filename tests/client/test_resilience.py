@@ -10,6 +10,7 @@ from sandbox_provider.emulator.harness import EmulatorProcess
 
 from .conftest import MakeClient, exim_requests
 
+PARTNER = "PRTN0000000000000000B002@AdobeOrg"
 NS = [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]
 SEG = [{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}]
 
@@ -157,3 +158,57 @@ def test_four_threads_share_one_client_and_one_token(
         names = sorted(pool.map(work, range(16)))
     assert names == sorted(f"t-{i}" for i in range(16))
     assert sum(1 for r in emulator.requests() if r["path"].startswith("/ims/")) == 1
+
+
+def test_import_that_landed_after_a_client_timeout_is_not_repeated(
+    make_client: MakeClient, emulator: EmulatorProcess
+) -> None:
+    client = make_client("acme", timeout=0.3)
+    pkg = client.create_package("late-import", artifacts=NS)
+    client.publish_package(pkg.id)
+    client.wait_for_package(pkg.id, timeout=10)
+    # The first submit is still sleeping in the server when the client gives up on it.
+    emulator.set_faults(
+        [{"path": "/packages/import", "method": "POST", "status": 0, "latencyMs": 700, "times": 1}]
+    )
+    sub = client.submit_import(pkg.id, "prod")
+    emulator.clear_faults()
+    client.wait_for_job("late-import", correlation_id=sub.correlation_id, timeout=10)
+    jobs = list(client.list_jobs("requestType==IMPORT"))
+    assert [j.correlation_id for j in jobs] == [sub.correlation_id]
+    handled = [
+        r
+        for r in emulator.requests()
+        if r["method"] == "POST" and r["path"].endswith("/packages/import") and r["status"] == 200
+    ]
+    assert len(handled) == 1
+
+
+def test_transfer_that_landed_after_a_client_timeout_is_not_repeated(
+    make_client: MakeClient, emulator: EmulatorProcess
+) -> None:
+    client = make_client("acme", timeout=0.3)
+    partner = make_client("partner")
+    link = client.create_handshakes([PARTNER], source_org_name="acme")
+    linking_id = link.successful_requests[PARTNER].linking_id
+    assert linking_id
+    partner.act_on_handshake(
+        linking_id, "APPROVED", reason="ok", target_org_name="partner", target_region="va6"
+    )
+    pkg = client.create_package("late-transfer", artifacts=NS)
+    client.publish_package(pkg.id)
+    client.wait_for_package(pkg.id, timeout=10)
+    emulator.set_faults(
+        [
+            {
+                "path": "^/data/foundation/exim/transfer/?$",
+                "method": "POST",
+                "status": 0,
+                "latencyMs": 700,
+                "times": 1,
+            }
+        ]
+    )
+    (t,) = client.create_transfer(pkg.id, [PARTNER])
+    emulator.clear_faults()
+    assert [x.id for x in client.list_transfers(request_type="PRIVATE")] == [t.id]

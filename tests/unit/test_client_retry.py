@@ -73,12 +73,20 @@ class Fake:
             return httpx.Response(
                 401, json={"error_code": "401013", "message": "Oauth token is not valid"}
             )
+        if action == "late":
+            # Still in flight when the client gives up: it lands a little later.
+            threading.Timer(0.3, self._late, (method, path, request)).start()
+            raise httpx.ReadTimeout("slow", request=request)
         resp = self.handle(method, path, request)
         if action == "503-after":
             return httpx.Response(503, json={"title": "ServiceUnavailableError", "detail": "y"})
         if action == "timeout-after":
             raise httpx.ReadTimeout("slow", request=request)
         return resp
+
+    def _late(self, method: str, path: str, request: httpx.Request) -> None:
+        with self.lock:
+            self.handle(method, path, request)
 
     def handle(self, method: str, path: str, request: httpx.Request) -> httpx.Response:
         p = path.removeprefix("/data/foundation/exim")
@@ -193,6 +201,25 @@ def test_import_is_not_resubmitted_after_an_ambiguous_failure(fake: Fake) -> Non
     fake.script[("POST", "/packages/import")] = ["503-before"]
     sub2 = c.submit_import(pkg.id, "prod")
     assert len(fake.jobs) == 2 and sub2.correlation_id == "c-1"
+
+
+def test_an_import_still_in_flight_is_waited_for_not_resent(fake: Fake) -> None:
+    c = make_client(fake)
+    pkg = c.create_package("p1")
+    fake.script[("POST", "/packages/import")] = ["late"]
+    sub = c.submit_import(pkg.id, "prod")
+    assert len(fake.jobs) == 1 and fake.count("POST", "/packages/import") == 1
+    assert sub.correlation_id == "c-0"
+
+
+def test_without_grace_an_import_still_in_flight_is_sent_again(fake: Fake) -> None:
+    # The residual risk the grace period exists for (documented in client.py).
+    c = make_client(fake, RetryPolicy(initial_backoff=0.001, reconcile_grace=0))
+    pkg = c.create_package("p1")
+    fake.script[("POST", "/packages/import")] = ["late"]
+    c.submit_import(pkg.id, "prod")
+    time.sleep(0.5)
+    assert len(fake.jobs) == 2
 
 
 def test_publish_after_ambiguous_failure_is_not_a_conflict(fake: Fake) -> None:
