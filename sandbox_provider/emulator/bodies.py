@@ -15,9 +15,14 @@ def parse_json(raw: bytes, *, required: bool = True) -> Any:
             raise bad_request("a JSON request body is required")
         return None
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        value = json.loads(raw.decode("utf-8"))
+        # Lone surrogates (from \ud800-style escapes) cannot be stored or answered.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeError as exc:
+        raise bad_request(f"the request body is not valid UTF-8 JSON: {exc}") from None
+    except ValueError as exc:
         raise bad_request(f"the request body is not valid JSON: {exc}") from None
+    return value
 
 
 def require_object(body: Any, what: str = "the request body") -> dict[str, Any]:

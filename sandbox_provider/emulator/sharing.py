@@ -131,7 +131,7 @@ def act(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
     if body.get("targetIMSOrgDetails") is not None:
         require_object(body["targetIMSOrgDetails"], "'targetIMSOrgDetails'")
     hs = None
-    for cand in emu.store.find_org_or_ref("handshake", caller.org_id):
+    for cand in emu.store.find("handshake"):
         if linking in (cand["linkingId"], cand["id"]):
             hs = cand
             break
@@ -234,9 +234,6 @@ def create_transfers(emu: Emulator, caller: Caller, body: Any) -> list[dict[str,
         raise bad_request("'targets' must be a non-empty list of {\"imsOrgId\"}")
     target_ids = []
     for i, t in enumerate(targets):
-        if isinstance(t, str) and t:
-            target_ids.append(t)
-            continue
         if not isinstance(t, dict):
             raise bad_request(f"'targets[{i}]' must be an object {{\"imsOrgId\"}}")
         target_ids.append(req_str(t, "imsOrgId", f"targets[{i}]."))
