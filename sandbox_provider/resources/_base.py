@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
@@ -39,8 +38,6 @@ from sandbox_provider.client.retry import RetryPolicy
 
 from . import _config
 from ._config import ConfigError, Profile
-
-T = TypeVar("T")
 
 #: Waits give up after this many seconds unless a resource says otherwise
 #: (custom_timeouts never reach a dynamic provider).
@@ -102,45 +99,6 @@ def warn(message: str) -> None:
     with _OUT_LOCK:
         sys.stderr.write(f"warning: aep: {message}\n")
         sys.stderr.flush()
-
-
-def wait_for(
-    what: str,
-    poll: Callable[[], T],
-    status_of: Callable[[T], str | None],
-    *,
-    done: set[str],
-    failed: set[str],
-    timeout: float,
-    on_failed: Callable[[T], str],
-    hint: str,
-) -> T:
-    """Poll until a done/failed status, writing each status change to stderr.
-
-    Raises ProviderError on a failed status (message from `on_failed`) or at the deadline.
-    """
-    start = time.monotonic()
-    deadline = start + timeout
-    interval = 0.05
-    last: str | None = None
-    last_report = start
-    while True:
-        seen = poll()
-        status = status_of(seen)
-        now = time.monotonic()
-        if status != last or now - last_report >= 15:
-            progress(f"{what}: {status} ({now - start:.1f}s)")
-            last, last_report = status, now
-        if status in done:
-            return seen
-        if status in failed:
-            raise ProviderError(on_failed(seen))
-        if now >= deadline:
-            raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {status}): {hint}"
-            )
-        time.sleep(min(interval, max(0.0, deadline - now)))
-        interval = min(interval * 1.5, 5.0)
 
 
 # -- clients, one per profile ------------------------------------------------------------------
