@@ -316,7 +316,18 @@ def get(emu: Emulator, caller: Caller, package_id: str) -> dict[str, Any]:
 def list_packages(
     emu: Emulator, caller: Caller, params: Sequence[tuple[str, str]]
 ) -> dict[str, Any]:
-    docs = [render(emu, p) for p in emu.store.find("package", org=caller.org_id)]
+    graphs: dict[tuple[str, str], dict[str, Doc]] = {}
+    docs = []
+    for pkg in emu.store.find("package", org=caller.org_id):
+        src = pkg.get("sourceSandbox") or {}
+        key = (str(src.get("imsOrgId")), str(src.get("name")))
+        if key not in graphs or pkg.get("_manifest") is not None:
+            graph = source_graph(emu, pkg)
+            if pkg.get("_manifest") is None:
+                graphs[key] = graph
+        else:
+            graph = graphs[key]
+        docs.append(render(emu, pkg, graph))
     return paginate(docs, params, default_order="-createdDate")
 
 
