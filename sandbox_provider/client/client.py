@@ -453,7 +453,14 @@ class ExImClient:
             return cast(dict[str, Any], raw or {})
 
         parse = cast(Callable[[dict[str, Any]], T], cast(type[BaseModel], model).model_validate)
-        return iterate_pages(fetch, parse, page_size=page_size)
+        return iterate_pages(
+            fetch,
+            parse,
+            page_size=page_size,
+            identity=lambda raw: (
+                raw.get("id") or raw.get("linkingId") if isinstance(raw, dict) else None
+            ),
+        )
 
     def _sandbox_ref(
         self, value: str | SandboxRef | Mapping[str, Any] | None

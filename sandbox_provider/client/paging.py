@@ -161,8 +161,12 @@ def iterate_pages(
     parse: Callable[[dict[str, Any]], T],
     *,
     page_size: int,
+    identity: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Iterator[T]:
     """Yield every item, fetching pages lazily.
+
+    With `identity`, an item seen on an earlier page is not yielded again (an object created
+    while iterating shifts the offsets of a newest-first list by one).
 
     `fetch(start, limit)` returns one raw envelope. The reference never says whether `start`
     counts items or pages, so the iterator asks for an item offset and checks `currentPage`
@@ -176,6 +180,7 @@ def iterate_pages(
     offset = 0
     page = 0
     by_page = False
+    seen: set[Any] = set()
     for _ in range(MAX_PAGES):
         start = page if by_page else offset
         envelope = fetch(start, page_size)
@@ -192,6 +197,12 @@ def iterate_pages(
             continue
         data = envelope.get("data") or []
         for raw in data:
+            if identity is not None:
+                key = identity(raw)
+                if key is not None:
+                    if key in seen:
+                        continue
+                    seen.add(key)
             yield parse(raw)
         offset += len(data)
         page += 1

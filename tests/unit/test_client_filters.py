@@ -85,3 +85,16 @@ def test_is_lazy_and_stops_on_empty_pages() -> None:
     assert list(iterate_pages(lambda s, n: {"data": []}, dict, page_size=5)) == []
     with pytest.raises(ValueError):
         list(iterate_pages(fetch, dict, page_size=0))
+
+
+def test_items_shifted_onto_the_next_page_are_not_repeated() -> None:
+    items = [{"id": i} for i in (5, 4, 3, 2, 1)]
+
+    def fetch(start: int, limit: int) -> dict[str, Any]:
+        if start > 0 and items[0]["id"] == 5:
+            items.insert(0, {"id": 6})  # created between the two page requests
+        page = items[start : start + limit]
+        return {"data": page, "hasNextPage": start + limit < len(items)}
+
+    got = [r["id"] for r in iterate_pages(fetch, dict, page_size=2, identity=lambda r: r["id"])]
+    assert got == [5, 4, 3, 2, 1]
