@@ -158,3 +158,25 @@ def test_validation_errors(acme: ExImClient) -> None:
     assert info.value.status == 400 and "packageType" in info.value.api_message
     with pytest.raises(ValidationError):
         acme.create_package("past", expiry=datetime(2001, 1, 1, tzinfo=UTC))
+
+
+def test_from_env(emulator: EmulatorProcess) -> None:
+    o = emulator.org("acme")
+    env = {
+        "AEP_PLATFORM_URL": emulator.url,
+        "AEP_IMS_URL": emulator.url,
+        "AEP_ORG_ID": o["imsOrgId"],
+        "AEP_CLIENT_ID": o["clientId"],
+        "AEP_CLIENT_SECRET": o["clientSecret"],
+        "AEP_SCOPES": "openid,AdobeID,read_organizations",
+        "AEP_SANDBOX": "prod",
+    }
+    with ExImClient.from_env(env) as client:
+        pkg = client.create_package("from-env")
+        assert pkg.source_sandbox is not None and pkg.source_sandbox.name == "prod"
+        assert o["clientSecret"] not in repr(client)
+    token = emulator.token("acme")
+    env2 = {k: v for k, v in env.items() if k != "AEP_CLIENT_SECRET"} | {"AEP_ACCESS_TOKEN": token}
+    with ExImClient.from_env(env2) as client:
+        assert client.get_package(pkg.id).name == "from-env"
+        assert token not in repr(client)
