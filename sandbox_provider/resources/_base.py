@@ -244,9 +244,9 @@ class BaseProvider(ResourceProvider):
             f"{_config.NAMESPACE}:{key}": req.config.get(f"{_config.NAMESPACE}:{key}")
             for key in _config.ENV_VARS
         }
-        _config.set_stack_config(values)
-        # New settings may change what a profile means; clients are rebuilt on next use.
-        forget_clients()
+        if _config.set_stack_config(values):
+            # New settings may change what a profile means; clients are rebuilt on next use.
+            forget_clients()
 
     @staticmethod
     def client(org: str | None) -> ExImClient:

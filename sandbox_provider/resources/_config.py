@@ -97,12 +97,19 @@ _LOCK = threading.Lock()
 _STACK_CONFIG: dict[str, Any] = {}
 
 
-def set_stack_config(values: Mapping[str, Any]) -> None:
-    """Replace the stored `aep:*` settings (called from the provider's configure)."""
+def set_stack_config(values: Mapping[str, Any]) -> bool:
+    """Replace the stored `aep:*` settings (called from the provider's configure).
+
+    Returns whether anything changed: the host configures each of the five providers with
+    the same config, and only a real change should cost new clients (and tokens).
+    """
     cleaned = {k: v for k, v in values.items() if v is not None and v != ""}
     with _LOCK:
+        if cleaned == _STACK_CONFIG:
+            return False
         _STACK_CONFIG.clear()
         _STACK_CONFIG.update(cleaned)
+        return True
 
 
 def clear_stack_config() -> None:

@@ -341,3 +341,20 @@ def test_outputs_hold_no_credential(aep: EmulatorProcess) -> None:
     res, _ = create(PackageProvider(), **PROGRAM)
     text = repr(res.outs)
     assert "secret" not in text.lower() and "token" not in text.lower()
+
+
+def test_a_declared_expiry_survives_every_update(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    program = {**PROGRAM, "expiry": "2099-01-01T00:00:00Z", "include_dependencies": True}
+    res, inputs = create(prov, **program)
+    assert live(aep, res.id)["expiry"] == inputs["expiry"] == 4070908800000
+    # Every PUT without an expiry moves a draft's expiry to now + 90 days: an UPDATE and a
+    # DELETE must not lose the declared date.
+    news = checked(prov, **{**program, "description": "again", "include_dependencies": False})
+    outs = prov.update(res.id, res.outs or {}, news).outs or {}
+    assert live(aep, res.id)["expiry"] == 4070908800000 == outs["expiry"]
+    assert prov.diff(res.id, outs, news).changes is False
+    later = checked(prov, **{**program, "expiry": "2098-06-01T00:00:00Z"})
+    assert prov.diff(res.id, outs, later).changes is True
+    prov.update(res.id, outs, later)
+    assert live(aep, res.id)["expiry"] == later["expiry"]
