@@ -18,6 +18,7 @@ import httpx
 
 from .errors import (
     AuthenticationError,
+    ExImError,
     ExImTimeoutError,
     RequestInfo,
     TransportError,
@@ -105,7 +106,13 @@ class ClientCredentialsProvider(TokenProvider):
             tok = self._fresh()
             if tok is not None:
                 return tok
-            tok, expires_in = self._retry(self._fetch) if self._retry else self._fetch()
+            try:
+                tok, expires_in = self._retry(self._fetch) if self._retry else self._fetch()
+            except ExImError as exc:
+                # Already retried here: the exim call that needed the token must not retry
+                # the whole token fetch again (retries would multiply).
+                exc.retries_exhausted = True
+                raise
             # Never cache for less than a second: a tiny expires_in must not cause a fetch loop.
             lifetime = (
                 max(1.0, expires_in - self._margin)

@@ -110,6 +110,9 @@ class RequestInfo:
 class ExImError(Exception):
     """Base of every error raised by the exim client."""
 
+    #: Set when the client already retried this failure as far as its policy allows.
+    retries_exhausted: bool = False
+
     def __init__(self, message: str, *, request: RequestInfo | None = None) -> None:
         super().__init__(message)
         self.message = message

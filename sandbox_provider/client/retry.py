@@ -130,6 +130,8 @@ def await_effect(
 
 def classify(exc: BaseException) -> str | None:
     """NOT_SENT, REFUSED, AMBIGUOUS, or None for a failure that must not be retried."""
+    if getattr(exc, "retries_exhausted", False):
+        return None
     if isinstance(exc, (TransportError, ExImTimeoutError)) and isinstance(
         exc.__cause__, httpx.HTTPError
     ):

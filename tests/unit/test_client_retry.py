@@ -25,7 +25,9 @@ from sandbox_provider.client import (
 
 SECRET = "very-secret-client-secret"
 ORG = "ORG0@AdobeOrg"
-FAST = RetryPolicy(max_attempts=6, deadline=5.0, initial_backoff=0.001, max_backoff=0.01)
+FAST = RetryPolicy(
+    max_attempts=6, deadline=5.0, initial_backoff=0.001, max_backoff=0.01, reconcile_grace=1.0
+)
 
 
 class Fake:
@@ -316,3 +318,28 @@ def test_no_secrets_in_logs(fake: Fake, caplog: pytest.LogCaptureFixture) -> Non
 
 def _unused(_: Callable[..., Any]) -> None:  # keeps the import list honest for type checkers
     pass
+
+
+def test_token_fetch_retries_do_not_multiply(fake: Fake) -> None:
+    orig = fake.handler
+
+    def ims_down(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/ims/token/v3":
+            fake.log.append(("POST", "/ims/token/v3"))
+            return httpx.Response(503, json={"title": "ServiceUnavailableError"})
+        return orig(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(ims_down))
+    c = ExImClient(
+        org_id=ORG,
+        client_id="cid",
+        client_secret=SECRET,
+        platform_url="http://exim.test",
+        ims_url="http://exim.test",
+        retry=FAST,
+        http_client=http,
+    )
+    with pytest.raises(ServerError) as info:
+        c.get_package("x")
+    assert "IMS token request" in str(info.value)
+    assert fake.count("POST", "/ims/token/v3") == FAST.max_attempts
