@@ -15,14 +15,18 @@ def parse_json(raw: bytes, *, required: bool = True) -> Any:
             raise bad_request("a JSON request body is required")
         return None
     try:
-        value = json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
         # Lone surrogates (from \ud800-style escapes) cannot be stored or answered.
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeError as exc:
         raise bad_request(f"the request body is not valid UTF-8 JSON: {exc}") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise bad_request(f"the request body is not valid JSON: {exc}") from None
     return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def require_object(body: Any, what: str = "the request body") -> dict[str, Any]:

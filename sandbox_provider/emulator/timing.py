@@ -54,8 +54,9 @@ class TimingSettings:
                     raise bad_request("'mode' must be 'auto' or 'manual'")
                 new.mode = value.lower()
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise bad_request(f"'{key}' must be a non-negative number of seconds")
+            if (isinstance(value, bool) or not isinstance(value, int | float)
+                    or not 0 <= value <= 1e9):
+                raise bad_request(f"'{key}' must be a number of seconds between 0 and 1e9")
             setattr(new, key, int(value) if key == "tokenTtlSeconds" else float(value))
         return new
 
