@@ -11,7 +11,9 @@ from sandbox_provider.client import ExImClient, RetryPolicy
 from sandbox_provider.emulator.harness import EmulatorProcess
 
 # Short waits: the emulator answers in milliseconds, and faults are injected on purpose.
-TEST_RETRY = RetryPolicy(max_attempts=25, deadline=30.0, initial_backoff=0.005, max_backoff=0.05)
+TEST_RETRY = RetryPolicy(
+    max_attempts=25, deadline=30.0, initial_backoff=0.005, max_backoff=0.05, reconcile_grace=1.0
+)
 
 MakeClient = Callable[..., ExImClient]
 
