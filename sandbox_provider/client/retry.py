@@ -12,10 +12,14 @@ What is retried, and why it is safe:
   answers that an already-applied first attempt causes (a 409 on publish, a 404 on delete)
   into success after checking the object. Non-idempotent POSTs run a reconciliation step
   before the next attempt (see `ExImClient`): look the package up by name before re-creating
-  it, look for a new import job / transfer before re-submitting.
+  it, look for a new import job / transfer before re-submitting (for up to `reconcile_grace`
+  seconds, since the first request may still be in flight).
+* a 401 is not retried here: the client re-sends once with a new token (decided at the
+  gateway, so safe for every call). Other 4xx are final.
 
 Backoff is capped exponential with full jitter; `Retry-After` is honoured (capped); nothing
-sleeps past the overall deadline, and no attempt starts after it.
+sleeps past the overall deadline, and no attempt starts after it. A failure that already went
+through its own retries (the IMS token fetch inside an exim call) is not retried again.
 """
 
 from __future__ import annotations
