@@ -10,7 +10,7 @@ from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import ImportJobProvider, PackageProvider
 from sandbox_provider.resources._base import ProviderError
 
-from .conftest import CART, GOLD, engine_props, last_seq, make_package, writes
+from .conftest import CART, GOLD, engine_props, last_seq, make_package, wait_status, writes
 
 LOYALTY_SCHEMA = "https://ns.adobe.com/acme/schemas/loyalty-profile"
 
@@ -32,6 +32,7 @@ def published_with_dependencies(emu: EmulatorProcess, artifact: dict[str, str]) 
     )
     with emu.api("acme") as api:
         api.get(f"/packages/{res.id}/export").raise_for_status()
+    assert wait_status(emu, res.id, "PUBLISHED")["status"] == "PUBLISHED"
     return res.id
 
 

@@ -22,6 +22,7 @@ from .conftest import (
     engine_props,
     last_seq,
     stack_config,
+    wait_status,
     writes,
 )
 
@@ -284,16 +285,19 @@ def test_a_published_packages_artifacts_change_by_replacement(aep: EmulatorProce
     res, _ = create(prov, **PROGRAM)
     with aep.api("acme") as api:
         api.get(f"/packages/{res.id}/export").raise_for_status()
-    aep.advance()  # harmless in auto mode: lets the publication finish
+    wait_status(aep, res.id, "PUBLISHED")
     read = prov.read(res.id, engine_props(res.outs or {}))
-    news = checked(prov, **{**PROGRAM, "artifacts": [GOLD, CART]})
     outs = read.outs or {}
-    if outs.get("status") != "DRAFT":
-        diff = prov.diff(res.id, outs, news)
-        assert diff.changes and diff.replaces == ["artifacts"]
-        # Should the engine still call update (a stale state), the error says what to do.
-        with pytest.raises(ProviderError, match="can't change"):
-            prov.update(res.id, {**outs, "status": "DRAFT"}, news)
+    assert outs["status"] == "PUBLISHED"
+    news = checked(prov, **{**PROGRAM, "artifacts": [GOLD, CART]})
+    diff = prov.diff(res.id, outs, news)
+    assert diff.changes and diff.replaces == ["artifacts"]
+    # Name and description still update in place.
+    diff = prov.diff(res.id, outs, checked(prov, **{**PROGRAM, "description": "new"}))
+    assert (diff.changes, diff.replaces) == (True, [])
+    # Should the engine still call update (a stale state), the error says what to do.
+    with pytest.raises(ProviderError, match="can't change"):
+        prov.update(res.id, {**outs, "status": "DRAFT"}, news)
 
 
 def test_a_duplicate_name_fails_with_a_clear_first_line(aep: EmulatorProcess) -> None:
