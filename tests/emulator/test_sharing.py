@@ -440,3 +440,93 @@ def test_payload_after_transfer(
     [t] = transfer(acme, p["id"], PARTNER_ID)
     assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
     assert ok(partner.get(f"/packages/payload/{p['id']}"))["packageId"] == p["id"]
+
+
+# -- more edges ------------------------------------------------------------------------------
+def test_bulk_create_after_approval_returns_it_and_after_rejection_a_new_one(
+    acme: httpx.Client, partner: httpx.Client
+) -> None:
+    hs = handshake(acme, partner, ACME_ID, PARTNER_ID)
+    again = bulk_create(acme, [PARTNER_ID])["successfulRequests"][PARTNER_ID]
+    assert (again["id"], again["status"]) == (hs["id"], "APPROVED")
+
+    r = ok(
+        partner.post(
+            "/handshake/bulkCreate",
+            json={
+                "targetIMSOrgIds": [ACME_ID],
+                "sourceIMSDetails": {"id": PARTNER_ID, "name": "p"},
+            },
+        )
+    )
+    back = r["successfulRequests"][ACME_ID]
+    ok(action(acme, back["linkingId"], "REJECTED", org_id=ACME_ID))
+    r2 = ok(
+        partner.post(
+            "/handshake/bulkCreate",
+            json={
+                "targetIMSOrgIds": [ACME_ID],
+                "sourceIMSDetails": {"id": PARTNER_ID, "name": "p"},
+            },
+        )
+    )
+    fresh = r2["successfulRequests"][ACME_ID]
+    assert fresh["id"] != back["id"]
+    assert fresh["status"] == "APPROVAL_PENDING"
+
+
+def test_transferred_package_is_listed_for_the_target(
+    emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
+) -> None:
+    handshake(acme, partner, ACME_ID, PARTNER_ID)
+    p = published_package(emulator, acme, "listed-for-partner", [SCHEMA_LOYALTY])
+    [t] = transfer(acme, p["id"], PARTNER_ID)
+    assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
+    listed = ok(partner.get("/packages?limit=100"))["data"]
+    assert p["id"] in [x["id"] for x in listed]
+    # The target cannot change what it received.
+    r = partner.put("/packages", json={"id": p["id"], "action": "ADD", "artifacts": []})
+    assert r.status_code in (403, 409), r.text
+    assert_service_error(r, r.status_code)
+
+
+def test_target_cannot_reshare_a_received_package(
+    emulator: EmulatorProcess,
+    acme: httpx.Client,
+    partner: httpx.Client,
+    third: tuple[str, httpx.Client],
+) -> None:
+    handshake(acme, partner, ACME_ID, PARTNER_ID)
+    handshake(partner, third[1], PARTNER_ID, third[0])
+    p = published_package(emulator, acme, "not-yours", ["acme-ns-crm"])
+    [t] = transfer(acme, p["id"], PARTNER_ID)
+    assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
+    r = partner.post("/transfer", json={"packageId": p["id"], "targets": [{"imsOrgId": third[0]}]})
+    if r.status_code == 200:
+        [t2] = r.json()
+        assert wait_transfer(emulator, partner, t2["id"])["status"] == "FAILED"
+    else:
+        assert_service_error(r, 403)
+    assert_service_error(third[1].get(f"/packages/{p['id']}"), 404)
+
+
+def test_import_in_target_org_rewires_dependencies(
+    emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
+) -> None:
+    handshake(acme, partner, ACME_ID, PARTNER_ID)
+    p = published_package(emulator, acme, "rewire", ["acme-seg-gold"])
+    [t] = transfer(acme, p["id"], PARTNER_ID)
+    assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
+    ans = ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))
+    job = wait_job(partner, ans["correlationId"])
+    assert job["jobStatus"] == "SUCCESS", job
+    prod = {a["id"]: a for a in emulator.artifacts(PARTNER, "prod")}
+    by_title = {a["title"]: a for a in prod.values()}
+    seg = by_title["Gold Loyalty Members"]
+    assert {prod[d]["title"] for d in seg["dependsOn"]} == {
+        "Loyalty Profile Schema",
+        "Default Time-based Merge Policy",
+    }
+    for a in prod.values():
+        assert set(a["dependsOn"]) <= set(prod), a  # every edge points inside partner/prod
+    assert set(job["importedArtifacts"].values()) == set(prod)

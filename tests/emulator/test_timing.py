@@ -1,0 +1,117 @@
+"""Asynchronous completion and the timing settings (docs/emulator.md, "Timing"): in `auto`
+operations finish after the configured seconds with no further call; in `manual` nothing moves
+until /_emulator/advance, whose answer counts the state changes.
+
+Not asserted (contract silent): how the configured seconds split across intermediate states;
+only "not finished well before" and "finished soon after" are checked, with wide margins.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from sandbox_provider.emulator.harness import EmulatorProcess
+
+from ._support import (
+    ACME_ID,
+    PARTNER_ID,
+    create_package,
+    get_package,
+    handshake,
+    job_by_correlation,
+    ok,
+    transfer_by_id,
+    wait_until,
+)
+
+
+def _publish_now(emu: EmulatorProcess, c: httpx.Client, name: str) -> str:
+    p = create_package(c, name, ["acme-ns-crm"])
+    ok(c.get(f"/packages/{p['id']}/export"))
+    return str(p["id"])
+
+
+def test_auto_publish_honours_publish_seconds(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
+    emulator.set_timing(mode="auto", publishSeconds=1.0)
+    t0 = time.monotonic()
+    pid = _publish_now(emulator, acme, "slow")
+    time.sleep(0.3)
+    assert get_package(acme, pid)["status"] == "PUBLISH_IN_PROGRESS"
+    wait_until(lambda: get_package(acme, pid), lambda p: p["status"] == "PUBLISHED", timeout=5)
+    assert time.monotonic() - t0 >= 0.9
+
+
+def test_auto_job_honours_job_seconds(emulator: EmulatorProcess, acme: httpx.Client) -> None:
+    pid = _publish_now(emulator, acme, "job-timing")
+    wait_until(lambda: get_package(acme, pid), lambda p: p["status"] == "PUBLISHED")
+    emulator.set_timing(jobSeconds=1.0)
+    corr = ok(acme.post(f"/packages/{pid}/import?targetSandbox=prod"))["correlationId"]
+    time.sleep(0.3)
+    assert job_by_correlation(acme, corr)["jobStatus"] in ("PENDING", "IN_PROGRESS")
+    job = wait_until(
+        lambda: job_by_correlation(acme, corr), lambda j: j["jobStatus"] == "SUCCESS", timeout=5
+    )
+    assert job["jobStatus"] == "SUCCESS"
+
+
+def test_auto_transfer_honours_transfer_seconds(
+    emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
+) -> None:
+    handshake(acme, partner, ACME_ID, PARTNER_ID)
+    pid = _publish_now(emulator, acme, "transfer-timing")
+    wait_until(lambda: get_package(acme, pid), lambda p: p["status"] == "PUBLISHED")
+    emulator.set_timing(transferSeconds=1.0)
+    [t] = ok(acme.post("/transfer", json={"packageId": pid, "targets": [{"imsOrgId": PARTNER_ID}]}))
+    time.sleep(0.3)
+    assert transfer_by_id(acme, t["id"])["status"] in ("PENDING", "IN_PROGRESS")
+    done = wait_until(
+        lambda: transfer_by_id(acme, t["id"]), lambda x: x["status"] == "COMPLETED", timeout=5
+    )
+    assert done["transferDetails"]["messages"][-1] == "Finished with status: COMPLETED"
+
+
+def test_manual_nothing_moves_without_advance(manual: EmulatorProcess, acme: httpx.Client) -> None:
+    pid = _publish_now(manual, acme, "frozen")
+    time.sleep(0.4)  # far beyond the 0.05 s configured
+    assert get_package(acme, pid)["status"] == "PUBLISH_IN_PROGRESS"
+    assert manual.advance() >= 1
+    assert get_package(acme, pid)["status"] == "PUBLISHED"
+
+
+def test_advance_steps_counts_every_operation(manual: EmulatorProcess, acme: httpx.Client) -> None:
+    a = _publish_now(manual, acme, "a")
+    b = _publish_now(manual, acme, "b")
+    manual.advance()
+    assert manual.advance() == 0
+    ca = ok(acme.post(f"/packages/{a}/import?targetSandbox=prod"))["correlationId"]
+    cb = ok(acme.post(f"/packages/{b}/import?targetSandbox=prod"))["correlationId"]
+    # Each step moves every unfinished operation one state: two jobs, two changes.
+    assert manual.advance(steps=1) == 2
+    assert {job_by_correlation(acme, c)["jobStatus"] for c in (ca, cb)} == {"IN_PROGRESS"}
+    assert manual.advance(steps=1) == 2
+    assert {job_by_correlation(acme, c)["jobStatus"] for c in (ca, cb)} == {"SUCCESS"}
+    assert manual.advance(steps=5) == 0
+
+
+def test_advance_without_steps_runs_to_completion(
+    manual: EmulatorProcess, acme: httpx.Client
+) -> None:
+    pid = _publish_now(manual, acme, "all-the-way")
+    n = manual.advance()
+    assert n >= 1
+    assert get_package(acme, pid)["status"] == "PUBLISHED"
+    corr = ok(acme.post(f"/packages/{pid}/import?targetSandbox=prod"))["correlationId"]
+    assert manual.advance() >= 2  # PENDING -> IN_PROGRESS -> SUCCESS
+    assert job_by_correlation(acme, corr)["jobStatus"] == "SUCCESS"
+
+
+def test_switching_manual_to_auto_finishes_pending_work(
+    manual: EmulatorProcess, acme: httpx.Client
+) -> None:
+    pid = _publish_now(manual, acme, "switch")
+    manual.set_timing(mode="auto", publishSeconds=0.05)
+    wait_until(lambda: get_package(acme, pid), lambda p: p["status"] == "PUBLISHED", timeout=5)
