@@ -26,7 +26,7 @@ RECIPE="1"
 PKG_MODULE="github.com/pulumi/pulumi/pkg/v3"
 SDK_MODULE="github.com/pulumi/pulumi/sdk/v3"
 
-CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/sandbox-provider/pulumi"
+CACHE_ROOT="${XDG_CACHE_HOME:-${HOME:?neither XDG_CACHE_HOME nor HOME is set}/.cache}/sandbox-provider/pulumi"
 DEST="$CACHE_ROOT/v$PULUMI_VERSION"
 MARKER="$DEST/.complete"
 MARKER_TEXT="pulumi v$PULUMI_VERSION recipe $RECIPE"
@@ -46,9 +46,14 @@ cache_ok() {
     [ -f "$MARKER" ] && [ "$(cat "$MARKER" 2>/dev/null)" = "$MARKER_TEXT" ] &&
         [ -x "$DEST/bin/pulumi" ] && [ -x "$DEST/bin/pulumi-language-python" ] &&
         [ -x "$DEST/bin/pulumi-language-python-exec" ] &&
-        [ -x "$DEST/bin/pulumi-resource-pulumi-python" ]
+        [ -x "$DEST/bin/pulumi-resource-pulumi-python" ] &&
+        # ~0.15 s; catches a binary damaged or replaced after the build.
+        [ "$("$DEST/bin/pulumi" version 2>/dev/null | head -n 1 | tr -d '[:space:]')" = "v$PULUMI_VERSION" ]
 }
 
+# The whole run is one function, so bash parses it completely before running it: editing this
+# file while a build runs cannot derail the running copy.
+main() {
 # --- 1. pulumi on PATH -------------------------------------------------------------------------
 if [ "${SANDBOX_PULUMI_FORCE_BUILD:-0}" != "1" ] && command -v pulumi >/dev/null 2>&1; then
     on_path="$(command -v pulumi)"
@@ -73,8 +78,8 @@ fi
 # --- 3. build from the Go module proxy ---------------------------------------------------------
 if ! command -v go >/dev/null 2>&1; then
     die "no pulumi >= v$PULUMI_VERSION on PATH, no cached build in $DEST, and no Go toolchain to build one.
-Install Go (https://go.dev/doc/install, e.g. 'apt-get install golang' if recent enough), or install the
-Pulumi CLI from the vendor where that is reachable:  curl -fsSL https://get.pulumi.com | sh"
+Install Go >= 1.25 (https://go.dev/doc/install) and re-run, or install the Pulumi CLI from the vendor
+where its site is reachable:  curl -fsSL https://get.pulumi.com | sh"
 fi
 
 mkdir -p "$CACHE_ROOT" || die "cannot create cache directory $CACHE_ROOT"
@@ -462,3 +467,6 @@ mv "$OUT" "$DEST" || die "could not move the build into $DEST"
 
 log "pulumi v$PULUMI_VERSION ready in $DEST/bin ($((SECONDS - START))s)"
 echo "$DEST/bin/pulumi"
+}
+
+main "$@"
