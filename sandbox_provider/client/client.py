@@ -1149,10 +1149,12 @@ class ExImClient:
         given, else the newest) is SUCCESS. FAILED/CANCELLED → OperationFailedError; deadline
         → ExImTimeoutError. A job not listed yet counts as status NOT_FOUND."""
         ident = name if correlation_id is None else f"{name} ({correlation_id})"
+        display = repr(name) if correlation_id is None else f"{name!r} ({correlation_id})"
         with self._within(timeout) as deadline:
             job = poll_until(
                 kind="job",
                 ident=ident,
+                display=display,
                 fetch=lambda: self.find_job(
                     name,
                     correlation_id=correlation_id,

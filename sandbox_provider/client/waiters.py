@@ -38,6 +38,7 @@ def poll_until(
     *,
     kind: str,
     ident: str,
+    display: str | None = None,
     fetch: Callable[[], T],
     status_of: Callable[[T], str | None],
     done: Collection[str],
@@ -62,7 +63,7 @@ def poll_until(
         if status in failed:
             reason = reason_of(obj)
             raise OperationFailedError(
-                f"{_describe(kind, ident, label_of(obj))} ended {status}"
+                f"{_describe(kind, display or ident, label_of(obj))} ended {status}"
                 + (f": {reason}" if reason else ""),
                 object_kind=kind,
                 object_id=ident,
@@ -86,7 +87,7 @@ def poll_until(
         status = status_of(seen[0]) if seen else None
         label = label_of(seen[0]) if seen else None
         return ExImTimeoutError(
-            f"{_describe(kind, ident, label)} not finished after {timeout:g}s: "
+            f"{_describe(kind, display or ident, label)} not finished after {timeout:g}s: "
             f"last status {status or 'unknown'}",
             object_kind=kind,
             object_id=ident,
