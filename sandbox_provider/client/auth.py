@@ -85,8 +85,9 @@ class ClientCredentialsProvider(TokenProvider):
         self._retry = retry
         self._clock = clock
         self._lock = threading.Lock()
-        self._token: str | None = None
-        self._expires_at = 0.0
+        # (token, monotonic expiry) replaced as one object, so a reader without the lock
+        # never pairs one token with another's expiry.
+        self._cached: tuple[str, float] | None = None
         #: How many tokens were fetched (tests and benchmarks read it).
         self.fetches = 0
 
@@ -94,8 +95,9 @@ class ClientCredentialsProvider(TokenProvider):
         return f"ClientCredentialsProvider(ims_url={self._url!r}, client_id={self._client_id!r})"
 
     def _fresh(self) -> str | None:
-        if self._token is not None and self._clock() < self._expires_at:
-            return self._token
+        cached = self._cached
+        if cached is not None and self._clock() < cached[1]:
+            return cached[0]
         return None
 
     def token(self) -> str:
@@ -119,15 +121,13 @@ class ClientCredentialsProvider(TokenProvider):
                 if expires_in > self._margin
                 else max(1.0, expires_in / 2)
             )
-            self._token = tok
-            self._expires_at = self._clock() + lifetime
+            self._cached = (tok, self._clock() + lifetime)
             return tok
 
     def invalidate(self, token: str) -> None:
         with self._lock:
-            if self._token == token:
-                self._token = None
-                self._expires_at = 0.0
+            if self._cached is not None and self._cached[0] == token:
+                self._cached = None
 
     def _fetch(self) -> tuple[str, float]:
         info = RequestInfo.build("POST", self._url, keep_body=False)

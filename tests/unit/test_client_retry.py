@@ -343,3 +343,35 @@ def test_token_fetch_retries_do_not_multiply(fake: Fake) -> None:
         c.get_package("x")
     assert "IMS token request" in str(info.value)
     assert fake.count("POST", "/ims/token/v3") == FAST.max_attempts
+
+
+def test_token_is_cached_until_shortly_before_it_expires() -> None:
+    from sandbox_provider.client.auth import ClientCredentialsProvider
+
+    now = [1000.0]
+    fetched: list[str] = []
+
+    def ims(request: httpx.Request) -> httpx.Response:
+        fetched.append(request.content.decode())
+        return httpx.Response(200, json={"access_token": f"t{len(fetched)}", "expires_in": 3600})
+
+    provider = ClientCredentialsProvider(
+        http=httpx.Client(transport=httpx.MockTransport(ims)),
+        ims_url="http://ims.test",
+        client_id="cid",
+        client_secret=SECRET,
+        scopes=("openid", "AdobeID"),
+        refresh_margin=300,
+        clock=lambda: now[0],
+    )
+    assert provider.token() == "t1"
+    now[0] += 3299
+    assert provider.token() == "t1"
+    now[0] += 2  # inside the margin: renewed before the platform would refuse it
+    assert provider.token() == "t2"
+    provider.invalidate("t1")  # a stale 401 from another thread: keeps the newer token
+    assert provider.token() == "t2"
+    provider.invalidate("t2")
+    assert provider.token() == "t3"
+    assert "grant_type=client_credentials" in fetched[0] and "scope=openid%2CAdobeID" in fetched[0]
+    assert SECRET not in repr(provider)
