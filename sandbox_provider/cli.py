@@ -22,7 +22,7 @@ def main() -> None:
 @click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
               help="SQLite file holding the state (a temporary file by default).")
 @click.option("--seed", default="demo", show_default=True, type=click.Choice(["demo", "empty"]),
-              help="Data loaded into a new database (and by /_emulator/reset).")
+              help="Data loaded into a new database (and by /_emulator/reset without ?seed).")
 @click.option("--timing", "timing_mode", default="auto", show_default=True,
               type=click.Choice(["auto", "manual"]),
               help="auto: async operations finish by themselves; manual: only on "

@@ -43,7 +43,8 @@ async def health() -> dict[str, Any]:
 
 
 @router.post("/reset")
-async def reset(request: Request, seed: str = "demo") -> dict[str, Any]:
+async def reset(request: Request, seed: str | None = None) -> dict[str, Any]:
+    seed = seed or _emu(request).startup_seed
     if seed not in SEEDS:
         raise bad_request(f"unknown seed '{seed}'; use one of {list(SEEDS)}")
     _emu(request).reset(seed)

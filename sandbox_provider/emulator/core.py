@@ -93,6 +93,7 @@ class Emulator:
     def __init__(self, db_path: str, seed: str = "demo", timing: TimingSettings | None = None,
                  ticker: bool = True) -> None:
         self.store = Store(db_path)
+        self.startup_seed = seed
         self.startup_timing = timing or TimingSettings()
         self.timing = TimingSettings(**self.startup_timing.to_json())
         self.faults: list[FaultRule] = []
@@ -111,6 +112,8 @@ class Emulator:
     def close(self) -> None:
         if self.ticker:
             self.ticker.stop()
+            if self.ticker.is_alive() and self.ticker is not threading.current_thread():
+                self.ticker.join(timeout=2)
         self.store.close()
 
     def tick(self) -> None:
