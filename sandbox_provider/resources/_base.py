@@ -52,8 +52,11 @@ class ProviderError(Exception):
 
 
 @contextmanager
-def api_errors(action: str) -> Iterator[None]:
-    """Turn client and config errors into a ProviderError whose first line stands alone."""
+def api_errors(action: str, *, missing: str | None = None) -> Iterator[None]:
+    """Turn client and config errors into a ProviderError whose first line stands alone.
+
+    `missing`: what to do when the object is not found (e.g. deleted outside Pulumi).
+    """
     try:
         yield
     except ProviderError:
@@ -71,7 +74,8 @@ def api_errors(action: str) -> Iterator[None]:
             "act with a profile of the org that owns the object (`org=`) or grant the role"
         ) from None
     except NotFoundError as exc:
-        raise ProviderError(f"{action} failed: not found ({exc.api_message})") from None
+        fix = f": {missing}" if missing else ""
+        raise ProviderError(f"{action} failed: not found ({exc.api_message}){fix}") from None
     except ConflictError as exc:
         raise ProviderError(f"{action} failed: conflict ({exc.api_message})") from None
     except ApiValidationError as exc:
@@ -83,6 +87,13 @@ def api_errors(action: str) -> Iterator[None]:
         ) from None
     except ExImError as exc:
         raise ProviderError(f"{action} failed: {exc.message}") from None
+
+
+#: For updates of an object deleted behind the program's back.
+GONE = (
+    "it was deleted outside Pulumi: run `pulumi refresh` to drop it from the stack, then "
+    "`pulumi up` creates it again"
+)
 
 
 # -- stderr: progress and warnings reach the CLI output (there is no engine logger here) -------

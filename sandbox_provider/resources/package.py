@@ -56,6 +56,7 @@ from sandbox_provider.client.models import Package as ApiPackage
 
 from . import _config
 from ._base import (
+    GONE,
     BaseProvider,
     Inputs,
     ProviderError,
@@ -344,7 +345,7 @@ class PackageProvider(BaseProvider):
         name = inputs["name"]
         expiry = inputs.get("expiry")
         what = f"updating package {name!r} ({id_})"
-        with api_errors(what):
+        with api_errors(what, missing=GONE):
             # The live package, not the recorded outputs: the difference must be computed
             # against what the platform holds now.
             pkg = client.get_package(id_)

@@ -46,6 +46,7 @@ from sandbox_provider.client.models import Package as ApiPackage
 
 from ._base import (
     DEFAULT_WAIT_SECONDS,
+    GONE,
     BaseProvider,
     Inputs,
     ProviderError,
@@ -199,7 +200,7 @@ class PublishedPackageProvider(BaseProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self.strip(news)
         client = self.client(inputs.get("org"))
-        with api_errors(f"updating published package {id_}"):
+        with api_errors(f"updating published package {id_}", missing=GONE):
             pkg = client.get_package(id_)
             if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
                 pkg = client.set_visibility(id_, PUBLIC)

@@ -362,3 +362,16 @@ def test_a_declared_expiry_survives_every_update(aep: EmulatorProcess) -> None:
     assert prov.diff(res.id, outs, later).changes is True
     prov.update(res.id, outs, later)
     assert live(aep, res.id)["expiry"] == later["expiry"]
+
+
+def test_updating_a_package_deleted_outside_pulumi_says_to_refresh(aep: EmulatorProcess) -> None:
+    prov = PackageProvider()
+    res, _ = create(prov, **PROGRAM)
+    with aep.api("acme") as api:
+        api.delete(f"/packages/{res.id}").raise_for_status()
+    news = checked(prov, **{**PROGRAM, "description": "new"})
+    with pytest.raises(ProviderError) as err:
+        prov.update(res.id, res.outs or {}, news)
+    first = str(err.value).splitlines()[0]
+    assert first.startswith(f"updating package 'pkg' ({res.id}) failed: not found")
+    assert "run `pulumi refresh`" in first
