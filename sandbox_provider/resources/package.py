@@ -260,6 +260,9 @@ class PackageProvider(BaseProvider):
     def _artifacts_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         if is_unknown(news.get("artifacts")) or is_unknown(news.get("include_dependencies")):
             return True
+        if olds.get("package_type") == "FULL" and news.get("package_type") == "FULL":
+            # The platform decides what a whole-sandbox package lists; the program lists none.
+            return False
         declared_old = set(_keys(olds.get("declared_artifacts")))
         declared_new = set(_keys(news.get("artifacts")))
         incl_old = bool(olds.get("include_dependencies", False))
@@ -399,7 +402,7 @@ def _inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str,
     holds that were neither declared nor added as dependencies show up as declared, so a
     refresh records them and the next update removes them.
     """
-    holding = _keys(_platform_artifacts(pkg))
+    holding = [] if pkg.package_type == "FULL" else _keys(_platform_artifacts(pkg))
     declared = list(olds.get("declared_artifacts") or [])
     deps = set(_keys(olds.get("dependency_artifacts")))
     declared_keys = set(_keys(declared))
@@ -463,7 +466,7 @@ def _adoption_differences(
             f"source_sandbox is {sandbox!r} on the platform, {inputs['source_sandbox']!r} in "
             "the program"
         )
-    holding = set(_keys(_platform_artifacts(pkg)))
+    holding = set() if pkg.package_type == "FULL" else set(_keys(_platform_artifacts(pkg)))
     missing = sorted(i for i, _ in wanted - holding)
     extra = sorted(i for i, _ in holding - wanted)
     if missing:
