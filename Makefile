@@ -1,5 +1,7 @@
 # Everything a fresh clone needs: `make demo` and `make test` do all the set-up.
 SHELL := /bin/bash
+# A failing engine build must fail the target, not yield an empty PULUMI_BIN.
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,7 +23,7 @@ pulumi: $(STAMP)
 	@bash scripts/ensure-pulumi.sh
 
 demo: $(STAMP)
-	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
+	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) scripts/demo.py
 
 lint: $(STAMP)
@@ -33,7 +35,7 @@ typecheck: $(STAMP)
 
 # Every tier: unit, emulator, client, providers, then e2e through the real pulumi CLI.
 test: $(STAMP)
-	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
+	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
 	  $(MAKE) --no-print-directory lint typecheck && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m "not e2e" && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m e2e
