@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import socket
 import sys
+import tempfile
 
 import click
 
@@ -42,6 +46,11 @@ def emulator(host: str, port: int, db_path: str | None, seed: str, timing_mode: 
 
     timing = TimingSettings(mode=timing_mode, publishSeconds=delay, jobSeconds=delay,
                             transferSeconds=delay)
+    scratch = None
+    if db_path is None:
+        # The default state is throwaway: a temporary file removed when the server stops.
+        scratch = tempfile.mkdtemp(prefix="exim-emulator-")
+        db_path = os.path.join(scratch, "exim.db")
     app = create_app(db_path, seed=seed, timing=timing)
     # Bind first so `--port 0` can report the real port before serving.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -58,14 +67,23 @@ def emulator(host: str, port: int, db_path: str | None, seed: str, timing_mode: 
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"Emulator listening on http://{shown_host}:{bound_port}")
     click.echo(f"State: {app.state.emu.store.path}")
-    click.echo(credentials_text())
+    click.echo(credentials_text(app.state.emu))
     sys.stdout.flush()
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level in ("info", "debug"))
     server = uvicorn.Server(config)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit
+    # instead lets the cleanup below run (close the store, drop the scratch directory).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run(sockets=[sock])
     finally:
         app.state.emu.close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

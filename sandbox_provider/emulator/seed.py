@@ -92,12 +92,20 @@ def apply(emu: Emulator, seed: str) -> None:
             put_artifact(emu, org_id, sandbox, new_artifact(aid, type_, title, deps))
 
 
-def credentials_text() -> str:
-    """The demo credentials, printed by the CLI at start-up."""
-    lines = ["Demo credentials (seed 'demo'):"]
-    for spec in DEMO_ORGS:
+def credentials_text(emu: Emulator | None = None) -> str:
+    """The credentials of the orgs the emulator holds (the demo ones without `emu`)."""
+    if emu is None:
+        orgs = [{**spec, "sandboxes": ["dev", "prod"]} for spec in DEMO_ORGS]
+    else:
+        with emu.store.tx():
+            orgs = emu.store.find("org")
+    if not orgs:
+        return "No orgs yet (seed 'empty'): create one with POST /_emulator/orgs"
+    lines = ["Credentials (IMS at /ims/token/v3, grant_type=client_credentials):"]
+    for org in orgs:
         lines.append(
-            f"  {spec['name']}: imsOrgId={spec['imsOrgId']} clientId={spec['clientId']} "
-            f"clientSecret={spec['clientSecret']} region={spec['region']} sandboxes=dev,prod"
+            f"  {org['name']}: imsOrgId={org['imsOrgId']} clientId={org['clientId']} "
+            f"clientSecret={org['clientSecret']} region={org['region']} "
+            f"sandboxes={','.join(org['sandboxes'])}"
         )
     return "\n".join(lines)
