@@ -115,3 +115,50 @@ def test_switching_manual_to_auto_finishes_pending_work(
     pid = _publish_now(manual, acme, "switch")
     manual.set_timing(mode="auto", publishSeconds=0.05)
     wait_until(lambda: get_package(acme, pid), lambda p: p["status"] == "PUBLISHED", timeout=5)
+
+
+def test_in_flight_work_survives_deletions(
+    manual: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
+) -> None:
+    """Deleting packages and artifacts under running operations never breaks the engine:
+    every operation still ends in a final state and no request gets a 5xx (which outcome is
+    not fixed by the contract)."""
+    handshake(acme, partner, ACME_ID, PARTNER_ID)
+    publishing = _publish_now(manual, acme, "deleted-while-publishing")
+    importing = _publish_now(manual, acme, "deleted-while-importing")
+    transferring = _publish_now(manual, acme, "deleted-while-transferring")
+    gutted = create_package(acme, "gutted", ["acme-seg-gold"])
+    ok(acme.get(f"/packages/{gutted['id']}/export"))
+    manual.advance()
+    ok(acme.delete(f"/packages/{publishing}"))
+    # new work on the published ones, then pull the rug
+    manual.clear_requests()
+    c1 = ok(acme.post(f"/packages/{importing}/import?targetSandbox=prod"))["correlationId"]
+    c2 = ok(acme.post(f"/packages/{gutted['id']}/import?targetSandbox=prod"))["correlationId"]
+    [t] = ok(
+        acme.post(
+            "/transfer", json={"packageId": transferring, "targets": [{"imsOrgId": PARTNER_ID}]}
+        )
+    )
+    ok(acme.delete(f"/packages/{importing}"))
+    ok(acme.delete(f"/packages/{transferring}"))
+    manual.delete_artifact("acme", "dev", "acme-mp-default")
+    manual.delete_artifact("acme", "prod", "acme-prod-mp")
+    manual.advance()
+    assert manual.advance() == 0
+    assert job_by_correlation(acme, c1)["jobStatus"] in ("SUCCESS", "FAILED")
+    assert job_by_correlation(acme, c2)["jobStatus"] in ("SUCCESS", "FAILED")
+    assert transfer_by_id(acme, t["id"])["status"] in ("COMPLETED", "FAILED")
+    assert [r for r in manual.requests() if r["status"] >= 500] == []
+    assert ok(acme.get("/packages"))["totalElements"] == 1  # only "gutted" is left
+
+
+def test_reset_with_work_in_flight(emulator: EmulatorProcess, acme: httpx.Client) -> None:
+    emulator.set_timing(publishSeconds=0.3)
+    _publish_now(emulator, acme, "in-flight")
+    emulator.reset("demo")
+    time.sleep(0.5)
+    assert ok(emulator.http.get("/_emulator/health")) == {"status": "ok"}
+    with emulator.api("acme") as c:
+        assert ok(c.get("/packages"))["totalElements"] == 0
+        assert ok(c.get("/packages/jobs"))["totalElements"] == 0
