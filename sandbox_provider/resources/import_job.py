@@ -24,7 +24,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -70,7 +70,7 @@ class ImportJobInputs(Inputs):
     name: NonEmpty | None = None
     description: str | None = None
     alternatives: dict[str, ArtifactRef] = Field(default_factory=dict)
-    conflict_policy: str = Field(default="fail", pattern="^(fail|use_existing|create_new)$")
+    conflict_policy: Literal["fail", "use_existing", "create_new"] = "fail"
     check_permissions: bool = True
     timeout_seconds: Seconds | None = None
 
@@ -198,10 +198,9 @@ class ImportJobProvider(BaseProvider):
                 if missing:
                     raise ProviderError(
                         f"{what} failed: the credentials lack permissions for "
-                        f"{len(missing)} artifact(s): "
-                        + "; ".join(missing)
-                        + ". Grant them to the API credential's role in the target sandbox "
-                        "(or set check_permissions=False to let the platform decide)"
+                        f"{len(missing)} artifact(s): grant them to the API credential's role "
+                        "in the target sandbox (or set check_permissions=False to let the "
+                        "platform decide)" + "".join(f"\n  - {line}" for line in missing)
                     )
             conflicts = client.import_conflicts(package_id, target)
             alternatives, unsettled = settle_conflicts(
@@ -210,9 +209,9 @@ class ImportJobProvider(BaseProvider):
             if unsettled:
                 raise ProviderError(
                     f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
-                    + "; ".join(describe_conflict(c) for c in unsettled)
-                    + ". Settle each with alternatives={source id: {'id': ..., 'type': ...}}, "
-                    "or set conflict_policy='use_existing' or 'create_new'"
+                    "settle each with alternatives={source id: {'id': ..., 'type': ...}}, or "
+                    "set conflict_policy='use_existing' or 'create_new'"
+                    + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
                 )
             submission = client.submit_import(
                 package_id,

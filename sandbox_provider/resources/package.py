@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -90,7 +90,7 @@ class PackageInputs(Inputs):
 
     name: NonEmpty | None = None
     description: str | None = None
-    package_type: str = Field(default="PARTIAL", pattern="^(PARTIAL|FULL)$")
+    package_type: Literal["PARTIAL", "FULL"] = "PARTIAL"
     source_sandbox: SandboxName | None = None
     artifacts: list[ArtifactInput] = Field(default_factory=list)
     expiry: EpochMs | None = None

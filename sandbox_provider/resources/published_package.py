@@ -24,7 +24,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -35,7 +35,6 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
-from pydantic import Field
 
 from sandbox_provider.client.errors import (
     ExImTimeoutError,
@@ -74,7 +73,7 @@ class PublishedPackageInputs(Inputs):
 
     package_id: PackageId | None = None
     expiry_period_days: Days | None = None
-    visibility: str = Field(default=PRIVATE, pattern="^(PRIVATE|PUBLIC)$")
+    visibility: Literal["PRIVATE", "PUBLIC"] = "PRIVATE"
     timeout_seconds: Seconds | None = None
 
 

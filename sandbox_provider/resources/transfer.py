@@ -21,7 +21,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -32,7 +32,6 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
-from pydantic import Field
 
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.errors import ExImTimeoutError, NotFoundError, OperationFailedError
@@ -65,7 +64,7 @@ class TransferInputs(Inputs):
     package_id: PackageId | None = None
     target_org_id: OrgId | None = None
     source_org_id: OrgId | None = None
-    request_type: str = Field(default=PRIVATE, pattern="^(PRIVATE|PUBLIC)$")
+    request_type: Literal["PRIVATE", "PUBLIC"] = "PRIVATE"
     timeout_seconds: Seconds | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
@@ -175,12 +174,14 @@ class TransferProvider(BaseProvider):
             return client.wait_for_transfer(transfer_id, timeout=timeout, progress=report)
         except OperationFailedError as exc:
             seen = exc.last_seen if isinstance(exc.last_seen, ApiTransfer) else None
-            messages = seen.messages if seen is not None else [exc.reason or "no message"]
+            messages = seen.messages if seen is not None else []
+            # The last message is the final status; the one before it says why.
+            telling = [m for m in messages if not m.startswith("Finished with status")]
+            reason = telling[-1] if telling else exc.reason or "no message"
             raise ProviderError(
-                f"{what} failed: transfer {transfer_id} ended FAILED: "
-                + " | ".join(messages)
-                + ". Fix the cause (a handshake approved by the target? the package published"
-                " and unexpired?), then run `pulumi up` again"
+                f"{what} failed: transfer {transfer_id} ended FAILED ({reason}): fix the cause "
+                "(a handshake approved by the target? the package published and unexpired?), "
+                "then run `pulumi up` again" + "".join(f"\n  | {m}" for m in messages)
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
