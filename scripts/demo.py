@@ -23,6 +23,7 @@ from sandbox_provider.emulator.harness import EmulatorProcess  # noqa: E402
 from sandbox_provider.pulumi_cli import Stack  # noqa: E402
 
 DEMO_DIR = ROOT / ".demo"
+STACK_CONFIG = ROOT / "Pulumi.demo.yaml"
 
 
 def step(n: int, text: str) -> None:
@@ -37,6 +38,8 @@ def main() -> int:
     started = time.monotonic()
     if DEMO_DIR.exists():
         shutil.rmtree(DEMO_DIR)
+    # The stack's config file is generated per run (its salt belongs to this passphrase).
+    STACK_CONFIG.unlink(missing_ok=True)
     DEMO_DIR.mkdir()
     passphrase_file = DEMO_DIR / "passphrase"
     passphrase_file.write_text(secrets.token_urlsafe(24))
