@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,18 @@ def step_op(emu: Emulator, op: Doc) -> None:
         emu.store.put("op", op["id"], op)
 
 
+def _safe_step(emu: Emulator, op: Doc) -> None:
+    """`step_op` in its own transaction; an op whose step raises is dropped, so one bug
+    cannot make every later request fail."""
+    try:
+        with emu.store.tx():
+            step_op(emu, op)
+    except Exception:  # noqa: BLE001 - reported, then the op is discarded
+        traceback.print_exc()
+        with emu.store.tx():
+            emu.store.delete("op", op["id"])
+
+
 def tick(emu: Emulator) -> int:
     """Apply every due state change (auto mode only); returns how many were applied."""
     if emu.timing.mode != "auto":
@@ -94,14 +107,15 @@ def tick(emu: Emulator) -> int:
         if not any(float(op.get("due", 0)) <= now for op in emu.store.find("op")):
             return 0
     changes = 0
-    with emu.store.tx():
+    # The lock (not one transaction) spans the loop: each op commits or rolls back alone.
+    with emu.store.lock:
         for _ in range(1000):
             now = time.time()
             due = [op for op in emu.store.find("op") if float(op.get("due", 0)) <= now]
             if not due:
                 break
             for op in due:
-                step_op(emu, op)
+                _safe_step(emu, op)
                 changes += 1
     return changes
 
@@ -110,13 +124,13 @@ def advance(emu: Emulator, steps: int | None) -> int:
     """Manual clock: move every unfinished op one state `steps` times (None: to the end)."""
     changes = 0
     rounds = 0
-    with emu.store.tx():
+    with emu.store.lock:
         while steps is None or rounds < steps:
             ops = emu.store.find("op")
             if not ops or rounds > 10000:
                 break
             for op in ops:
-                step_op(emu, op)
+                _safe_step(emu, op)
                 changes += 1
             rounds += 1
     return changes
@@ -136,8 +150,6 @@ class Ticker(threading.Thread):
             try:
                 tick(self.emu)
             except Exception:  # noqa: BLE001 - the ticker must outlive one bad op
-                import traceback
-
                 traceback.print_exc()
 
     def stop(self) -> None:
