@@ -35,6 +35,7 @@ from .models import (
 )
 from .packages import (
     content_graph,
+    held_package,
     is_expired,
     package_roots,
     visible_package,
@@ -258,8 +259,6 @@ def _new_target_id(source_id: str) -> str:
 def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
     """Apply the import; (failure reason, {source id: target id})."""
     org = get_org(emu, op["org"])
-    from .packages import held_package
-
     pkg = held_package(emu, op["org"], op["packageId"])
     if org is None or pkg is None:
         return f"package {op['packageId']} no longer exists", {}
