@@ -54,6 +54,7 @@ from ._base import (
 from ._fields import ArtifactRef, NonEmpty, PackageId, SandboxName, Seconds
 
 POLICIES = ("fail", "use_existing", "create_new")
+RUNNING = ("PENDING", "IN_PROGRESS")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.
 IN_PLACE = ("timeout_seconds", "check_permissions")
 
@@ -213,16 +214,31 @@ class ImportJobProvider(BaseProvider):
                     "set conflict_policy='use_existing' or 'create_new'"
                     + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
                 )
-            submission = client.submit_import(
-                package_id,
-                target,
-                name=inputs.get("name"),
-                description=inputs.get("description"),
-                alternatives=alternatives or None,
-            )
-            job_name = submission.job_name or inputs.get("name") or package_id
-            progress(f"import of package {package_id} into {target!r} submitted as {job_name!r}")
-            job = self._wait(client, job_name, submission.correlation_id, inputs, what)
+            job_name = inputs.get("name") or client.get_package(package_id).name
+            running = client.find_job(job_name, request_type="IMPORT", package_id=package_id)
+            if (
+                running is not None
+                and running.job_status in RUNNING
+                and running.target_sandbox in (None, target)
+            ):
+                # A run that timed out recorded nothing, but its job went on: wait for that
+                # one rather than importing the package a second time.
+                correlation_id = running.correlation_id
+                progress(f"import job {job_name!r} is already {running.job_status}: waiting")
+            else:
+                submission = client.submit_import(
+                    package_id,
+                    target,
+                    name=inputs.get("name"),
+                    description=inputs.get("description"),
+                    alternatives=alternatives or None,
+                )
+                job_name = submission.job_name or job_name
+                correlation_id = submission.correlation_id
+                progress(
+                    f"import of package {package_id} into {target!r} submitted as {job_name!r}"
+                )
+            job = self._wait(client, job_name, correlation_id, inputs, what)
         extra = {
             "conflicts": conflicts_output(conflicts),
             "alternatives_used": alternatives,

@@ -52,6 +52,7 @@ from ._fields import OrgId, PackageId, Seconds
 PRIVATE = "PRIVATE"
 PUBLIC = "PUBLIC"
 IN_PLACE = ("timeout_seconds",)
+RUNNING = ("PENDING", "IN_PROGRESS")
 
 
 class TransferInputs(Inputs):
@@ -108,6 +109,20 @@ class TransferInputs(Inputs):
         return failures
 
 
+def _running_transfer(client: ExImClient, inputs: Mapping[str, Any]) -> ApiTransfer | None:
+    """An unfinished transfer of the same package to the same org, if there is one."""
+    request_type = inputs.get("request_type", PRIVATE)
+    target = inputs.get("target_org_id") or client.org_id
+    for t in client.list_transfers(request_type=request_type):
+        if (
+            t.package_id == inputs["package_id"]
+            and t.target_ims_org_id in (None, target)
+            and t.status in RUNNING
+        ):
+            return t
+    return None
+
+
 def outputs_of(t: ApiTransfer, inputs: Mapping[str, Any]) -> dict[str, Any]:
     outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
     outs["transfer_id"] = t.id
@@ -146,7 +161,13 @@ class TransferProvider(BaseProvider):
         else:
             what = f"transferring package {package_id} to org {inputs['target_org_id']}"
         with api_errors(what):
-            if public:
+            running = _running_transfer(client, inputs)
+            if running is not None:
+                # A run that timed out recorded nothing, but the transfer went on: wait for
+                # it rather than requesting a second one.
+                transfer = running
+                progress(f"transfer {transfer.id} is already {transfer.status}: waiting")
+            elif public:
                 transfer = client.pull_public_package(package_id, inputs["source_org_id"])
             else:
                 answer = client.create_transfer(package_id, [inputs["target_org_id"]])
@@ -155,7 +176,8 @@ class TransferProvider(BaseProvider):
                 transfer = answer[0]
             if not transfer.id:
                 raise ProviderError(f"{what} failed: the platform answered no transfer id")
-            progress(f"transfer {transfer.id}: requested ({what})")
+            if running is None:
+                progress(f"transfer {transfer.id}: requested ({what})")
             transfer = self._wait(client, str(transfer.id), inputs, what)
         return CreateResult(str(transfer.id), outputs_of(transfer, inputs))
 

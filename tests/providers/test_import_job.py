@@ -191,3 +191,25 @@ def test_input_changes_replace_timeouts_update_in_place_delete_forgets(
     assert writes(aep, since) == []
     gone = prov.read(res.id, engine_props({**updated, "correlation_id": "nope"}))
     assert gone.id == ""
+
+
+def test_a_timed_out_import_is_waited_for_not_submitted_again(aep: EmulatorProcess) -> None:
+    package_id = published_with_dependencies(aep, GOLD)
+    aep.set_timing(mode="manual")
+    prov = ImportJobProvider()
+    inputs = checked(
+        prov,
+        package_id=package_id,
+        target_sandbox="prod",
+        name="slow",
+        conflict_policy="use_existing",
+        timeout_seconds=0.3,
+    )
+    with pytest.raises(ProviderError) as err:
+        prov.create(inputs)
+    assert "did not finish within 0.3s" in str(err.value)
+    since = last_seq(aep)
+    aep.set_timing(mode="auto", jobSeconds=0.05)
+    res = prov.create({**inputs, "timeout_seconds": 30.0})
+    assert (res.outs or {})["job_status"] == "SUCCESS"
+    assert [w for w in writes(aep, since) if w["path"].endswith("/import")] == []

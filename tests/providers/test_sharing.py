@@ -184,3 +184,20 @@ def test_pulling_a_private_package_fails_clearly(aep: EmulatorProcess) -> None:
 def test_transfer_of_an_unknown_transfer_id_reads_as_gone(aep: EmulatorProcess) -> None:
     read = TransferProvider().read("f" * 32, engine_props({"package_id": "f" * 32}))
     assert read.id == ""
+
+
+def test_a_timed_out_transfer_is_waited_for_not_requested_again(aep: EmulatorProcess) -> None:
+    link(aep)
+    package_id = make_package(aep, "journey", [JOURNEY], publish=True)
+    aep.set_timing(mode="manual")
+    prov = TransferProvider()
+    inputs = checked(
+        prov, package_id=package_id, target_org_id=partner_id(aep), timeout_seconds=0.3
+    )
+    with pytest.raises(ProviderError, match="did not finish within 0.3s"):
+        prov.create(inputs)
+    since = last_seq(aep)
+    aep.set_timing(mode="auto", transferSeconds=0.05)
+    outs = prov.create({**inputs, "timeout_seconds": 30.0}).outs or {}
+    assert outs["status"] == "COMPLETED"
+    assert [w for w in writes(aep, since) if w["path"].endswith("/transfer")] == []
