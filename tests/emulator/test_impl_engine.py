@@ -28,13 +28,19 @@ class Emu:
 
     def headers(self, org: str, sandbox: str = "dev") -> dict[str, str]:
         client_id = f"{org}-client-id"
-        r = self.c.post("/ims/token/v3", data={
-            "grant_type": "client_credentials", "client_id": client_id,
-            "client_secret": f"{org}-client-secret", "scope": "openid",
-        })
+        r = self.c.post(
+            "/ims/token/v3",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": f"{org}-client-secret",
+                "scope": "openid",
+            },
+        )
         assert r.status_code == 200, r.text
         return {
-            "Authorization": f"Bearer {r.json()['access_token']}", "x-api-key": client_id,
+            "Authorization": f"Bearer {r.json()['access_token']}",
+            "x-api-key": client_id,
             "x-gw-ims-org-id": ACME_ID if org == "acme" else PARTNER_ID,
             "x-sandbox-name": sandbox,
         }
@@ -66,18 +72,30 @@ def test_full_package_publishes_and_imports_the_whole_sandbox(emu: Emu) -> None:
     p = emu.call("acme", "POST", "/packages", json={"name": "all", "packageType": "FULL"})
     assert p["artifactsList"] == []
     flow = [{"id": "x", "type": "FLOW"}]
-    emu.call("acme", "POST", "/packages", 400,
-             json={"name": "bad", "packageType": "FULL", "artifacts": flow})
-    emu.call("acme", "PUT", "/packages", 409,
-             json={"id": p["id"], "action": "ADD", "artifacts": [{"id": "x", "type": "FLOW"}]})
+    emu.call(
+        "acme",
+        "POST",
+        "/packages",
+        400,
+        json={"name": "bad", "packageType": "FULL", "artifacts": flow},
+    )
+    emu.call(
+        "acme",
+        "PUT",
+        "/packages",
+        409,
+        json={"id": p["id"], "action": "ADD", "artifacts": [{"id": "x", "type": "FLOW"}]},
+    )
     assert _publish(emu, p["id"])["status"] == "PUBLISHED"
-    pre = emu.call("acme", "GET", f"/packages/preflight/{p['id']}",
-                   params={"targetSandbox": "prod"})
+    pre = emu.call(
+        "acme", "GET", f"/packages/preflight/{p['id']}", params={"targetSandbox": "prod"}
+    )
     assert len(pre["permissionResponse"]) == 22
     emu.call("acme", "POST", f"/packages/{p['id']}/import", params={"targetSandbox": "prod"})
     assert emu.advance() == 2
-    [job] = [j for j in emu.call("acme", "GET", "/packages/jobs")["data"]
-             if j["requestType"] == "IMPORT"]
+    [job] = [
+        j for j in emu.call("acme", "GET", "/packages/jobs")["data"] if j["requestType"] == "IMPORT"
+    ]
     assert job["jobStatus"] == "SUCCESS", job
     assert len(job["importedArtifacts"]) == 22
     prod = emu.c.get("/_emulator/orgs/acme/sandboxes/prod/artifacts").json()
@@ -86,41 +104,74 @@ def test_full_package_publishes_and_imports_the_whole_sandbox(emu: Emu) -> None:
 
 
 def test_version_suffix_on_package_ids(emu: Emu) -> None:
-    p = emu.call("acme", "POST", "/packages", json={
-        "name": "v", "packageType": "PARTIAL",
-        "artifacts": [{"id": "acme-ns-crm@1647559351683", "type": "ID_NAMESPACE"},
-                      {"id": "acme-ns-crm", "type": "ID_NAMESPACE"},
-                      {"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]})
+    p = emu.call(
+        "acme",
+        "POST",
+        "/packages",
+        json={
+            "name": "v",
+            "packageType": "PARTIAL",
+            "artifacts": [
+                {"id": "acme-ns-crm@1647559351683", "type": "ID_NAMESPACE"},
+                {"id": "acme-ns-crm", "type": "ID_NAMESPACE"},
+                {"id": "acme-ns-crm", "type": "ID_NAMESPACE"},
+            ],
+        },
+    )
     assert [(a["id"], a["found"], a["count"]) for a in p["artifactsList"]] == [
-        ("acme-ns-crm@1647559351683", True, 1), ("acme-ns-crm", True, 1)]
+        ("acme-ns-crm@1647559351683", True, 1),
+        ("acme-ns-crm", True, 1),
+    ]
     assert emu.call("acme", "GET", f"/packages/{p['id']}@3")["id"] == p["id"]
     emu.call("acme", "DELETE", f"/packages/{p['id']}@3")
     emu.call("acme", "GET", f"/packages/{p['id']}", 404)
 
 
 def test_manifest_travels_with_a_transfer(emu: Emu) -> None:
-    hs = emu.call("acme", "POST", "/handshake/bulkCreate", json={
-        "targetIMSOrgIds": [PARTNER_ID], "sourceIMSDetails": {"id": ACME_ID, "name": "acme"}})
+    hs = emu.call(
+        "acme",
+        "POST",
+        "/handshake/bulkCreate",
+        json={"targetIMSOrgIds": [PARTNER_ID], "sourceIMSDetails": {"id": ACME_ID, "name": "acme"}},
+    )
     link = hs["successfulRequests"][PARTNER_ID]["linkingId"]
     emu.call("partner", "POST", "/handshake/action", json={"linkingID": link, "status": "approved"})
-    p = emu.call("acme", "POST", "/packages", json={
-        "name": "seg", "packageType": "PARTIAL",
-        "artifacts": [{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}]})
+    p = emu.call(
+        "acme",
+        "POST",
+        "/packages",
+        json={
+            "name": "seg",
+            "packageType": "PARTIAL",
+            "artifacts": [{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}],
+        },
+    )
     _publish(emu, p["id"])
     # Deleting the source artifact after publishing does not change what the package carries.
     r = emu.c.delete("/_emulator/orgs/acme/sandboxes/dev/artifacts/acme-seg-gold")
     assert r.status_code == 204
-    [t] = emu.call("acme", "POST", "/transfer", json={"packageId": p["id"],
-                                                       "targets": [{"imsOrgId": PARTNER_ID}]})
+    [t] = emu.call(
+        "acme",
+        "POST",
+        "/transfer",
+        json={"packageId": p["id"], "targets": [{"imsOrgId": PARTNER_ID}]},
+    )
     assert emu.advance() == 3
     assert emu.call("partner", "GET", f"/transfer/{t['id']}")["status"] == "COMPLETED"
     kids = emu.call("partner", "POST", f"/packages/{p['id']}/children")
     assert {c["id"] for c in kids[0]["children"]} == {
-        "https://ns.adobe.com/acme/schemas/loyalty-profile", "acme-mp-default"}
-    emu.call("partner", "PUT", "/packages", 403, json={"id": p["id"], "action": "UPDATE",
-                                                         "name": "mine"})
-    emu.call("partner", "POST", "/packages/import", json={
-        "id": p["id"], "destinationSandbox": {"name": "prod", "imsOrgId": PARTNER_ID}})
+        "https://ns.adobe.com/acme/schemas/loyalty-profile",
+        "acme-mp-default",
+    }
+    emu.call(
+        "partner", "PUT", "/packages", 403, json={"id": p["id"], "action": "UPDATE", "name": "mine"}
+    )
+    emu.call(
+        "partner",
+        "POST",
+        "/packages/import",
+        json={"id": p["id"], "destinationSandbox": {"name": "prod", "imsOrgId": PARTNER_ID}},
+    )
     emu.advance()
     prod = emu.c.get("/_emulator/orgs/partner/sandboxes/prod/artifacts").json()
     titles = {a["title"] for a in prod}
@@ -129,13 +180,23 @@ def test_manifest_travels_with_a_transfer(emu: Emu) -> None:
 
 def test_pull_of_a_public_draft_ends_failed(emu: Emu) -> None:
     p = emu.call("acme", "POST", "/packages", json={"name": "pub", "packageType": "PARTIAL"})
-    q = emu.call("acme", "PUT", "/packages", json={"id": p["id"], "action": "UPDATE",
-                                                     "packageVisibility": "PUBLIC"})
+    q = emu.call(
+        "acme",
+        "PUT",
+        "/packages",
+        json={"id": p["id"], "action": "UPDATE", "packageVisibility": "PUBLIC"},
+    )
     assert q["packageVisibility"] == "PUBLIC" and q["version"] == 1
-    emu.call("acme", "PUT", "/packages", 409, json={"id": p["id"], "action": "UPDATE",
-                                                      "packageVisibility": "PRIVATE"})
-    t = emu.call("partner", "POST", "/transfer/pullRequest",
-                 json={"imsOrgId": ACME_ID, "packageId": p["id"]})
+    emu.call(
+        "acme",
+        "PUT",
+        "/packages",
+        409,
+        json={"id": p["id"], "action": "UPDATE", "packageVisibility": "PRIVATE"},
+    )
+    t = emu.call(
+        "partner", "POST", "/transfer/pullRequest", json={"imsOrgId": ACME_ID, "packageId": p["id"]}
+    )
     emu.advance()
     done = emu.call("partner", "GET", f"/transfer/{t['id']}")
     assert done["status"] == "FAILED"
@@ -146,18 +207,29 @@ def test_pull_of_a_public_draft_ends_failed(emu: Emu) -> None:
 
 
 def test_publish_failed_then_fixed(emu: Emu) -> None:
-    p = emu.call("acme", "POST", "/packages", json={
-        "name": "gone", "packageType": "PARTIAL",
-        "artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]})
+    p = emu.call(
+        "acme",
+        "POST",
+        "/packages",
+        json={
+            "name": "gone",
+            "packageType": "PARTIAL",
+            "artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}],
+        },
+    )
     emu.c.delete("/_emulator/orgs/acme/sandboxes/dev/artifacts/acme-ns-crm")
     failed = _publish(emu, p["id"])
     assert failed["status"] == "PUBLISH_FAILED" and "acme-ns-crm" in failed["failureReason"]
-    emu.c.post("/_emulator/orgs/acme/sandboxes/dev/artifacts",
-               json={"id": "acme-ns-crm", "type": "ID_NAMESPACE", "title": "CRM ID"})
+    emu.c.post(
+        "/_emulator/orgs/acme/sandboxes/dev/artifacts",
+        json={"id": "acme-ns-crm", "type": "ID_NAMESPACE", "title": "CRM ID"},
+    )
     fixed = _publish(emu, p["id"])
     assert fixed["status"] == "PUBLISHED" and "failureReason" not in fixed
-    exports = [j["jobStatus"] for j in emu.call("acme", "GET", "/packages/jobs",
-                                                 params={"orderby": "created"})["data"]]
+    exports = [
+        j["jobStatus"]
+        for j in emu.call("acme", "GET", "/packages/jobs", params={"orderby": "created"})["data"]
+    ]
     assert exports == ["FAILED", "SUCCESS"]
 
 
@@ -171,9 +243,16 @@ def test_auto_mode_finishes_without_further_calls(tmp_path: Path) -> None:
     try:
         with TestClient(app) as client:
             emu = Emu(client)
-            p = emu.call("acme", "POST", "/packages", json={
-                "name": "auto", "packageType": "PARTIAL",
-                "artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]})
+            p = emu.call(
+                "acme",
+                "POST",
+                "/packages",
+                json={
+                    "name": "auto",
+                    "packageType": "PARTIAL",
+                    "artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}],
+                },
+            )
             emu.call("acme", "GET", f"/packages/{p['id']}/export")
             time.sleep(0.5)  # no request in between: the ticker thread finishes it
             # Read the database file directly, bypassing the app's per-request tick.
