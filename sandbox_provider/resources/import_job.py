@@ -10,7 +10,9 @@ Lifecycle
      best suggestion, `create_new` lets the import create a new object, `fail` (the default)
      stops and lists every unsettled conflict with its suggestions.
   Then the import is submitted and waited for until SUCCESS. FAILED is an error (with the
-  platform's reason) and nothing is recorded in the stack.
+  platform's reason) and nothing is recorded in the stack. If the same import (job name,
+  package, target) is still running from a run that timed out, it is waited for instead of
+  being submitted again.
 - **update in place**: `timeout_seconds` and `check_permissions` only (they steer how an
   import is run, not what it does): recorded, nothing sent.
 - **replace**: any other input change: a new import. An import can't be undone, so the old

@@ -10,7 +10,8 @@ Two kinds:
 Lifecycle
 ---------
 - **create**: request the transfer and wait until COMPLETED; FAILED is an error carrying the
-  platform's messages, and nothing is recorded in the stack.
+  platform's messages, and nothing is recorded in the stack. A transfer of the same package
+  to the same org still running (from a run that timed out) is waited for, not repeated.
 - **update in place**: `timeout_seconds` only (recorded, nothing sent).
 - **replace**: any other input change: a new transfer.
 - **delete**: removes it from the stack only; the copy stays in the target org.
