@@ -7,6 +7,7 @@ Contract gap: the `org` field of the request log is checked to be acme's imsOrgI
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -348,3 +349,26 @@ def test_requests_log_of_gateway_failures(emulator: EmulatorProcess) -> None:
     httpx.get(emulator.url + "/data/foundation/exim/packages")
     [e] = emulator.requests()
     assert e["status"] == 401
+
+
+def test_roles_by_ims_org_id(emulator: EmulatorProcess) -> None:
+    emulator.set_roles(PARTNER_ID, {"Sandbox": ["view"]})
+    assert emulator.roles(PARTNER)["permissions"] == {"Sandbox": ["view"]}
+
+
+def test_start_options_seed_empty_manual_delay(tmp_path: Path) -> None:
+    emu = EmulatorProcess.start(tmp_path / "empty.db", seed="empty", timing="manual", delay=0.2)
+    try:
+        assert emu.orgs() == []
+        t = emu.timing()
+        assert t["mode"] == "manual"
+        assert t["publishSeconds"] == pytest.approx(0.2)
+        assert t["jobSeconds"] == pytest.approx(0.2)
+        assert t["transferSeconds"] == pytest.approx(0.2)
+        # reset goes back to these start-up settings
+        emu.set_timing(mode="auto", jobSeconds=3.0)
+        emu.reset("empty")
+        assert emu.timing()["mode"] == "manual"
+        assert emu.timing()["jobSeconds"] == pytest.approx(0.2)
+    finally:
+        emu.stop()

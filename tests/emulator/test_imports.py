@@ -558,3 +558,33 @@ def test_jobs_list_filters_by_status(emulator: EmulatorProcess, acme: httpx.Clie
 def test_prod_seed_is_as_documented(emulator: EmulatorProcess) -> None:
     prod = artifacts_by_id(emulator, ACME, "prod")
     assert {k: (v["type"], v["title"]) for k, v in prod.items()} == ACME_PROD
+
+
+def test_preflight_every_type_of_the_table(emulator: EmulatorProcess, acme: httpx.Client) -> None:
+    # One artifact of each type the permissions table names (docs/emulator.md).
+    pick: dict[str, str] = {}
+    for aid, (typ, _title, _deps) in ACME_DEV.items():
+        pick.setdefault(typ, aid)
+    assert set(pick) == set(REQUIRED)
+    p = ok(
+        acme.post(
+            "/packages",
+            json={
+                "name": "every-type",
+                "packageType": "PARTIAL",
+                "artifacts": [{"id": a, "type": t} for t, a in pick.items()],
+            },
+        )
+    )
+    got = _preflight(acme, p["id"])
+    for typ, aid in pick.items():
+        assert _perm_map(got[aid]["requiredPermissions"]) == _sorted(REQUIRED[typ]), typ
+        assert got[aid]["creationAllowed"] is True
+    # Withhold everything but Sandbox view: every type except unknown ones is refused, and the
+    # missing permissions are exactly the required ones minus Sandbox view.
+    emulator.set_roles(ACME, {"Sandbox": ["view"]})
+    got = _preflight(acme, p["id"])
+    for typ, aid in pick.items():
+        expected = {k: v for k, v in _sorted(REQUIRED[typ]).items() if k != "Sandbox"}
+        assert _perm_map(got[aid]["missingPermissions"]) == expected, typ
+        assert got[aid]["creationAllowed"] is False

@@ -408,7 +408,10 @@ def test_pull_of_private_package_is_refused(
     else:
         assert r.status_code in (403, 404, 409), r.text
         assert_service_error(r, r.status_code)
-    assert_service_error(partner.get(f"/packages/{p['id']}"), 404)
+    # Whatever the partner may see of a public draft, it cannot import it.
+    r = partner.post(f"/packages/{p['id']}/import?targetSandbox=prod")
+    assert r.status_code in (403, 404, 409), r.text
+    assert_service_error(r, r.status_code)
 
 
 def test_pull_request_missing_fields(partner: httpx.Client) -> None:
@@ -530,3 +533,25 @@ def test_import_in_target_org_rewires_dependencies(
     for a in prod.values():
         assert set(a["dependsOn"]) <= set(prod), a  # every edge points inside partner/prod
     assert set(job["importedArtifacts"].values()) == set(prod)
+
+
+def test_pull_of_public_but_unpublished_package_never_completes(
+    emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
+) -> None:
+    p = create_package(acme, "public-draft", ["acme-ns-crm"])
+    r = acme.put(
+        "/packages", json={"id": p["id"], "action": "UPDATE", "packageVisibility": "PUBLIC"}
+    )
+    if r.status_code != 200:  # refusing to publicise a draft is fine too
+        assert_service_error(r, r.status_code)
+        return
+    r = partner.post("/transfer/pullRequest", json={"imsOrgId": ACME_ID, "packageId": p["id"]})
+    if r.status_code == 200:
+        assert wait_transfer(emulator, partner, r.json()["id"])["status"] == "FAILED"
+    else:
+        assert r.status_code in (403, 404, 409), r.text
+        assert_service_error(r, r.status_code)
+    # Whatever the partner may see of a public draft, it cannot import it.
+    r = partner.post(f"/packages/{p['id']}/import?targetSandbox=prod")
+    assert r.status_code in (403, 404, 409), r.text
+    assert_service_error(r, r.status_code)
