@@ -61,6 +61,14 @@ class EmulatorMiddleware:
             await send(message)
 
         if logged:
+            # Read the whole body first: a request that reached the server is handled even
+            # if its client gives up during injected latency (as a real backend would).
+            messages, gone = await _buffer_body(receive)
+            if gone:
+                self.emu.log_request(method, path, query, 499,
+                                     headers.get("x-gw-ims-org-id"), False)
+                return
+            receive = _replay(messages, receive)
             latency, rule = self.emu.match_faults(method, path)
             if latency:
                 await asyncio.sleep(latency)
@@ -90,6 +98,29 @@ class EmulatorMiddleware:
             if logged:
                 org = state.get("org") or headers.get("x-gw-ims-org-id")
                 self.emu.log_request(method, path, query, status_box[0], org, False)
+
+
+async def _buffer_body(receive: Receive) -> tuple[list[Message], bool]:
+    """The request's body messages, and whether the client disconnected before sending it."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return messages, True
+        messages.append(message)
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            return messages, False
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
 
 
 def _emu(request: Request) -> Emulator:
