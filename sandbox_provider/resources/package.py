@@ -253,7 +253,11 @@ class PackageProvider(BaseProvider):
         return DiffResult(
             changes=bool(replaces or changed),
             replaces=replaces,
-            delete_before_replace=bool(replaces) and same(olds.get("name"), news.get("name")),
+            # Names are unique per org: a replacement keeping its name in the same org can
+            # only be created once the old package is gone.
+            delete_before_replace=bool(replaces)
+            and same(olds.get("name"), news.get("name"))
+            and same(olds.get("org"), news.get("org")),
         )
 
     @staticmethod

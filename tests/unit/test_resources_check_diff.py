@@ -174,6 +174,9 @@ def test_package_replacement_with_the_same_name_deletes_first() -> None:
     d = PackageProvider().diff(PKG_ID, created_outputs(), pkg_inputs(source_sandbox="prod"))
     # Names are unique per org: the new package can't exist next to the old one.
     assert d.delete_before_replace is True
+    # In another org it can: create first, then delete (the safer order).
+    d = PackageProvider().diff(PKG_ID, created_outputs(), pkg_inputs(org="partner"))
+    assert d.replaces == ["org"] and not d.delete_before_replace
 
 
 def test_package_diff_artifacts_of_a_draft_update_in_place() -> None:
@@ -393,3 +396,18 @@ def test_transfer_diff_replaces_on_any_change() -> None:
     assert prov.diff("t", olds, inputs).changes is False
     d = prov.diff("t", olds, {**inputs, "package_id": "f" * 32})
     assert d.replaces == ["package_id"]
+
+
+def test_numbers_arrive_as_floats_from_the_engine() -> None:
+    # The engine's property values are protobuf doubles.
+    result = pkg_check(name="p", artifacts=[GOLD], expiry=4070908800000.0)
+    assert result.inputs["expiry"] == 4070908800000 and isinstance(result.inputs["expiry"], int)
+    pub = pub_check({}, package_id=PKG_ID, expiry_period_days=30.0, timeout_seconds=60.0)
+    assert pub.failures == [] and pub.inputs["expiry_period_days"] == 30
+
+
+def test_an_unknown_inside_a_list_leaves_the_whole_property_unchecked() -> None:
+    artifacts = [GOLD, {"id": Unknown(), "type": "PROFILE_SEGMENT"}]
+    result = pkg_check(name="p", artifacts=artifacts)
+    assert result.failures == []
+    assert result.inputs["artifacts"] is artifacts
