@@ -140,6 +140,7 @@ TITLES = {
     401: "UnauthorizedError",
     403: "ForbiddenError",
     404: "NotFoundError",
+    405: "MethodNotAllowedError",
     409: "ConflictError",
     429: "TooManyRequestsError",
     500: "InternalServerError",
