@@ -247,9 +247,6 @@ def same(a: Any, b: Any) -> bool:
 class BaseProvider(ResourceProvider):
     """configure() and nothing else on the instance: see the module docstring."""
 
-    #: The resource's name in messages ("Package", ...).
-    KIND: ClassVar[str] = "resource"
-
     def configure(self, req: ConfigureRequest) -> None:
         values = {
             f"{_config.NAMESPACE}:{key}": req.config.get(f"{_config.NAMESPACE}:{key}")

@@ -99,8 +99,6 @@ def outputs_of(hs: ApiHandshake, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class HandshakeProvider(BaseProvider):
-    KIND: ClassVar[str] = "Handshake"
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(HandshakeInputs, news)
         return result

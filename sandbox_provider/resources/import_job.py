@@ -168,8 +168,6 @@ def outputs_of(job: Job, inputs: Mapping[str, Any], extra: Mapping[str, Any]) ->
 
 
 class ImportJobProvider(BaseProvider):
-    KIND: ClassVar[str] = "ImportJob"
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(ImportJobInputs, news)
         return result

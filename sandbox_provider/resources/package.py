@@ -215,8 +215,6 @@ def dependencies_of(client: ExImClient, package_id: str, declared: Sequence[Key]
 
 
 class PackageProvider(BaseProvider):
-    KIND: ClassVar[str] = "Package"
-
     # -- check / diff: no API calls --------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         parsed, result = validate(PackageInputs, news)

@@ -107,8 +107,6 @@ def outputs_of(pkg: ApiPackage, inputs: Mapping[str, Any], correlation_id: str |
 
 
 class PublishedPackageProvider(BaseProvider):
-    KIND: ClassVar[str] = "PublishedPackage"
-
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(PublishedPackageInputs, news)
         if not is_unknown(news.get("visibility")) and public_to_private(olds, result.inputs):

@@ -134,8 +134,6 @@ def outputs_of(t: ApiTransfer, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class TransferProvider(BaseProvider):
-    KIND: ClassVar[str] = "Transfer"
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(TransferInputs, news)
         return result
