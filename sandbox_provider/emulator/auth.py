@@ -43,6 +43,7 @@ def issue_token(emu: Emulator, params: dict[str, str]) -> dict[str, Any]:
     if org is None or not secrets.compare_digest(org["clientSecret"], secret):
         raise ImsError(401, "invalid_client", "invalid client_id or client_secret")
     ttl = int(emu.timing.tokenTtlSeconds)
+    emu.store.prune_expired_tokens(time.time())
     token = "emu." + secrets.token_urlsafe(32)
     emu.store.put(
         "token", token,

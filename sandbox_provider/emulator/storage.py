@@ -137,6 +137,14 @@ class Store:
         ).fetchall()
         return [self._load(s, d) for s, d in rows]
 
+    def prune_expired_tokens(self, now: float) -> int:
+        """Drop expired tokens (an expired token and an unknown one get the same answer)."""
+        cur = self._conn.execute(
+            "DELETE FROM docs WHERE kind='token' AND json_extract(data, '$.expiresAt') <= ?",
+            (now,),
+        )
+        return cur.rowcount
+
     def clear(self) -> None:
         self._conn.execute("DELETE FROM docs")
         self._conn.execute("DELETE FROM meta")
