@@ -372,3 +372,14 @@ def test_start_options_seed_empty_manual_delay(tmp_path: Path) -> None:
         assert emu.timing()["jobSeconds"] == pytest.approx(0.2)
     finally:
         emu.stop()
+
+
+def test_reset_removes_created_orgs(emulator: EmulatorProcess) -> None:
+    ok(admin(emulator, "POST", "/orgs", json={"name": "temporary"}), 201)
+    emulator.reset("demo")
+    assert {o["name"] for o in emulator.orgs()} == {ACME, PARTNER}
+    r = emulator.http.post(
+        "/ims/token/v3",
+        data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"},
+    )
+    assert r.status_code == 401

@@ -203,3 +203,10 @@ def test_ims_org_header_must_match_partner_token(
 ) -> None:
     ok(partner.get("/packages"))
     assert emulator.org(PARTNER)["imsOrgId"] == PARTNER_ID
+
+
+def test_unknown_org_header_with_a_valid_token(emulator: EmulatorProcess) -> None:
+    with client_with(emulator, {"x-gw-ims-org-id": "UNKNOWN0000000000000000@AdobeOrg"}) as c:
+        assert_gateway_error(
+            c.get("/packages"), 403, "403025", "Profile is not valid for the organization"
+        )

@@ -588,3 +588,13 @@ def test_preflight_every_type_of_the_table(emulator: EmulatorProcess, acme: http
         expected = {k: v for k, v in _sorted(REQUIRED[typ]).items() if k != "Sandbox"}
         assert _perm_map(got[aid]["missingPermissions"]) == expected, typ
         assert got[aid]["creationAllowed"] is False
+
+
+def test_target_sandbox_defaults_to_header(
+    emulator: EmulatorProcess, acme: httpx.Client, acme_prod: httpx.Client
+) -> None:
+    p = published_package(emulator, acme, "defaults", [CLASS_LOYALTY])
+    explicit = ok(acme.get(f"/packages/{p['id']}/import?targetSandbox=prod"))
+    assert ok(acme_prod.get(f"/packages/{p['id']}/import")) == explicit
+    pre = ok(acme_prod.get(f"/packages/preflight/{p['id']}"))
+    assert pre["targetSandboxName"] == "prod"

@@ -19,10 +19,14 @@ import pytest
 from sandbox_provider.emulator.harness import EmulatorProcess
 
 from ._support import (
+    ACME_ID,
+    PARTNER_ID,
     assert_service_error,
     create_package,
+    handshake,
     ok,
     publish,
+    wait_transfer,
 )
 
 ENVELOPE = {"totalElements", "currentPage", "totalPages", "hasPreviousPage", "hasNextPage", "data"}
@@ -276,3 +280,29 @@ def test_filter_on_published_package_name(acme: httpx.Client, five: list[dict]) 
     env = _list(acme, "property=name==p1&property=status==PUBLISHED")
     assert names(env) == ["p1"]
     assert "publishDate" in env["data"][0]
+
+
+def test_transfer_list_order(
+    emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
+) -> None:
+    handshake(acme, partner, ACME_ID, PARTNER_ID)
+    p = publish(emulator, acme, create_package(acme, "tl", ["acme-ns-crm"])["id"])
+    ids = []
+    for _ in range(3):
+        [t] = ok(
+            acme.post(
+                "/transfer", json={"packageId": p["id"], "targets": [{"imsOrgId": PARTNER_ID}]}
+            )
+        )
+        wait_transfer(emulator, acme, t["id"])
+        ids.append(t["id"])
+        time.sleep(0.005)
+    got = [x["id"] for x in _list(acme, "orderBy=-createdDate", "/transfer/list")["data"]]
+    assert got == ids[::-1]
+    got = [x["id"] for x in _list(acme, "orderby=createdDate", "/transfer/list")["data"]]
+    assert got == ids
+    env = _list(
+        acme, "orderBy=-createdDate&start=0&limit=2&property=status==COMPLETED", "/transfer/list"
+    )
+    assert [x["id"] for x in env["data"]] == ids[::-1][:2]
+    assert env["totalElements"] == 3 and env["hasNextPage"] is True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -642,3 +643,53 @@ def test_seed_titles_table_sane() -> None:
         MIXIN_CONSENT,
         "acme-ns-loyalty",
     ]
+
+
+# -- found/count against the source sandbox ------------------------------------------------
+def test_found_is_relative_to_the_source_sandbox(acme_prod: httpx.Client) -> None:
+    p = ok(
+        acme_prod.post(
+            "/packages",
+            json={
+                "name": "prod-source",
+                "packageType": "PARTIAL",
+                "artifacts": [
+                    {"id": "acme-prod-mp", "type": "PROFILE_MERGE"},
+                    {"id": "acme-mp-default", "type": "PROFILE_MERGE"},
+                ],
+            },
+        )
+    )
+    got = {a["id"]: (a["found"], a["count"]) for a in p["artifactsList"]}
+    assert got == {"acme-prod-mp": (True, 1), "acme-mp-default": (False, 0)}
+
+
+def test_draft_found_count_follow_live_changes(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
+    p = create_package(acme, "live", ["acme-policy-email", MIXIN_CONSENT])
+    emulator.delete_artifact("acme", "dev", "acme-policy-email")
+    r = emulator.http.patch(
+        f"/_emulator/orgs/acme/sandboxes/dev/artifacts/{quote(MIXIN_CONSENT, safe='')}",
+        json={"dependsOn": [DT_ADDRESS, DT_MONEY]},
+    )
+    assert r.status_code == 200, r.text
+    got = {a["id"]: (a["found"], a["count"]) for a in get_package(acme, p["id"])["artifactsList"]}
+    assert got == {"acme-policy-email": (False, 0), MIXIN_CONSENT: (True, 3)}
+
+
+def test_add_with_epoch_ms_expiry(acme: httpx.Client) -> None:
+    p = create_package(acme, "add-epoch", [])
+    exp = now_ms() + 3 * DAY_MS
+    q = ok(
+        acme.put(
+            "/packages",
+            json={
+                "id": p["id"],
+                "action": "ADD",
+                "expiry": exp,
+                "artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}],
+            },
+        )
+    )
+    assert q["expiry"] == exp
