@@ -598,3 +598,30 @@ def test_target_sandbox_defaults_to_header(
     assert ok(acme_prod.get(f"/packages/{p['id']}/import")) == explicit
     pre = ok(acme_prod.get(f"/packages/preflight/{p['id']}"))
     assert pre["targetSandboxName"] == "prod"
+
+
+def test_same_title_of_another_type_is_not_reused(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
+    emulator.add_artifact(
+        ACME,
+        "prod",
+        {"id": "prod-mixin-named-like-ns", "type": "REGISTRY_MIXIN", "title": "CRM ID"},
+    )
+    p = published_package(emulator, acme, "typed", ["acme-ns-crm"])
+    job = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    assert job["jobStatus"] == "SUCCESS"
+    new_id = job["importedArtifacts"]["acme-ns-crm"]
+    assert new_id != "prod-mixin-named-like-ns"
+    assert artifacts_by_id(emulator, ACME, "prod")[new_id]["type"] == "ID_NAMESPACE"
+
+
+def test_import_into_its_own_source_reuses_everything(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
+    p = published_package(emulator, acme, "self", ["acme-flow-crm"])
+    before = artifacts_by_id(emulator, ACME, "dev")
+    job = wait_job(acme, submit(acme, p["id"], sandbox="dev")["correlationId"])
+    assert job["jobStatus"] == "SUCCESS"
+    assert job["importedArtifacts"] == {a: a for a in closure(["acme-flow-crm"])}
+    assert artifacts_by_id(emulator, ACME, "dev") == before
