@@ -1,8 +1,8 @@
 """The emulator-only endpoints under /_emulator/ (docs/emulator.md, "Emulator-only endpoints")
 and the exact demo seed.
 
-Contract gap: the `org` field of the request log is checked to be acme's imsOrgId or name
-(the contract does not say which).
+The `org` field of the request log is checked here to be acme's imsOrgId or name; that it is
+the `x-gw-ims-org-id` header is a later decision, asserted in test_decisions.py.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 probability with a seed, Retry-After, added latency, a number of times; a faulted request
 changes nothing and answers in the service error shape; DELETE clears the rules.
 
-Assumption (contract silent): the same `seed` gives the same sequence of faulted/not faulted
-answers for the same sequence of matching requests (what a seed is for).
+The same `seed` gives the same sequence of faulted/not faulted answers for the same sequence
+of matching requests (docs/emulator.md: each rule draws from its own generator, seeded).
 """
 
 from __future__ import annotations

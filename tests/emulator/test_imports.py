@@ -1,11 +1,9 @@
 """Conflicts, children, preflight, import submission (both forms), the import job and what it
 really creates in the target sandbox (docs/emulator.md, "Behaviour decisions").
 
-Contract gaps, not asserted here:
-- whether preflight also lists the dependencies of the package's artifacts (only the package's
-  own artifacts are required to be present);
-- whether a failed import job leaves partial artifacts behind;
-- whether the dependencies of an artifact mapped by `alternatives` are still imported.
+Points the first contract left open (preflight lists only the package's own artifacts; a
+failed job creates nothing; the dependencies of an artifact mapped by `alternatives` are not
+imported) were later decided in docs/emulator.md and are asserted in test_decisions.py.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """List endpoints: property filters, ordering, paging, the envelope (exim-api-facts.md, "List
 endpoints"; the reference page's own query strings).
 
-Contract gaps:
-- whether `start` is an offset or a page index. Paging is tested with `limit=1`, where both
-  readings agree, and with `start=0`.
-- whether `x-sandbox-name` narrows `GET /packages`. The reference says the list holds "all the
-  packages in your organization", so test_list_is_org_wide assumes it does not.
+Paging here uses `limit=1` and `start=0`, where an offset and a page index agree; that `start`
+is an item offset (and `nextPage`, `pageSize`, the default order) is a later decision of
+docs/emulator.md, asserted in test_decisions.py. `GET /packages` is org-wide whatever
+`x-sandbox-name` says (the reference: "all the packages in your organization").
 """
 
 from __future__ import annotations

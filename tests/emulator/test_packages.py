@@ -4,9 +4,9 @@ Request bodies are the reference page's own (exim-packages-api.md), with only wh
 to fit the seed (the org id, a sandbox the org has, an expiry in the future) replaced.
 
 Contract gaps, not asserted here:
-- whether an ADD that adds nothing new (de-duplicated) bumps `version`;
-- a past `expiry` on ADD (only "at create" is fixed as 400);
-- whether `X@123` and `X` in the same package are de-duplicated to one entry.
+- whether an ADD whose artifacts are all already present bumps `version` (an empty list does
+  not: test_decisions.py);
+- a past `expiry` on ADD (only "at create" is fixed as 400).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """State survives a restart: a second process on the same SQLite file sees everything the
 first one stored (docs/emulator.md, "Running it"; issue 2, "Storage").
 
-Assumption (contract silent): starting with `--seed demo` on a database that already holds
-data keeps that data (the seed only fills an empty database). Tokens are re-issued after the
+Starting with `--seed demo` on a database that already holds data keeps that data
+(docs/emulator.md: a `--db` file that already holds state is not re-seeded). Tokens are re-issued after the
 restart, so the test does not depend on whether tokens persist. An operation unfinished at
 the stop resumes after the restart (test_unfinished_work_completes_after_restart): the contract
 does not say so explicitly, but anything else leaves a package stuck in PUBLISH_IN_PROGRESS.
