@@ -2,8 +2,9 @@
 first one stored (docs/emulator.md, "Running it"; issue 2, "Storage").
 
 Starting with `--seed demo` on a database that already holds data keeps that data
-(docs/emulator.md: a `--db` file that already holds state is not re-seeded). Tokens are re-issued after the
-restart, so the test does not depend on whether tokens persist. An operation unfinished at
+(docs/emulator.md: a `--db` file that already holds state is not re-seeded). Tokens are
+re-issued after the restart here (that they persist is asserted in test_decisions.py).
+An operation unfinished at
 the stop resumes after the restart (test_unfinished_work_completes_after_restart): the contract
 does not say so explicitly, but anything else leaves a package stuck in PUBLISH_IN_PROGRESS.
 """
