@@ -104,7 +104,7 @@ def test_reset_clears_tokens_faults_log_and_timing(
 ) -> None:
     ok(acme.get("/packages"))
     emulator.set_faults([{"path": "/packages", "status": 503}])
-    emulator.set_timing(mode="manual", jobSeconds=9.0)
+    emulator.set_timing(mode="manual", jobSeconds=9.0, tokenTtlSeconds=5)
     emulator.reset("demo")
     assert emulator.requests() == []
     assert ok(admin(emulator, "GET", "/faults"))["rules"] == []
@@ -114,6 +114,7 @@ def test_reset_clears_tokens_faults_log_and_timing(
     t = emulator.timing()
     assert t["mode"] == "auto"
     assert t["jobSeconds"] == pytest.approx(TEST_DELAY)
+    assert t["tokenTtlSeconds"] == 86399
 
 
 def test_reset_unknown_seed_is_4xx(emulator: EmulatorProcess) -> None:

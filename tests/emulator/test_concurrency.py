@@ -223,3 +223,39 @@ def test_acknowledged_writes_survive_a_kill(tmp_path: Path) -> None:
         assert set(acked) <= held
     finally:
         again.stop()
+
+
+def test_parallel_imports_in_auto_mode_create_each_title_once(emulator: EmulatorProcess) -> None:
+    """Eight orgs-worth of work at once: each thread publishes its own package holding the same
+    artifacts and imports it into prod while the background clock runs. Reuse by type and
+    title must hold across jobs, so each title lands in prod exactly once."""
+    before = emulator.artifacts(ACME, "prod")
+
+    def work(i: int) -> str:
+        with emulator.api(ACME) as c:
+            p = create_package(c, f"par-{i}", ["acme-policy-email", "acme-ns-crm", "acme-ds-web"])
+            ok(c.get(f"/packages/{p['id']}/export"))
+            deadline = time.monotonic() + 15
+            while ok(c.get(f"/packages/{p['id']}"))["status"] != "PUBLISHED":
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            corr = ok(c.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
+            while True:
+                js = [
+                    j
+                    for j in ok(c.get("/packages/jobs?limit=100"))["data"]
+                    if j.get("correlationId") == corr
+                ]
+                if js and js[0]["jobStatus"] in ("SUCCESS", "FAILED"):
+                    return str(js[0]["jobStatus"])
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(work, range(THREADS), timeout=60))
+    assert results == ["SUCCESS"] * THREADS
+    after = emulator.artifacts(ACME, "prod")
+    titles = [a["title"] for a in after]
+    assert len(titles) == len(set(titles)), sorted(titles)
+    assert len(after) == len(before) + 7
+    assert [r for r in emulator.requests() if r["status"] >= 500] == []

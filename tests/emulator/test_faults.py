@@ -209,3 +209,10 @@ def test_bad_rules_are_4xx(emulator: EmulatorProcess) -> None:
         r = emulator.http.put("/_emulator/faults", json={"rules": rules})
         assert 400 <= r.status_code < 500, (rules, r.status_code, r.text)
     assert faults(emulator) == []
+
+
+def test_remaining_is_null_without_times(emulator: EmulatorProcess, acme: httpx.Client) -> None:
+    emulator.set_faults([{"path": "/transfer/list", "status": 500}])
+    [rule] = faults(emulator)
+    assert rule["remaining"] is None
+    assert rule["path"] == "/transfer/list" and rule["status"] == 500
