@@ -210,3 +210,33 @@ def test_unknown_org_header_with_a_valid_token(emulator: EmulatorProcess) -> Non
         assert_gateway_error(
             c.get("/packages"), 403, "403025", "Profile is not valid for the organization"
         )
+
+
+@pytest.mark.parametrize(
+    "headers,status,code",
+    [
+        # each row breaks two checks at once: the earlier one in the documented order wins
+        ({"Authorization": None, "x-api-key": None}, 401, "403010"),
+        ({"x-api-key": None, "Authorization": "Bearer junk"}, 403, "403000"),
+        ({"x-api-key": None, "x-gw-ims-org-id": None}, 403, "403000"),
+        ({"x-gw-ims-org-id": None, "x-api-key": "wrong"}, 400, "400003"),
+        ({"Authorization": "Bearer junk", "x-api-key": "wrong"}, 401, "401013"),
+        ({"Authorization": "Bearer junk", "x-gw-ims-org-id": PARTNER_ID}, 401, "401013"),
+        ({"x-api-key": "wrong", "x-gw-ims-org-id": PARTNER_ID}, 403, "403003"),
+    ],
+)
+def test_check_order(
+    emulator: EmulatorProcess, headers: dict[str, str | None], status: int, code: str
+) -> None:
+    with client_with(emulator, headers) as c:
+        r = c.get("/packages")
+    assert r.status_code == status, r.text
+    assert body(r)["error_code"] == code
+
+
+def test_expired_token_reported_before_a_wrong_key(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
+    emulator.expire_tokens()
+    acme.headers["x-api-key"] = "wrong"
+    assert_gateway_error(acme.get("/packages"), 401, "401013", "Oauth token is not valid")
