@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox_provider.emulator.harness import EmulatorProcess
-from sandbox_provider.pulumi_cli import Stack
+from sandbox_provider.pulumi_cli import Stack, configure_for_emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -57,28 +57,10 @@ def machine() -> str:
 
 
 def configure(stack: Stack, emu: EmulatorProcess) -> None:
-    acme, partner = emu.org("acme"), emu.org("partner")
     stack.init()
-    stack.set_config(
-        {
-            "aep:platformUrl": emu.url,
-            "aep:imsUrl": emu.url,
-            "aep:orgId": acme["imsOrgId"],
-            "aep:clientId": acme["clientId"],
-            "aep:sandbox": "dev",
-            "demo:partnerOrgId": partner["imsOrgId"],
-        }
-    )
-    profiles = {
-        "partner": {
-            "orgId": partner["imsOrgId"],
-            "clientId": partner["clientId"],
-            "clientSecret": partner["clientSecret"],
-            "sandbox": "dev",
-        }
-    }
-    stack.set_config(
-        {"aep:clientSecret": acme["clientSecret"], "aep:orgs": json.dumps(profiles)}, secret=True
+    orgs = {"acme": emu.org("acme"), "partner": emu.org("partner")}
+    configure_for_emulator(
+        stack, emu.url, orgs, extra={"demo:partnerOrgId": orgs["partner"]["imsOrgId"]}
     )
 
 

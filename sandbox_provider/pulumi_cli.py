@@ -170,3 +170,41 @@ class Stack:
         return [
             p for p in self.state_dir.rglob("*") if p.is_file() and ".pulumi-home" not in p.parts
         ]
+
+
+def configure_for_emulator(
+    stack: Stack,
+    url: str,
+    orgs: Mapping[str, Mapping[str, Any]],
+    *,
+    default_org: str = "acme",
+    sandbox: str = "dev",
+    extra: Mapping[str, str] | None = None,
+) -> None:
+    """Point a stack's `aep:*` config at an emulator: `default_org` is the default profile,
+    every other org of `orgs` (name → the emulator's org record) a named profile in
+    `aep:orgs`. Secrets go in as secrets."""
+    main = orgs[default_org]
+    stack.set_config(
+        {
+            "aep:platformUrl": url,
+            "aep:imsUrl": url,
+            "aep:orgId": main["imsOrgId"],
+            "aep:clientId": main["clientId"],
+            "aep:sandbox": sandbox,
+            **(extra or {}),
+        }
+    )
+    profiles = {
+        name: {
+            "orgId": org["imsOrgId"],
+            "clientId": org["clientId"],
+            "clientSecret": org["clientSecret"],
+            "sandbox": sandbox,
+        }
+        for name, org in orgs.items()
+        if name != default_org
+    }
+    stack.set_config(
+        {"aep:clientSecret": main["clientSecret"], "aep:orgs": json.dumps(profiles)}, secret=True
+    )

@@ -8,7 +8,6 @@ stops the emulator. Any failure exits non-zero.
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import sys
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sandbox_provider.emulator.harness import EmulatorProcess  # noqa: E402
-from sandbox_provider.pulumi_cli import Stack  # noqa: E402
+from sandbox_provider.pulumi_cli import Stack, configure_for_emulator  # noqa: E402
 
 DEMO_DIR = ROOT / ".demo"
 STACK_CONFIG = ROOT / "Pulumi.demo.yaml"
@@ -63,27 +62,11 @@ def main() -> int:
         )
         note(f"pulumi: {stack.pulumi}")
         stack.init()
-        stack.set_config(
-            {
-                "aep:platformUrl": emu.url,
-                "aep:imsUrl": emu.url,
-                "aep:orgId": acme["imsOrgId"],
-                "aep:clientId": acme["clientId"],
-                "aep:sandbox": "dev",
-                "demo:partnerOrgId": partner["imsOrgId"],
-            }
-        )
-        profiles = {
-            "partner": {
-                "orgId": partner["imsOrgId"],
-                "clientId": partner["clientId"],
-                "clientSecret": partner["clientSecret"],
-                "sandbox": "dev",
-            }
-        }
-        stack.set_config(
-            {"aep:clientSecret": acme["clientSecret"], "aep:orgs": json.dumps(profiles)},
-            secret=True,
+        configure_for_emulator(
+            stack,
+            emu.url,
+            {"acme": acme, "partner": partner},
+            extra={"demo:partnerOrgId": partner["imsOrgId"]},
         )
 
         step(3, "pulumi up: package, publish, import to prod, handshake, transfers")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import textwrap
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from sandbox_provider.emulator.harness import EmulatorProcess
-from sandbox_provider.pulumi_cli import Stack
+from sandbox_provider.pulumi_cli import Stack, configure_for_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"
@@ -95,28 +94,8 @@ def e2e(tmp_path: Path, pulumi_bin: str) -> Iterator[E2E]:
     stack = Stack(project_dir=project, state_dir=tmp_path / "state", name="e2e", pulumi=pulumi_bin)
     try:
         stack.init()
-        acme, partner = emu.org("acme"), emu.org("partner")
-        stack.set_config(
-            {
-                "aep:platformUrl": emu.url,
-                "aep:imsUrl": emu.url,
-                "aep:orgId": acme["imsOrgId"],
-                "aep:clientId": acme["clientId"],
-                "aep:sandbox": "dev",
-            }
-        )
-        profiles = {
-            "partner": {
-                "orgId": partner["imsOrgId"],
-                "clientId": partner["clientId"],
-                "clientSecret": partner["clientSecret"],
-                "sandbox": "dev",
-            }
-        }
-        stack.set_config(
-            {"aep:clientSecret": acme["clientSecret"], "aep:orgs": json.dumps(profiles)},
-            secret=True,
-        )
+        orgs = {"acme": emu.org("acme"), "partner": emu.org("partner")}
+        configure_for_emulator(stack, emu.url, orgs)
         yield E2E(emu=emu, stack=stack, project_dir=project)
     finally:
         emu.stop()
