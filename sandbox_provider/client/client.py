@@ -574,14 +574,21 @@ class ExImClient:
         package_id: str,
         artifacts: Iterable[ArtifactLike],
         *,
+        expiry: datetime | int | str | None = None,
         sandbox: str | None = None,
     ) -> Package:
-        """Remove artifacts from a DRAFT PARTIAL package (PUT action DELETE)."""
-        body = {
+        """Remove artifacts from a DRAFT PARTIAL package (PUT action DELETE).
+
+        Every PUT without `expiry` moves a draft's expiry to now + 90 days: pass the expiry
+        to keep.
+        """
+        body: dict[str, Any] = {
             "id": package_id,
             "action": "DELETE",
             "artifacts": [_artifact_wire(a) for a in artifacts],
         }
+        if expiry is not None:
+            body["expiry"] = _expiry_wire(expiry)
         return self._put_package(
             body, sandbox=sandbox, context=f"remove artifacts from package {package_id}"
         )
@@ -593,10 +600,17 @@ class ExImClient:
         name: str | None = None,
         description: str | None = None,
         source_sandbox: str | SandboxRef | None = None,
+        expiry: datetime | int | str | None = None,
         sandbox: str | None = None,
     ) -> Package:
-        """Change name/description/source sandbox (PUT action UPDATE); unset ones are kept."""
+        """Change name/description/source sandbox (PUT action UPDATE); unset ones are kept.
+
+        Every PUT without `expiry` moves a draft's expiry to now + 90 days: pass the expiry
+        to keep.
+        """
         body: dict[str, Any] = {"id": package_id, "action": "UPDATE"}
+        if expiry is not None:
+            body["expiry"] = _expiry_wire(expiry)
         if name is not None:
             body["name"] = name
         if description is not None:

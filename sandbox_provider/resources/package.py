@@ -356,7 +356,7 @@ class PackageProvider(BaseProvider):
             pkg = client.get_package(id_)
             if not same(pkg.name, name) or not same(pkg.description, inputs.get("description")):
                 pkg = client.update_package(
-                    id_, name=name, description=inputs.get("description") or ""
+                    id_, name=name, description=inputs.get("description") or "", expiry=expiry
                 )
             declared = _keys(inputs.get("artifacts"))
             deps = (
@@ -372,18 +372,18 @@ class PackageProvider(BaseProvider):
                     "change: revert the artifacts, or run `pulumi up` again to replace it"
                 )
             if to_remove:
-                pkg = client.remove_artifacts(id_, _refs(to_remove))
+                pkg = client.remove_artifacts(id_, _refs(to_remove), expiry=expiry)
             titles = {artifact_key(a): a for a in inputs.get("artifacts") or []}
             if to_add:
-                # Last, because it is the write that carries the expiry (every PUT without
-                # one moves a draft's expiry to now + 90 days).
+                # Every write carries the declared expiry: a PUT without one moves a draft's
+                # expiry to now + 90 days.
                 pkg = client.add_artifacts(
                     id_,
                     [dict(titles.get(k) or {"id": k[0], "type": k[1]}) for k in to_add],
                     expiry=expiry,
                 )
             if expiry is not None and pkg.status == DRAFT and pkg.expiry != expiry:
-                pkg = _set_expiry(client, pkg, expiry)
+                pkg = client.update_package(id_, expiry=expiry)
         if to_add or to_remove:
             progress(f"package {name!r}: +{len(to_add)} -{len(to_remove)} artifacts")
         return UpdateResult(outputs_of(pkg, inputs, deps))
@@ -432,18 +432,6 @@ def _inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str,
     if olds.get("adopt_id"):
         inputs["adopt_id"] = olds["adopt_id"]
     return inputs
-
-
-def _set_expiry(client: ExImClient, pkg: ApiPackage, expiry: int) -> ApiPackage:
-    """Put a draft's expiry back to the declared date.
-
-    The client's update_package/remove_artifacts take no expiry; an ADD of an artifact the
-    package already holds (the API de-duplicates) is the public call that carries one.
-    """
-    if not pkg.artifacts_list:
-        return pkg
-    first = pkg.artifacts_list[0]
-    return client.add_artifacts(pkg.id, [{"id": first.id, "type": first.type}], expiry=expiry)
 
 
 def _adoption_differences(
