@@ -21,31 +21,67 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8088, show_default=True, type=int,
-              help="Port to listen on (0 picks a free one).")
-@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
-              help="SQLite file holding the state (a temporary file by default).")
-@click.option("--seed", default="demo", show_default=True, type=click.Choice(["demo", "empty"]),
-              help="Data loaded into a new database (and by /_emulator/reset without ?seed).")
-@click.option("--timing", "timing_mode", default="auto", show_default=True,
-              type=click.Choice(["auto", "manual"]),
-              help="auto: async operations finish by themselves; manual: only on "
-                   "POST /_emulator/advance.")
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds each publish, import job and transfer takes.")
-@click.option("--log-level", default="warning", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-              help="uvicorn log level (info shows the access log).")
-def emulator(host: str, port: int, db_path: str | None, seed: str, timing_mode: str,
-             delay: float, log_level: str) -> None:
+@click.option(
+    "--port",
+    default=8088,
+    show_default=True,
+    type=int,
+    help="Port to listen on (0 picks a free one).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="SQLite file holding the state (a temporary file by default).",
+)
+@click.option(
+    "--seed",
+    default="demo",
+    show_default=True,
+    type=click.Choice(["demo", "empty"]),
+    help="Data loaded into a new database (and by /_emulator/reset without ?seed).",
+)
+@click.option(
+    "--timing",
+    "timing_mode",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "manual"]),
+    help="auto: async operations finish by themselves; manual: only on POST /_emulator/advance.",
+)
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds each publish, import job and transfer takes.",
+)
+@click.option(
+    "--log-level",
+    default="warning",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    help="uvicorn log level (info shows the access log).",
+)
+def emulator(
+    host: str,
+    port: int,
+    db_path: str | None,
+    seed: str,
+    timing_mode: str,
+    delay: float,
+    log_level: str,
+) -> None:
     """Serve the exim emulator until interrupted."""
     import uvicorn
 
     from sandbox_provider.emulator.app import create_app
     from sandbox_provider.emulator.seed import credentials_text
 
-    timing = TimingSettings(mode=timing_mode, publishSeconds=delay, jobSeconds=delay,
-                            transferSeconds=delay)
+    timing = TimingSettings(
+        mode=timing_mode, publishSeconds=delay, jobSeconds=delay, transferSeconds=delay
+    )
     scratch = None
     if db_path is None:
         # The default state is throwaway: a temporary file removed when the server stops.

@@ -131,8 +131,9 @@ async def post_artifact(request: Request, org: str, sandbox: str) -> JSONRespons
 
 
 @router.patch("/orgs/{org}/sandboxes/{sandbox}/artifacts/{artifact_id:path}")
-async def patch_artifact(request: Request, org: str, sandbox: str,
-                         artifact_id: str) -> dict[str, Any]:
+async def patch_artifact(
+    request: Request, org: str, sandbox: str, artifact_id: str
+) -> dict[str, Any]:
     emu = _emu(request)
     fields = _artifact_body(parse_json(await request.body()), partial=True)
     with emu.store.tx():
@@ -178,8 +179,10 @@ async def put_roles(request: Request, org: str) -> dict[str, Any]:
         isinstance(k, str) and isinstance(v, list) and all(isinstance(p, str) for p in v)
         for k, v in perms.items()
     ):
-        raise bad_request("'permissions' must map palmResourceType to a list of permissions, "
-                          "e.g. {\"Segment\": [\"read\", \"write\"]}")
+        raise bad_request(
+            "'permissions' must map palmResourceType to a list of permissions, "
+            'e.g. {"Segment": ["read", "write"]}'
+        )
     with emu.store.tx():
         doc = find_org(emu, org)
         doc["permissions"] = {k: list(v) for k, v in perms.items()}

@@ -65,8 +65,9 @@ class EmulatorMiddleware:
             # if its client gives up during injected latency (as a real backend would).
             messages, gone = await _buffer_body(receive)
             if gone:
-                self.emu.log_request(method, path, query, 499,
-                                     headers.get("x-gw-ims-org-id"), False)
+                self.emu.log_request(
+                    method, path, query, 499, headers.get("x-gw-ims-org-id"), False
+                )
                 return
             receive = _replay(messages, receive)
             latency, rule = self.emu.match_faults(method, path)
@@ -81,8 +82,9 @@ class EmulatorMiddleware:
                 detail = f"injected fault: {status} for {method} {path}"
                 resp = JSONResponse(service_body(status, detail), status_code=status, headers=hdrs)
                 await resp(scope, receive, send)
-                self.emu.log_request(method, path, query, status,
-                                     headers.get("x-gw-ims-org-id"), True)
+                self.emu.log_request(
+                    method, path, query, status, headers.get("x-gw-ims-org-id"), True
+                )
                 return
         self.emu.tick()
         inner = dict(scope)
@@ -132,8 +134,9 @@ def _params(request: Request) -> list[tuple[str, str]]:
     return list(request.query_params.multi_items())
 
 
-async def _call(request: Request, fn: Callable[[Emulator, Caller, Any], Any],
-                body: str = "none") -> Any:
+async def _call(
+    request: Request, fn: Callable[[Emulator, Caller, Any], Any], body: str = "none"
+) -> Any:
     """Authenticate, parse the body ("none" | "required" | "optional") and run `fn` in a
     single transaction."""
     emu = _emu(request)
@@ -209,8 +212,9 @@ def ims_router() -> APIRouter:
                 if isinstance(data, dict):
                     params.update({k: str(v) for k, v in data.items() if v is not None})
             else:
-                params.update(dict(parse_qsl(raw.decode("utf-8", "replace"),
-                                             keep_blank_values=True)))
+                params.update(
+                    dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+                )
         with emu.store.tx():
             answer = issue_token(emu, params)
         request.state.org = answer.pop("_org")
@@ -246,25 +250,36 @@ def _install_handlers(app: FastAPI) -> None:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in ('body', 'query'))}: "
-            f"{e.get('msg')}" for e in exc.errors()
+            f"{e.get('msg')}"
+            for e in exc.errors()
         )
         return JSONResponse(service_body(400, f"invalid request: {problems}"), status_code=400)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         traceback.print_exception(exc)
-        return JSONResponse(service_body(500, f"emulator bug: {type(exc).__name__}: {exc}"),
-                            status_code=500)
+        return JSONResponse(
+            service_body(500, f"emulator bug: {type(exc).__name__}: {exc}"), status_code=500
+        )
 
 
-def create_app(db_path: str | Path | None = None, seed: str = "demo",
-               timing: TimingSettings | None = None, ticker: bool = True) -> FastAPI:
+def create_app(
+    db_path: str | Path | None = None,
+    seed: str = "demo",
+    timing: TimingSettings | None = None,
+    ticker: bool = True,
+) -> FastAPI:
     """The emulator application over the SQLite file `db_path` (a temp file when None)."""
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="exim-emulator-")) / "exim.db"
     emu = Emulator(str(db_path), seed=seed, timing=timing, ticker=ticker)
-    app = FastAPI(title="exim emulator", redirect_slashes=False, docs_url=None,
-                  redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="exim emulator",
+        redirect_slashes=False,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.emu = emu
     app.include_router(admin_router)
     app.include_router(ims_router())

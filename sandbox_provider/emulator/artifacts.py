@@ -32,8 +32,11 @@ def find_org(emu: Emulator, name_or_id: str) -> Doc:
 
 def org_json(org: Doc) -> dict[str, Any]:
     return {
-        "imsOrgId": org["imsOrgId"], "name": org["name"], "region": org["region"],
-        "clientId": org["clientId"], "clientSecret": org["clientSecret"],
+        "imsOrgId": org["imsOrgId"],
+        "name": org["name"],
+        "region": org["region"],
+        "clientId": org["clientId"],
+        "clientSecret": org["clientSecret"],
         "sandboxes": list(org["sandboxes"]),
     }
 
@@ -119,14 +122,19 @@ def delete_artifact(emu: Emulator, org_id: str, sandbox: str, artifact_id: str) 
 
 def artifact_json(doc: Doc) -> dict[str, Any]:
     return {
-        "id": doc["id"], "type": doc["type"], "title": doc["title"],
+        "id": doc["id"],
+        "type": doc["type"],
+        "title": doc["title"],
         "dependsOn": list(doc.get("dependsOn", [])),
     }
 
 
 def new_artifact(artifact_id: str, type_: str, title: str, depends_on: Iterable[str] = ()) -> Doc:
     return {
-        "id": artifact_id, "type": type_, "title": title, "dependsOn": list(depends_on),
+        "id": artifact_id,
+        "type": type_,
+        "title": title,
+        "dependsOn": list(depends_on),
         "createdDate": now_ms(),
     }
 

@@ -33,8 +33,11 @@ def issue_token(emu: Emulator, params: dict[str, str]) -> dict[str, Any]:
     if not grant:
         raise ImsError(400, "invalid_request", "grant_type is required (client_credentials)")
     if grant != "client_credentials":
-        raise ImsError(400, "unsupported_grant_type",
-                       f"grant_type '{grant}' is not supported; use client_credentials")
+        raise ImsError(
+            400,
+            "unsupported_grant_type",
+            f"grant_type '{grant}' is not supported; use client_credentials",
+        )
     client_id = params.get("client_id") or ""
     secret = params.get("client_secret") or ""
     if not client_id or not secret:
@@ -46,13 +49,22 @@ def issue_token(emu: Emulator, params: dict[str, str]) -> dict[str, Any]:
     emu.store.prune_expired_tokens(time.time())
     token = "emu." + secrets.token_urlsafe(32)
     emu.store.put(
-        "token", token,
-        {"token": token, "clientId": client_id, "org": org["imsOrgId"],
-         "expiresAt": time.time() + ttl},
+        "token",
+        token,
+        {
+            "token": token,
+            "clientId": client_id,
+            "org": org["imsOrgId"],
+            "expiresAt": time.time() + ttl,
+        },
         org=org["imsOrgId"],
     )
-    return {"access_token": token, "token_type": "bearer", "expires_in": ttl,
-            "_org": org["imsOrgId"]}
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": ttl,
+        "_org": org["imsOrgId"],
+    }
 
 
 def expire_all_tokens(emu: Emulator) -> int:

@@ -85,7 +85,7 @@ def artifact_refs(value: Any, field: str = "artifacts") -> list[dict[str, Any]]:
 def sandbox_ref(value: Any, field: str) -> dict[str, Any]:
     """A `{name, imsOrgId?}` sandbox reference."""
     if not isinstance(value, dict):
-        raise bad_request(f"'{field}' must be an object {{\"name\", \"imsOrgId\"}}")
+        raise bad_request(f'\'{field}\' must be an object {{"name", "imsOrgId"}}')
     name = req_str(value, "name", f"{field}.")
     org = opt_str(value, "imsOrgId", f"{field}.")
     return {"name": name, "imsOrgId": org}

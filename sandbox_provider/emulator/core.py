@@ -31,16 +31,21 @@ class FaultRule:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": self.path, "method": self.method, "status": self.status,
-            "probability": self.probability, "retryAfter": self.retryAfter,
-            "latencyMs": self.latencyMs, "times": self.times, "seed": self.seed,
+            "path": self.path,
+            "method": self.method,
+            "status": self.status,
+            "probability": self.probability,
+            "retryAfter": self.retryAfter,
+            "latencyMs": self.latencyMs,
+            "times": self.times,
+            "seed": self.seed,
             "remaining": self.remaining,
         }
 
 
 def parse_fault_rules(body: Any) -> list[FaultRule]:
     if not isinstance(body, dict) or not isinstance(body.get("rules"), list):
-        raise bad_request("the faults body must be {\"rules\": [...]}")
+        raise bad_request('the faults body must be {"rules": [...]}')
     rules: list[FaultRule] = []
     for i, raw in enumerate(body["rules"]):
         where = f"rules[{i}]"
@@ -57,8 +62,11 @@ def parse_fault_rules(body: Any) -> list[FaultRule]:
         if method is not None and not isinstance(method, str):
             raise bad_request(f"{where}.method must be a string such as 'POST'")
         status = raw.get("status", 503)
-        if status is not None and (not isinstance(status, int) or isinstance(status, bool)
-                                   or not (status == 0 or 100 <= status <= 599)):
+        if status is not None and (
+            not isinstance(status, int)
+            or isinstance(status, bool)
+            or not (status == 0 or 100 <= status <= 599)
+        ):
             raise bad_request(f"{where}.status must be 0/null or an HTTP status code")
         prob = raw.get("probability", 1.0)
         if prob is None:
@@ -66,32 +74,49 @@ def parse_fault_rules(body: Any) -> list[FaultRule]:
         if isinstance(prob, bool) or not isinstance(prob, int | float) or not 0 <= prob <= 1:
             raise bad_request(f"{where}.probability must be a number between 0 and 1")
         retry = raw.get("retryAfter")
-        if retry is not None and (isinstance(retry, bool) or not isinstance(retry, int | float)
-                                  or retry < 0):
+        if retry is not None and (
+            isinstance(retry, bool) or not isinstance(retry, int | float) or retry < 0
+        ):
             raise bad_request(f"{where}.retryAfter must be null or a non-negative number")
         latency = raw.get("latencyMs", 0) or 0
         if isinstance(latency, bool) or not isinstance(latency, int | float) or latency < 0:
             raise bad_request(f"{where}.latencyMs must be a non-negative number")
         times = raw.get("times")
-        if times is not None and (isinstance(times, bool) or not isinstance(times, int)
-                                  or times < 0):
+        if times is not None and (
+            isinstance(times, bool) or not isinstance(times, int) or times < 0
+        ):
             raise bad_request(f"{where}.times must be null or a non-negative integer")
         seed = raw.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise bad_request(f"{where}.seed must be null or an integer")
-        rules.append(FaultRule(
-            path=path, method=method.upper() if method else None, status=status or None,
-            probability=float(prob), retryAfter=retry, latencyMs=float(latency), times=times,
-            seed=seed, remaining=times, rng=random.Random(seed), regex=regex,
-        ))
+        rules.append(
+            FaultRule(
+                path=path,
+                method=method.upper() if method else None,
+                status=status or None,
+                probability=float(prob),
+                retryAfter=retry,
+                latencyMs=float(latency),
+                times=times,
+                seed=seed,
+                remaining=times,
+                rng=random.Random(seed),
+                regex=regex,
+            )
+        )
     return rules
 
 
 class Emulator:
     """Everything one emulator process holds; the FastAPI app keeps it in `app.state.emu`."""
 
-    def __init__(self, db_path: str, seed: str = "demo", timing: TimingSettings | None = None,
-                 ticker: bool = True) -> None:
+    def __init__(
+        self,
+        db_path: str,
+        seed: str = "demo",
+        timing: TimingSettings | None = None,
+        ticker: bool = True,
+    ) -> None:
         self.store = Store(db_path)
         self.startup_seed = seed
         self.startup_timing = timing or TimingSettings()
@@ -131,14 +156,23 @@ class Emulator:
             self.requests = []
 
     # -- request log -----------------------------------------------------------------------
-    def log_request(self, method: str, path: str, query: str, status: int, org: str | None,
-                    fault: bool) -> None:
+    def log_request(
+        self, method: str, path: str, query: str, status: int, org: str | None, fault: bool
+    ) -> None:
         with self.log_lock:
             self.request_seq += 1
-            self.requests.append({
-                "seq": self.request_seq, "time": int(time.time() * 1000), "method": method,
-                "path": path, "query": query, "status": status, "org": org, "fault": fault,
-            })
+            self.requests.append(
+                {
+                    "seq": self.request_seq,
+                    "time": int(time.time() * 1000),
+                    "method": method,
+                    "path": path,
+                    "query": query,
+                    "status": status,
+                    "org": org,
+                    "fault": fault,
+                }
+            )
             if len(self.requests) > 100_000:
                 del self.requests[: len(self.requests) - 100_000]
 

@@ -62,8 +62,9 @@ def _target_sandbox(caller: Caller, params: Sequence[tuple[str, str]]) -> str:
 
 
 # -- conflicts -----------------------------------------------------------------------------
-def conflicts(emu: Emulator, caller: Caller, package_id: str,
-              params: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+def conflicts(
+    emu: Emulator, caller: Caller, package_id: str, params: Sequence[tuple[str, str]]
+) -> list[dict[str, Any]]:
     pkg = visible_package(emu, caller, package_id)
     target = require_sandbox(caller.org, _target_sandbox(caller, params), "targetSandbox")
     graph = content_graph(emu, pkg)
@@ -86,18 +87,31 @@ def conflicts(emu: Emulator, caller: Caller, package_id: str,
         if not ranked:
             continue
         ranked.sort(key=lambda r: r[:3])
-        out.append({
-            "artifact": {
-                "id": aid, "type": art["type"], "found": False, "count": 0, "title": art["title"],
-                "messages": [{"status": "FOUND", "attempt": 1,
-                              "message": f"Found object with ID: {aid}"}],
-            },
-            "suggestionList": [
-                {"id": c["id"], "type": c["type"], "found": False, "count": 0,
-                 "title": c["title"]} for _, _, _, c in ranked
-            ],
-            "parentID": f"{caller.org_id}::{target}::{art['type']}::{aid}",
-        })
+        out.append(
+            {
+                "artifact": {
+                    "id": aid,
+                    "type": art["type"],
+                    "found": False,
+                    "count": 0,
+                    "title": art["title"],
+                    "messages": [
+                        {"status": "FOUND", "attempt": 1, "message": f"Found object with ID: {aid}"}
+                    ],
+                },
+                "suggestionList": [
+                    {
+                        "id": c["id"],
+                        "type": c["type"],
+                        "found": False,
+                        "count": 0,
+                        "title": c["title"],
+                    }
+                    for _, _, _, c in ranked
+                ],
+                "parentID": f"{caller.org_id}::{target}::{art['type']}::{aid}",
+            }
+        )
     return out
 
 
@@ -121,25 +135,36 @@ def children(emu: Emulator, caller: Caller, package_id: str, body: Any) -> list[
         if node:
             for dep in node.get("dependsOn", []):
                 child = graph.get(base_id(dep))
-                kids.append({"id": dep, "title": child["title"] if child else dep,
-                             "type": child["type"] if child else None})
-        out.append({
-            "id": ref["id"],
-            "title": node["title"] if node else ref["id"],
-            "type": node["type"] if node else ref["type"],
-            "children": kids,
-        })
+                kids.append(
+                    {
+                        "id": dep,
+                        "title": child["title"] if child else dep,
+                        "type": child["type"] if child else None,
+                    }
+                )
+        out.append(
+            {
+                "id": ref["id"],
+                "title": node["title"] if node else ref["id"],
+                "type": node["type"] if node else ref["type"],
+                "children": kids,
+            }
+        )
     return out
 
 
 # -- preflight -----------------------------------------------------------------------------
 def _resources(perms: dict[str, list[str]]) -> dict[str, Any]:
-    return {"resources": [{"palmResourceType": k, "resourcePermissions": list(v)}
-                          for k, v in perms.items()]}
+    return {
+        "resources": [
+            {"palmResourceType": k, "resourcePermissions": list(v)} for k, v in perms.items()
+        ]
+    }
 
 
-def preflight(emu: Emulator, caller: Caller, package_id: str,
-              params: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def preflight(
+    emu: Emulator, caller: Caller, package_id: str, params: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
     pkg = visible_package(emu, caller, package_id)
     target = require_sandbox(caller.org, _target_sandbox(caller, params), "targetSandbox")
     graph = content_graph(emu, pkg)
@@ -151,15 +176,16 @@ def preflight(emu: Emulator, caller: Caller, package_id: str,
     response = []
     for aid, type_ in entries:
         missing = missing_permissions(type_, granted)
-        response.append({
-            "artifactID": aid,
-            "requiredPermissions": _resources(required_permissions(type_)),
-            "missingPermissions": _resources(missing),
-            "artifactType": type_,
-            "creationAllowed": not missing,
-        })
-    return {"packageID": pkg["id"], "targetSandboxName": target,
-            "permissionResponse": response}
+        response.append(
+            {
+                "artifactID": aid,
+                "requiredPermissions": _resources(required_permissions(type_)),
+                "missingPermissions": _resources(missing),
+                "artifactType": type_,
+                "creationAllowed": not missing,
+            }
+        )
+    return {"packageID": pkg["id"], "targetSandboxName": target, "permissionResponse": response}
 
 
 # -- submit --------------------------------------------------------------------------------
@@ -167,21 +193,28 @@ def _alternatives(value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise bad_request("'alternatives' must be an object mapping a source artifact id to "
-                          "{\"id\", \"type\"} of an existing target artifact")
+        raise bad_request(
+            "'alternatives' must be an object mapping a source artifact id to "
+            '{"id", "type"} of an existing target artifact'
+        )
     out: dict[str, str] = {}
     for src, alt in value.items():
         if isinstance(alt, str) and alt:
             out[base_id(src)] = alt
             continue
         if not isinstance(alt, dict):
-            raise bad_request(f"'alternatives.{src}' must be an object {{\"id\", \"type\"}}")
+            raise bad_request(f'\'alternatives.{src}\' must be an object {{"id", "type"}}')
         out[base_id(src)] = req_str(alt, "id", f"alternatives.{src}.")
     return out
 
 
-def submit(emu: Emulator, caller: Caller, body: Any, package_id: str | None = None,
-           params: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+def submit(
+    emu: Emulator,
+    caller: Caller,
+    body: Any,
+    package_id: str | None = None,
+    params: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
     """Both submit forms: `POST /packages/import` and `POST /packages/{id}/import`."""
     body = require_object(body) if body is not None else {}
     if package_id is None:
@@ -201,21 +234,42 @@ def submit(emu: Emulator, caller: Caller, body: Any, package_id: str | None = No
     if target is None:
         target = caller.sandbox
     if target is None:
-        raise bad_request("the target sandbox is required: 'destinationSandbox' in the body, "
-                          "the targetSandbox query parameter, or x-sandbox-name")
+        raise bad_request(
+            "the target sandbox is required: 'destinationSandbox' in the body, "
+            "the targetSandbox query parameter, or x-sandbox-name"
+        )
     pkg = visible_package(emu, caller, package_id)
     if pkg["_holder"] != caller.org_id:
-        raise forbidden(f"package '{pkg['id']}' belongs to org {pkg['imsOrgId']}; pull it "
-                        "(POST /transfer/pullRequest) before importing it")
+        raise forbidden(
+            f"package '{pkg['id']}' belongs to org {pkg['imsOrgId']}; pull it "
+            "(POST /transfer/pullRequest) before importing it"
+        )
     if pkg["status"] != "PUBLISHED":
-        raise conflict(f"package '{pkg['id']}' is {pkg['status']}; only PUBLISHED packages "
-                       "can be imported (publish it with GET /packages/{id}/export)")
-    job = new_job(emu, caller.org, request_type="IMPORT", status="PENDING",
-                  name=name or pkg["name"],
-                  description=description if description is not None else pkg.get("description"),
-                  package=pkg, target_sandbox=target)
-    timing.new_op(emu, "import", 2, org=caller.org_id, packageId=pkg["id"], jobId=job["id"],
-                  target=target, destOrg=dest_org, alternatives=alternatives)
+        raise conflict(
+            f"package '{pkg['id']}' is {pkg['status']}; only PUBLISHED packages "
+            "can be imported (publish it with GET /packages/{id}/export)"
+        )
+    job = new_job(
+        emu,
+        caller.org,
+        request_type="IMPORT",
+        status="PENDING",
+        name=name or pkg["name"],
+        description=description if description is not None else pkg.get("description"),
+        package=pkg,
+        target_sandbox=target,
+    )
+    timing.new_op(
+        emu,
+        "import",
+        2,
+        org=caller.org_id,
+        packageId=pkg["id"],
+        jobId=job["id"],
+        target=target,
+        destOrg=dest_org,
+        alternatives=alternatives,
+    )
     return {
         "name": job["name"],
         "description": job["description"],
@@ -263,22 +317,29 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
     if org is None or pkg is None:
         return f"package {op['packageId']} no longer exists", {}
     if is_expired(pkg):
-        return (f"package {pkg['id']} has expired (expiry {pkg.get('expiry')}); "
-                "publish a new one"), {}
+        return (
+            f"package {pkg['id']} has expired (expiry {pkg.get('expiry')}); publish a new one"
+        ), {}
     target = op["target"]
     if op.get("destOrg") and op["destOrg"] != org["imsOrgId"]:
-        return (f"destination org {op['destOrg']} is not the caller's org "
-                f"{org['imsOrgId']}; import into your own sandboxes"), {}
+        return (
+            f"destination org {op['destOrg']} is not the caller's org "
+            f"{org['imsOrgId']}; import into your own sandboxes"
+        ), {}
     if target not in org["sandboxes"]:
-        return (f"target sandbox '{target}' does not exist in org {org['imsOrgId']} "
-                f"(sandboxes: {org['sandboxes']})"), {}
+        return (
+            f"target sandbox '{target}' does not exist in org {org['imsOrgId']} "
+            f"(sandboxes: {org['sandboxes']})"
+        ), {}
     graph = content_graph(emu, pkg)
     alternatives: dict[str, str] = op.get("alternatives") or {}
     target_graph = sandbox_artifacts(emu, org["imsOrgId"], target)
     for src, alt in alternatives.items():
         if alt not in target_graph:
-            return (f"alternative '{alt}' for artifact '{src}' does not exist in target "
-                    f"sandbox '{target}'"), {}
+            return (
+                f"alternative '{alt}' for artifact '{src}' does not exist in target "
+                f"sandbox '{target}'"
+            ), {}
     order = _import_order(graph, package_roots(emu, pkg, graph), alternatives)
     by_title = {(a["type"], a["title"]): a["id"] for a in target_graph.values()}
     plan: dict[str, tuple[str, bool]] = {}
@@ -296,8 +357,10 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
             missing = missing_permissions(graph[aid]["type"], granted)
             if missing:
                 lacks = "; ".join(f"{res}: {', '.join(p)}" for res, p in missing.items())
-                return (f"missing permissions to create {graph[aid]['type']} '{aid}' in "
-                        f"sandbox '{target}': {lacks}"), {}
+                return (
+                    f"missing permissions to create {graph[aid]['type']} '{aid}' in "
+                    f"sandbox '{target}': {lacks}"
+                ), {}
     mapping = {aid: tid for aid, (tid, _) in plan.items()}
     for aid in order:
         tid, create = plan[aid]
@@ -305,8 +368,9 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
             continue
         art = graph[aid]
         deps = [mapping.get(base_id(d), base_id(d)) for d in art.get("dependsOn", [])]
-        put_artifact(emu, org["imsOrgId"], target, new_artifact(tid, art["type"], art["title"],
-                                                                  deps))
+        put_artifact(
+            emu, org["imsOrgId"], target, new_artifact(tid, art["type"], art["title"], deps)
+        )
     return None, mapping
 
 
@@ -332,8 +396,9 @@ timing.STEPPERS["import"] = _step_import
 CallFn = Callable[..., Any]
 
 
-def register(r: APIRouter, call: CallFn,
-             params: Callable[[Request], list[tuple[str, str]]]) -> None:
+def register(
+    r: APIRouter, call: CallFn, params: Callable[[Request], list[tuple[str, str]]]
+) -> None:
     @r.post("/packages/import")
     async def submit_import(request: Request) -> Any:
         return await call(request, lambda e, c, b: submit(e, c, b), "required")

@@ -13,12 +13,25 @@ from .storage import Doc
 if TYPE_CHECKING:
     from .core import Emulator
 
-JOB_ALIASES = {"createdDate": "created", "modifiedDate": "updated", "status": "jobStatus",
-               "sourceSandbox": "sourceSandBox"}
+JOB_ALIASES = {
+    "createdDate": "created",
+    "modifiedDate": "updated",
+    "status": "jobStatus",
+    "sourceSandbox": "sourceSandBox",
+}
 
 
-def new_job(emu: Emulator, org: Doc, *, request_type: str, status: str, name: str,
-            description: str | None, package: Doc, target_sandbox: str | None) -> Doc:
+def new_job(
+    emu: Emulator,
+    org: Doc,
+    *,
+    request_type: str,
+    status: str,
+    name: str,
+    description: str | None,
+    package: Doc,
+    target_sandbox: str | None,
+) -> Doc:
     now = now_ms()
     job: Doc = {
         "id": new_hex_id(),
@@ -49,8 +62,9 @@ def get_job(emu: Emulator, job_id: str) -> Doc | None:
     return emu.store.get("job", job_id)
 
 
-def set_job_status(emu: Emulator, job: Doc, status: str, reason: str | None = None,
-                   **extra: Any) -> Doc:
+def set_job_status(
+    emu: Emulator, job: Doc, status: str, reason: str | None = None, **extra: Any
+) -> Doc:
     job["jobStatus"] = status
     job["updated"] = now_ms()
     if reason is not None:

@@ -12,8 +12,15 @@ from .models import parse_date_ms, public
 from .storage import Doc
 
 _FILTER = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|>=|<=|=|>|<)(.*)$", re.S)
-DATE_FIELDS = {"createdDate", "modifiedDate", "expiry", "publishDate", "created", "updated",
-               "completedTime"}
+DATE_FIELDS = {
+    "createdDate",
+    "modifiedDate",
+    "expiry",
+    "publishDate",
+    "created",
+    "updated",
+    "completedTime",
+}
 
 
 def _field(doc: Doc, path: str) -> Any:
@@ -70,8 +77,11 @@ class Filter:
         value = _field(doc, self.field)
         if self.op in ("==", "!="):
             alternatives = [a for a in self.raw.split(",")]
-            hit = any(_norm(value) == _coerce(value, a, self.field) for a in alternatives
-                      if value is not None)
+            hit = any(
+                _norm(value) == _coerce(value, a, self.field)
+                for a in alternatives
+                if value is not None
+            )
             return hit if self.op == "==" else not hit
         if value is None:
             return False
@@ -142,7 +152,7 @@ def paginate(
     start = _int_param(params, "start", 0, 0)
     limit = _int_param(params, "limit", 20, 1)
     total = len(items)
-    page = items[start:start + limit]
+    page = items[start : start + limit]
     has_next = start + limit < total
     envelope: dict[str, Any] = {
         "totalElements": total,

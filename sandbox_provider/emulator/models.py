@@ -22,16 +22,27 @@ PUT_ACTIONS = ("ADD", "DELETE", "UPDATE")
 HANDSHAKE_ACTIONS = ("APPROVED", "REJECTED")
 
 ARTIFACT_TYPES = (
-    "JOURNEY", "ID_NAMESPACE", "REGISTRY_DATATYPE", "REGISTRY_CLASS", "REGISTRY_MIXIN",
-    "REGISTRY_SCHEMA", "CATALOG_DATASET", "DULE_CONSENT_POLICY", "PROFILE_SEGMENT", "FLOW",
-    "MAPPING_SET", "PROFILE_MERGE",
+    "JOURNEY",
+    "ID_NAMESPACE",
+    "REGISTRY_DATATYPE",
+    "REGISTRY_CLASS",
+    "REGISTRY_MIXIN",
+    "REGISTRY_SCHEMA",
+    "CATALOG_DATASET",
+    "DULE_CONSENT_POLICY",
+    "PROFILE_SEGMENT",
+    "FLOW",
+    "MAPPING_SET",
+    "PROFILE_MERGE",
 )
 
 _SANDBOX_VIEW = {"Sandbox": ["view"]}
 _SCHEMA_RW = {"Schema": ["read", "write"]}
 REQUIRED_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     "PROFILE_SEGMENT": {
-        "Schema": ["read"], "ProfileConfig": ["read"], "Segment": ["read", "write", "delete"],
+        "Schema": ["read"],
+        "ProfileConfig": ["read"],
+        "Segment": ["read", "write", "delete"],
     },
     "PROFILE_MERGE": {"ProfileConfig": ["read", "write", "delete"], "Dataset": ["read"]},
     "REGISTRY_SCHEMA": _SCHEMA_RW,
@@ -64,9 +75,7 @@ def all_permissions() -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in sorted(out.items())}
 
 
-def missing_permissions(
-    artifact_type: str, granted: dict[str, list[str]]
-) -> dict[str, list[str]]:
+def missing_permissions(artifact_type: str, granted: dict[str, list[str]]) -> dict[str, list[str]]:
     missing: dict[str, list[str]] = {}
     for res, perms in required_permissions(artifact_type).items():
         have = {p.lower() for p in granted.get(res, [])}

@@ -133,8 +133,12 @@ def render(emu: Emulator, pkg: Doc, graph: dict[str, Doc] | None = None) -> Doc:
     entries = []
     for art in pkg.get("artifactsList", []):
         found, count = found_count(graph, art["id"])
-        entry: dict[str, Any] = {"id": art["id"], "type": art["type"], "found": found,
-                                 "count": count}
+        entry: dict[str, Any] = {
+            "id": art["id"],
+            "type": art["type"],
+            "found": found,
+            "count": count,
+        }
         title = art.get("title") or (graph[base_id(art["id"])]["title"] if found else None)
         if title is not None:
             entry["title"] = title
@@ -201,8 +205,10 @@ def create(emu: Emulator, caller: Caller, body: Any) -> Doc:
     source = _source_sandbox(caller, body, required=True)
     artifacts = artifact_refs(body.get("artifacts"))
     if package_type == "FULL" and artifacts:
-        raise bad_request("a FULL package carries no artifact list: 'artifacts' must be null "
-                          "or empty when packageType is FULL")
+        raise bad_request(
+            "a FULL package carries no artifact list: 'artifacts' must be null "
+            "or empty when packageType is FULL"
+        )
     now = now_ms()
     expiry = _expiry_from(body, now)
     if _name_taken(emu, caller.org_id, name):
@@ -247,11 +253,15 @@ def update(emu: Emulator, caller: Caller, body: Any) -> Doc:
     if action in ("ADD", "DELETE"):
         artifacts = artifact_refs(body.get("artifacts"))
         if pkg["packageType"] != "PARTIAL":
-            raise conflict(f"{action} is supported for PARTIAL packages only; package "
-                           f"'{pkg['id']}' is {pkg['packageType']}")
+            raise conflict(
+                f"{action} is supported for PARTIAL packages only; package "
+                f"'{pkg['id']}' is {pkg['packageType']}"
+            )
         if pkg["status"] not in EDITABLE:
-            raise conflict(f"{action} needs a DRAFT package; package '{pkg['id']}' is "
-                           f"{pkg['status']} (create a new package to change its contents)")
+            raise conflict(
+                f"{action} needs a DRAFT package; package '{pkg['id']}' is "
+                f"{pkg['status']} (create a new package to change its contents)"
+            )
         expiry = _expiry_from(body, now_ms())
         if not artifacts:
             return pkg
@@ -277,8 +287,9 @@ def _update_metadata(emu: Emulator, caller: Caller, pkg: Doc, body: dict[str, An
     if body.get("packageVisibility") is not None:
         visibility = enum_value(body["packageVisibility"], "packageVisibility", VISIBILITIES)
         if visibility == "PRIVATE" and pkg.get("packageVisibility") == "PUBLIC":
-            raise conflict(f"package '{pkg['id']}' is PUBLIC; a public package cannot go back "
-                           "to PRIVATE")
+            raise conflict(
+                f"package '{pkg['id']}' is PUBLIC; a public package cannot go back to PRIVATE"
+            )
     source = None
     if body.get("sourceSandbox") is not None:
         source = _source_sandbox(caller, body, required=False)
@@ -332,31 +343,49 @@ def list_packages(
 
 
 # -- publish -------------------------------------------------------------------------------
-def publish(emu: Emulator, caller: Caller, package_id: str,
-            params: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def publish(
+    emu: Emulator, caller: Caller, package_id: str, params: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
     period_values = [v for k, v in params if k == "expiryPeriod"]
     period = DEFAULT_EXPIRY_DAYS
     if period_values and period_values[-1] != "":
         try:
             period = int(period_values[-1])
         except ValueError:
-            raise bad_request(f"'expiryPeriod' must be a whole number of days, got "
-                              f"'{period_values[-1]}'") from None
+            raise bad_request(
+                f"'expiryPeriod' must be a whole number of days, got '{period_values[-1]}'"
+            ) from None
         if period < 0:
             raise bad_request(f"'expiryPeriod' must not be negative, got {period}")
     pkg = owned_package(emu, caller, package_id, "publish it")
     if pkg["status"] not in PUBLISHABLE:
-        raise conflict(f"package '{pkg['id']}' is {pkg['status']}; only DRAFT or "
-                       "PUBLISH_FAILED packages can be published")
+        raise conflict(
+            f"package '{pkg['id']}' is {pkg['status']}; only DRAFT or "
+            "PUBLISH_FAILED packages can be published"
+        )
     pkg["status"] = "PUBLISH_IN_PROGRESS"
     pkg.pop("failureReason", None)
     _touch(caller, pkg)
     save_package(emu, pkg)
-    job = new_job(emu, caller.org, request_type="EXPORT", status="IN_PROGRESS",
-                  name=pkg["name"], description=pkg.get("description"), package=pkg,
-                  target_sandbox=None)
-    timing.new_op(emu, "publish", 1, org=caller.org_id, packageId=pkg["id"], jobId=job["id"],
-                  expiryPeriod=period)
+    job = new_job(
+        emu,
+        caller.org,
+        request_type="EXPORT",
+        status="IN_PROGRESS",
+        name=pkg["name"],
+        description=pkg.get("description"),
+        package=pkg,
+        target_sandbox=None,
+    )
+    timing.new_op(
+        emu,
+        "publish",
+        1,
+        org=caller.org_id,
+        packageId=pkg["id"],
+        jobId=job["id"],
+        expiryPeriod=period,
+    )
     return {
         "name": pkg["name"],
         "description": pkg.get("description"),
@@ -381,8 +410,10 @@ def _finish_publish(emu: Emulator, op: Doc) -> bool:
     pkg["modifiedDate"] = now
     if missing:
         names = ", ".join(f"{a['id']} ({a['type']})" for a in missing)
-        reason = (f"artifact(s) no longer exist in source sandbox "
-                  f"'{(pkg.get('sourceSandbox') or {}).get('name')}': {names}")
+        reason = (
+            f"artifact(s) no longer exist in source sandbox "
+            f"'{(pkg.get('sourceSandbox') or {}).get('name')}': {names}"
+        )
         pkg["status"] = "PUBLISH_FAILED"
         pkg["failureReason"] = reason
         save_package(emu, pkg)
@@ -391,8 +422,12 @@ def _finish_publish(emu: Emulator, op: Doc) -> bool:
         return True
     roots = package_roots(emu, pkg, graph)
     pkg["_manifest"] = [
-        {"id": aid, "type": graph[aid]["type"], "title": graph[aid]["title"],
-         "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])]}
+        {
+            "id": aid,
+            "type": graph[aid]["type"],
+            "title": graph[aid]["title"],
+            "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])],
+        }
         for aid in closure(graph, roots)
     ]
     pkg["status"] = "PUBLISHED"
@@ -405,4 +440,3 @@ def _finish_publish(emu: Emulator, op: Doc) -> bool:
 
 
 timing.STEPPERS["publish"] = _finish_publish
-

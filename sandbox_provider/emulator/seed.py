@@ -38,8 +38,12 @@ ACME_DEV: list[tuple[str, str, str, list[str]]] = [
     (_M_LOYALTY, "REGISTRY_MIXIN", "Loyalty Details", [_ADDRESS, _MONEY]),
     (_M_CONSENT, "REGISTRY_MIXIN", "Consent Preferences", []),
     (_M_COMMERCE, "REGISTRY_MIXIN", "Commerce Details", [_MONEY]),
-    (_S_LOYALTY, "REGISTRY_SCHEMA", "Loyalty Profile Schema",
-     [_C_LOYALTY, _M_LOYALTY, _M_CONSENT, "acme-ns-loyalty"]),
+    (
+        _S_LOYALTY,
+        "REGISTRY_SCHEMA",
+        "Loyalty Profile Schema",
+        [_C_LOYALTY, _M_LOYALTY, _M_CONSENT, "acme-ns-loyalty"],
+    ),
     (_S_WEB, "REGISTRY_SCHEMA", "Web Events Schema", [_C_WEB, _M_COMMERCE]),
     ("acme-ds-loyalty", "CATALOG_DATASET", "Loyalty Profiles Dataset", [_S_LOYALTY]),
     ("acme-ds-web", "CATALOG_DATASET", "Web Events Dataset", [_S_WEB]),
@@ -48,8 +52,12 @@ ACME_DEV: list[tuple[str, str, str, list[str]]] = [
     ("acme-mp-default", "PROFILE_MERGE", "Default Time-based Merge Policy", []),
     ("acme-seg-gold", "PROFILE_SEGMENT", "Gold Loyalty Members", [_S_LOYALTY, "acme-mp-default"]),
     ("acme-seg-cart", "PROFILE_SEGMENT", "Cart Abandoners", [_S_WEB, "acme-mp-default"]),
-    ("acme-seg-highvalue", "PROFILE_SEGMENT", "High Value Customers",
-     [_S_LOYALTY, "acme-mp-default"]),
+    (
+        "acme-seg-highvalue",
+        "PROFILE_SEGMENT",
+        "High Value Customers",
+        [_S_LOYALTY, "acme-mp-default"],
+    ),
     ("acme-jr-gold-welcome", "JOURNEY", "Gold Member Welcome", ["acme-seg-gold"]),
     ("acme-jr-cart-recovery", "JOURNEY", "Cart Recovery", ["acme-seg-cart"]),
     ("acme-policy-email", "DULE_CONSENT_POLICY", "Email Marketing Consent", []),
@@ -70,10 +78,20 @@ PARTNER_DEV: list[tuple[str, str, str, list[str]]] = [
 ]
 
 DEMO_ORGS = [
-    {"name": "acme", "imsOrgId": ACME, "region": "va7", "clientId": "acme-client-id",
-     "clientSecret": "acme-client-secret"},
-    {"name": "partner", "imsOrgId": PARTNER, "region": "va6", "clientId": "partner-client-id",
-     "clientSecret": "partner-client-secret"},
+    {
+        "name": "acme",
+        "imsOrgId": ACME,
+        "region": "va7",
+        "clientId": "acme-client-id",
+        "clientSecret": "acme-client-secret",
+    },
+    {
+        "name": "partner",
+        "imsOrgId": PARTNER,
+        "region": "va6",
+        "clientId": "partner-client-id",
+        "clientSecret": "partner-client-secret",
+    },
 ]
 
 
@@ -86,7 +104,9 @@ def apply(emu: Emulator, seed: str) -> None:
     for spec in DEMO_ORGS:
         save_org(emu, {**spec, "sandboxes": ["dev", "prod"], "permissions": all_permissions()})
     for org_id, sandbox, rows in (
-        (ACME, "dev", ACME_DEV), (ACME, "prod", ACME_PROD), (PARTNER, "dev", PARTNER_DEV),
+        (ACME, "dev", ACME_DEV),
+        (ACME, "prod", ACME_PROD),
+        (PARTNER, "dev", PARTNER_DEV),
     ):
         for aid, type_, title, deps in rows:
             put_artifact(emu, org_id, sandbox, new_artifact(aid, type_, title, deps))

@@ -48,15 +48,19 @@ _PROGRESS = [2, 4, 6, 8]
 
 # -- handshakes ----------------------------------------------------------------------------
 def _save_handshake(emu: Emulator, hs: Doc) -> Doc:
-    return emu.store.put("handshake", hs["id"], hs, org=hs["sourceIMSOrgId"],
-                         ref=hs["targetIMSOrgId"])
+    return emu.store.put(
+        "handshake", hs["id"], hs, org=hs["sourceIMSOrgId"], ref=hs["targetIMSOrgId"]
+    )
 
 
 def _history_entry(org: Doc, action: str, reason: str | None) -> dict[str, Any]:
     return {
-        "actionTakenBy": actor(org), "actionTakenByName": org["name"],
-        "actionTakenByImsOrgID": org["imsOrgId"], "action": action,
-        "actionTimeStamp": now_ms(), "reason": reason,
+        "actionTakenBy": actor(org),
+        "actionTakenByName": org["name"],
+        "actionTakenByImsOrgID": org["imsOrgId"],
+        "action": action,
+        "actionTimeStamp": now_ms(),
+        "reason": reason,
     }
 
 
@@ -69,12 +73,14 @@ def bulk_create(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
         raise bad_request("'targetIMSOrgIds' must be a list of org id strings")
     details = body.get("sourceIMSDetails")
     if details is None:
-        raise bad_request("'sourceIMSDetails' is required: {\"id\": your org id, \"name\"}")
+        raise bad_request('\'sourceIMSDetails\' is required: {"id": your org id, "name"}')
     details = require_object(details, "'sourceIMSDetails'")
     source_id = opt_str(details, "id", "sourceIMSDetails.")
     if source_id and source_id != caller.org_id:
-        raise forbidden(f"'sourceIMSDetails.id' {source_id} is not the caller's org "
-                        f"{caller.org_id}; a share request is sent from your own org")
+        raise forbidden(
+            f"'sourceIMSDetails.id' {source_id} is not the caller's org "
+            f"{caller.org_id}; a share request is sent from your own org"
+        )
     ok: dict[str, Any] = {}
     failed: dict[str, Any] = {}
     existing = emu.store.find("handshake", org=caller.org_id)
@@ -86,8 +92,11 @@ def bulk_create(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
         if target is None:
             failed[target_id] = f"target org {target_id} does not exist"
             continue
-        same = [h for h in existing if h["targetIMSOrgId"] == target_id
-                and h["status"] in ("APPROVAL_PENDING", "APPROVED")]
+        same = [
+            h
+            for h in existing
+            if h["targetIMSOrgId"] == target_id and h["status"] in ("APPROVAL_PENDING", "APPROVED")
+        ]
         if same:
             ok[target_id] = public(same[0])
             continue
@@ -138,8 +147,10 @@ def act(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
     if hs is None:
         raise not_found(f"no share request with linkingID '{linking}' for org {caller.org_id}")
     if hs["targetIMSOrgId"] != caller.org_id:
-        raise forbidden(f"only the target org {hs['targetIMSOrgId']} may approve or reject "
-                        f"share request '{linking}'")
+        raise forbidden(
+            f"only the target org {hs['targetIMSOrgId']} may approve or reject "
+            f"share request '{linking}'"
+        )
     if hs["status"] != "APPROVAL_PENDING":
         raise conflict(f"share request '{linking}' is already {hs['status']}")
     history = json.loads(hs["statusHistory"])
@@ -154,8 +165,9 @@ def act(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
     return public(_save_handshake(emu, hs))
 
 
-def list_handshakes(emu: Emulator, caller: Caller,
-                    params: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def list_handshakes(
+    emu: Emulator, caller: Caller, params: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
     kinds = [v for k, v in params if k == "requestType" and v]
     docs = emu.store.find_org_or_ref("handshake", caller.org_id)
     if kinds:
@@ -166,29 +178,38 @@ def list_handshakes(emu: Emulator, caller: Caller,
     fixed = []
     for k, v in params:
         if k == "property":
-            v = v.replace("IN_PROGRESS", "APPROVAL_PENDING").replace("in_progress",
-                                                                     "APPROVAL_PENDING")
+            v = v.replace("IN_PROGRESS", "APPROVAL_PENDING").replace(
+                "in_progress", "APPROVAL_PENDING"
+            )
         fixed.append((k, v))
     return paginate(docs, fixed)
 
 
 def approved_handshake(emu: Emulator, source: str, target: str) -> bool:
-    return any(h["targetIMSOrgId"] == target and h["status"] == "APPROVED"
-               for h in emu.store.find("handshake", org=source))
+    return any(
+        h["targetIMSOrgId"] == target and h["status"] == "APPROVED"
+        for h in emu.store.find("handshake", org=source)
+    )
 
 
 # -- transfers -----------------------------------------------------------------------------
 def _save_transfer(emu: Emulator, t: Doc) -> Doc:
-    return emu.store.put("transfer", t["id"], t, org=t["sourceIMSOrgId"],
-                         ref=t["targetIMSOrgId"])
+    return emu.store.put("transfer", t["id"], t, org=t["sourceIMSOrgId"], ref=t["targetIMSOrgId"])
 
 
-def _new_transfer(emu: Emulator, caller: Caller, pkg: Doc, source_id: str, target_id: str,
-                  request_type: str, failure: str | None) -> Doc:
+def _new_transfer(
+    emu: Emulator,
+    caller: Caller,
+    pkg: Doc,
+    source_id: str,
+    target_id: str,
+    request_type: str,
+    failure: str | None,
+) -> Doc:
     source = get_org(emu, source_id)
     target = get_org(emu, target_id)
     now = now_ms()
-    messages = MESSAGES[:1] if failure else MESSAGES[:_PROGRESS[0]]
+    messages = MESSAGES[:1] if failure else MESSAGES[: _PROGRESS[0]]
     t: Doc = {
         "id": new_hex_id(),
         "version": 0,
@@ -217,8 +238,10 @@ def _new_transfer(emu: Emulator, caller: Caller, pkg: Doc, source_id: str, targe
 
 def _package_problem(pkg: Doc) -> str | None:
     if pkg["status"] != "PUBLISHED":
-        return (f"package {pkg['id']} is {pkg['status']}: only a published package can be "
-                "shared (publish it first)")
+        return (
+            f"package {pkg['id']} is {pkg['status']}: only a published package can be "
+            "shared (publish it first)"
+        )
     if is_expired(pkg):
         return f"package {pkg['id']} has expired: an expired package cannot be shared"
     return None
@@ -241,8 +264,9 @@ def create_transfers(emu: Emulator, caller: Caller, body: Any) -> list[dict[str,
     if held is None:
         raise not_found(f"package '{package_id}' not found in org {caller.org_id}")
     if held["imsOrgId"] != caller.org_id:
-        raise forbidden(f"package '{held['id']}' belongs to org {held['imsOrgId']}; only its "
-                        "owner may share it")
+        raise forbidden(
+            f"package '{held['id']}' belongs to org {held['imsOrgId']}; only its owner may share it"
+        )
     out = []
     for target_id in target_ids:
         failure = _package_problem(held)
@@ -252,9 +276,11 @@ def create_transfers(emu: Emulator, caller: Caller, body: Any) -> list[dict[str,
             elif target_id == caller.org_id:
                 failure = "a package cannot be transferred to its own org"
             elif not approved_handshake(emu, caller.org_id, target_id):
-                failure = (f"no APPROVED handshake between {caller.org_id} and {target_id}: "
-                           "send a share request (POST /handshake/bulkCreate) and have the "
-                           "target approve it")
+                failure = (
+                    f"no APPROVED handshake between {caller.org_id} and {target_id}: "
+                    "send a share request (POST /handshake/bulkCreate) and have the "
+                    "target approve it"
+                )
         t = _new_transfer(emu, caller, held, caller.org_id, target_id, "PRIVATE", failure)
         out.append(public(t))
     return out
@@ -265,8 +291,10 @@ def pull_request(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
     source_id = req_str(body, "imsOrgId")
     package_id = req_str(body, "packageId")
     pkg = owner_record(emu, package_id)
-    if pkg is None or pkg["imsOrgId"] != source_id or (
-        pkg.get("packageVisibility") != "PUBLIC" and source_id != caller.org_id
+    if (
+        pkg is None
+        or pkg["imsOrgId"] != source_id
+        or (pkg.get("packageVisibility") != "PUBLIC" and source_id != caller.org_id)
     ):
         raise not_found(f"no public package '{package_id}' in org {source_id}")
     failure = _package_problem(pkg)
@@ -320,8 +348,9 @@ def get_transfer(emu: Emulator, caller: Caller, transfer_id: str) -> dict[str, A
     return public(t)
 
 
-def list_transfers(emu: Emulator, caller: Caller,
-                   params: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def list_transfers(
+    emu: Emulator, caller: Caller, params: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
     docs = emu.store.find_org_or_ref("transfer", caller.org_id)
     kinds = [v for k, v in params if k == "requestType" and v]
     if kinds:
@@ -340,8 +369,9 @@ def payload(emu: Emulator, caller: Caller, package_id: str) -> dict[str, Any]:
 CallFn = Callable[..., Any]
 
 
-def register(r: APIRouter, call: CallFn,
-             params: Callable[[Request], list[tuple[str, str]]]) -> None:
+def register(
+    r: APIRouter, call: CallFn, params: Callable[[Request], list[tuple[str, str]]]
+) -> None:
     @r.post("/handshake/bulkCreate")
     async def post_bulk_create(request: Request) -> Any:
         return await call(request, bulk_create, "required")

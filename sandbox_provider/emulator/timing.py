@@ -26,7 +26,9 @@ Stepper = Callable[["Emulator", Doc], bool]
 STEPPERS: dict[str, Stepper] = {}
 
 _SECONDS_FIELD = {
-    "publish": "publishSeconds", "import": "jobSeconds", "transfer": "transferSeconds",
+    "publish": "publishSeconds",
+    "import": "jobSeconds",
+    "transfer": "transferSeconds",
 }
 
 
@@ -55,8 +57,11 @@ class TimingSettings:
                     raise bad_request("'mode' must be 'auto' or 'manual'")
                 new.mode = value.lower()
                 continue
-            if (isinstance(value, bool) or not isinstance(value, int | float)
-                    or not 0 <= value <= 1e9):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value <= 1e9
+            ):
                 raise bad_request(f"'{key}' must be a number of seconds between 0 and 1e9")
             setattr(new, key, int(value) if key == "tokenTtlSeconds" else float(value))
         return new
