@@ -105,7 +105,8 @@ def plain_provider_sizes() -> dict[str, int]:
         "    for name, cls in inspect.getmembers(mod, inspect.isclass):\n"
         "        if (issubclass(cls, ResourceProvider) and cls.__module__ == mod.__name__\n"
         "                and not inspect.isabstract(cls) and not name.startswith('_')):\n"
-        "            out[name] = len(serialize_provider(cls()))\n"
+        "            if name != 'BaseProvider':\n"
+        "                out[name.removesuffix('Provider')] = len(serialize_provider(cls()))\n"
         "print(json.dumps(out))\n"
     )
     cp = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
