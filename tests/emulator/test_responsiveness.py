@@ -1,39 +1,47 @@
-"""The emulator answers quickly on a kept-alive connection (issue 2: "tests are fast").
-
-Sequential requests on one connection must not each wait for a delayed TCP ACK (~40 ms on
-Linux). That happens when the accepted sockets lack TCP_NODELAY: asyncio only sets it on
-sockets whose `proto` is IPPROTO_TCP, so a listening socket made with
-`socket.socket(family, SOCK_STREAM)` (proto 0) must pass `socket.IPPROTO_TCP` explicitly.
-"""
+"""Sequential requests on a kept-alive connection must not each wait for a delayed TCP ACK
+(~40 ms on Linux). That happens when accepted sockets lack TCP_NODELAY: asyncio only sets it
+on sockets whose `proto` is IPPROTO_TCP, so the listening socket must be made with
+`socket.IPPROTO_TCP` explicitly. Checked on the socket itself, not by timing requests (the
+per-call latency is a figure in benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
-import time
+import asyncio
+import socket
 
-import httpx
-
-from sandbox_provider.emulator.harness import EmulatorProcess
-
-from ._support import ok
-
-N = 50
+from sandbox_provider.cli import listening_socket
 
 
-def test_keep_alive_requests_are_fast(emulator: EmulatorProcess, acme: httpx.Client) -> None:
-    ok(acme.get("/packages"))  # warm the connection
-    t0 = time.perf_counter()
-    for _ in range(N):
-        ok(acme.get("/packages"))
-    per_request = (time.perf_counter() - t0) / N
-    assert per_request < 0.02, (
-        f"{per_request * 1000:.1f} ms per kept-alive request: accepted sockets probably lack "
-        "TCP_NODELAY (create the listening socket with proto=socket.IPPROTO_TCP)"
-    )
+def test_listening_socket_lets_asyncio_set_tcp_nodelay() -> None:
+    sock = listening_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        nodelay = _accepted_nodelay(sock)
+    finally:
+        sock.close()
+    assert nodelay, "asyncio left TCP_NODELAY off on the accepted connection"
 
 
-def test_admin_requests_are_fast(emulator: EmulatorProcess) -> None:
-    emulator.http.get("/_emulator/health")
-    t0 = time.perf_counter()
-    for _ in range(N):
-        ok(emulator.http.get("/_emulator/health"))
-    assert (time.perf_counter() - t0) / N < 0.02
+def _accepted_nodelay(listener: socket.socket) -> bool:
+    """Serve one connection with asyncio (as uvicorn does) and read TCP_NODELAY on it."""
+    seen: list[bool] = []
+
+    async def main() -> None:
+        def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            conn = writer.get_extra_info("socket")
+            seen.append(bool(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=listener)
+        host, port = listener.getsockname()[:2]
+        _, writer = await asyncio.open_connection(host, port)
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(main())
+    assert seen, "no connection was accepted"
+    return seen[0]
