@@ -131,8 +131,9 @@ def run_stack(label: str, program: str | None, workdir: Path) -> dict[str, Any]:
         (project / "__main__.py").write_text(program)
     emu = EmulatorProcess.start(workdir / "exim.db", seed="demo", delay=0.05)
     row: dict[str, Any] = {"stack": label}
+    stack_name = "bench"
     try:
-        stack = Stack(project_dir=project, state_dir=workdir / "state", name="bench")
+        stack = Stack(project_dir=project, state_dir=workdir / "state", name=stack_name)
         configure(stack, emu)
         for command in ("preview", "up", "preview-again", "refresh"):
             since = last_seq(emu)
@@ -154,6 +155,9 @@ def run_stack(label: str, program: str | None, workdir: Path) -> dict[str, Any]:
         stack.destroy()
     finally:
         emu.stop()
+        if project == ROOT:
+            # The stack's config file lands beside the root Pulumi.yaml; it belongs to this run.
+            (ROOT / f"Pulumi.{stack_name}.yaml").unlink(missing_ok=True)
     return row
 
 
