@@ -74,6 +74,22 @@ def transfer(c: httpx.Client, pid: str, *targets: str) -> list[dict[str, Any]]:
     return list(res)
 
 
+def assert_partner_can_neither_pull_nor_import(
+    emulator: EmulatorProcess, partner: httpx.Client, package_id: str
+) -> None:
+    """A pull is refused (4xx) or ends FAILED; an import of the package is refused."""
+    r = partner.post("/transfer/pullRequest", json={"imsOrgId": ACME_ID, "packageId": package_id})
+    if r.status_code == 200:
+        assert wait_transfer(emulator, partner, r.json()["id"])["status"] == "FAILED"
+    else:
+        assert r.status_code in (403, 404, 409), r.text
+        assert_service_error(r, r.status_code)
+    # Whatever the partner may see of the package, it cannot import it.
+    r = partner.post(f"/packages/{package_id}/import?targetSandbox=prod")
+    assert r.status_code in (403, 404, 409), r.text
+    assert_service_error(r, r.status_code)
+
+
 @pytest.fixture
 def third(emulator: EmulatorProcess) -> Iterator[tuple[str, httpx.Client]]:
     """A third org (created through the admin API) and its client."""
@@ -401,16 +417,7 @@ def test_pull_of_private_package_is_refused(
     emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
 ) -> None:
     p = published_package(emulator, acme, "private", ["acme-ns-crm"])
-    r = partner.post("/transfer/pullRequest", json={"imsOrgId": ACME_ID, "packageId": p["id"]})
-    if r.status_code == 200:
-        assert wait_transfer(emulator, partner, r.json()["id"])["status"] == "FAILED"
-    else:
-        assert r.status_code in (403, 404, 409), r.text
-        assert_service_error(r, r.status_code)
-    # Whatever the partner may see of a public draft, it cannot import it.
-    r = partner.post(f"/packages/{p['id']}/import?targetSandbox=prod")
-    assert r.status_code in (403, 404, 409), r.text
-    assert_service_error(r, r.status_code)
+    assert_partner_can_neither_pull_nor_import(emulator, partner, p["id"])
 
 
 def test_pull_request_missing_fields(partner: httpx.Client) -> None:
@@ -544,13 +551,4 @@ def test_pull_of_public_but_unpublished_package_never_completes(
     if r.status_code != 200:  # refusing to publicise a draft is fine too
         assert_service_error(r, r.status_code)
         return
-    r = partner.post("/transfer/pullRequest", json={"imsOrgId": ACME_ID, "packageId": p["id"]})
-    if r.status_code == 200:
-        assert wait_transfer(emulator, partner, r.json()["id"])["status"] == "FAILED"
-    else:
-        assert r.status_code in (403, 404, 409), r.text
-        assert_service_error(r, r.status_code)
-    # Whatever the partner may see of a public draft, it cannot import it.
-    r = partner.post(f"/packages/{p['id']}/import?targetSandbox=prod")
-    assert r.status_code in (403, 404, 409), r.text
-    assert_service_error(r, r.status_code)
+    assert_partner_can_neither_pull_nor_import(emulator, partner, p["id"])
