@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 import pulumi
@@ -23,77 +22,19 @@ from pydantic import ValidationError as PydanticValidationError
 
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.config import ClientSettings
-from sandbox_provider.client.errors import (
-    AuthenticationError,
-    ConflictError,
-    ExImError,
-    NotFoundError,
-    PermissionDeniedError,
-    TransportError,
-)
-from sandbox_provider.client.errors import (
-    ValidationError as ApiValidationError,
-)
 from sandbox_provider.client.retry import RetryPolicy
 
 from . import _config
 from ._config import ConfigError, Profile
+from ._errors import GONE, ProviderError, api_errors
+
+__all__ = ["GONE", "ProviderError", "api_errors"]
 
 #: Waits give up after this many seconds unless a resource says otherwise
 #: (custom_timeouts never reach a dynamic provider).
 DEFAULT_WAIT_SECONDS = 900.0
 
 PROVIDER_KEY = "__provider"
-
-
-# -- errors ------------------------------------------------------------------------------------
-class ProviderError(Exception):
-    """What the CLI prints for a failed operation: one line saying what, why and what to do."""
-
-
-@contextmanager
-def api_errors(action: str, *, missing: str | None = None) -> Iterator[None]:
-    """Turn client and config errors into a ProviderError whose first line stands alone.
-
-    `missing`: what to do when the object is not found (e.g. deleted outside Pulumi).
-    """
-    try:
-        yield
-    except ProviderError:
-        raise
-    except ConfigError as exc:
-        raise ProviderError(f"{action} failed: {exc}") from None
-    except AuthenticationError as exc:
-        raise ProviderError(
-            f"{action} failed: the platform refused the credentials ({exc.api_message}): "
-            "check aep:clientId / aep:clientSecret (or the org profile in aep:orgs)"
-        ) from None
-    except PermissionDeniedError as exc:
-        raise ProviderError(
-            f"{action} failed: permission denied ({exc.api_message}): "
-            "act with a profile of the org that owns the object (`org=`) or grant the role"
-        ) from None
-    except NotFoundError as exc:
-        fix = f": {missing}" if missing else ""
-        raise ProviderError(f"{action} failed: not found ({exc.api_message}){fix}") from None
-    except ConflictError as exc:
-        raise ProviderError(f"{action} failed: conflict ({exc.api_message})") from None
-    except ApiValidationError as exc:
-        raise ProviderError(f"{action} failed: rejected ({exc.api_message})") from None
-    except TransportError as exc:
-        raise ProviderError(
-            f"{action} failed: no answer from the platform ({exc.message}): "
-            "check aep:platformUrl and the network, then run the update again"
-        ) from None
-    except ExImError as exc:
-        raise ProviderError(f"{action} failed: {exc.message}") from None
-
-
-#: For updates of an object deleted behind the program's back.
-GONE = (
-    "it was deleted outside Pulumi: run `pulumi refresh` to drop it from the stack, then "
-    "`pulumi up` creates it again"
-)
 
 
 # -- stderr: progress and warnings reach the CLI output (there is no engine logger here) -------
