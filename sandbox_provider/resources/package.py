@@ -36,7 +36,7 @@ dependencies of a new list are only computed in `update`, which may call the API
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 import pulumi
@@ -51,7 +51,7 @@ from pulumi.dynamic import (
 from pydantic import Field
 
 from sandbox_provider.client import ExImClient
-from sandbox_provider.client.errors import NotFoundError
+from sandbox_provider.client.errors import ConflictError, ExImError, NotFoundError
 from sandbox_provider.client.models import Package as ApiPackage
 
 from . import _config
@@ -75,9 +75,21 @@ from ._fields import (
     SandboxName,
     artifact_key,
 )
-
-DRAFT = "DRAFT"
-Key = tuple[str, str]
+from ._package_contents import (
+    DRAFT,
+    FULL,
+    Comparison,
+    Key,
+    compare,
+    dependencies_of,
+    inputs_from_platform,
+    keys_of,
+    not_found_lines,
+    outputs_of,
+    platform_artifacts,
+    refs,
+    sandbox_of,
+)
 
 
 class PackageInputs(Inputs):
@@ -138,82 +150,6 @@ class PackageInputs(Inputs):
         return failures
 
 
-# -- helpers -------------------------------------------------------------------------------------
-def _keys(items: Iterable[Mapping[str, Any]] | None) -> list[Key]:
-    out: list[Key] = []
-    for item in items or []:
-        key = artifact_key(item)
-        if key not in out:
-            out.append(key)
-    return out
-
-
-def _refs(keys: Iterable[Key]) -> list[dict[str, str]]:
-    return [{"id": i, "type": t} for i, t in keys]
-
-
-def _platform_artifacts(pkg: ApiPackage) -> list[dict[str, Any]]:
-    out = []
-    for a in pkg.artifacts_list:
-        item: dict[str, Any] = {"id": a.id, "type": a.type}
-        if a.title:
-            item["title"] = a.title
-        item["found"] = bool(a.found)
-        item["count"] = int(a.count or 0)
-        out.append(item)
-    return out
-
-
-def outputs_of(
-    pkg: ApiPackage, inputs: Mapping[str, Any], dependencies: Sequence[Key]
-) -> dict[str, Any]:
-    """Full outputs: the program's inputs as recorded, plus what the platform says."""
-    outs: dict[str, Any] = {
-        "package_id": pkg.id,
-        "name": pkg.name,
-        "package_type": pkg.package_type or inputs.get("package_type", "PARTIAL"),
-        "source_sandbox": (pkg.source_sandbox.name if pkg.source_sandbox else None)
-        or inputs.get("source_sandbox"),
-        "include_dependencies": bool(inputs.get("include_dependencies", False)),
-        "declared_artifacts": [dict(a) for a in inputs.get("artifacts") or []],
-        "dependency_artifacts": _refs(dependencies),
-        "artifacts": _platform_artifacts(pkg),
-        "status": pkg.status,
-        "version": pkg.version,
-        "expiry": pkg.expiry,
-        "created_date": pkg.created_date,
-        "modified_date": pkg.modified_date,
-        "ims_org_id": pkg.ims_org_id,
-    }
-    if pkg.description:
-        outs["description"] = pkg.description
-    if inputs.get("org"):
-        outs["org"] = inputs["org"]
-    if inputs.get("expiry") is not None:
-        outs["declared_expiry"] = inputs["expiry"]
-    if inputs.get("adopt_id"):
-        outs["adopt_id"] = inputs["adopt_id"]
-    return {k: v for k, v in outs.items() if v is not None}
-
-
-def dependencies_of(client: ExImClient, package_id: str, declared: Sequence[Key]) -> list[Key]:
-    """Every transitive dependency of `declared` that isn't declared itself, in BFS order."""
-    found: list[Key] = []
-    known = set(declared)
-    frontier = list(declared)
-    while frontier:
-        answer = client.package_children(package_id, _refs(frontier))
-        frontier = []
-        for entry in answer:
-            for child in entry.children:
-                key = (child.id, child.type)
-                if key not in known:
-                    known.add(key)
-                    found.append(key)
-                    frontier.append(key)
-    return found
-
-
 class PackageProvider(BaseProvider):
     # -- check / diff: no API calls --------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -228,7 +164,7 @@ class PackageProvider(BaseProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces: list[str] = []
         changed: list[str] = []
-        full = (news.get("package_type") or olds.get("package_type")) == "FULL"
+        full = (news.get("package_type") or olds.get("package_type")) == FULL
         draft = olds.get("status") == DRAFT
 
         for key in ("package_type", "source_sandbox", "org"):
@@ -262,95 +198,156 @@ class PackageProvider(BaseProvider):
     def _artifacts_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         if is_unknown(news.get("artifacts")) or is_unknown(news.get("include_dependencies")):
             return True
-        if olds.get("package_type") == "FULL" and news.get("package_type") == "FULL":
+        if olds.get("package_type") == FULL and news.get("package_type") == FULL:
             # The platform decides what a whole-sandbox package lists; the program lists none.
             return False
-        declared_old = set(_keys(olds.get("declared_artifacts")))
-        declared_new = set(_keys(news.get("artifacts")))
+        declared_old = set(keys_of(olds.get("declared_artifacts")))
+        declared_new = set(keys_of(news.get("artifacts")))
         incl_old = bool(olds.get("include_dependencies", False))
         incl_new = bool(news.get("include_dependencies", False))
         if declared_old != declared_new or incl_old != incl_new:
             return True
         expected = declared_old | (
-            set(_keys(olds.get("dependency_artifacts"))) if incl_old else set()
+            set(keys_of(olds.get("dependency_artifacts"))) if incl_old else set()
         )
-        return set(_keys(olds.get("artifacts"))) != expected
+        return set(keys_of(olds.get("artifacts"))) != expected
 
     # -- create ----------------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
         if inputs.get("adopt_id"):
             return self._adopt(inputs)
-        client = self.client(inputs.get("org"))
-        declared = _keys(inputs.get("artifacts"))
+        org = inputs.get("org")
+        client = self.client(org)
         name = inputs["name"]
-        with api_errors(f"creating package {name!r}"):
-            pkg = client.create_package(
-                name=name,
-                description=inputs.get("description"),
-                package_type=inputs.get("package_type", "PARTIAL"),
-                source_sandbox=inputs.get("source_sandbox"),
-                artifacts=[dict(a) for a in inputs.get("artifacts") or []],
-                expiry=inputs.get("expiry"),
-            )
+        what = f"creating package {name!r}"
+        with api_errors(what, org=org, missing=_SANDBOX_MISSING):
+            try:
+                pkg = client.create_package(
+                    name=name,
+                    description=inputs.get("description"),
+                    package_type=inputs.get("package_type", "PARTIAL"),
+                    source_sandbox=inputs.get("source_sandbox"),
+                    artifacts=[dict(a) for a in inputs.get("artifacts") or []],
+                    expiry=inputs.get("expiry"),
+                )
+            except ConflictError:
+                existing = client.find_package_by_name(name)
+                if existing is None:
+                    raise
+                return self._take_over(client, existing, inputs, what)
         progress(f"package {name!r} created: {pkg.id}")
+        try:
+            pkg, deps = self._complete(client, pkg, inputs)
+        except ProviderError as exc:
+            # This create made the package: remove it again rather than strand it.
+            raise ProviderError(f"{exc}\n  {_roll_back(client, pkg.id)}") from None
+        return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
+
+    def _complete(
+        self,
+        client: ExImClient,
+        pkg: ApiPackage,
+        inputs: Mapping[str, Any],
+        comparison: Comparison | None = None,
+    ) -> tuple[ApiPackage, list[Key]]:
+        """After the POST (or on a package taken over): refuse artifacts the sandbox lacks,
+        then add the dependencies `include_dependencies` asks for."""
+        org, name = inputs.get("org"), inputs["name"]
+        missing = not_found_lines(pkg, inputs, keys_of(inputs.get("artifacts")))
+        if missing:
+            raise ProviderError(
+                f"creating package {name!r} failed: {len(missing)} artifact(s) are not in "
+                f"sandbox {sandbox_of(pkg) or inputs.get('source_sandbox')!r} (the platform "
+                "answered found: false): fix the id and type, or create the artifact in the "
+                "source sandbox first" + "".join(f"\n  - {line}" for line in missing)
+            )
         deps: list[Key] = []
         if inputs.get("include_dependencies"):
-            with api_errors(f"adding the dependencies of package {name!r} ({pkg.id})"):
-                deps = dependencies_of(client, pkg.id, declared)
-                if deps:
-                    pkg = client.add_artifacts(pkg.id, _refs(deps), expiry=inputs.get("expiry"))
-                    progress(f"package {name!r}: added {len(deps)} dependencies")
+            with api_errors(f"adding the dependencies of package {name!r} ({pkg.id})", org=org):
+                if comparison is None:
+                    deps = dependencies_of(client, pkg.id, keys_of(inputs.get("artifacts")))
+                    to_add = deps
+                else:
+                    deps, to_add = comparison.dependencies, comparison.missing_dependencies
+                if to_add:
+                    pkg = client.add_artifacts(pkg.id, refs(to_add), expiry=inputs.get("expiry"))
+                    progress(f"package {name!r}: added {len(to_add)} dependencies")
+        return pkg, deps
+
+    def _take_over(
+        self, client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any], what: str
+    ) -> CreateResult:
+        """The name is taken. A package exactly as declared (or as an interrupted create of
+        this declaration leaves it) is this program's own result: finish it. Anything else
+        is someone else's: refuse, name it, and leave it alone."""
+        with api_errors(what, org=inputs.get("org")):
+            comparison = compare(client, pkg, inputs)
+        if not comparison.matches:
+            raise ProviderError(
+                f"{what} failed: a package with this name already exists ({pkg.id}) and it "
+                "differs from the program: "
+                + "; ".join(comparison.differences)
+                + ". Names are unique per org: rename this Package, or adopt that package "
+                f"with opts=pulumi.ResourceOptions(import_={pkg.id!r}) once the program "
+                "matches it"
+            )
+        progress(
+            f"package {pkg.name!r} already exists ({pkg.id}) as the program declares it "
+            "(left by an interrupted or failed run): taking it over"
+        )
+        pkg, deps = self._complete(client, pkg, inputs, comparison)
         return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
 
     def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
         package_id = inputs["adopt_id"]
         client = self.client(inputs.get("org"))
-        with api_errors(f"adopting package {package_id}"):
-            try:
-                pkg = client.get_package(package_id)
-            except NotFoundError:
-                raise ProviderError(
-                    f"adopting package {package_id} failed: it does not exist in the org: "
-                    "check the id given to import_, or remove import_ to create the package"
-                ) from None
-            declared = _keys(inputs.get("artifacts"))
-            deps = (
-                dependencies_of(client, pkg.id, declared)
-                if inputs.get("include_dependencies")
-                else []
-            )
-        diffs = _adoption_differences(pkg, inputs, set(declared) | set(deps))
-        if diffs:
+        what = f"adopting package {package_id}"
+        with api_errors(
+            what,
+            org=inputs.get("org"),
+            missing="check the id given to import_ (a package of the org `org` acts as), or "
+            "remove import_ to create the package",
+        ):
+            pkg = client.get_package(package_id)
+            comparison = compare(client, pkg, inputs)
+        if not comparison.matches:
             raise ProviderError(
-                f"adopting package {package_id} failed: the program's inputs do not match it: "
-                + "; ".join(diffs)
+                f"{what} failed: the program's inputs do not match it: "
+                + "; ".join(comparison.differences)
                 + ". Change the program to match (or adopt, then change it in a later update)"
             )
-        progress(f"package {pkg.name!r} ({pkg.id}) adopted without changes")
+        if comparison.missing_dependencies:
+            # What a create interrupted before its dependencies leaves: finish it.
+            pkg, deps = self._complete(client, pkg, inputs, comparison)
+            progress(f"package {pkg.name!r} ({pkg.id}) adopted; its dependencies were added")
+        else:
+            deps = comparison.dependencies
+            progress(f"package {pkg.name!r} ({pkg.id}) adopted without changes")
         return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
 
     # -- read --------------------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
-        with api_errors(f"reading package {id_}"):
+        with api_errors(f"reading package {id_}", org=olds.get("org")):
             try:
                 pkg = client.get_package(id_)
             except NotFoundError:
                 return ReadResult(id_="", outs={})
-        inputs = _inputs_from_platform(pkg, olds)
-        deps = _keys(olds.get("dependency_artifacts"))
+        inputs = inputs_from_platform(pkg, olds)
+        deps = keys_of(olds.get("dependency_artifacts"))
         return ReadResult(pkg.id, outputs_of(pkg, inputs, deps), inputs=inputs)
 
     # -- update ------------------------------------------------------------------------------------
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self.strip(news)
-        client = self.client(inputs.get("org"))
+        org = inputs.get("org")
+        client = self.client(org)
         name = inputs["name"]
         expiry = inputs.get("expiry")
         what = f"updating package {name!r} ({id_})"
-        with api_errors(what, missing=GONE):
+        with api_errors(what, org=org, missing=GONE):
             # The live package, not the recorded outputs: the difference must be computed
             # against what the platform holds now.
             pkg = client.get_package(id_)
@@ -358,12 +355,12 @@ class PackageProvider(BaseProvider):
                 pkg = client.update_package(
                     id_, name=name, description=inputs.get("description") or "", expiry=expiry
                 )
-            declared = _keys(inputs.get("artifacts"))
+            declared = keys_of(inputs.get("artifacts"))
             deps = (
                 dependencies_of(client, id_, declared) if inputs.get("include_dependencies") else []
             )
             wanted = declared + [d for d in deps if d not in declared]
-            holding = _keys(_platform_artifacts(pkg))
+            holding = keys_of(platform_artifacts(pkg))
             to_add = [k for k in wanted if k not in holding]
             to_remove = [k for k in holding if k not in wanted]
             if (to_add or to_remove) and pkg.status != DRAFT:
@@ -372,7 +369,7 @@ class PackageProvider(BaseProvider):
                     "change: revert the artifacts, or run `pulumi up` again to replace it"
                 )
             if to_remove:
-                pkg = client.remove_artifacts(id_, _refs(to_remove), expiry=expiry)
+                pkg = client.remove_artifacts(id_, refs(to_remove), expiry=expiry)
             titles = {artifact_key(a): a for a in inputs.get("artifacts") or []}
             if to_add:
                 # Every write carries the declared expiry: a PUT without one moves a draft's
@@ -382,6 +379,19 @@ class PackageProvider(BaseProvider):
                     [dict(titles.get(k) or {"id": k[0], "type": k[1]}) for k in to_add],
                     expiry=expiry,
                 )
+                missing = not_found_lines(pkg, inputs, to_add)
+                if missing:
+                    # Take back what the sandbox lacks: a draft holding it could never publish.
+                    lacking = [(a.id, a.type) for a in pkg.artifacts_list if a.found is False]
+                    client.remove_artifacts(
+                        id_, refs(k for k in to_add if k in lacking), expiry=expiry
+                    )
+                    raise ProviderError(
+                        f"{what} failed: {len(missing)} artifact(s) are not in sandbox "
+                        f"{sandbox_of(pkg)!r} (the platform answered found: false; they were "
+                        "taken out again): fix the id and type, or create the artifact in the "
+                        "source sandbox first" + "".join(f"\n  - {line}" for line in missing)
+                    )
             if expiry is not None and pkg.status == DRAFT and pkg.expiry != expiry:
                 pkg = client.update_package(id_, expiry=expiry)
         if to_add or to_remove:
@@ -392,78 +402,27 @@ class PackageProvider(BaseProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
-        with api_errors(f"deleting package {olds.get('name', '')!r} ({id_})"):
+        with api_errors(f"deleting package {olds.get('name', '')!r} ({id_})", org=olds.get("org")):
             # Already gone is what delete wants.
             client.delete_package(id_, missing_ok=True)
 
 
-def _inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a program would pass to describe the package as the platform holds it.
-
-    Declared artifacts still present keep their place (and titles); artifacts the platform
-    holds that were neither declared nor added as dependencies show up as declared, so a
-    refresh records them and the next update removes them.
-    """
-    holding = [] if pkg.package_type == "FULL" else _keys(_platform_artifacts(pkg))
-    declared = list(olds.get("declared_artifacts") or [])
-    deps = set(_keys(olds.get("dependency_artifacts")))
-    declared_keys = set(_keys(declared))
-    artifacts = [dict(a) for a in declared if artifact_key(a) in holding]
-    artifacts += [
-        {"id": i, "type": t}
-        for i, t in holding
-        if (i, t) not in declared_keys and (i, t) not in deps
-    ]
-    inputs: dict[str, Any] = {
-        "name": pkg.name,
-        "package_type": pkg.package_type or olds.get("package_type", "PARTIAL"),
-        "artifacts": artifacts,
-        "include_dependencies": bool(olds.get("include_dependencies", False)),
-    }
-    sandbox = pkg.source_sandbox.name if pkg.source_sandbox else olds.get("source_sandbox")
-    if sandbox:
-        inputs["source_sandbox"] = sandbox
-    if pkg.description:
-        inputs["description"] = pkg.description
-    if olds.get("org"):
-        inputs["org"] = olds["org"]
-    if olds.get("declared_expiry") is not None and pkg.expiry is not None:
-        inputs["expiry"] = pkg.expiry
-    if olds.get("adopt_id"):
-        inputs["adopt_id"] = olds["adopt_id"]
-    return inputs
+#: A 404 on create: the source sandbox (or the org) the package points at.
+_SANDBOX_MISSING = (
+    "check source_sandbox (or aep:sandbox): it must be a sandbox of the org `org` acts as"
+)
 
 
-def _adoption_differences(
-    pkg: ApiPackage, inputs: Mapping[str, Any], wanted: set[Key]
-) -> list[str]:
-    diffs = []
-    if not same(pkg.name, inputs.get("name")):
-        diffs.append(f"name is {pkg.name!r} on the platform, {inputs.get('name')!r} in the program")
-    if not same(pkg.description, inputs.get("description")):
-        diffs.append(
-            f"description is {pkg.description!r} on the platform, "
-            f"{inputs.get('description')!r} in the program"
+def _roll_back(client: ExImClient, package_id: str) -> str:
+    """Delete a package this create made and couldn't finish; say what happened."""
+    try:
+        client.delete_package(package_id, missing_ok=True)
+    except ExImError as exc:
+        return (
+            f"package {package_id} was left on the platform (deleting it failed: "
+            f"{exc.message}): the next `pulumi up` takes it over and finishes it"
         )
-    if (pkg.package_type or "PARTIAL") != inputs.get("package_type", "PARTIAL"):
-        diffs.append(
-            f"package_type is {pkg.package_type} on the platform, "
-            f"{inputs.get('package_type')} in the program"
-        )
-    sandbox = pkg.source_sandbox.name if pkg.source_sandbox else None
-    if inputs.get("source_sandbox") and sandbox and sandbox != inputs["source_sandbox"]:
-        diffs.append(
-            f"source_sandbox is {sandbox!r} on the platform, {inputs['source_sandbox']!r} in "
-            "the program"
-        )
-    holding = set() if pkg.package_type == "FULL" else set(_keys(_platform_artifacts(pkg)))
-    missing = sorted(i for i, _ in wanted - holding)
-    extra = sorted(i for i, _ in holding - wanted)
-    if missing:
-        diffs.append(f"artifacts {missing} are in the program but not in the package")
-    if extra:
-        diffs.append(f"artifacts {extra} are in the package but not in the program")
-    return diffs
+    return f"rolled back: package {package_id}, made by this create, was deleted again"
 
 
 class Package(pulumi.dynamic.Resource, module="aep", name="Package"):

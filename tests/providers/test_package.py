@@ -228,7 +228,7 @@ def test_adoption_with_different_inputs_fails_naming_each_difference(
     assert message.startswith(f"adopting package {existing['id']} failed")
     assert "description is 'as declared' on the platform, 'other' in the program" in message
     assert "acme-seg-cart" in message and "acme-seg-gold" in message
-    with pytest.raises(ProviderError, match="does not exist"):
+    with pytest.raises(ProviderError, match="not found .*check the id given to import_"):
         prov.create({**news, "adopt_id": "f" * 32})
 
 
@@ -300,14 +300,21 @@ def test_a_published_packages_artifacts_change_by_replacement(aep: EmulatorProce
         prov.update(res.id, {**outs, "status": "DRAFT"}, news)
 
 
-def test_a_duplicate_name_fails_with_a_clear_first_line(aep: EmulatorProcess) -> None:
+def test_a_duplicate_name_that_differs_fails_naming_the_package_and_the_fix(
+    aep: EmulatorProcess,
+) -> None:
     prov = PackageProvider()
-    create(prov, **PROGRAM)
+    first, _ = create(prov, **PROGRAM)
+    since = last_seq(aep)
     with pytest.raises(ProviderError) as err:
-        create(prov, **PROGRAM)
-    first = str(err.value).splitlines()[0]
-    assert first.startswith("creating package 'pkg' failed: conflict")
-    assert "already exists" in first
+        create(prov, **{**PROGRAM, "artifacts": [CART]})
+    first_line = str(err.value).splitlines()[0]
+    assert first_line.startswith("creating package 'pkg' failed: a package with this name")
+    assert first.id in first_line and "rename this Package" in first_line
+    assert "acme-seg-gold" in first_line and "acme-seg-cart" in first_line
+    # The other package is left exactly as it was: one refused POST, nothing else written.
+    assert [r["method"] for r in writes(aep, since)] == ["POST"]
+    assert ids(live(aep, first.id)) == ["acme-seg-gold"]
 
 
 def test_wrong_credentials_fail_with_the_keys_to_check(aep: EmulatorProcess) -> None:

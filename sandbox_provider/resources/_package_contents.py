@@ -1,0 +1,214 @@
+"""What a Package holds: artifact keys, the platform's list, dependencies, outputs, and how an
+existing package compares with a declaration (for taking it over or adopting it).
+
+Kept apart from `package.py` so that the resource module reads as its lifecycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox_provider.client import ExImClient
+from sandbox_provider.client.models import Package as ApiPackage
+
+from ._fields import artifact_key
+
+DRAFT = "DRAFT"
+FULL = "FULL"
+Key = tuple[str, str]
+
+
+def keys_of(items: Iterable[Mapping[str, Any]] | None) -> list[Key]:
+    """(id, type) of each artifact, in order, without repeats."""
+    out: list[Key] = []
+    for item in items or []:
+        key = artifact_key(item)
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def refs(keys: Iterable[Key]) -> list[dict[str, str]]:
+    return [{"id": i, "type": t} for i, t in keys]
+
+
+def platform_artifacts(pkg: ApiPackage) -> list[dict[str, Any]]:
+    out = []
+    for a in pkg.artifacts_list:
+        item: dict[str, Any] = {"id": a.id, "type": a.type}
+        if a.title:
+            item["title"] = a.title
+        item["found"] = bool(a.found)
+        item["count"] = int(a.count or 0)
+        out.append(item)
+    return out
+
+
+def sandbox_of(pkg: ApiPackage) -> str | None:
+    return pkg.source_sandbox.name if pkg.source_sandbox else None
+
+
+def outputs_of(
+    pkg: ApiPackage, inputs: Mapping[str, Any], dependencies: Sequence[Key]
+) -> dict[str, Any]:
+    """Full outputs: the program's inputs as recorded, plus what the platform says."""
+    outs: dict[str, Any] = {
+        "package_id": pkg.id,
+        "name": pkg.name,
+        "package_type": pkg.package_type or inputs.get("package_type", "PARTIAL"),
+        "source_sandbox": sandbox_of(pkg) or inputs.get("source_sandbox"),
+        "include_dependencies": bool(inputs.get("include_dependencies", False)),
+        "declared_artifacts": [dict(a) for a in inputs.get("artifacts") or []],
+        "dependency_artifacts": refs(dependencies),
+        "artifacts": platform_artifacts(pkg),
+        "status": pkg.status,
+        "version": pkg.version,
+        "expiry": pkg.expiry,
+        "created_date": pkg.created_date,
+        "modified_date": pkg.modified_date,
+        "ims_org_id": pkg.ims_org_id,
+    }
+    if pkg.description:
+        outs["description"] = pkg.description
+    if inputs.get("org"):
+        outs["org"] = inputs["org"]
+    if inputs.get("expiry") is not None:
+        outs["declared_expiry"] = inputs["expiry"]
+    if inputs.get("adopt_id"):
+        outs["adopt_id"] = inputs["adopt_id"]
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+def dependencies_of(client: ExImClient, package_id: str, declared: Sequence[Key]) -> list[Key]:
+    """Every transitive dependency of `declared` that isn't declared itself, in BFS order."""
+    found: list[Key] = []
+    known = set(declared)
+    frontier = list(declared)
+    while frontier:
+        answer = client.package_children(package_id, refs(frontier))
+        frontier = []
+        for entry in answer:
+            for child in entry.children:
+                key = (child.id, child.type)
+                if key not in known:
+                    known.add(key)
+                    found.append(key)
+                    frontier.append(key)
+    return found
+
+
+def not_found_lines(pkg: ApiPackage, inputs: Mapping[str, Any], keys: Iterable[Key]) -> list[str]:
+    """One line per artifact of `keys` the platform answered `found: false` for, named by its
+    place in the `artifacts` input when it is declared."""
+    wanted = set(keys)
+    declared = keys_of(inputs.get("artifacts"))
+    lines = []
+    for a in pkg.artifacts_list:
+        key = (a.id, a.type)
+        if key in wanted and a.found is False:
+            where = f"artifacts[{declared.index(key)}]" if key in declared else "a dependency"
+            lines.append(f"{where}: {a.id!r} ({a.type})")
+    return lines
+
+
+@dataclass
+class Comparison:
+    """How an existing package stands against a declaration."""
+
+    differences: list[str] = field(default_factory=list)
+    #: The dependencies of the declared artifacts (include_dependencies only).
+    dependencies: list[Key] = field(default_factory=list)
+    #: Dependencies the package still lacks: an earlier create stopped before adding them.
+    missing_dependencies: list[Key] = field(default_factory=list)
+
+    @property
+    def matches(self) -> bool:
+        return not self.differences
+
+
+def compare(client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any]) -> Comparison:
+    """Compare `pkg` with what the program declares.
+
+    A package that holds the declared artifacts but not yet all their dependencies is what a
+    create interrupted between its two writes leaves: it matches, and `missing_dependencies`
+    says what is left to add (only possible while it is a DRAFT).
+    """
+    out = Comparison()
+    diffs = out.differences
+    if (pkg.name or "") != (inputs.get("name") or ""):
+        diffs.append(f"name is {pkg.name!r} on the platform, {inputs.get('name')!r} in the program")
+    if (pkg.description or None) != (inputs.get("description") or None):
+        diffs.append(
+            f"description is {pkg.description!r} on the platform, "
+            f"{inputs.get('description')!r} in the program"
+        )
+    declared_type = inputs.get("package_type", "PARTIAL")
+    if (pkg.package_type or "PARTIAL") != declared_type:
+        diffs.append(
+            f"package_type is {pkg.package_type} on the platform, {declared_type} in the program"
+        )
+    sandbox = sandbox_of(pkg)
+    if inputs.get("source_sandbox") and sandbox and sandbox != inputs["source_sandbox"]:
+        diffs.append(
+            f"source_sandbox is {sandbox!r} on the platform, {inputs['source_sandbox']!r} in "
+            "the program"
+        )
+    if pkg.package_type == FULL:
+        return out
+    declared = keys_of(inputs.get("artifacts"))
+    if inputs.get("include_dependencies"):
+        out.dependencies = dependencies_of(client, pkg.id, declared)
+    wanted = set(declared) | set(out.dependencies)
+    holding = set(keys_of(platform_artifacts(pkg)))
+    missing = sorted(i for i, _ in set(declared) - holding)
+    extra = sorted(i for i, _ in holding - wanted)
+    if missing:
+        diffs.append(f"artifacts {missing} are in the program but not in the package")
+    if extra:
+        diffs.append(f"artifacts {extra} are in the package but not in the program")
+    out.missing_dependencies = [d for d in out.dependencies if d not in holding]
+    if out.missing_dependencies and pkg.status != DRAFT and not diffs:
+        diffs.append(
+            f"it is {pkg.status} without the dependencies "
+            f"{sorted(i for i, _ in out.missing_dependencies)} that include_dependencies adds"
+        )
+    return out
+
+
+def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs a program would pass to describe the package as the platform holds it.
+
+    Declared artifacts still present keep their place (and titles); artifacts the platform
+    holds that were neither declared nor added as dependencies show up as declared, so a
+    refresh records them and the next update removes them.
+    """
+    holding = [] if pkg.package_type == FULL else keys_of(platform_artifacts(pkg))
+    declared = list(olds.get("declared_artifacts") or [])
+    deps = set(keys_of(olds.get("dependency_artifacts")))
+    declared_keys = set(keys_of(declared))
+    artifacts = [dict(a) for a in declared if artifact_key(a) in holding]
+    artifacts += [
+        {"id": i, "type": t}
+        for i, t in holding
+        if (i, t) not in declared_keys and (i, t) not in deps
+    ]
+    inputs: dict[str, Any] = {
+        "name": pkg.name,
+        "package_type": pkg.package_type or olds.get("package_type", "PARTIAL"),
+        "artifacts": artifacts,
+        "include_dependencies": bool(olds.get("include_dependencies", False)),
+    }
+    sandbox = sandbox_of(pkg) or olds.get("source_sandbox")
+    if sandbox:
+        inputs["source_sandbox"] = sandbox
+    if pkg.description:
+        inputs["description"] = pkg.description
+    if olds.get("org"):
+        inputs["org"] = olds["org"]
+    if olds.get("declared_expiry") is not None and pkg.expiry is not None:
+        inputs["expiry"] = pkg.expiry
+    if olds.get("adopt_id"):
+        inputs["adopt_id"] = olds["adopt_id"]
+    return inputs
