@@ -1,0 +1,115 @@
+"""What an ImportJob works out before it submits: missing permissions, conflicts settled by
+`alternatives` and the policy, and the earlier import it may take over instead."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sandbox_provider.client import ExImClient
+from sandbox_provider.client.models import Conflict, Job
+from sandbox_provider.client.paging import prop
+
+RUNNING = ("PENDING", "IN_PROGRESS")
+SUCCESS = "SUCCESS"
+
+
+def missing_permissions(client: ExImClient, package_id: str, target: str) -> list[str]:
+    """One line per artifact the credentials can't create: its missing permissions."""
+    result = client.preflight(package_id, target)
+    lines = []
+    for perm in result.permission_response:
+        missing = [
+            f"{r.palm_resource_type}[{', '.join(r.resource_permissions)}]"
+            for r in perm.missing_permissions.resources
+            if r.resource_permissions
+        ]
+        if missing or not perm.creation_allowed:
+            lines.append(
+                f"{perm.artifact_id} ({perm.artifact_type or '?'}): missing "
+                + (", ".join(missing) or "a permission")
+            )
+    return lines
+
+
+def settle_conflicts(
+    conflicts: list[Conflict], alternatives: Mapping[str, Mapping[str, str]], policy: str
+) -> tuple[dict[str, dict[str, str]], list[Conflict]]:
+    """(alternatives to send, conflicts left unsettled by the policy `fail`)."""
+    chosen = {k: {"id": v["id"], "type": v["type"]} for k, v in alternatives.items()}
+    unsettled = []
+    for conflict in conflicts:
+        source = conflict.artifact.id
+        if source in chosen:
+            continue
+        if policy == "use_existing" and conflict.suggestion_list:
+            best = conflict.suggestion_list[0]
+            chosen[source] = {"id": best.id, "type": best.type}
+        elif policy == "fail":
+            unsettled.append(conflict)
+    return chosen, unsettled
+
+
+def describe_conflict(conflict: Conflict) -> str:
+    art = conflict.artifact
+    suggestions = ", ".join(
+        f"{s.id!r} ({s.title!r})" if s.title else repr(s.id) for s in conflict.suggestion_list[:3]
+    )
+    return f"{art.id} ({art.type}) looks like {suggestions or 'existing objects'}"
+
+
+def conflicts_output(conflicts: list[Conflict]) -> list[dict[str, Any]]:
+    return [
+        {
+            "artifact_id": c.artifact.id,
+            "type": c.artifact.type,
+            "suggestions": [
+                {k: v for k, v in {"id": s.id, "type": s.type, "title": s.title}.items() if v}
+                for s in c.suggestion_list
+            ],
+        }
+        for c in conflicts
+    ]
+
+
+#: A 404 on the package: the input that named it.
+PACKAGE_MISSING = (
+    "package_id names no package this org can see: pass the package_id of a published "
+    "Package (for another org's package: a Transfer to this org first, or `org=` its profile)"
+)
+#: A 403 from the service on import: another org's public package not pulled yet.
+NOT_PULLED = (
+    "package_id is another org's package: pull it first with Transfer(request_type='PUBLIC', "
+    "source_org_id=...) and import the pulled copy, or act as its owner with `org=`"
+)
+
+
+def earlier_job(client: ExImClient, job_name: str, inputs: Mapping[str, Any]) -> Job | None:
+    """The newest import of this package into this target under this job name that is still
+    running or ended SUCCESS, and agrees with the program (description, alternatives): what
+    an earlier run of this create submitted before it timed out or was interrupted."""
+    target = inputs["target_sandbox"]
+    alternatives = inputs.get("alternatives") or {}
+    jobs = sorted(
+        client.list_jobs(prop("name").eq(job_name), prop("requestType").eq("IMPORT")),
+        key=lambda j: (j.created or 0, j.updated or 0),
+        reverse=True,
+    )
+    for job in jobs:
+        if (
+            job.name != job_name
+            or job.package_id not in (None, inputs["package_id"])
+            or job.target_sandbox not in (None, target)
+            or job.job_status not in (*RUNNING, SUCCESS)
+        ):
+            continue
+        if inputs.get("description") and job.description not in (None, inputs["description"]):
+            continue
+        imported = job.imported_artifacts or {}
+        if any(
+            source in imported and imported[source] != alt["id"]
+            for source, alt in alternatives.items()
+        ):
+            continue
+        return job
+    return None
