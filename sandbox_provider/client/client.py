@@ -106,6 +106,11 @@ T = TypeVar("T")
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "exim_deadline", default=None
 )
+# The retry deadline of the call being retried: a call made inside it (a reconciliation
+# look-up, the token fetch) retries no longer than the call that needs it.
+_retry_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "exim_retry_until", default=None
+)
 
 
 def _artifact_wire(item: ArtifactLike) -> dict[str, Any]:
@@ -353,19 +358,26 @@ class ExImClient:
         re-sending (for POSTs the server would accept twice).
         """
         policy = self._settings.retry
+        started = time.monotonic()
         deadline = _deadline.get()
         if deadline is not None:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - started
             if remaining <= 0:
                 raise ExImTimeoutError("deadline passed before the call was made")
             if remaining < policy.deadline:
                 policy = replace(policy, deadline=remaining)
-        until = time.monotonic() + policy.deadline
+        outer = _retry_until.get()
+        if outer is not None and outer - started < policy.deadline:
+            # Nested in another call's retries: one attempt at least, never past its deadline.
+            policy = replace(policy, deadline=max(outer - started, 1e-3))
+        until = started + policy.deadline
         grace = policy.reconcile_grace if reconcile_grace else 0.0
         ambiguous = False
+        attempts = 0
 
         def attempt() -> T:
-            nonlocal ambiguous
+            nonlocal ambiguous, attempts
+            attempts += 1
             if ambiguous and reconcile is not None:
                 found = await_effect(reconcile, grace=grace, until=until)
                 if found is not None:
@@ -387,9 +399,24 @@ class ExImClient:
             log.info("retrying exim call: %s", describe_wait(state))
 
         retrying = policy.retrying(
-            retry_on=lambda exc: classify(exc) in retry_on, before_sleep=before_sleep
+            retry_on=lambda exc: classify(exc) in retry_on,
+            before_sleep=before_sleep,
+            started=started,
         )
-        return cast(T, retrying(attempt))
+        token = _retry_until.set(until)
+        try:
+            return cast(T, retrying(attempt))
+        except ExImError as exc:
+            if attempts > 1 and not exc.retries_exhausted and classify(exc) in retry_on:
+                # Retried as long as the policy allows: say so, and let no outer loop retry it.
+                exc.retries_exhausted = True
+                exc.message += (
+                    f" (still failing after {attempts} attempts in "
+                    f"{time.monotonic() - started:.0f} s)"
+                )
+            raise
+        finally:
+            _retry_until.reset(token)
 
     def _call(
         self,

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ConfigurationError
-from .retry import RetryPolicy
+from .retry import DEFAULT_DEADLINE, RetryPolicy
 
 __all__ = [
     "DEFAULT_IMS_URL",
+    "RETRY_TIMEOUT_ENV",
     "DEFAULT_PLATFORM_URL",
     "DEFAULT_SCOPES",
     "ENV_VARS",
     "ClientSettings",
+    "parse_retry_timeout",
 ]
 
 DEFAULT_PLATFORM_URL = "https://platform.adobe.io"
@@ -40,6 +43,27 @@ ENV_VARS = {
     "sandbox": "AEP_SANDBOX",
     "access_token": "AEP_ACCESS_TOKEN",
 }
+#: The retry budget of every call, in seconds (`RetryPolicy.deadline`).
+RETRY_TIMEOUT_ENV = "AEP_RETRY_TIMEOUT_SECONDS"
+
+
+def parse_retry_timeout(value: object, where: str) -> float:
+    """A retry budget given as text or a number: positive and finite, else ConfigurationError
+    naming `where` (never echoing more than the value itself)."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not (0 < number < math.inf):
+        raise ConfigurationError(
+            f"{where} must be a positive number of seconds (got {value!r}): "
+            f"give e.g. 300 (the default, {DEFAULT_DEADLINE:.0f}) or leave it unset"
+        )
+    return number
 
 
 def _scopes(value: str | Sequence[str]) -> tuple[str, ...]:
@@ -104,13 +128,19 @@ class ClientSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ClientSettings:
-        """Read the `AEP_*` variables (see `ENV_VARS`); keyword arguments win over them."""
+        """Read the `AEP_*` variables (see `ENV_VARS`, and `AEP_RETRY_TIMEOUT_SECONDS` for the
+        retry budget); keyword arguments win over them."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for attr, var in ENV_VARS.items():
             raw = env.get(var)
             if raw is not None and raw.strip() != "":
                 values[attr] = raw.strip()
+        raw_retry = env.get(RETRY_TIMEOUT_ENV)
+        if raw_retry is not None and raw_retry.strip() != "":
+            values["retry"] = RetryPolicy(
+                deadline=parse_retry_timeout(raw_retry, RETRY_TIMEOUT_ENV)
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         missing = [ENV_VARS[k] for k in ("org_id", "client_id") if k not in values]
         if missing:

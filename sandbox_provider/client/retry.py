@@ -17,17 +17,24 @@ What is retried, and why it is safe:
 * a 401 is not retried here: the client re-sends once with a new token (decided at the
   gateway, so safe for every call). Other 4xx are final.
 
-Backoff is capped exponential with full jitter; `Retry-After` is honoured (capped); nothing
-sleeps past the overall deadline, and no attempt starts after it. A failure that already went
-through its own retries (the IMS token fetch inside an exim call) is not retried again.
+The budget is a deadline, not a count: a call keeps retrying until `RetryPolicy.deadline`
+seconds (default 300, `aep:retryTimeoutSeconds` in the provider) have passed since its first
+attempt, so a long run of throttling (429) or unavailability (503) is outlasted instead of
+failing after a fixed number of refusals. Backoff is capped exponential with full jitter;
+`Retry-After` is honoured (capped); nothing sleeps past the deadline, and no attempt starts
+after it (a wait that would end past it stops the retries at once). `max_attempts` is an
+optional extra cap, off by default. A failure that already went through its own retries (the
+IMS token fetch inside an exim call) is not retried again, and a call made inside another
+call's retries (a reconciliation look-up, the token fetch) never outlives the outer deadline.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -38,6 +45,7 @@ from .errors import ApiError, ExImTimeoutError, ThrottledError, TransportError
 
 __all__ = [
     "AMBIGUOUS",
+    "DEFAULT_DEADLINE",
     "await_effect",
     "NOT_SENT",
     "REFUSED",
@@ -55,14 +63,20 @@ AMBIGUOUS = "ambiguous"
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
+#: Seconds a call keeps retrying by default: a few minutes, long enough to outlast a burst of
+#: throttling or a short outage, short enough that a real failure still surfaces in one run.
+DEFAULT_DEADLINE = 300.0
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try. Defaults suit a real platform; tests shrink the waits."""
 
-    #: Attempts per call, the first one included.
-    max_attempts: int = 8
-    #: Seconds from the first attempt after which no new attempt starts.
-    deadline: float = 120.0
+    #: Optional cap on attempts per call, the first one included; None (the default): as many
+    #: as fit before `deadline`.
+    max_attempts: int | None = None
+    #: Seconds from the first attempt after which no new attempt starts: the retry budget.
+    deadline: float = DEFAULT_DEADLINE
     #: First backoff (seconds); doubles per attempt up to `max_backoff`, with full jitter.
     initial_backoff: float = 0.5
     max_backoff: float = 20.0
@@ -74,40 +88,60 @@ class RetryPolicy:
     reconcile_grace: float = 3.0
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        if self.deadline <= 0 or min(self.initial_backoff, self.max_backoff) < 0:
-            raise ValueError("deadline must be positive, backoffs non-negative")
+        if self.max_attempts is not None and self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1 (or None: no cap)")
+        if not (0 < self.deadline < math.inf):
+            raise ValueError("deadline must be a positive, finite number of seconds")
+        if min(self.initial_backoff, self.max_backoff, self.max_retry_after) < 0:
+            raise ValueError("backoffs must be non-negative")
+
+    def with_deadline(self, deadline: float | None) -> RetryPolicy:
+        """This policy with another retry budget (None: unchanged)."""
+        return self if deadline is None else replace(self, deadline=deadline)
 
     def backoff(self, attempt: int) -> float:
         """Full-jitter backoff before attempt `attempt + 1` (attempt counts from 1)."""
-        ceiling = min(self.max_backoff, self.initial_backoff * (2 ** (attempt - 1)))
+        # min() first: 2 ** attempt overflows a float after ~1000 attempts.
+        exponent = min(attempt - 1, 64)
+        ceiling = min(self.max_backoff, self.initial_backoff * (2**exponent))
         return random.uniform(0, ceiling)
+
+    def delay(self, attempt: int, exc: BaseException | None) -> float:
+        """The wait after failed attempt `attempt`: the backoff, or `Retry-After` if longer."""
+        delay = self.backoff(attempt)
+        if isinstance(exc, ThrottledError) and exc.retry_after is not None:
+            delay = max(delay, min(exc.retry_after, self.max_retry_after))
+        return delay
 
     def retrying(
         self,
         *,
         retry_on: Callable[[BaseException], bool],
         before_sleep: Callable[[RetryCallState], None] | None = None,
+        started: float | None = None,
     ) -> tenacity.Retrying:
-        """A tenacity `Retrying` for one call (fresh per call: it holds per-call state)."""
-        started = time.monotonic()
+        """A tenacity `Retrying` for one call (fresh per call: it holds per-call state).
+
+        `started`: the `time.monotonic()` the deadline counts from (default: now).
+        """
+        start = time.monotonic() if started is None else started
+        end = start + self.deadline
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            delay = self.backoff(state.attempt_number)
-            if isinstance(exc, ThrottledError) and exc.retry_after is not None:
-                delay = max(delay, min(exc.retry_after, self.max_retry_after))
-            remaining = self.deadline - (time.monotonic() - started)
-            return max(0.0, min(delay, remaining))
+            # Never past the deadline; `stop` below gives up when the wait reaches it.
+            return max(0.0, min(self.delay(state.attempt_number, exc), end - time.monotonic()))
+
+        def stop(state: RetryCallState) -> bool:
+            if self.max_attempts is not None and state.attempt_number >= self.max_attempts:
+                return True
+            # The next attempt would start at or after the deadline: don't sleep for nothing.
+            return time.monotonic() + state.upcoming_sleep >= end - 1e-9
 
         return tenacity.Retrying(
             retry=tenacity.retry_if_exception(retry_on),
             wait=wait,
-            stop=(
-                tenacity.stop_after_attempt(self.max_attempts)
-                | tenacity.stop_before_delay(self.deadline)
-            ),
+            stop=stop,
             before_sleep=before_sleep,
             reraise=True,
         )

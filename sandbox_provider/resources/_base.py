@@ -54,7 +54,8 @@ def warn(message: str) -> None:
 
 
 # -- clients, one per profile ------------------------------------------------------------------
-#: How hard each API call tries (tests shorten it to fail fast).
+#: How hard each API call tries (tests shorten it to fail fast). Its `deadline` (300 s) is the
+#: retry budget of a call unless `aep:retryTimeoutSeconds` (or a profile's) says otherwise.
 RETRY = RetryPolicy()
 
 _CLIENTS: dict[Profile, ExImClient] = {}
@@ -76,7 +77,7 @@ def client_for(org: str | None) -> ExImClient:
                 sandbox=profile.sandbox,
                 platform_url=profile.platform_url,
                 ims_url=profile.ims_url,
-                retry=RETRY,
+                retry=RETRY.with_deadline(profile.retry_timeout),
             )
             client = ExImClient.from_settings(settings)
             _CLIENTS[profile] = client
@@ -169,14 +170,12 @@ def validate(model: type[M], news: Mapping[str, Any]) -> tuple[M | None, CheckRe
 
 
 def config_failures(org: str | None, prop: str = "org") -> list[CheckFailure]:
-    """The configuration problem that would stop acting as `org`, as a check failure."""
-    try:
-        _config.resolve(org)
-    except ConfigError as exc:
-        # A named profile's problem belongs to the property that picked it; a default-profile
-        # problem to no property (the engine then prints the reason alone).
-        return [CheckFailure(prop if org else "", str(exc))]
-    return []
+    """Every configuration problem that would stop acting as `org`, one check failure each
+    (none exactly when `_config.resolve(org)` succeeds)."""
+    found: list[ConfigError] = _config.problems(org)
+    # A named profile's problem belongs to the property that picked it; a default-profile
+    # problem to no property (the engine then prints the reason alone).
+    return [CheckFailure(prop if org else "", str(exc)) for exc in found]
 
 
 def same(a: Any, b: Any) -> bool:

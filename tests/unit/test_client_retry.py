@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 
 from sandbox_provider.client import (
     AuthenticationError,
@@ -21,13 +24,20 @@ from sandbox_provider.client import (
     OperationFailedError,
     RetryPolicy,
     ServerError,
+    ThrottledError,
+    TransportError,
 )
+from sandbox_provider.client.config import ClientSettings
+from sandbox_provider.client.errors import ConfigurationError
+from sandbox_provider.resources import PackageProvider, _base, _config
 
 SECRET = "very-secret-client-secret"
 ORG = "ORG0@AdobeOrg"
 FAST = RetryPolicy(
     max_attempts=6, deadline=5.0, initial_backoff=0.001, max_backoff=0.01, reconcile_grace=1.0
 )
+#: The default policy's shape (a deadline, no attempt cap) with short waits.
+BY_DEADLINE = RetryPolicy(deadline=10.0, initial_backoff=0.001, max_backoff=0.01)
 
 
 class Fake:
@@ -68,6 +78,8 @@ class Fake:
             raise httpx.ConnectError("refused", request=request)
         if action == "429":
             return httpx.Response(429, headers={"Retry-After": "0.05"}, json={"status": 429})
+        if action == "429-slow":
+            return httpx.Response(429, headers={"Retry-After": "30"}, json={"status": 429})
         if action == "503-before":
             return httpx.Response(503, json={"title": "ServiceUnavailableError", "detail": "x"})
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -375,3 +387,188 @@ def test_token_is_cached_until_shortly_before_it_expires() -> None:
     assert provider.token() == "t3"
     assert "grant_type=client_credentials" in fetched[0] and "scope=openid%2CAdobeID" in fetched[0]
     assert SECRET not in repr(provider)
+
+
+# -- the budget is a deadline, not a count -----------------------------------------------------
+def test_the_default_policy_retries_until_a_deadline_of_a_few_minutes() -> None:
+    policy = RetryPolicy()
+    assert policy.max_attempts is None and policy.deadline == 300.0
+    # Capped exponential backoff with full jitter, even after thousands of attempts.
+    waits = [policy.backoff(n) for n in range(1, 3000)]
+    assert all(0 <= w <= policy.max_backoff for w in waits)
+    assert len({round(w, 6) for w in waits[10:40]}) > 20  # jittered, not a fixed ladder
+    # Even at the top of every jitter range, 12 retries fit well inside the deadline.
+    worst = sum(min(policy.max_backoff, policy.initial_backoff * 2 ** (n - 1)) for n in range(12))
+    assert worst < policy.deadline / 2
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [
+        ["429"] * 12,
+        ["503-before"] * 14,
+        ["429", "503-before"] * 8,
+        ["connect", "503-before", "429"] * 5,
+    ],
+    ids=["12x429", "14x503", "16x429/503", "15xconnect/503/429"],
+)
+def test_a_long_run_of_refusals_still_succeeds_within_the_deadline(
+    fake: Fake, actions: list[str]
+) -> None:
+    # 8 refusals in a row used to fail the call (and the whole `pulumi up`).
+    c = make_client(fake, BY_DEADLINE)
+    pkg = c.create_package("p1")
+    fake.script[("GET", f"/packages/{pkg.id}")] = list(actions)
+    assert c.get_package(pkg.id).name == "p1"
+    assert fake.count("GET", f"/packages/{pkg.id}") == len(actions) + 1
+
+
+def test_a_create_refused_12_times_is_sent_until_it_lands_and_made_once(fake: Fake) -> None:
+    fake.script[("POST", "/packages")] = ["503-before", "429"] * 6
+    assert make_client(fake, BY_DEADLINE).create_package("p1").name == "p1"
+    assert len(fake.packages) == 1 and fake.count("POST", "/packages") == 13
+
+
+def test_the_deadline_stops_the_retries_and_the_error_says_so(fake: Fake) -> None:
+    fake.script[("GET", "/packages/abc")] = ["503-before"] * 100_000
+    policy = RetryPolicy(deadline=0.4, initial_backoff=0.01, max_backoff=0.02)
+    started = time.monotonic()
+    with pytest.raises(ServerError) as info:
+        make_client(fake, policy).get_package("abc")
+    elapsed = time.monotonic() - started
+    assert 0.35 <= elapsed < 2.0
+    sent = fake.count("GET", "/packages/abc")
+    assert sent > 5  # retried many times, by time rather than by count
+    assert info.value.status == 503 and info.value.retries_exhausted
+    assert f"still failing after {sent} attempts" in str(info.value)
+
+
+def test_no_sleep_past_the_deadline_even_when_retry_after_asks_for_more(fake: Fake) -> None:
+    # Retry-After: 30 with 1 s left: give up now rather than sleep into the deadline.
+    fake.script[("GET", "/packages/abc")] = ["429-slow"] * 3
+    policy = RetryPolicy(deadline=1.0, initial_backoff=0.001, max_backoff=0.001)
+    started = time.monotonic()
+    with pytest.raises(ThrottledError) as info:
+        make_client(fake, policy).get_package("abc")
+    assert time.monotonic() - started < 0.9
+    assert fake.count("GET", "/packages/abc") == 1
+    assert info.value.retry_after == 30
+
+
+def test_retry_after_is_honoured_and_capped() -> None:
+    policy = RetryPolicy(initial_backoff=0.0, max_backoff=0.0, max_retry_after=60.0)
+    throttled = ThrottledError("slow down", retry_after=7.5)
+    assert policy.delay(3, throttled) == 7.5
+    assert policy.delay(3, ThrottledError("runaway", retry_after=3600)) == 60.0
+    assert policy.delay(3, ServerError("down")) == 0.0
+
+
+def test_a_look_up_inside_the_retries_never_outlives_the_calls_deadline(fake: Fake) -> None:
+    # ~0.6 s of 429s, then an ambiguous 503 (handled), then the look-up by name that must
+    # decide whether to re-send finds the platform down: it gets what is left of the call's
+    # 1 s, not a fresh second of its own.
+    fake.script[("POST", "/packages")] = ["429"] * 12 + ["503-after"]
+    fake.script[("GET", "/packages")] = ["503-before"] * 100_000
+    policy = RetryPolicy(deadline=1.0, initial_backoff=0.01, max_backoff=0.02)
+    started = time.monotonic()
+    with pytest.raises(ServerError):
+        make_client(fake, policy).create_package("p1")
+    assert time.monotonic() - started < 1.4
+    assert fake.count("POST", "/packages") == 13  # never re-sent blindly after the 503
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf])
+def test_a_policy_needs_a_positive_finite_deadline(bad: float) -> None:
+    with pytest.raises(ValueError, match="deadline"):
+        RetryPolicy(deadline=bad)
+    with pytest.raises(ValueError, match="max_attempts"):
+        RetryPolicy(max_attempts=0)
+    assert RetryPolicy(deadline=5).with_deadline(None).deadline == 5
+    assert RetryPolicy(deadline=5, max_backoff=1).with_deadline(42).max_backoff == 1
+
+
+def test_the_standalone_client_reads_its_budget_from_the_environment() -> None:
+    env = {"AEP_ORG_ID": ORG, "AEP_CLIENT_ID": "cid", "AEP_ACCESS_TOKEN": "tok"}
+    assert ClientSettings.from_env(env).retry.deadline == 300.0
+    settings = ClientSettings.from_env({**env, "AEP_RETRY_TIMEOUT_SECONDS": "45"})
+    assert settings.retry.deadline == 45.0 and settings.retry.max_attempts is None
+    for bad in ("0", "-3", "soon", "nan", "inf"):
+        with pytest.raises(ConfigurationError, match="AEP_RETRY_TIMEOUT_SECONDS"):
+            ClientSettings.from_env({**env, "AEP_RETRY_TIMEOUT_SECONDS": bad})
+
+
+# -- aep:retryTimeoutSeconds reaches the client ---------------------------------------------------
+UNREACHABLE = {
+    "aep:platformUrl": "http://127.0.0.1:9",  # the discard port: connection refused at once
+    "aep:imsUrl": "http://127.0.0.1:9",
+    "aep:orgId": ORG,
+    "aep:clientId": "cid",
+    "aep:accessToken": "tok",
+    "aep:orgs": json.dumps(
+        {
+            "slow": {"orgId": "SLOW@AdobeOrg", "clientId": "c2", "accessToken": "t2"},
+            "quick": {
+                "orgId": "QUICK@AdobeOrg",
+                "clientId": "c3",
+                "accessToken": "t3",
+                "retryTimeoutSeconds": 0.3,
+            },
+        }
+    ),
+}
+
+
+@pytest.fixture
+def provider_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, Any]], None]]:
+    for var in _config.ENV_VARS.values():
+        monkeypatch.delenv(var, raising=False)
+    # What the provider tests do to fail fast; the config key must still win over it.
+    monkeypatch.setattr(_base, "RETRY", RetryPolicy(deadline=30.0, max_backoff=0.05))
+
+    def configure(values: dict[str, Any]) -> None:
+        PackageProvider().configure(ConfigureRequest(Config(values, project_name="test")))
+
+    yield configure
+    _config.clear_stack_config()
+    _base.forget_clients()
+
+
+def test_without_the_key_the_module_policy_applies(
+    provider_config: Callable[[dict[str, Any]], None],
+) -> None:
+    provider_config(UNREACHABLE)
+    assert _base.client_for(None).settings.retry == _base.RETRY
+    assert _base.client_for("slow").settings.retry == _base.RETRY
+
+
+def test_the_config_key_sets_the_budget_of_every_profile_that_inherits_it(
+    provider_config: Callable[[dict[str, Any]], None],
+) -> None:
+    provider_config({**UNREACHABLE, "aep:retryTimeoutSeconds": "42"})
+    for org in (None, "slow"):
+        retry = _base.client_for(org).settings.retry
+        assert retry.deadline == 42.0 and retry.max_backoff == 0.05  # the rest is kept
+    # A profile's own value wins over the default profile's.
+    assert _base.client_for("quick").settings.retry.deadline == 0.3
+
+
+def test_the_environment_variable_is_the_fallback(
+    provider_config: Callable[[dict[str, Any]], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AEP_RETRY_TIMEOUT_SECONDS", "7.5")
+    provider_config(UNREACHABLE)
+    assert _base.client_for(None).settings.retry.deadline == 7.5
+    provider_config({**UNREACHABLE, "aep:retryTimeoutSeconds": "9"})
+    assert _base.client_for(None).settings.retry.deadline == 9.0
+
+
+def test_the_configured_budget_is_what_a_failing_call_waits(
+    provider_config: Callable[[dict[str, Any]], None],
+) -> None:
+    # A platform that refuses connections: retried until the configured 0.5 s, not RETRY's 30.
+    provider_config({**UNREACHABLE, "aep:retryTimeoutSeconds": "0.5"})
+    started = time.monotonic()
+    with pytest.raises(TransportError) as info:
+        _base.client_for(None).get_package("0" * 32)
+    assert 0.45 <= time.monotonic() - started < 5.0
+    assert "still failing after" in str(info.value)
