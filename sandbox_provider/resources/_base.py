@@ -12,12 +12,12 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
 from pulumi.runtime import rpc
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from sandbox_provider.client import ExImClient
@@ -27,6 +27,7 @@ from sandbox_provider.client.retry import RetryPolicy
 from . import _config
 from ._config import ConfigError, Profile
 from ._errors import GONE, ProviderError, api_errors
+from ._fields import Problem, pair_misnamed, unwrap, word
 
 __all__ = ["GONE", "ProviderError", "api_errors"]
 
@@ -106,14 +107,22 @@ class Inputs(BaseModel):
     """Base of the per-resource input models used by `check`.
 
     Every field has a default so that a field whose value is unknown during a preview can be
-    left out; `REQUIRED` lists what must be present, known or not.
+    left out; `REQUIRED` lists what must be present, known or not. A None value is the same as
+    leaving the input out.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     REQUIRED: ClassVar[tuple[str, ...]] = ()
-    #: How to fix each property, appended to pydantic's message.
-    HINTS: ClassVar[dict[str, str]] = {}
+    #: How to fix each property, for the failures whose rule doesn't say (types, enumerations,
+    #: missing values): one hint per failure, the one of the field that failed.
+    HINTS: ClassVar[dict[str, str]] = {
+        "org": "give the name of a profile in aep:orgs, or leave it out to act as the default org",
+    }
+    #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages).
+    HIDDEN: ClassVar[tuple[str, ...]] = ()
+    #: Likely wrong names of inputs -> the input meant.
+    SYNONYMS: ClassVar[dict[str, str]] = {}
 
     org: str | None = None
 
@@ -128,43 +137,84 @@ class Inputs(BaseModel):
 M = TypeVar("M", bound=Inputs)
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def _problems(exc: PydanticValidationError, prefix: tuple[int | str, ...] = ()) -> list[Problem]:
+    return [
+        Problem((*prefix, *err["loc"]), err["type"], err["msg"], err.get("input"))
+        for err in exc.errors()
+    ]
+
+
+def _partly_known(model: type[Inputs], name: str, value: Any) -> list[Problem]:
+    """Check the known entries of a list or dict input holding unknown values (a preview):
+    entries wholly unknown, and unknown keys of an entry, pass unchecked."""
+    annotation = unwrap(model.model_fields[name].annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is list and isinstance(value, list | tuple):
+        entries: list[tuple[int | str, Any]] = list(enumerate(value))
+        item_type = args[0]
+    elif origin is dict and isinstance(value, Mapping):
+        entries = [(k, v) for k, v in value.items() if isinstance(k, str)]
+        item_type = args[1]
+    else:
+        return []
+    adapter: TypeAdapter[Any] = TypeAdapter(item_type)
+    problems: list[Problem] = []
+    if origin is dict:
+        keys: TypeAdapter[Any] = TypeAdapter(args[0])
+        for key, _ in entries:
+            try:
+                keys.validate_python(key)
+            except PydanticValidationError as exc:
+                problems += [Problem((name, key, "[key]"), p.type, p.msg) for p in _problems(exc)]
+    for key, item in entries:
+        unknown_keys: set[str] = set()
+        if isinstance(item, Mapping):
+            unknown_keys = {k for k, v in item.items() if is_unknown(v)}
+            item = {k: v for k, v in item.items() if k not in unknown_keys}
+        if is_unknown(item):
+            continue
+        try:
+            adapter.validate_python(item)
+        except PydanticValidationError as exc:
+            problems += [
+                p
+                for p in _problems(exc, (name, key))
+                if not (p.type == "missing" and p.loc[2:3] and p.loc[2] in unknown_keys)
+            ]
+    return problems
 
 
 def validate(model: type[M], news: Mapping[str, Any]) -> tuple[M | None, CheckResult]:
-    """Validate `news`; unknown values pass through untouched and unvalidated."""
+    """Validate `news`; unknown values pass through untouched and unvalidated.
+
+    Each mistake is one failure naming the exact property (`artifacts[0].type`,
+    `alternatives.acme-seg-gold.id`) and one fix.
+    """
     props = {k: v for k, v in news.items() if not k.startswith("__")}
     unknown = {k for k, v in props.items() if is_unknown(v)}
-    known = {k: v for k, v in props.items() if k not in unknown}
-    failures: list[CheckFailure] = []
-    for name in model.REQUIRED:
-        if name not in props or props[name] is None:
-            failures.append(CheckFailure(name, f"{name} is required"))
+    fields = model.model_fields
+    known = {k: v for k, v in props.items() if k not in unknown and k in fields and v is not None}
+    problems = [Problem((k,), "extra_forbidden") for k in props if k not in fields]
+    problems += [Problem((k,), "missing") for k in model.REQUIRED if props.get(k) is None]
+    parsed: M | None = None
     try:
         parsed = model.model_validate(known)
     except PydanticValidationError as exc:
-        for err in exc.errors():
-            loc = err["loc"]
-            top = str(loc[0]) if loc else ""
-            reason = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                reason = f"{top} is not an input of this resource"
-            elif "input" in err and err["type"] not in ("value_error", "missing"):
-                reason += f" (got {err['input']!r})"
-            hint = model.HINTS.get(top)
-            if hint:
-                reason += f": {hint}"
-            failures.append(CheckFailure(_loc(loc) or top, reason))
+        problems += _problems(exc)
+    for name in sorted(unknown & set(fields)):
+        problems += _partly_known(model, name, props[name])
+    failures: list[CheckFailure] = []
+    for problem in pair_misnamed(problems):
+        path, reason = word(model, problem)
+        if not any(f.property == path and f.reason == reason for f in failures):
+            failures.append(CheckFailure(path, reason))
+    if parsed is None or any(p.type != "missing" for p in problems):
         return None, CheckResult(dict(news), failures)
     failures += parsed.cross_check(unknown)
     if "org" not in unknown:
         failures += config_failures(parsed.org)
     inputs = parsed.to_inputs()
-    for k in unknown:
+    for k in unknown & set(fields):
         inputs[k] = props[k]
     return parsed, CheckResult(inputs, failures)
 

@@ -22,6 +22,7 @@ from sandbox_provider.resources import (
 from sandbox_provider.resources._base import ProviderError
 
 PARTNER_ORG = "PRTN0000000000000000B002@AdobeOrg"
+ACME_ORG = "ACME0000000000000000A001@AdobeOrg"
 CONFIG = {
     "aep:platformUrl": "http://127.0.0.1:9",
     "aep:imsUrl": "http://127.0.0.1:9",
@@ -79,7 +80,7 @@ def test_package_check_normalises_expiry_to_epoch_ms() -> None:
     ("news", "prop", "says"),
     [
         ({"artifacts": [GOLD]}, "name", "name is required"),
-        ({"name": "p", "artifacts": [GOLD], "package_type": "PARTAL"}, "package_type", "'FULL'"),
+        ({"name": "p", "artifacts": [GOLD], "package_type": "PARTAL"}, "package_type", "'PARTIAL'"),
         ({"name": "p", "package_type": "FULL", "artifacts": [GOLD]}, "artifacts", "FULL"),
         ({"name": "p", "artifacts": []}, "artifacts", "at least one artifact"),
         (
@@ -87,7 +88,7 @@ def test_package_check_normalises_expiry_to_epoch_ms() -> None:
             "artifacts[0].type",
             "did you mean 'PROFILE_SEGMENT'",
         ),
-        ({"name": "p", "artifacts": [{"id": "x"}]}, "artifacts[0].type", "Field required"),
+        ({"name": "p", "artifacts": [{"id": "x"}]}, "artifacts[0].type", "type is required"),
         ({"name": "p", "artifacts": [GOLD, GOLD]}, "artifacts[1]", "listed twice"),
         ({"name": "p", "artifacts": [GOLD], "expiry": "2001-01-01"}, "expiry", "in the past"),
         ({"name": "p", "artifacts": [GOLD], "expiry": "next week"}, "expiry", "is not a date"),
@@ -271,7 +272,7 @@ def test_published_check_defaults_and_failures() -> None:
     assert "package id" in failures(pub_check({}, package_id="nope"))["package_id"]
     assert "'PUBLIC'" in failures(pub_check({}, package_id=PKG_ID, visibility="OPEN"))["visibility"]
     assert (
-        "greater than or equal to 0"
+        "at least 1 day"
         in failures(pub_check({}, package_id=PKG_ID, expiry_period_days=-1))["expiry_period_days"]
     )
 
@@ -326,7 +327,7 @@ def test_import_job_check() -> None:
             alternatives={"a": {"id": "a", "type": "REGISTRY_SCHEMA"}},
         )
     )
-    assert "to itself" in bad["alternatives.a"]
+    assert "to itself" in bad["alternatives.a.id"]
     assert "target_sandbox is required" in failures(job_check(package_id=PKG_ID))["target_sandbox"]
 
 
@@ -348,7 +349,8 @@ def hs_check(**news: Any) -> CheckResult:
 
 def test_handshake_check() -> None:
     assert hs_check(target_org_id=PARTNER_ORG, approve_as="partner").failures == []
-    assert "IMS org id" in failures(hs_check(target_org_id="partner"))["target_org_id"]
+    assert "use its orgId" in failures(hs_check(target_org_id="partner"))["target_org_id"]
+    assert "IMS org id" in failures(hs_check(target_org_id="nobody"))["target_org_id"]
     found = failures(hs_check(target_org_id=PARTNER_ORG, approve_as="nobody"))
     assert "not defined in aep:orgs" in found["approve_as"]
     found = failures(hs_check(target_org_id="OTHER@AdobeOrg", approve_as="partner"))
@@ -374,7 +376,7 @@ def test_transfer_check_private_and_public_shapes() -> None:
     assert tr_check(package_id=PKG_ID, target_org_id=PARTNER_ORG).failures == []
     assert (
         tr_check(
-            package_id=PKG_ID, source_org_id=PARTNER_ORG, request_type="PUBLIC", org="partner"
+            package_id=PKG_ID, source_org_id=ACME_ORG, request_type="PUBLIC", org="partner"
         ).failures
         == []
     )
