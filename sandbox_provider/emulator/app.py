@@ -8,13 +8,11 @@ works with and without its trailing slash.
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import imports, jobs, packages, sharing
 from .admin import router as admin_router
-from .auth import Caller, authenticate, issue_token
+from .auth import Caller, authenticate, ims_params, issue_token
 from .bodies import parse_json
 from .core import Emulator
 from .errors import ApiError, GatewayError, ImsError, service_body
@@ -200,21 +198,11 @@ def ims_router() -> APIRouter:
     @r.post("/ims/token/v3")
     async def token(request: Request) -> Any:
         emu = _emu(request)
-        params: dict[str, str] = dict(request.query_params)
-        raw = await request.body()
-        ctype = request.headers.get("content-type", "")
-        if raw:
-            if "json" in ctype:
-                try:
-                    data = json.loads(raw)
-                except ValueError:
-                    data = {}
-                if isinstance(data, dict):
-                    params.update({k: str(v) for k, v in data.items() if v is not None})
-            else:
-                params.update(
-                    dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-                )
+        params = ims_params(
+            list(request.query_params.multi_items()),
+            await request.body(),
+            request.headers.get("content-type", ""),
+        )
         with emu.store.tx():
             answer = issue_token(emu, params)
         request.state.org = answer.pop("_org")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from .artifacts import get_org, org_by_client, require_sandbox
 from .errors import GatewayError, ImsError
@@ -28,6 +30,41 @@ class Caller:
         return str(self.org["imsOrgId"])
 
 
+def _scrub(text: str) -> str:
+    """`text` with lone surrogates (from `\\ud800`-style JSON escapes) replaced by U+FFFD, as
+    invalid UTF-8 in a form or query string is: SQLite and the JSON answer need valid UTF-8."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def ims_params(query: list[tuple[str, str]], raw: bytes, content_type: str) -> dict[str, str]:
+    """The token request's parameters: the query string, then the body (form-encoded, or a
+    JSON object as a leniency). Undecodable bytes become U+FFFD; a malformed JSON body, or a
+    JSON value that is not a scalar, is ignored (the request then lacks that parameter)."""
+    params = {_scrub(k): _scrub(v) for k, v in query}
+    if not raw:
+        return params
+    if "json" in content_type.lower():
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError, UnicodeError):
+            data = None
+        if isinstance(data, dict):
+            for k, v in data.items():
+                if isinstance(v, str | int | float | bool):
+                    params[_scrub(k)] = _scrub(str(v))
+        return params
+    params.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    return params
+
+
+def secret_matches(expected: str, given: str) -> bool:
+    """Constant-time comparison of two secrets as UTF-8 bytes (`compare_digest` refuses `str`
+    with non-ASCII characters), so any secret a client sends is just right or wrong."""
+    return secrets.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass")
+    )
+
+
 def issue_token(emu: Emulator, params: dict[str, str]) -> dict[str, Any]:
     grant = params.get("grant_type")
     if not grant:
@@ -43,7 +80,7 @@ def issue_token(emu: Emulator, params: dict[str, str]) -> dict[str, Any]:
     if not client_id or not secret:
         raise ImsError(400, "invalid_request", "client_id and client_secret are required")
     org = org_by_client(emu, client_id)
-    if org is None or not secrets.compare_digest(org["clientSecret"], secret):
+    if org is None or not secret_matches(org["clientSecret"], secret):
         raise ImsError(401, "invalid_client", "invalid client_id or client_secret")
     ttl = int(emu.timing.tokenTtlSeconds)
     emu.store.prune_expired_tokens(time.time())

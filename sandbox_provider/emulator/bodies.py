@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from .errors import bad_request
+
+# Deeper bodies are refused: the API's own bodies are a few levels deep, and a value nested
+# near Python's recursion limit would fail later (storing or answering it) instead of here.
+MAX_DEPTH = 64
 
 
 def parse_json(raw: bytes, *, required: bool = True) -> Any:
@@ -15,18 +20,67 @@ def parse_json(raw: bytes, *, required: bool = True) -> Any:
             raise bad_request("a JSON request body is required")
         return None
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
-        # Lone surrogates (from \ud800-style escapes) cannot be stored or answered.
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        value = json.loads(
+            raw.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite_float
+        )
     except UnicodeError as exc:
         raise bad_request(f"the request body is not valid UTF-8 JSON: {exc}") from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise _too_deep() from None
+    except ValueError as exc:
         raise bad_request(f"the request body is not valid JSON: {exc}") from None
+    _check_depth_and_text(value)
     return value
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:40]} is too large for a JSON number (a double)")
+    return number
+
+
+def _check_depth_and_text(value: Any) -> None:
+    """400 for nesting deeper than MAX_DEPTH or a string (or key) holding a lone surrogate
+    (from a \\ud800-style escape: it can be neither stored nor answered). Iterative, so
+    depth cannot exhaust the stack here."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            _check_text(item)
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth >= MAX_DEPTH:
+            raise _too_deep()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(key)
+                stack.append((child, depth + 1))
+        else:
+            stack.extend((child, depth + 1) for child in item)
+
+
+def _too_deep() -> Exception:
+    return bad_request(
+        f"the request body is nested more than {MAX_DEPTH} levels deep; "
+        "send the API's own (flat) body"
+    )
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeError:
+        raise bad_request(
+            "the request body is not valid UTF-8 JSON: it holds a lone surrogate escape "
+            "(such as \\ud800) that is no character"
+        ) from None
 
 
 def require_object(body: Any, what: str = "the request body") -> dict[str, Any]:

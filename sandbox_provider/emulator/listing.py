@@ -12,6 +12,8 @@ from .models import parse_date_ms, public
 from .storage import Doc
 
 _FILTER = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|>=|<=|=|>|<)(.*)$", re.S)
+# `start` and `limit` are Java ints on the platform.
+MAX_INT = 2**31 - 1
 DATE_FIELDS = {
     "createdDate",
     "modifiedDate",
@@ -54,7 +56,10 @@ def _norm(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond a double: compare as infinitely far
+            return math.inf if value > 0 else -math.inf
     return value
 
 
@@ -115,8 +120,8 @@ def _int_param(params: Sequence[tuple[str, str]], name: str, default: int, minim
         number = int(values[-1])
     except ValueError:
         raise bad_request(f"'{name}' must be an integer, got '{values[-1]}'") from None
-    if number < minimum:
-        raise bad_request(f"'{name}' must be >= {minimum}, got {number}")
+    if not minimum <= number <= MAX_INT:
+        raise bad_request(f"'{name}' must be between {minimum} and {MAX_INT}, got {number}")
     return number
 
 

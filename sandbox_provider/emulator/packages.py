@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from .core import Emulator
 
 EDITABLE = ("DRAFT",)
+# 100 years: a larger period would give an expiry no date type (or double) can hold.
+MAX_EXPIRY_PERIOD_DAYS = 36_500
 PUBLISHABLE = ("DRAFT", "PUBLISH_FAILED")
 
 
@@ -355,8 +357,10 @@ def publish(
             raise bad_request(
                 f"'expiryPeriod' must be a whole number of days, got '{period_values[-1]}'"
             ) from None
-        if period < 0:
-            raise bad_request(f"'expiryPeriod' must not be negative, got {period}")
+        if not 0 <= period <= MAX_EXPIRY_PERIOD_DAYS:
+            raise bad_request(
+                f"'expiryPeriod' must be between 0 and {MAX_EXPIRY_PERIOD_DAYS} days, got {period}"
+            )
     pkg = owned_package(emu, caller, package_id, "publish it")
     if pkg["status"] not in PUBLISHABLE:
         raise conflict(

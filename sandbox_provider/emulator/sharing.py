@@ -76,6 +76,7 @@ def bulk_create(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
         raise bad_request('\'sourceIMSDetails\' is required: {"id": your org id, "name"}')
     details = require_object(details, "'sourceIMSDetails'")
     source_id = opt_str(details, "id", "sourceIMSDetails.")
+    source_name = opt_str(details, "name", "sourceIMSDetails.")
     if source_id and source_id != caller.org_id:
         raise forbidden(
             f"'sourceIMSDetails.id' {source_id} is not the caller's org "
@@ -112,7 +113,7 @@ def bulk_create(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
             "targetIMSOrgId": target_id,
             "sourceRegion": caller.org["region"],
             "targetRegion": target["region"],
-            "sourceIMSOrgName": details.get("name") or caller.org["name"],
+            "sourceIMSOrgName": source_name or caller.org["name"],
             "sourceOrgName": caller.org["name"],
             "targetOrgName": target["name"],
             "status": "APPROVAL_PENDING",
