@@ -42,6 +42,28 @@ async def health() -> dict[str, Any]:
     return {"status": "ok"}
 
 
+@router.get("/routes")
+async def list_routes(request: Request) -> dict[str, Any]:
+    """Every route the app serves (path template and methods), so tests can cover them all."""
+    found: dict[str, set[str]] = {}
+    _collect_routes(request.app.routes, found)
+    routes = [{"path": p, "methods": sorted(m - {"HEAD"})} for p, m in found.items()]
+    return {"routes": sorted(routes, key=lambda r: str(r["path"]))}
+
+
+def _collect_routes(routes: Any, found: dict[str, set[str]]) -> None:
+    # FastAPI keeps an included router as one entry holding the router (whose routes carry
+    # their prefix); plain routes have `path` and `methods`.
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            _collect_routes(inner.routes, found)
+            continue
+        path, methods = getattr(route, "path", None), getattr(route, "methods", None)
+        if isinstance(path, str) and methods:
+            found.setdefault(path, set()).update(methods)
+
+
 @router.post("/reset")
 async def reset(request: Request, seed: str | None = None) -> dict[str, Any]:
     seed = seed or _emu(request).startup_seed
