@@ -41,11 +41,12 @@ SANDBOX_MAX = 256
 DAYS_MAX = 3650
 SECONDS_MAX = 86400.0
 
-_PACKAGE_ID = re.compile(r"^[0-9a-fA-F]{32}(@\d+)?$")
-_ORG_ID = re.compile(r"^[A-Za-z0-9]+@AdobeOrg$")
-_SANDBOX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+#: Used with fullmatch() (`$` would let a trailing newline through).
+_PACKAGE_ID = re.compile(r"[0-9a-fA-F]{32}(@\d+)?")
+_ORG_ID = re.compile(r"[A-Za-z0-9]+@AdobeOrg")
+_SANDBOX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 #: Unicode categories refused in names: controls, invisible formatting characters (zero-width
 #: spaces, bidi overrides), line/paragraph separators, lone surrogates. The zero-width
@@ -98,7 +99,7 @@ def prop_path(loc: tuple[int | str, ...]) -> str:
             out += f"[{part}]"
         elif not out:
             out = part
-        elif _PLAIN_KEY.match(part):
+        elif _PLAIN_KEY.fullmatch(part):
             out += f".{part}"
         else:
             out += f"[{json.dumps(part)}]"
@@ -213,7 +214,7 @@ def _non_empty(value: str) -> str:
 
 # -- ids -----------------------------------------------------------------------------------------
 def _package_id(value: str) -> str:
-    if _PACKAGE_ID.match(value):
+    if _PACKAGE_ID.fullmatch(value):
         return value
     text = value.strip()
     if "Output[T]" in value or "Calling __str__ on an Output" in value:
@@ -221,9 +222,9 @@ def _package_id(value: str) -> str:
             "this is the text of a pulumi Output, not a package id: pass the Output itself "
             "(package_id=pkg.package_id), not str() or an f-string of it"
         )
-    if _PACKAGE_ID.match(text):
+    if _PACKAGE_ID.fullmatch(text):
         raise ValueError(f"the package id {short(value)} has whitespace around it: use {text!r}")
-    if _PACKAGE_ID.match(text.replace("-", "")):
+    if _PACKAGE_ID.fullmatch(text.replace("-", "")):
         raise ValueError(
             f"{short(value)} is not a package id (32 hex characters, no dashes): "
             f"use {text.replace('-', '')!r}"
@@ -257,12 +258,12 @@ def acting_org_id(org: str | None) -> str | None:
 
 
 def _org_id(value: str) -> str:
-    if _ORG_ID.match(value):
+    if _ORG_ID.fullmatch(value):
         return value
     text = value.strip()
-    if _ORG_ID.match(text):
+    if _ORG_ID.fullmatch(text):
         raise ValueError(f"the org id {short(value)} has whitespace around it: use {text!r}")
-    if text.lower().endswith("@adobeorg") and _ORG_ID.match(text[:-9] + "@AdobeOrg"):
+    if text.lower().endswith("@adobeorg") and _ORG_ID.fullmatch(text[:-9] + "@AdobeOrg"):
         raise ValueError(
             f"{short(value)} has the wrong case in its suffix: use {text[:-9] + '@AdobeOrg'!r}"
         )
@@ -284,9 +285,9 @@ def _sandbox(value: str) -> str:
     text = value.strip()
     if not text:
         raise ValueError("the sandbox name is empty: give the sandbox's name, e.g. 'prod'")
-    if _SANDBOX.match(value) and len(value) <= SANDBOX_MAX:
+    if _SANDBOX.fullmatch(value) and len(value) <= SANDBOX_MAX:
         return value
-    if text != value and _SANDBOX.match(text):
+    if text != value and _SANDBOX.fullmatch(text):
         raise ValueError(f"the sandbox name {short(value)} has whitespace around it: use {text!r}")
     if len(value) > SANDBOX_MAX:
         raise ValueError(
@@ -307,7 +308,7 @@ def _artifact_type(value: str) -> str:
     # product added after this code was written, so it is let through.
     if close and close[0] != value:
         raise ValueError(f"unknown artifact type {short(value)}: did you mean {close[0]!r}?")
-    if not _TYPE.match(value):
+    if not _TYPE.fullmatch(value):
         raise ValueError(
             f"{short(value)} is not an artifact type: use one of "
             f"{', '.join(KNOWN_ARTIFACT_TYPES)} (or a newer UPPER_CASE type)"
