@@ -46,7 +46,7 @@ from ._base import (
     validate,
     warn,
 )
-from ._fields import NonEmpty, OrgId
+from ._fields import Name, NonEmpty, OrgId, acting_org_id
 
 PENDING = "APPROVAL_PENDING"
 APPROVED = "APPROVED"
@@ -54,12 +54,28 @@ APPROVED = "APPROVED"
 
 class HandshakeInputs(Inputs):
     REQUIRED: ClassVar[tuple[str, ...]] = ("target_org_id",)
+    HINTS: ClassVar[dict[str, str]] = {
+        "target_org_id": "give the IMS org id of the org to link with, like '...@AdobeOrg'",
+        "source_org_name": "give the name the target org sees as text, or leave it out",
+        "approve_as": "give the name of the aep:orgs profile of the target org, or leave it out",
+    }
+    SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "target_org": "target_org_id"}
 
     target_org_id: OrgId | None = None
-    source_org_name: NonEmpty | None = None
+    source_org_name: Name | None = None
     approve_as: NonEmpty | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
+        if "org" not in unknown and "target_org_id" not in unknown and self.target_org_id:
+            acting = acting_org_id(self.org)
+            if acting == self.target_org_id:
+                return [
+                    CheckFailure(
+                        "target_org_id",
+                        f"{self.target_org_id} is the org this handshake acts as (`org`): "
+                        "give the id of the other org to link with",
+                    )
+                ]
         if not self.approve_as or "approve_as" in unknown:
             return []
         failures = config_failures(self.approve_as, prop="approve_as")
@@ -119,7 +135,7 @@ class HandshakeProvider(BaseProvider):
         target = inputs["target_org_id"]
         client = self.client(inputs.get("org"))
         what = f"linking with org {target}"
-        with api_errors(what):
+        with api_errors(what, org=inputs.get("org")):
             source_name = inputs.get("source_org_name") or _default_source_name(inputs.get("org"))
             result = client.create_handshakes([target], source_org_name=source_name)
             hs = result.successful_requests.get(target)
@@ -147,7 +163,11 @@ class HandshakeProvider(BaseProvider):
             )
             return hs
         linking_id = str(hs.linking_id)
-        with api_errors(f"{what}: approving as profile {approver!r}"):
+        with api_errors(
+            f"{what}: approving as profile {approver!r}",
+            org=approver,
+            forbidden=f"approve_as must name the profile of the target org {target}",
+        ):
             as_target = client_for(approver)
             incoming = _find(as_target, linking_id, "INCOMING") or hs
             approved = as_target.act_on_handshake(
@@ -165,7 +185,7 @@ class HandshakeProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
-        with api_errors(f"reading handshake {id_}"):
+        with api_errors(f"reading handshake {id_}", org=olds.get("org")):
             hs = _find(client, id_, "OUTGOING")
         if hs is None:
             return ReadResult(id_="", outs={})
@@ -178,7 +198,7 @@ class HandshakeProvider(BaseProvider):
         inputs = self.strip(news)
         client = self.client(inputs.get("org"))
         what = f"linking with org {inputs['target_org_id']}"
-        with api_errors(what):
+        with api_errors(what, org=inputs.get("org")):
             hs = _find(client, id_, "OUTGOING")
         if hs is None:
             raise ProviderError(

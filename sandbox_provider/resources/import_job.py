@@ -10,9 +10,12 @@ Lifecycle
      best suggestion, `create_new` lets the import create a new object, `fail` (the default)
      stops and lists every unsettled conflict with its suggestions.
   Then the import is submitted and waited for until SUCCESS. FAILED is an error (with the
-  platform's reason) and nothing is recorded in the stack. If the same import (job name,
-  package, target) is still running from a run that timed out, it is waited for instead of
-  being submitted again.
+  platform's reason) and nothing is recorded in the stack.
+  Before any of that, an import an earlier run submitted and then lost (it timed out, failed
+  after submitting, or was killed) is looked for: a job of the same job name, package and
+  target sandbox whose description and explicit `alternatives` agree with the program. Still
+  running, it is waited for; ended SUCCESS, it is taken over as this create's result. Either
+  way nothing is submitted twice (a FAILED job imported nothing and is ignored).
 - **update in place**: `timeout_seconds` and `check_permissions` only (they steer how an
   import is run, not what it does): recorded, nothing sent.
 - **replace**: any other input change: a new import. An import can't be undone, so the old
@@ -37,7 +40,7 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.errors import ExImTimeoutError, OperationFailedError
@@ -53,10 +56,29 @@ from ._base import (
     progress,
     validate,
 )
-from ._fields import ArtifactRef, NonEmpty, PackageId, SandboxName, Seconds
+from ._fields import (
+    SECONDS_MAX,
+    ArtifactId,
+    ArtifactRef,
+    Description,
+    Name,
+    PackageId,
+    SandboxName,
+    Seconds,
+    prop_path,
+)
+from ._import_planning import (
+    NOT_PULLED,
+    PACKAGE_MISSING,
+    RUNNING,
+    conflicts_output,
+    describe_conflict,
+    earlier_job,
+    missing_permissions,
+    settle_conflicts,
+)
 
 POLICIES = ("fail", "use_existing", "create_new")
-RUNNING = ("PENDING", "IN_PROGRESS")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.
 IN_PLACE = ("timeout_seconds", "check_permissions")
 
@@ -64,95 +86,44 @@ IN_PLACE = ("timeout_seconds", "check_permissions")
 class ImportJobInputs(Inputs):
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id", "target_sandbox")
     HINTS: ClassVar[dict[str, str]] = {
+        "package_id": "pass a PublishedPackage's package_id output (package_id=pub.package_id)",
+        "target_sandbox": "give the name of the sandbox to import into, e.g. 'prod'",
+        "name": "give the job's name as text, or leave it out for the package's name",
+        "description": "give the description as text, or leave it out",
         "conflict_policy": "use 'fail', 'use_existing' or 'create_new'",
         "alternatives": 'map a source artifact id to {"id": <target id>, "type": <type>}',
+        "check_permissions": "write True or False (without quotes)",
+        "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+    }
+    SYNONYMS: ClassVar[dict[str, str]] = {
+        "sandbox": "target_sandbox",
+        "target": "target_sandbox",
+        "policy": "conflict_policy",
+        "on_conflict": "conflict_policy",
     }
 
     package_id: PackageId | None = None
     target_sandbox: SandboxName | None = None
-    name: NonEmpty | None = None
-    description: str | None = None
-    alternatives: dict[str, ArtifactRef] = Field(default_factory=dict)
+    name: Name | None = None
+    description: Description | None = None
+    alternatives: dict[ArtifactId, ArtifactRef] = Field(default_factory=dict)
     conflict_policy: Literal["fail", "use_existing", "create_new"] = "fail"
-    check_permissions: bool = True
+    check_permissions: StrictBool = True
     timeout_seconds: Seconds | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures = []
         if "alternatives" not in unknown:
             for source, alt in self.alternatives.items():
-                if not source.strip():
-                    failures.append(
-                        CheckFailure("alternatives", "a source artifact id must not be empty")
-                    )
                 if alt.id == source:
                     failures.append(
                         CheckFailure(
-                            f"alternatives.{source}",
-                            "maps an artifact to itself: give the id of the existing artifact "
-                            "in the target sandbox",
+                            prop_path(("alternatives", source, "id")),
+                            f"maps {source!r} to itself: give the id of the existing artifact "
+                            "in the target sandbox to use instead",
                         )
                     )
         return failures
-
-
-# -- what happens before submitting ---------------------------------------------------------------
-def missing_permissions(client: ExImClient, package_id: str, target: str) -> list[str]:
-    """One line per artifact the credentials can't create: its missing permissions."""
-    result = client.preflight(package_id, target)
-    lines = []
-    for perm in result.permission_response:
-        missing = [
-            f"{r.palm_resource_type}[{', '.join(r.resource_permissions)}]"
-            for r in perm.missing_permissions.resources
-            if r.resource_permissions
-        ]
-        if missing or not perm.creation_allowed:
-            lines.append(
-                f"{perm.artifact_id} ({perm.artifact_type or '?'}): missing "
-                + (", ".join(missing) or "a permission")
-            )
-    return lines
-
-
-def settle_conflicts(
-    conflicts: list[Conflict], alternatives: Mapping[str, Mapping[str, str]], policy: str
-) -> tuple[dict[str, dict[str, str]], list[Conflict]]:
-    """(alternatives to send, conflicts left unsettled by the policy `fail`)."""
-    chosen = {k: {"id": v["id"], "type": v["type"]} for k, v in alternatives.items()}
-    unsettled = []
-    for conflict in conflicts:
-        source = conflict.artifact.id
-        if source in chosen:
-            continue
-        if policy == "use_existing" and conflict.suggestion_list:
-            best = conflict.suggestion_list[0]
-            chosen[source] = {"id": best.id, "type": best.type}
-        elif policy == "fail":
-            unsettled.append(conflict)
-    return chosen, unsettled
-
-
-def describe_conflict(conflict: Conflict) -> str:
-    art = conflict.artifact
-    suggestions = ", ".join(
-        f"{s.id!r} ({s.title!r})" if s.title else repr(s.id) for s in conflict.suggestion_list[:3]
-    )
-    return f"{art.id} ({art.type}) looks like {suggestions or 'existing objects'}"
-
-
-def conflicts_output(conflicts: list[Conflict]) -> list[dict[str, Any]]:
-    return [
-        {
-            "artifact_id": c.artifact.id,
-            "type": c.artifact.type,
-            "suggestions": [
-                {k: v for k, v in {"id": s.id, "type": s.type, "title": s.title}.items() if v}
-                for s in c.suggestion_list
-            ],
-        }
-        for c in conflicts
-    ]
 
 
 def outputs_of(job: Job, inputs: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,41 +162,31 @@ class ImportJobProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
         package_id, target = inputs["package_id"], inputs["target_sandbox"]
-        client = self.client(inputs.get("org"))
+        org = inputs.get("org")
+        client = self.client(org)
         what = f"importing package {package_id} into sandbox {target!r}"
-        with api_errors(what):
-            if inputs.get("check_permissions", True):
-                missing = missing_permissions(client, package_id, target)
-                if missing:
-                    raise ProviderError(
-                        f"{what} failed: the credentials lack permissions for "
-                        f"{len(missing)} artifact(s): grant them to the API credential's role "
-                        "in the target sandbox (or set check_permissions=False to let the "
-                        "platform decide)" + "".join(f"\n  - {line}" for line in missing)
-                    )
-            conflicts = client.import_conflicts(package_id, target)
-            alternatives, unsettled = settle_conflicts(
-                conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
-            )
-            if unsettled:
-                raise ProviderError(
-                    f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
-                    "settle each with alternatives={source id: {'id': ..., 'type': ...}}, or "
-                    "set conflict_policy='use_existing' or 'create_new'"
-                    + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
-                )
+        conflicts: list[Conflict] = []
+        alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
+        with api_errors(what, org=org, missing=PACKAGE_MISSING, forbidden=NOT_PULLED):
             job_name = inputs.get("name") or client.get_package(package_id).name
-            running = client.find_job(job_name, request_type="IMPORT", package_id=package_id)
-            if (
-                running is not None
-                and running.job_status in RUNNING
-                and running.target_sandbox in (None, target)
-            ):
-                # A run that timed out recorded nothing, but its job went on: wait for that
-                # one rather than importing the package a second time.
-                correlation_id = running.correlation_id
-                progress(f"import job {job_name!r} is already {running.job_status}: waiting")
+            earlier = earlier_job(client, job_name, inputs)
+            if earlier is not None and earlier.job_status in RUNNING:
+                # A run that timed out or was interrupted recorded nothing, but its job went
+                # on: wait for that one rather than importing the package a second time.
+                correlation_id = earlier.correlation_id
+                progress(f"import job {job_name!r} is already {earlier.job_status}: waiting")
+            elif earlier is not None:
+                # It finished after the run that submitted it stopped: the result is ours.
+                progress(
+                    f"import job {job_name!r} ({earlier.id}) already imported this package "
+                    f"into {target!r}: taking it over"
+                )
+                outs = outputs_of(
+                    earlier, inputs, {"conflicts": [], "alternatives_used": alternatives}
+                )
+                return CreateResult(str(outs["job_id"]), outs)
             else:
+                conflicts, alternatives = self._settle(client, inputs, what)
                 submission = client.submit_import(
                     package_id,
                     target,
@@ -245,6 +206,34 @@ class ImportJobProvider(BaseProvider):
         }
         outs = outputs_of(job, inputs, extra)
         return CreateResult(str(outs["job_id"]), outs)
+
+    @staticmethod
+    def _settle(
+        client: ExImClient, inputs: Mapping[str, Any], what: str
+    ) -> tuple[list[Conflict], dict[str, dict[str, str]]]:
+        """Preflight, then the conflicts settled by `alternatives` and the policy."""
+        package_id, target = inputs["package_id"], inputs["target_sandbox"]
+        if inputs.get("check_permissions", True):
+            missing = missing_permissions(client, package_id, target)
+            if missing:
+                raise ProviderError(
+                    f"{what} failed: the credentials lack permissions for "
+                    f"{len(missing)} artifact(s): grant them to the API credential's role "
+                    "in the target sandbox (or set check_permissions=False to let the "
+                    "platform decide)" + "".join(f"\n  - {line}" for line in missing)
+                )
+        conflicts = client.import_conflicts(package_id, target)
+        alternatives, unsettled = settle_conflicts(
+            conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
+        )
+        if unsettled:
+            raise ProviderError(
+                f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
+                "settle each with alternatives={source id: {'id': ..., 'type': ...}}, or "
+                "set conflict_policy='use_existing' or 'create_new'"
+                + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
+            )
+        return conflicts, alternatives
 
     def _wait(
         self,
@@ -285,7 +274,7 @@ class ImportJobProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
-        with api_errors(f"reading import job {id_}"):
+        with api_errors(f"reading import job {id_}", org=olds.get("org")):
             job = client.find_job(
                 olds.get("job_name") or olds.get("name") or "",
                 correlation_id=olds.get("correlation_id"),

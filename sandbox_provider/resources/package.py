@@ -5,7 +5,16 @@ Lifecycle
 - **create**: POST the package with the declared `artifacts`. With
   `include_dependencies=True` the dependencies of those artifacts (the children endpoint,
   followed transitively) are then added in one ADD, so an import can't fail on a forgotten
-  schema, class or merge policy.
+  schema, class or merge policy. The create finishes or leaves nothing:
+  - an artifact the platform answers `found: false` for (not in the source sandbox) fails it,
+    naming the artifact; so does any failure after the POST, and in both cases the package
+    this create made is deleted again (rolled back). Should that DELETE fail too, the error
+    names the package, and the next create takes it over.
+  - the name taken (409): a package exactly as declared, or holding the declared artifacts
+    but not yet their dependencies (a create stopped between its two writes), is this
+    program's own result from an interrupted or failed run: it is taken over and finished.
+    Anything else is someone else's: the create fails with its id, each difference and the
+    fix, and leaves it untouched.
 - **update in place** (the package keeps its id):
   `name` / `description` -> one UPDATE; `artifacts` / `include_dependencies`, or artifacts
   changed behind the program's back -> one ADD and one DELETE computed from the difference
@@ -48,7 +57,7 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.errors import ConflictError, ExImError, NotFoundError
@@ -69,8 +78,9 @@ from ._base import (
 from ._fields import (
     Artifact,
     ArtifactInput,
+    Description,
     EpochMs,
-    NonEmpty,
+    Name,
     PackageId,
     SandboxName,
     artifact_key,
@@ -95,18 +105,25 @@ from ._package_contents import (
 class PackageInputs(Inputs):
     REQUIRED: ClassVar[tuple[str, ...]] = ("name",)
     HINTS: ClassVar[dict[str, str]] = {
+        "name": "give the package's name, e.g. 'dev-audiences' (unique per org)",
+        "description": "give the description as text, or leave it out",
         "package_type": "use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)",
+        "source_sandbox": "give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox",
         "artifacts": 'give a list of {"id": ..., "type": ...} dicts',
         "expiry": "use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds",
+        "include_dependencies": "write True or False (without quotes)",
+        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
     }
+    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
+    SYNONYMS: ClassVar[dict[str, str]] = {"sandbox": "source_sandbox", "type": "package_type"}
 
-    name: NonEmpty | None = None
-    description: str | None = None
+    name: Name | None = None
+    description: Description | None = None
     package_type: Literal["PARTIAL", "FULL"] = "PARTIAL"
     source_sandbox: SandboxName | None = None
     artifacts: list[ArtifactInput] = Field(default_factory=list)
     expiry: EpochMs | None = None
-    include_dependencies: bool = False
+    include_dependencies: StrictBool = False
     adopt_id: PackageId | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:

@@ -56,7 +56,7 @@ from ._base import (
     validate,
     warn,
 )
-from ._fields import Days, PackageId, Seconds
+from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
 
 PUBLISHED = "PUBLISHED"
 IN_PROGRESS = "PUBLISH_IN_PROGRESS"
@@ -67,9 +67,12 @@ PRIVATE = "PRIVATE"
 class PublishedPackageInputs(Inputs):
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
     HINTS: ClassVar[dict[str, str]] = {
+        "package_id": "pass a Package's package_id output (package_id=pkg.package_id)",
         "visibility": "use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)",
-        "expiry_period_days": "give a whole number of days, 0 or more",
+        "expiry_period_days": f"give a whole number of days from 1 to {DAYS_MAX}",
+        "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
     }
+    SYNONYMS: ClassVar[dict[str, str]] = {"expiry_days": "expiry_period_days"}
 
     package_id: PackageId | None = None
     expiry_period_days: Days | None = None
@@ -106,6 +109,18 @@ def outputs_of(pkg: ApiPackage, inputs: Mapping[str, Any], correlation_id: str |
     return {k: v for k, v in outs.items() if v is not None}
 
 
+#: A 404 on the package: the input that named it.
+_PACKAGE_MISSING = (
+    "package_id names no package of the org `org` acts as: pass a Package's package_id (and "
+    "the same `org` as that Package)"
+)
+#: A 403 from the service: a copy received from another org can't be published again.
+_NOT_OWNER = (
+    "package_id is a copy this org received, which only its owner can publish or change: "
+    "publish the original with `org=` set to the owner's profile"
+)
+
+
 class PublishedPackageProvider(BaseProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(PublishedPackageInputs, news)
@@ -136,7 +151,9 @@ class PublishedPackageProvider(BaseProvider):
         client = self.client(inputs.get("org"))
         what = f"publishing package {package_id}"
         correlation_id: str | None = None
-        with api_errors(what):
+        with api_errors(
+            what, org=inputs.get("org"), missing=_PACKAGE_MISSING, forbidden=_NOT_OWNER
+        ):
             pkg = client.get_package(package_id)
             if pkg.status == PUBLISHED:
                 progress(f"package {pkg.name!r} ({package_id}) is already published")
@@ -179,7 +196,7 @@ class PublishedPackageProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
-        with api_errors(f"reading published package {id_}"):
+        with api_errors(f"reading published package {id_}", org=olds.get("org")):
             try:
                 pkg = client.get_package(id_)
             except NotFoundError:
@@ -197,7 +214,12 @@ class PublishedPackageProvider(BaseProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self.strip(news)
         client = self.client(inputs.get("org"))
-        with api_errors(f"updating published package {id_}", missing=GONE):
+        with api_errors(
+            f"updating published package {id_}",
+            org=inputs.get("org"),
+            missing=GONE,
+            forbidden=_NOT_OWNER,
+        ):
             pkg = client.get_package(id_)
             if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
                 pkg = client.set_visibility(id_, PUBLIC)

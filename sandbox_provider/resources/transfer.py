@@ -11,7 +11,9 @@ Lifecycle
 ---------
 - **create**: request the transfer and wait until COMPLETED; FAILED is an error carrying the
   platform's messages, and nothing is recorded in the stack. A transfer of the same package
-  to the same org still running (from a run that timed out) is waited for, not repeated.
+  to the same org requested by an earlier run that timed out, failed or was killed is not
+  repeated: still running, it is waited for; COMPLETED, it is taken over as this create's
+  result (a FAILED one copied nothing and is ignored).
 - **update in place**: `timeout_seconds` only (recorded, nothing sent).
 - **replace**: any other input change: a new transfer.
 - **delete**: removes it from the stack only; the copy stays in the target org.
@@ -48,20 +50,26 @@ from ._base import (
     progress,
     validate,
 )
-from ._fields import OrgId, PackageId, Seconds
+from ._fields import SECONDS_MAX, OrgId, PackageId, Seconds, acting_org_id
 
 PRIVATE = "PRIVATE"
 PUBLIC = "PUBLIC"
 IN_PLACE = ("timeout_seconds",)
 RUNNING = ("PENDING", "IN_PROGRESS")
+COMPLETED = "COMPLETED"
 
 
 class TransferInputs(Inputs):
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
     HINTS: ClassVar[dict[str, str]] = {
+        "package_id": "pass a PublishedPackage's package_id output (package_id=pub.package_id)",
+        "target_org_id": "give the IMS org id of the org to share with, like '...@AdobeOrg'",
+        "source_org_id": "give the IMS org id of the org that published the package",
         "request_type": "use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from "
         "source_org_id)",
+        "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
     }
+    SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "source": "source_org_id"}
 
     package_id: PackageId | None = None
     target_org_id: OrgId | None = None
@@ -73,13 +81,43 @@ class TransferInputs(Inputs):
         if "request_type" in unknown:
             return []
         failures = []
+        acting = None if "org" in unknown else acting_org_id(self.org)
+        # One org given, on the side of the other kind: the kind is the mistake.
+        no_target = self.target_org_id is None and "target_org_id" not in unknown
+        no_source = self.source_org_id is None and "source_org_id" not in unknown
+        if self.request_type == PRIVATE and self.source_org_id and no_target:
+            return [
+                CheckFailure(
+                    "request_type",
+                    "a PRIVATE transfer (the default) shares with target_org_id, and "
+                    "source_org_id is for pulls: to pull from source_org_id set "
+                    "request_type='PUBLIC'",
+                )
+            ]
+        if self.request_type == PUBLIC and self.target_org_id and no_source:
+            return [
+                CheckFailure(
+                    "request_type",
+                    "a PUBLIC pull takes source_org_id, not target_org_id: to share with "
+                    "target_org_id use request_type='PRIVATE'",
+                )
+            ]
         if self.request_type == PRIVATE:
+            if acting and self.target_org_id == acting:
+                failures.append(
+                    CheckFailure(
+                        "target_org_id",
+                        f"{acting} is the org this transfer acts as (`org`), which holds the "
+                        "package already: give the id of the org to share with",
+                    )
+                )
             if self.target_org_id is None and "target_org_id" not in unknown:
                 failures.append(
                     CheckFailure(
                         "target_org_id",
-                        "a PRIVATE transfer needs target_org_id (the org to share with); to "
-                        "pull a public package use request_type='PUBLIC' with source_org_id",
+                        "a PRIVATE transfer needs target_org_id: give the id of the org to "
+                        "share with (to pull a public package instead, use "
+                        "request_type='PUBLIC' with source_org_id)",
                     )
                 )
             if self.source_org_id is not None:
@@ -91,12 +129,21 @@ class TransferInputs(Inputs):
                     )
                 )
         else:
+            if acting and self.source_org_id == acting:
+                failures.append(
+                    CheckFailure(
+                        "source_org_id",
+                        f"{acting} is the pulling org (`org`), which holds the package already: "
+                        "give the id of the org that published it, or set `org` to the profile "
+                        "of the pulling org",
+                    )
+                )
             if self.source_org_id is None and "source_org_id" not in unknown:
                 failures.append(
                     CheckFailure(
                         "source_org_id",
-                        "a PUBLIC pull needs source_org_id (the org that published the "
-                        "package); the pulling org is the one `org` acts as",
+                        "a PUBLIC pull needs source_org_id: give the id of the org that "
+                        "published the package (the pulling org is the one `org` acts as)",
                     )
                 )
             if self.target_org_id is not None:
@@ -110,18 +157,38 @@ class TransferInputs(Inputs):
         return failures
 
 
-def _running_transfer(client: ExImClient, inputs: Mapping[str, Any]) -> ApiTransfer | None:
-    """An unfinished transfer of the same package to the same org, if there is one."""
+def earlier_transfer(client: ExImClient, inputs: Mapping[str, Any]) -> ApiTransfer | None:
+    """A transfer of the same package to the same org that is still running (preferred) or
+    ended COMPLETED: what an earlier run of this create requested before it timed out or was
+    interrupted. The newest wins."""
     request_type = inputs.get("request_type", PRIVATE)
     target = inputs.get("target_org_id") or client.org_id
-    for t in client.list_transfers(request_type=request_type):
-        if (
-            t.package_id == inputs["package_id"]
-            and t.target_ims_org_id in (None, target)
-            and t.status in RUNNING
-        ):
-            return t
-    return None
+    source = inputs.get("source_org_id")
+    candidates = [
+        t
+        for t in client.list_transfers(request_type=request_type)
+        if t.package_id == inputs["package_id"]
+        and t.target_ims_org_id in (None, target)
+        and (source is None or t.source_ims_org_id in (None, source))
+        and t.status in (*RUNNING, COMPLETED)
+    ]
+    candidates.sort(
+        key=lambda t: (t.status in RUNNING, t.created_date or 0, t.modified_date or 0),
+        reverse=True,
+    )
+    return candidates[0] if candidates else None
+
+
+#: A 404 on the package: the input that named it.
+_PACKAGE_MISSING = (
+    "package_id names no package this org can see: pass the package_id of a published "
+    "Package (for a PUBLIC pull: a PUBLIC package of source_org_id)"
+)
+#: A 403 from the service: a copy held by this org can't be shared on.
+_NOT_OWNER = (
+    "package_id is a copy this org received: only the org that published it can transfer it "
+    "(set `org=` to that org's profile)"
+)
 
 
 def outputs_of(t: ApiTransfer, inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,18 +220,23 @@ class TransferProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
         package_id = inputs["package_id"]
-        client = self.client(inputs.get("org"))
+        org = inputs.get("org")
+        client = self.client(org)
         public = inputs.get("request_type", PRIVATE) == PUBLIC
         if public:
             what = f"pulling public package {package_id} from org {inputs['source_org_id']}"
         else:
             what = f"transferring package {package_id} to org {inputs['target_org_id']}"
-        with api_errors(what):
-            running = _running_transfer(client, inputs)
-            if running is not None:
-                # A run that timed out recorded nothing, but the transfer went on: wait for
-                # it rather than requesting a second one.
-                transfer = running
+        with api_errors(what, org=org, missing=_PACKAGE_MISSING, forbidden=_NOT_OWNER):
+            earlier = earlier_transfer(client, inputs)
+            if earlier is not None and earlier.status == COMPLETED:
+                # It completed after the run that requested it stopped: the copy is ours.
+                progress(f"transfer {earlier.id} already COMPLETED ({what}): taking it over")
+                return CreateResult(str(earlier.id), outputs_of(earlier, inputs))
+            if earlier is not None:
+                # A run that timed out or was interrupted recorded nothing, but the transfer
+                # went on: wait for it rather than requesting a second one.
+                transfer = earlier
                 progress(f"transfer {transfer.id} is already {transfer.status}: waiting")
             elif public:
                 transfer = client.pull_public_package(package_id, inputs["source_org_id"])
@@ -175,7 +247,7 @@ class TransferProvider(BaseProvider):
                 transfer = answer[0]
             if not transfer.id:
                 raise ProviderError(f"{what} failed: the platform answered no transfer id")
-            if running is None:
+            if earlier is None:
                 progress(f"transfer {transfer.id}: requested ({what})")
             transfer = self._wait(client, str(transfer.id), inputs, what)
         return CreateResult(str(transfer.id), outputs_of(transfer, inputs))
@@ -214,7 +286,7 @@ class TransferProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
-        with api_errors(f"reading transfer {id_}"):
+        with api_errors(f"reading transfer {id_}", org=olds.get("org")):
             try:
                 t = client.get_transfer(id_)
             except NotFoundError:
