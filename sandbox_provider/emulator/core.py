@@ -56,8 +56,11 @@ def parse_fault_rules(body: Any) -> list[FaultRule]:
             raise bad_request(f"{where}.path must be a regular expression string")
         try:
             regex = re.compile(path)
-        except re.error as exc:
-            raise bad_request(f"{where}.path is not a valid regular expression: {exc}") from exc
+        except (re.error, RecursionError, OverflowError) as exc:
+            # Nesting past the recursion limit and huge repeat counts raise outside re.error.
+            raise bad_request(
+                f"{where}.path is not a valid regular expression: {type(exc).__name__}: {exc}"
+            ) from None
         method = raw.get("method")
         if method is not None and not isinstance(method, str):
             raise bad_request(f"{where}.method must be a string such as 'POST'")

@@ -8,6 +8,7 @@ with a 4xx ("Decided by the emulator implementation"):
 - JSON bodies: numbers beyond a double, nesting beyond 64 levels, surrogate escapes → 400.
 - `expiryPeriod` at most 36500 days; `start`/`limit` at most 2^31-1.
 - odd %-escapes in path parameters → 404 in the service shape.
+- admin: an org's non-ASCII secret works; a fault regex `re` can't compile → 400.
 """
 
 from __future__ import annotations
@@ -277,3 +278,28 @@ def test_odd_escapes_in_ids_are_404(acme: httpx.Client, method: str, path: str) 
         err: Any = assert_service_error(r, 404)
         assert "not found" in err["detail"], err
         r.content.decode("utf-8")
+
+
+# -- admin -------------------------------------------------------------------------------------
+def test_an_org_with_a_non_ascii_secret_gets_its_token(emulator: EmulatorProcess) -> None:
+    org = ok(
+        emulator.http.post(
+            "/_emulator/orgs",
+            json={"name": "ünï", "clientId": "uni-id", "clientSecret": "sécret-秘"},
+        ),
+        201,
+    )
+    form = {"grant_type": "client_credentials", "client_id": "uni-id"}
+    tok = ok(emulator.http.post(IMS, data={**form, "client_secret": "sécret-秘"}))
+    assert tok["token_type"] == "bearer"
+    for wrong in ("sécret-秘 ", "secret-秘", "sécret"):
+        r = emulator.http.post(IMS, data={**form, "client_secret": wrong})
+        assert_ims_error(r, 401, "invalid_client")
+    assert org["clientSecret"] == "sécret-秘"
+
+
+@pytest.mark.parametrize("regex", ["(" * 2000 + ")" * 2000, "a{99999999999}", "(", "[z-a]"])
+def test_fault_rule_with_an_unusable_regex_is_400(emulator: EmulatorProcess, regex: str) -> None:
+    r = emulator.http.put("/_emulator/faults", json={"rules": [{"path": regex}]})
+    assert_service_error(r, 400, "rules[0].path", "regular expression")
+    assert ok(emulator.http.get("/_emulator/faults")) == {"rules": []}
