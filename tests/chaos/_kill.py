@@ -211,10 +211,12 @@ class Update:
         own_groups = {os.getpgrp()}
         deadline = time.monotonic() + settle
         try:
-            # The CLI's group first: once it is gone nothing new can be started.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            pgids.add(self.proc.pid)
+            # The CLI's group first: once it is gone nothing new can be started. (Only while
+            # the CLI is unreaped: after that its pid, and so its group id, may be reused.)
+            if self.proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                pgids.add(self.proc.pid)
             while True:
                 live = self.scan()
                 if not live:
