@@ -322,3 +322,36 @@ def test_failure_lines_reads_the_diagnostics_of_a_failed_update() -> None:
     assert failure_lines(output) == [
         "Package gold: creating package 'chaos-gold' failed: conflict (already exists)"
     ]
+
+
+def test_the_audit_finds_a_duplicate_import_job_and_an_unknown_package(world: World) -> None:
+    """The audit can fail: a second job of a job name, a package made outside the stack."""
+    world.write_program(_program.program())
+    world.stack.up()
+    assert audit(world) == []
+    acme_org = world.orgs["acme"]["imsOrgId"]
+    package_id = world.stack.outputs()["packageIds"]["gold"]
+    with world.api() as api:
+        api.post(
+            "/packages/import",
+            json={
+                "id": package_id,
+                "name": _program.job_name("gold"),
+                "destinationSandbox": {"name": "prod", "imsOrgId": acme_org},
+            },
+        ).raise_for_status()
+        api.post(
+            "/packages",
+            json={
+                "name": "made-by-hand",
+                "packageType": "PARTIAL",
+                "sourceSandbox": {"name": "dev", "imsOrgId": acme_org},
+                "artifacts": [{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}],
+            },
+        ).raise_for_status()
+    problems = audit(world)
+    assert any(
+        p.startswith("duplicate import jobs: 2 named 'chaos-gold-to-prod'") for p in problems
+    )
+    assert any("import jobs the state does not know" in p for p in problems)
+    assert any("packages in acme the state does not know: [('made-by-hand'" in p for p in problems)
