@@ -109,6 +109,36 @@ def emulator(
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+@main.command()
+@click.option("--stack", "-s", "stack_name", required=True, help="The stack to recover.")
+@click.option(
+    "--cwd",
+    "work_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The project directory (holding Pulumi.yaml).",
+)
+@click.option(
+    "--pulumi",
+    "pulumi_bin",
+    default=None,
+    envvar="PULUMI_BIN",
+    help="The pulumi binary (default: the one on PATH; env PULUMI_BIN).",
+)
+def recover(stack_name: str, work_dir: str, pulumi_bin: str | None) -> None:
+    """After a killed `pulumi up`: release the stack's lock and clear its pending operations,
+    so that the next `pulumi up` converges (it takes over what the killed update made)."""
+    from pulumi.automation import CommandError
+
+    from sandbox_provider.recover import recover as run_recover
+
+    try:
+        run_recover(stack_name, work_dir, pulumi_bin=pulumi_bin, echo=click.echo)
+    except CommandError as exc:
+        raise click.ClickException(f"recovering stack {stack_name!r} failed: {exc}") from None
+
+
 def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 

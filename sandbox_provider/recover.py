@@ -1,0 +1,107 @@
+"""`sandbox-provider recover`: make a stack whose `pulumi up` was killed ready for the next one.
+
+A SIGKILLed update (a lost CI runner, an OOM kill) leaves two things in the stack, measured
+with the engine this project builds (3.259.0):
+
+- the backend's lock: every later command fails with "the stack is currently locked" until
+  `pulumi cancel`;
+- its in-flight operations as `pending_operations`. The next `pulumi up` warns about them and
+  goes on; the resources' creates then take over what the killed creates left on the
+  platform (see README, "When an update fails or is interrupted"). But neither `up` nor a
+  non-interactive `pulumi refresh` ever clears them, so every later update repeats the
+  warning, and `--import-pending-creates` can't reach a dynamic provider.
+
+This command releases the lock, lists each pending operation with what the next `up` will do
+about it, and removes them from the state (`pulumi stack export`, drop, `pulumi stack
+import`), leaving the resources themselves untouched. Then one `pulumi up` converges.
+It drives the engine with `pulumi.automation`, against the project in `work_dir` and
+whatever backend the environment selects, like any other `pulumi` command there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+#: What the next `pulumi up` does about each kind of pending operation.
+NEXT_UP = {
+    "creating": "created again; the create takes over what the killed one left on the platform",
+    "updating": "diffed again against the recorded outputs; the update is recomputed from what "
+    "the platform holds",
+    "deleting": "deleted again if the program no longer declares it (already gone is deleted)",
+    "reading": "read again",
+    "importing": "imported again",
+}
+
+
+@dataclass
+class Recovery:
+    """What `recover` found and did."""
+
+    unlocked: bool = False
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            "cancelled the update in progress, if any (this releases the lock a killed update "
+            "leaves)"
+            if self.unlocked
+            else "no update in progress"
+        ]
+        if not self.pending:
+            out.append("no pending operations")
+        for op in self.pending:
+            kind = str(op.get("type", "?"))
+            urn = str(op.get("resource", {}).get("urn", "?"))
+            out.append(
+                f"pending {kind}: {urn}: the next `pulumi up` has it {NEXT_UP.get(kind, kind)}"
+            )
+        if self.pending:
+            out.append(f"removed {len(self.pending)} pending operation(s) from the state")
+        out.append("now run `pulumi up`")
+        return out
+
+
+def _command(pulumi_bin: str | None) -> auto.PulumiCommand | None:
+    if not pulumi_bin:
+        return None
+    # PulumiCommand wants the directory holding bin/pulumi.
+    return auto.PulumiCommand(
+        root=str(Path(pulumi_bin).resolve().parent.parent), skip_version_check=True
+    )
+
+
+def recover(
+    stack_name: str,
+    work_dir: str | os.PathLike[str] = ".",
+    *,
+    pulumi_bin: str | None = None,
+    env: dict[str, str] | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> Recovery:
+    """Unlock `stack_name` and clear its pending operations; see the module docstring."""
+    opts = auto.LocalWorkspaceOptions(pulumi_command=_command(pulumi_bin), env_vars=env)
+    stack = auto.select_stack(stack_name=stack_name, work_dir=str(work_dir), opts=opts)
+    result = Recovery()
+    try:
+        stack.cancel()
+        result.unlocked = True
+    except auto.CommandError as exc:
+        # An unlocked stack has nothing to cancel: that is the good case, not a failure.
+        if "no stack update" not in str(exc).lower() and "no update" not in str(exc).lower():
+            raise
+    state = stack.export_stack()
+    deployment = dict(state.deployment or {})
+    result.pending = list(deployment.get("pending_operations") or [])
+    if result.pending:
+        deployment["pending_operations"] = []
+        stack.import_stack(auto.Deployment(version=state.version, deployment=deployment))
+    if echo is not None:
+        for line in result.lines():
+            echo(line)
+    return result

@@ -1,0 +1,130 @@
+"""A `pulumi up` killed at any moment, then the documented recovery (`sandbox-provider
+recover`, then `pulumi up`): 0 duplicate packages, 0 duplicate import jobs, 0 objects the
+state doesn't know, no pending operation left, and a no-change preview.
+
+The program is the chaos program (26 resources: packages with dependencies, publications,
+imports into prod, a handshake, a share and a public pull). The kill takes the CLI's process
+group and its plugins' groups (see `_kill`). Three moments:
+
+1. while packages are being created: some POSTs have landed, and the dependency step after
+   them is held back (latency on the children endpoint), so half-made packages are left;
+2. while publications run: publish calls landed, the packages still PUBLISH_IN_PROGRESS;
+3. while imports and transfers run: import jobs submitted and still running.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import _kill, _program
+from .conftest import World
+from .test_faults import audit
+
+pytestmark = pytest.mark.chaos
+
+RECOVER = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "sandbox-provider")
+
+
+def ok(r: dict[str, Any]) -> bool:
+    return 200 <= int(r["status"]) < 300
+
+
+def recover(w: World) -> str:
+    """The first recovery command, run as a user would in the project directory."""
+    cp = subprocess.run(
+        [RECOVER, "recover", "--stack", w.stack.name, "--pulumi", w.stack.pulumi],
+        cwd=w.project_dir,
+        env=w.stack.env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    return cp.stdout
+
+
+def kill_then_recover(w: World, moment: Callable[[], bool], after_kill: Callable[[], None]) -> str:
+    w.write_program(_program.program())
+    upd = _kill.start_update(w.stack)
+    try:
+        upd.wait_until(moment, timeout=240)
+    finally:
+        report = upd.kill()
+    assert report.survivors == [] and report.zombies == [], report
+    assert report.returncode == -9, "the update ended before the kill:\n" + report.stdout
+    assert _kill.pending_operations(w.stack), "the kill left no operation in flight"
+    after_kill()
+    out = recover(w)
+    assert "pending creating" in out and "now run `pulumi up`" in out, out
+    assert _kill.pending_operations(w.stack) == []
+    up = w.stack.up(check=False)
+    assert up.code == 0, up.stdout[-4000:] + up.stderr[-2000:]
+    assert "pending operations" not in up.stdout + up.stderr
+    problems = audit(w)
+    assert problems == [], "\n".join(problems)
+    return up.stdout
+
+
+@pytest.mark.timeout(600)
+def test_killed_while_packages_are_created(world: World) -> None:
+    since = world.last_seq()
+    # Hold every dependency look-up back, so the kill lands between a package's two writes.
+    world.emu.set_faults([{"path": r"/children$", "method": "POST", "latencyMs": 4000}])
+    posts = _kill.requests_where(
+        world.emu,
+        lambda r: r["method"] == "POST" and r["path"].endswith("/packages") and ok(r),
+        n=4,
+        since=since,
+    )
+    out = kill_then_recover(world, posts, world.emu.clear_faults)
+    # At least one package was made by the killed run and finished by the next one.
+    assert "taking it over" in out, out[-3000:]
+
+
+@pytest.mark.timeout(600)
+def test_killed_while_publications_run(world: World) -> None:
+    since = world.last_seq()
+    # Publications that don't finish until the test says so.
+    world.emu.set_timing(mode="manual")
+    exports = _kill.requests_where(
+        world.emu,
+        lambda r: r["method"] == "GET" and r["path"].endswith("/export") and ok(r),
+        n=3,
+        since=since,
+    )
+
+    def resume() -> None:
+        world.emu.advance(5)
+        world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05)
+
+    out = kill_then_recover(world, exports, resume)
+    assert "is already published" in out or "PUBLISH_IN_PROGRESS" in out, out[-3000:]
+
+
+@pytest.mark.timeout(600)
+def test_killed_while_imports_and_transfers_run(world: World) -> None:
+    since = world.last_seq()
+    # Imports and transfers take long enough for the kill to find them running.
+    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=60, transferSeconds=60)
+    imports = _kill.requests_where(
+        world.emu,
+        lambda r: r["method"] == "POST" and r["path"].endswith("/packages/import") and ok(r),
+        n=2,
+        since=since,
+    )
+
+    def finish() -> None:
+        # What was submitted goes on on the platform; let it end while nobody watches.
+        world.emu.set_timing(mode="manual")
+        world.emu.advance(10)
+        world.emu.set_timing(
+            mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05
+        )
+
+    out = kill_then_recover(world, imports, finish)
+    assert "taking it over" in out, out[-3000:]
