@@ -44,8 +44,8 @@ DEFAULT_PLATFORM_URL = "https://platform.adobe.io"
 DEFAULT_IMS_URL = "https://ims-na1.adobelogin.com"
 DEFAULT_SCOPES = "openid,AdobeID,read_organizations,additional_info.projectedProductContext"
 DEFAULT_SANDBOX = "prod"
-#: The retry budget of one API call when `aep:retryTimeoutSeconds` is not set is the
-#: client's `RetryPolicy.deadline` (300 s); see `_base.client_for`.
+# Unset, `aep:retryTimeoutSeconds` leaves the retry budget of an API call to the client's
+# `RetryPolicy.deadline` (300 s): see `_base.client_for`.
 
 # config key (camelCase, as in `aep:<key>` and in the profiles JSON) -> environment variable
 ENV_VARS: dict[str, str] = {
