@@ -27,7 +27,7 @@ from sandbox_provider.client.retry import RetryPolicy
 from . import _config
 from ._config import ConfigError, Profile
 from ._errors import GONE, ProviderError, api_errors
-from ._fields import Problem, pair_misnamed, unwrap, word
+from ._wording import Problem, pair_misnamed, unwrap, word
 
 __all__ = ["GONE", "ProviderError", "api_errors"]
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox_provider.client import ExImClient
+from sandbox_provider.client.errors import ExImError
 from sandbox_provider.client.models import Package as ApiPackage
 
+from ._base import is_unknown
 from ._fields import artifact_key
 
 DRAFT = "DRAFT"
@@ -175,6 +177,44 @@ def compare(client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any]) -> C
             f"{sorted(i for i, _ in out.missing_dependencies)} that include_dependencies adds"
         )
     return out
+
+
+def artifacts_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether the artifacts need an update: the declared list or the flag changed, or the
+    platform no longer holds exactly declared + dependencies (drift)."""
+    if is_unknown(news.get("artifacts")) or is_unknown(news.get("include_dependencies")):
+        return True
+    if olds.get("package_type") == FULL and news.get("package_type") == FULL:
+        # The platform decides what a whole-sandbox package lists; the program lists none.
+        return False
+    declared_old = set(keys_of(olds.get("declared_artifacts")))
+    declared_new = set(keys_of(news.get("artifacts")))
+    incl_old = bool(olds.get("include_dependencies", False))
+    incl_new = bool(news.get("include_dependencies", False))
+    if declared_old != declared_new or incl_old != incl_new:
+        return True
+    expected = declared_old | (
+        set(keys_of(olds.get("dependency_artifacts"))) if incl_old else set()
+    )
+    return set(keys_of(olds.get("artifacts"))) != expected
+
+
+#: A 404 on create: the source sandbox (or the org) the package points at.
+SANDBOX_MISSING = (
+    "check source_sandbox (or aep:sandbox): it must be a sandbox of the org `org` acts as"
+)
+
+
+def roll_back(client: ExImClient, package_id: str) -> str:
+    """Delete a package this create made and couldn't finish; say what happened."""
+    try:
+        client.delete_package(package_id, missing_ok=True)
+    except ExImError as exc:
+        return (
+            f"package {package_id} was left on the platform (deleting it failed: "
+            f"{exc.message}): the next `pulumi up` takes it over and finishes it"
+        )
+    return f"rolled back: package {package_id}, made by this create, was deleted again"
 
 
 def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, Any]:

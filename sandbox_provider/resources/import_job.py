@@ -65,7 +65,6 @@ from ._fields import (
     PackageId,
     SandboxName,
     Seconds,
-    prop_path,
 )
 from ._import_planning import (
     NOT_PULLED,
@@ -77,6 +76,7 @@ from ._import_planning import (
     missing_permissions,
     settle_conflicts,
 )
+from ._wording import prop_path
 
 POLICIES = ("fail", "use_existing", "create_new")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.

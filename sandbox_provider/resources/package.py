@@ -60,7 +60,7 @@ from pulumi.dynamic import (
 from pydantic import Field, StrictBool
 
 from sandbox_provider.client import ExImClient
-from sandbox_provider.client.errors import ConflictError, ExImError, NotFoundError
+from sandbox_provider.client.errors import ConflictError, NotFoundError
 from sandbox_provider.client.models import Package as ApiPackage
 
 from . import _config
@@ -88,8 +88,10 @@ from ._fields import (
 from ._package_contents import (
     DRAFT,
     FULL,
+    SANDBOX_MISSING,
     Comparison,
     Key,
+    artifacts_changed,
     compare,
     dependencies_of,
     inputs_from_platform,
@@ -98,6 +100,7 @@ from ._package_contents import (
     outputs_of,
     platform_artifacts,
     refs,
+    roll_back,
     sandbox_of,
 )
 
@@ -191,7 +194,7 @@ class PackageProvider(BaseProvider):
             if is_unknown(news.get(key)) or not same(olds.get(key), news.get(key)):
                 (replaces if full else changed).append(key)
 
-        if self._artifacts_changed(olds, news):
+        if artifacts_changed(olds, news):
             # Only a draft's contents can change; otherwise a new package is the only way.
             (changed if draft else replaces).append("artifacts")
         if (
@@ -211,24 +214,6 @@ class PackageProvider(BaseProvider):
             and same(olds.get("org"), news.get("org")),
         )
 
-    @staticmethod
-    def _artifacts_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        if is_unknown(news.get("artifacts")) or is_unknown(news.get("include_dependencies")):
-            return True
-        if olds.get("package_type") == FULL and news.get("package_type") == FULL:
-            # The platform decides what a whole-sandbox package lists; the program lists none.
-            return False
-        declared_old = set(keys_of(olds.get("declared_artifacts")))
-        declared_new = set(keys_of(news.get("artifacts")))
-        incl_old = bool(olds.get("include_dependencies", False))
-        incl_new = bool(news.get("include_dependencies", False))
-        if declared_old != declared_new or incl_old != incl_new:
-            return True
-        expected = declared_old | (
-            set(keys_of(olds.get("dependency_artifacts"))) if incl_old else set()
-        )
-        return set(keys_of(olds.get("artifacts"))) != expected
-
     # -- create ----------------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -238,7 +223,7 @@ class PackageProvider(BaseProvider):
         client = self.client(org)
         name = inputs["name"]
         what = f"creating package {name!r}"
-        with api_errors(what, org=org, missing=_SANDBOX_MISSING):
+        with api_errors(what, org=org, missing=SANDBOX_MISSING):
             try:
                 pkg = client.create_package(
                     name=name,
@@ -258,7 +243,7 @@ class PackageProvider(BaseProvider):
             pkg, deps = self._complete(client, pkg, inputs)
         except ProviderError as exc:
             # This create made the package: remove it again rather than strand it.
-            raise ProviderError(f"{exc}\n  {_roll_back(client, pkg.id)}") from None
+            raise ProviderError(f"{exc}\n  {roll_back(client, pkg.id)}") from None
         return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
 
     def _complete(
@@ -422,24 +407,6 @@ class PackageProvider(BaseProvider):
         with api_errors(f"deleting package {olds.get('name', '')!r} ({id_})", org=olds.get("org")):
             # Already gone is what delete wants.
             client.delete_package(id_, missing_ok=True)
-
-
-#: A 404 on create: the source sandbox (or the org) the package points at.
-_SANDBOX_MISSING = (
-    "check source_sandbox (or aep:sandbox): it must be a sandbox of the org `org` acts as"
-)
-
-
-def _roll_back(client: ExImClient, package_id: str) -> str:
-    """Delete a package this create made and couldn't finish; say what happened."""
-    try:
-        client.delete_package(package_id, missing_ok=True)
-    except ExImError as exc:
-        return (
-            f"package {package_id} was left on the platform (deleting it failed: "
-            f"{exc.message}): the next `pulumi up` takes it over and finishes it"
-        )
-    return f"rolled back: package {package_id}, made by this create, was deleted again"
 
 
 class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
