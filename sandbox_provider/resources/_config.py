@@ -28,66 +28,44 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import os
-import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from typing import Any
 
-NAMESPACE = "aep"
-DEFAULT_PROFILE = "default"
-
-DEFAULT_PLATFORM_URL = "https://platform.adobe.io"
-DEFAULT_IMS_URL = "https://ims-na1.adobelogin.com"
-DEFAULT_SCOPES = "openid,AdobeID,read_organizations,additional_info.projectedProductContext"
-DEFAULT_SANDBOX = "prod"
-# Unset, `aep:retryTimeoutSeconds` leaves the retry budget of an API call to the client's
-# `RetryPolicy.deadline` (300 s): see `_base.client_for`.
-
-# config key (camelCase, as in `aep:<key>` and in the profiles JSON) -> environment variable
-ENV_VARS: dict[str, str] = {
-    "platformUrl": "AEP_PLATFORM_URL",
-    "imsUrl": "AEP_IMS_URL",
-    "orgId": "AEP_ORG_ID",
-    "clientId": "AEP_CLIENT_ID",
-    "clientSecret": "AEP_CLIENT_SECRET",
-    "scopes": "AEP_SCOPES",
-    "sandbox": "AEP_SANDBOX",
-    "accessToken": "AEP_ACCESS_TOKEN",
-    "orgs": "AEP_ORGS",
-    "retryTimeoutSeconds": "AEP_RETRY_TIMEOUT_SECONDS",
-}
-SECRET_KEYS = frozenset({"clientSecret", "accessToken", "orgs"})
-# What a named profile takes from the default profile when it doesn't say.
-INHERITED_KEYS = ("platformUrl", "imsUrl", "scopes", "sandbox", "retryTimeoutSeconds")
-PROFILE_KEYS = frozenset(
-    {
-        "platformUrl",
-        "imsUrl",
-        "orgId",
-        "clientId",
-        "clientSecret",
-        "scopes",
-        "sandbox",
-        "accessToken",
-        "retryTimeoutSeconds",
-    }
+from ._config_checks import (
+    CHECKS,
+    PROFILE_NAME_RE,
+    quote,
+    retry_seconds,
+    scopes_of,
+)
+from ._config_keys import (
+    DEFAULT_IMS_URL,
+    DEFAULT_PLATFORM_URL,
+    DEFAULT_PROFILE,
+    DEFAULT_SANDBOX,
+    DEFAULT_SCOPES,
+    ENV_VARS,
+    INHERITED_KEYS,
+    NAMESPACE,
+    PROFILE_KEYS,
+    SECRET_KEYS,
 )
 
-# The patterns below are used with fullmatch() (`$` would let a trailing newline through).
-#: An IMS org id: letters and digits (24 hex digits on the real platform), then `@AdobeOrg`.
-ORG_ID_RE = re.compile(r"[A-Za-z0-9]+@AdobeOrg")
-#: A sandbox name (the `x-sandbox-name` header), the same rule as the resources' inputs
-#: (`_fields.SandboxName`); the reference pages give no stricter one.
-SANDBOX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-#: A profile name (what `org=` and `approve_as=` say).
-PROFILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-#: One OAuth scope, e.g. `additional_info.projectedProductContext`.
-SCOPE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
-_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+__all__ = [
+    "NAMESPACE",
+    "DEFAULT_PROFILE",
+    "DEFAULT_PLATFORM_URL",
+    "DEFAULT_IMS_URL",
+    "DEFAULT_SCOPES",
+    "DEFAULT_SANDBOX",
+    "ENV_VARS",
+    "SECRET_KEYS",
+    "INHERITED_KEYS",
+    "PROFILE_KEYS",
+]
 
 
 class ConfigError(ValueError):
@@ -164,215 +142,6 @@ def _raw(key: str) -> Any:
     return _lookup(key)[0]
 
 
-# -- checks of single values -------------------------------------------------------------------
-class Bad(NamedTuple):
-    """What is wrong with a value, the fix, and a value to show in the fix: the corrected value
-    (`exact`) or a generic example. Checkers only derive anything from the value when told they
-    may `echo` it (never for secrets nor anything in aep:orgs)."""
-
-    reason: str
-    fix: str
-    example: str | None = None
-    exact: bool = False
-
-
-Verdict = Bad | None
-
-
-def _quote(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 4] + "...'"
-
-
-def _got(value: Any, echo: bool) -> str:
-    return f" (got {_quote(value)})" if echo else ""
-
-
-def _text_defect(value: str) -> str | None:
-    """What makes `value` unfit for an HTTP header: whitespace, control or non-ASCII chars."""
-    if value != value.strip():
-        return "has leading or trailing whitespace"
-    if _CONTROL_OR_SPACE.search(value):
-        return "contains whitespace or a control character"
-    if not value.isascii():
-        return "contains a non-ASCII character"
-    return None
-
-
-def _check_org_id(value: Any, echo: bool) -> Verdict:
-    fix = "copy the organization id from the Adobe Developer Console project"
-    if not isinstance(value, str):
-        return Bad("must be a string", fix)
-    defect = _text_defect(value)
-    if defect:
-        stripped = value.strip()
-        if echo and ORG_ID_RE.fullmatch(stripped):
-            return Bad(f"{defect}{_got(value, echo)}", "remove it", stripped, exact=True)
-        return Bad(f"{defect}{_got(value, echo)}", "remove it")
-    if ORG_ID_RE.fullmatch(value):
-        return None
-    fixed = value[:-9] + "@AdobeOrg"
-    if value.lower().endswith("@adobeorg") and ORG_ID_RE.fullmatch(fixed):
-        reason = f"must end in '@AdobeOrg' (that case){_got(value, echo)}"
-        return Bad(reason, "fix the case", fixed, exact=True) if echo else Bad(reason, "fix it")
-    return Bad(
-        "is not an IMS org id (letters and digits, then '@AdobeOrg', like "
-        f"'ABCDEF0123456789ABCDEF01@AdobeOrg'){_got(value, echo)}",
-        fix,
-    )
-
-
-def _check_sandbox(value: Any, echo: bool) -> Verdict:
-    fix = "give the sandbox's name (not its title)"
-    if not isinstance(value, str):
-        return Bad("must be a string", fix, DEFAULT_SANDBOX)
-    if SANDBOX_RE.fullmatch(value):
-        return None
-    return Bad(
-        f"is not a sandbox name (letters, digits, '-' and '_', starting with a letter or a "
-        f"digit){_got(value, echo)}",
-        fix,
-        DEFAULT_SANDBOX,
-    )
-
-
-def _url_checker(default: str) -> Callable[[Any, bool], Verdict]:
-    def check(value: Any, echo: bool) -> Verdict:
-        write = "write it as scheme and host only"
-        if not isinstance(value, str):
-            return Bad("must be a string", write, default)
-        if _CONTROL_OR_SPACE.search(value) or not value.isascii():
-            return Bad("contains whitespace, a control or a non-ASCII character", write, default)
-        try:
-            parts = urlsplit(value)
-            _ = parts.port  # raises for a port that is not a number in range
-        except ValueError:
-            return Bad(f"is not a valid URL{_got(value, echo)}", write, default)
-        if "@" in parts.netloc:
-            # Never quoted: what is before the '@' is a user name and maybe a password.
-            host = parts.netloc.rsplit("@", 1)[1]
-            fix = "drop them (the provider authenticates with clientId and clientSecret)"
-            if echo and host and parts.scheme in ("http", "https"):
-                return Bad(
-                    "must not carry credentials ('user:password@')",
-                    fix,
-                    f"{parts.scheme}://{host}",
-                    exact=True,
-                )
-            return Bad("must not carry credentials ('user:password@')", fix, default)
-        if parts.scheme not in ("http", "https"):
-            return Bad(f"is not an http(s) URL{_got(value, echo)}", write, default)
-        if not parts.hostname:
-            return Bad(f"has no host{_got(value, echo)}", write, default)
-        base = f"{parts.scheme}://{parts.netloc}"
-        extras = [
-            name
-            for name, present in (
-                ("path", parts.path not in ("", "/")),
-                ("query", "?" in value),
-                ("fragment", "#" in value),
-            )
-            if present
-        ]
-        if extras:
-            what = " and ".join(extras)
-            seen = f" ({_quote(value[len(base) :])})" if echo else ""
-            reason = f"must be a host only but has a {what}{seen}"
-            fix = f"drop the {what} (the provider adds the API's own)"
-            return Bad(reason, fix, base, exact=True) if echo else Bad(reason, fix, default)
-        return None
-
-    return check
-
-
-def _check_credential(key: str) -> Callable[[Any, bool], Verdict]:
-    def check(value: Any, _echo: bool) -> Verdict:
-        # Never quoted: clientSecret and accessToken are secrets, and a clientId with a
-        # defect may well be a secret pasted in the wrong place.
-        again = "set it again without it"
-        if not isinstance(value, str):
-            return Bad("must be a string", "give it as text")
-        if key == "accessToken" and value[:7].lower() == "bearer ":
-            return Bad("starts with 'Bearer '", "give the token alone, without 'Bearer '")
-        defect = _text_defect(value)
-        if defect is None:
-            return None
-        if defect.startswith("has leading"):
-            again += " (a copied newline or space comes along easily)"
-        return Bad(f"{defect}, which an HTTP request cannot carry", again)
-
-    return check
-
-
-def _check_scopes(value: Any, echo: bool) -> Verdict:
-    fix = "list scopes separated by commas"
-    if isinstance(value, list | tuple):
-        if not all(isinstance(v, str) for v in value):
-            return Bad("must be a list of strings or a comma-separated string", fix, DEFAULT_SCOPES)
-        items = [s for v in value for s in _split_scopes(v)]
-    elif isinstance(value, str):
-        items = _split_scopes(value)
-    else:
-        return Bad("must be a comma-separated string", fix, DEFAULT_SCOPES)
-    if not items:
-        return Bad("lists no scope", fix, DEFAULT_SCOPES)
-    bad = [s for s in items if not SCOPE_RE.fullmatch(s)]
-    if bad:
-        return Bad(
-            f"has a malformed scope{_got(bad[0], echo)} (a scope is letters, digits and "
-            "'_', '.', ':', '/', '-')",
-            fix,
-            DEFAULT_SCOPES,
-        )
-    return None
-
-
-def _check_retry_timeout(value: Any, echo: bool) -> Verdict:
-    if _retry_seconds(value) is None:
-        return Bad(
-            f"must be a positive number of seconds{_got(value, echo)}",
-            "give a number of seconds (the default is 300), or leave it unset",
-            "300",
-        )
-    return None
-
-
-_CHECKS: dict[str, Callable[[Any, bool], Verdict]] = {
-    "platformUrl": _url_checker(DEFAULT_PLATFORM_URL),
-    "imsUrl": _url_checker(DEFAULT_IMS_URL),
-    "orgId": _check_org_id,
-    "clientId": _check_credential("clientId"),
-    "clientSecret": _check_credential("clientSecret"),
-    "accessToken": _check_credential("accessToken"),
-    "scopes": _check_scopes,
-    "sandbox": _check_sandbox,
-    "retryTimeoutSeconds": _check_retry_timeout,
-}
-
-
-def _split_scopes(value: str) -> list[str]:
-    return [s for s in value.replace(" ", ",").split(",") if s]
-
-
-def _scopes(value: Any) -> tuple[str, ...]:
-    if isinstance(value, list | tuple):
-        return tuple(s for v in value for s in _split_scopes(str(v)))
-    return tuple(_split_scopes(str(value)))
-
-
-def _retry_seconds(value: Any) -> float | None:
-    """A positive, finite number of seconds from a number or its text; None if it is not."""
-    number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    return number if number is not None and 0 < number < math.inf else None
-
-
 # -- messages ----------------------------------------------------------------------------------
 def _set_hint(key: str, example: str = "...") -> str:
     secret = "--secret " if key in SECRET_KEYS else ""
@@ -392,7 +161,7 @@ def _label(key: str, from_env: bool) -> str:
 
 def _default_problem(key: str, value: Any, from_env: bool) -> ConfigError | None:
     """The problem with `aep:<key>` set to `value`, if any."""
-    bad = _CHECKS[key](value, key not in SECRET_KEYS)
+    bad = CHECKS[key](value, key not in SECRET_KEYS)
     if bad is None:
         return None
     how = _set_hint(key, bad.example or "...")
@@ -402,7 +171,7 @@ def _default_problem(key: str, value: Any, from_env: bool) -> ConfigError | None
 
 
 def _profile_problem(name: str, key: str, value: Any) -> ConfigError | None:
-    bad = _CHECKS[key](value, False)
+    bad = CHECKS[key](value, False)
     if bad is None:
         return None
     example = f' (e.g. "{key}": "{bad.example}")' if bad.example else ""
@@ -441,7 +210,7 @@ def _parse_profiles() -> tuple[dict[str, dict[str, Any]], list[ConfigError]]:
     problems: list[ConfigError] = []
     for position, (key, body) in enumerate(raw.items(), 1):
         name = str(key)
-        shown = _quote(name, 40) if name.isprintable() else f"number {position}"
+        shown = quote(name, 40) if name.isprintable() else f"number {position}"
         if name == DEFAULT_PROFILE:
             problems.append(ConfigError("orgs", _RESERVED))
             continue
@@ -464,7 +233,7 @@ def _parse_profiles() -> tuple[dict[str, dict[str, Any]], list[ConfigError]]:
             continue
         unknown = sorted(str(k) for k in body if k not in PROFILE_KEYS)
         if unknown:
-            shown_keys = [_quote(k, 40) for k in unknown[:5]]
+            shown_keys = [quote(k, 40) for k in unknown[:5]]
             close = difflib.get_close_matches(unknown[0], sorted(PROFILE_KEYS), n=1, cutoff=0.7)
             fix = (
                 f"did you mean {close[0]!r}?"
@@ -618,8 +387,8 @@ def _profile(name: str, values: Mapping[str, Any]) -> Profile:
         org_id=str(values["orgId"]),
         client_id=str(values["clientId"]),
         client_secret=values.get("clientSecret") or None,
-        scopes=_scopes(values["scopes"]),
+        scopes=scopes_of(values["scopes"]),
         sandbox=str(values["sandbox"]),
         access_token=values.get("accessToken") or None,
-        retry_timeout=None if retry is None else _retry_seconds(retry),
+        retry_timeout=None if retry is None else retry_seconds(retry),
     )

@@ -1,0 +1,234 @@
+"""The rules for single `aep:*` values (org ids, sandboxes, URLs, credentials, scopes, the
+retry budget), each returning a verdict with the message and the fix; `_config` applies them
+to the default profile and to each profile of `aep:orgs`."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from ._config_keys import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SANDBOX, DEFAULT_SCOPES
+
+# The patterns below are used with fullmatch() (`$` would let a trailing newline through).
+#: An IMS org id: letters and digits (24 hex digits on the real platform), then `@AdobeOrg`.
+ORG_ID_RE = re.compile(r"[A-Za-z0-9]+@AdobeOrg")
+#: A sandbox name (the `x-sandbox-name` header), the same rule as the resources' inputs
+#: (`_fields.SandboxName`); the reference pages give no stricter one.
+SANDBOX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+#: A profile name (what `org=` and `approve_as=` say).
+PROFILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+#: One OAuth scope, e.g. `additional_info.projectedProductContext`.
+SCOPE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
+_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+# -- checks of single values -------------------------------------------------------------------
+class Bad(NamedTuple):
+    """What is wrong with a value, the fix, and a value to show in the fix: the corrected value
+    (`exact`) or a generic example. Checkers only derive anything from the value when told they
+    may `echo` it (never for secrets nor anything in aep:orgs)."""
+
+    reason: str
+    fix: str
+    example: str | None = None
+    exact: bool = False
+
+
+Verdict = Bad | None
+
+
+def quote(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def _got(value: Any, echo: bool) -> str:
+    return f" (got {quote(value)})" if echo else ""
+
+
+def _text_defect(value: str) -> str | None:
+    """What makes `value` unfit for an HTTP header: whitespace, control or non-ASCII chars."""
+    if value != value.strip():
+        return "has leading or trailing whitespace"
+    if _CONTROL_OR_SPACE.search(value):
+        return "contains whitespace or a control character"
+    if not value.isascii():
+        return "contains a non-ASCII character"
+    return None
+
+
+def _check_org_id(value: Any, echo: bool) -> Verdict:
+    fix = "copy the organization id from the Adobe Developer Console project"
+    if not isinstance(value, str):
+        return Bad("must be a string", fix)
+    defect = _text_defect(value)
+    if defect:
+        stripped = value.strip()
+        if echo and ORG_ID_RE.fullmatch(stripped):
+            return Bad(f"{defect}{_got(value, echo)}", "remove it", stripped, exact=True)
+        return Bad(f"{defect}{_got(value, echo)}", "remove it")
+    if ORG_ID_RE.fullmatch(value):
+        return None
+    fixed = value[:-9] + "@AdobeOrg"
+    if value.lower().endswith("@adobeorg") and ORG_ID_RE.fullmatch(fixed):
+        reason = f"must end in '@AdobeOrg' (that case){_got(value, echo)}"
+        return Bad(reason, "fix the case", fixed, exact=True) if echo else Bad(reason, "fix it")
+    return Bad(
+        "is not an IMS org id (letters and digits, then '@AdobeOrg', like "
+        f"'ABCDEF0123456789ABCDEF01@AdobeOrg'){_got(value, echo)}",
+        fix,
+    )
+
+
+def _check_sandbox(value: Any, echo: bool) -> Verdict:
+    fix = "give the sandbox's name (not its title)"
+    if not isinstance(value, str):
+        return Bad("must be a string", fix, DEFAULT_SANDBOX)
+    if SANDBOX_RE.fullmatch(value):
+        return None
+    return Bad(
+        f"is not a sandbox name (letters, digits, '-' and '_', starting with a letter or a "
+        f"digit){_got(value, echo)}",
+        fix,
+        DEFAULT_SANDBOX,
+    )
+
+
+def _url_checker(default: str) -> Callable[[Any, bool], Verdict]:
+    def check(value: Any, echo: bool) -> Verdict:
+        write = "write it as scheme and host only"
+        if not isinstance(value, str):
+            return Bad("must be a string", write, default)
+        if _CONTROL_OR_SPACE.search(value) or not value.isascii():
+            return Bad("contains whitespace, a control or a non-ASCII character", write, default)
+        try:
+            parts = urlsplit(value)
+            _ = parts.port  # raises for a port that is not a number in range
+        except ValueError:
+            return Bad(f"is not a valid URL{_got(value, echo)}", write, default)
+        if "@" in parts.netloc:
+            # Never quoted: what is before the '@' is a user name and maybe a password.
+            host = parts.netloc.rsplit("@", 1)[1]
+            fix = "drop them (the provider authenticates with clientId and clientSecret)"
+            if echo and host and parts.scheme in ("http", "https"):
+                return Bad(
+                    "must not carry credentials ('user:password@')",
+                    fix,
+                    f"{parts.scheme}://{host}",
+                    exact=True,
+                )
+            return Bad("must not carry credentials ('user:password@')", fix, default)
+        if parts.scheme not in ("http", "https"):
+            return Bad(f"is not an http(s) URL{_got(value, echo)}", write, default)
+        if not parts.hostname:
+            return Bad(f"has no host{_got(value, echo)}", write, default)
+        base = f"{parts.scheme}://{parts.netloc}"
+        extras = [
+            name
+            for name, present in (
+                ("path", parts.path not in ("", "/")),
+                ("query", "?" in value),
+                ("fragment", "#" in value),
+            )
+            if present
+        ]
+        if extras:
+            what = " and ".join(extras)
+            seen = f" ({quote(value[len(base) :])})" if echo else ""
+            reason = f"must be a host only but has a {what}{seen}"
+            fix = f"drop the {what} (the provider adds the API's own)"
+            return Bad(reason, fix, base, exact=True) if echo else Bad(reason, fix, default)
+        return None
+
+    return check
+
+
+def _check_credential(key: str) -> Callable[[Any, bool], Verdict]:
+    def check(value: Any, _echo: bool) -> Verdict:
+        # Never quoted: clientSecret and accessToken are secrets, and a clientId with a
+        # defect may well be a secret pasted in the wrong place.
+        again = "set it again without it"
+        if not isinstance(value, str):
+            return Bad("must be a string", "give it as text")
+        if key == "accessToken" and value[:7].lower() == "bearer ":
+            return Bad("starts with 'Bearer '", "give the token alone, without 'Bearer '")
+        defect = _text_defect(value)
+        if defect is None:
+            return None
+        if defect.startswith("has leading"):
+            again += " (a copied newline or space comes along easily)"
+        return Bad(f"{defect}, which an HTTP request cannot carry", again)
+
+    return check
+
+
+def _check_scopes(value: Any, echo: bool) -> Verdict:
+    fix = "list scopes separated by commas"
+    if isinstance(value, list | tuple):
+        if not all(isinstance(v, str) for v in value):
+            return Bad("must be a list of strings or a comma-separated string", fix, DEFAULT_SCOPES)
+        items = [s for v in value for s in _split_scopes(v)]
+    elif isinstance(value, str):
+        items = _split_scopes(value)
+    else:
+        return Bad("must be a comma-separated string", fix, DEFAULT_SCOPES)
+    if not items:
+        return Bad("lists no scope", fix, DEFAULT_SCOPES)
+    bad = [s for s in items if not SCOPE_RE.fullmatch(s)]
+    if bad:
+        return Bad(
+            f"has a malformed scope{_got(bad[0], echo)} (a scope is letters, digits and "
+            "'_', '.', ':', '/', '-')",
+            fix,
+            DEFAULT_SCOPES,
+        )
+    return None
+
+
+def _check_retry_timeout(value: Any, echo: bool) -> Verdict:
+    if retry_seconds(value) is None:
+        return Bad(
+            f"must be a positive number of seconds{_got(value, echo)}",
+            "give a number of seconds (the default is 300), or leave it unset",
+            "300",
+        )
+    return None
+
+
+CHECKS: dict[str, Callable[[Any, bool], Verdict]] = {
+    "platformUrl": _url_checker(DEFAULT_PLATFORM_URL),
+    "imsUrl": _url_checker(DEFAULT_IMS_URL),
+    "orgId": _check_org_id,
+    "clientId": _check_credential("clientId"),
+    "clientSecret": _check_credential("clientSecret"),
+    "accessToken": _check_credential("accessToken"),
+    "scopes": _check_scopes,
+    "sandbox": _check_sandbox,
+    "retryTimeoutSeconds": _check_retry_timeout,
+}
+
+
+def _split_scopes(value: str) -> list[str]:
+    return [s for s in value.replace(" ", ",").split(",") if s]
+
+
+def scopes_of(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(s for v in value for s in _split_scopes(str(v)))
+    return tuple(_split_scopes(str(value)))
+
+
+def retry_seconds(value: Any) -> float | None:
+    """A positive, finite number of seconds from a number or its text; None if it is not."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    return number if number is not None and 0 < number < math.inf else None
