@@ -63,8 +63,9 @@ def fault_rules(seed: int) -> list[dict[str, Any]]:
 
 
 def retry_config() -> dict[str, str]:
-    """`aep:retryTimeoutSeconds` once the provider knows it (being added alongside)."""
-    if "retryTimeoutSeconds" in inspect.getsource(_config):
+    """`aep:retryTimeoutSeconds` (a retry deadline per call) when the provider knows it."""
+    known = getattr(_config, "ENV_VARS", {})
+    if "retryTimeoutSeconds" in known or "retryTimeoutSeconds" in inspect.getsource(_config):
         return {"aep:retryTimeoutSeconds": "120"}
     return {}
 
