@@ -47,9 +47,8 @@ ENV_VARS = {
 RETRY_TIMEOUT_ENV = "AEP_RETRY_TIMEOUT_SECONDS"
 
 
-def parse_retry_timeout(value: object, where: str) -> float:
-    """A retry budget given as text or a number: positive and finite, else ConfigurationError
-    naming `where` (never echoing more than the value itself)."""
+def positive_seconds(value: object) -> float | None:
+    """A positive, finite number of seconds from a number or its text; None if it is not."""
     number: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
@@ -57,8 +56,15 @@ def parse_retry_timeout(value: object, where: str) -> float:
         try:
             number = float(value.strip())
         except ValueError:
-            number = None
-    if number is None or not (0 < number < math.inf):
+            return None
+    return number if number is not None and 0 < number < math.inf else None
+
+
+def parse_retry_timeout(value: object, where: str) -> float:
+    """A retry budget given as text or a number: positive and finite, else ConfigurationError
+    naming `where` (never echoing more than the value itself)."""
+    number = positive_seconds(value)
+    if number is None:
         raise ConfigurationError(
             f"{where} must be a positive number of seconds (got {value!r}): "
             f"give e.g. 300 (the default, {DEFAULT_DEADLINE:.0f}) or leave it unset"

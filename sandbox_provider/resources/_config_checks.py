@@ -4,11 +4,12 @@ to the default profile and to each profile of `aep:orgs`."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
+
+from sandbox_provider.client.config import positive_seconds
 
 from ._config_keys import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SANDBOX, DEFAULT_SCOPES
 
@@ -223,12 +224,4 @@ def scopes_of(value: Any) -> tuple[str, ...]:
 
 def retry_seconds(value: Any) -> float | None:
     """A positive, finite number of seconds from a number or its text; None if it is not."""
-    number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    return number if number is not None and 0 < number < math.inf else None
+    return positive_seconds(value)

@@ -6,6 +6,7 @@ import os
 import shutil
 import textwrap
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,13 +86,15 @@ class E2E:
             return list(r.json()["data"])
 
 
-@pytest.fixture
-def e2e(tmp_path: Path, pulumi_bin: str) -> Iterator[E2E]:
-    emu = EmulatorProcess.start(tmp_path / "exim.db", seed="demo", delay=0.05)
-    project = tmp_path / "project"
+@contextmanager
+def e2e_world(tmp: Path, pulumi_bin: str) -> Iterator[E2E]:
+    """An emulator, a project directory and a stack configured for it; the emulator is
+    stopped on exit."""
+    emu = EmulatorProcess.start(tmp / "exim.db", seed="demo", delay=0.05)
+    project = tmp / "project"
     project.mkdir()
     (project / "Pulumi.yaml").write_text(PROJECT_YAML.format(venv=VENV))
-    stack = Stack(project_dir=project, state_dir=tmp_path / "state", name="e2e", pulumi=pulumi_bin)
+    stack = Stack(project_dir=project, state_dir=tmp / "state", name="e2e", pulumi=pulumi_bin)
     try:
         stack.init()
         orgs = {"acme": emu.org("acme"), "partner": emu.org("partner")}
@@ -99,3 +102,9 @@ def e2e(tmp_path: Path, pulumi_bin: str) -> Iterator[E2E]:
         yield E2E(emu=emu, stack=stack, project_dir=project)
     finally:
         emu.stop()
+
+
+@pytest.fixture
+def e2e(tmp_path: Path, pulumi_bin: str) -> Iterator[E2E]:
+    with e2e_world(tmp_path, pulumi_bin) as world:
+        yield world

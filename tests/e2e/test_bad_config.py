@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sandbox_provider.emulator.harness import EmulatorProcess
-from sandbox_provider.pulumi_cli import Stack, configure_for_emulator
 
-from .conftest import E2E, PROJECT_YAML, VENV
+from .conftest import E2E, e2e_world
 
 pytestmark = pytest.mark.e2e
 
@@ -33,20 +31,8 @@ Package("partner-pkg", name="cfg-partner-pkg", artifacts=[{GOLD!r}], org="partne
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, pulumi_bin: str) -> Iterator[E2E]:
-    tmp = tmp_path_factory.mktemp("bad-config")
-    emu = EmulatorProcess.start(tmp / "exim.db", seed="demo", delay=0.05)
-    project = tmp / "project"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text(PROJECT_YAML.format(venv=VENV))
-    stack = Stack(project_dir=project, state_dir=tmp / "state", name="e2e", pulumi=pulumi_bin)
-    try:
-        stack.init()
-        configure_for_emulator(
-            stack, emu.url, {"acme": emu.org("acme"), "partner": emu.org("partner")}
-        )
-        yield E2E(emu=emu, stack=stack, project_dir=Path(project))
-    finally:
-        emu.stop()
+    with e2e_world(tmp_path_factory.mktemp("bad-config"), pulumi_bin) as w:
+        yield w
 
 
 def good_config(emu: EmulatorProcess) -> dict[str, str]:

@@ -74,18 +74,19 @@ def make_package(
     *,
     publish: bool = False,
     org: str = "acme",
+    description: str | None = None,
 ) -> str:
     """A package made behind the providers' back (raw API), optionally published."""
+    body: dict[str, Any] = {
+        "name": name,
+        "packageType": "PARTIAL",
+        "sourceSandbox": {"name": "dev", "imsOrgId": emu.org(org)["imsOrgId"]},
+        "artifacts": artifacts,
+    }
+    if description is not None:
+        body["description"] = description
     with emu.api(org) as api:
-        r = api.post(
-            "/packages",
-            json={
-                "name": name,
-                "packageType": "PARTIAL",
-                "sourceSandbox": {"name": "dev", "imsOrgId": emu.org(org)["imsOrgId"]},
-                "artifacts": artifacts,
-            },
-        )
+        r = api.post("/packages", json=body)
         r.raise_for_status()
         package_id = str(r.json()["id"])
         if publish:

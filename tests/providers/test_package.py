@@ -21,6 +21,8 @@ from .conftest import (
     configure,
     engine_props,
     last_seq,
+    make_package,
+    package_doc,
     stack_config,
     wait_status,
     writes,
@@ -172,19 +174,7 @@ def test_a_package_deleted_behind_the_programs_back_is_dropped_by_read(
 
 
 def _made_by_hand(emu: EmulatorProcess) -> dict[str, Any]:
-    with emu.api("acme") as api:
-        r = api.post(
-            "/packages",
-            json={
-                "name": "pkg",
-                "description": "as declared",
-                "packageType": "PARTIAL",
-                "sourceSandbox": {"name": "dev", "imsOrgId": emu.org("acme")["imsOrgId"]},
-                "artifacts": [GOLD],
-            },
-        )
-        r.raise_for_status()
-        return dict(r.json())
+    return package_doc(emu, make_package(emu, "pkg", [GOLD], description="as declared"))
 
 
 def test_adoption_through_read_with_matching_inputs_is_a_no_op(aep: EmulatorProcess) -> None:

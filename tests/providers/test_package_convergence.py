@@ -11,7 +11,7 @@ from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import PackageProvider
 from sandbox_provider.resources._base import ProviderError
 
-from .conftest import GOLD, engine_props, last_seq, writes
+from .conftest import GOLD, engine_props, last_seq, make_package, writes
 
 PROGRAM: dict[str, Any] = {
     "name": "pkg",
@@ -39,19 +39,7 @@ def packages(emu: EmulatorProcess) -> list[dict[str, Any]]:
 
 def post_by_hand(emu: EmulatorProcess, artifacts: list[dict[str, str]]) -> str:
     """What a create killed between its POST and its dependency ADD leaves."""
-    with emu.api("acme") as api:
-        r = api.post(
-            "/packages",
-            json={
-                "name": "pkg",
-                "description": "as declared",
-                "packageType": "PARTIAL",
-                "sourceSandbox": {"name": "dev", "imsOrgId": emu.org("acme")["imsOrgId"]},
-                "artifacts": artifacts,
-            },
-        )
-        r.raise_for_status()
-        return str(r.json()["id"])
+    return make_package(emu, "pkg", artifacts, description="as declared")
 
 
 def held(emu: EmulatorProcess, package_id: str) -> set[str]:
