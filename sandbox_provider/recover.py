@@ -11,7 +11,16 @@ with the engine this project builds (3.259.0):
   non-interactive `pulumi refresh` ever clears them, so every later update repeats the
   warning, and `--import-pending-creates` can't reach a dynamic provider.
 
-This command releases the lock, lists each pending operation with what the next `up` will do
+A kill can also land while the file backend writes the checkpoint. The checkpoint itself is
+written to a temporary file and renamed (the old one stays whole), but its `.attrs` sidecar is
+written in place: killed at that moment it is left empty, and every command then fails with
+`failed to load checkpoint: EOF` (seen in this project's chaos tests). For a `file://`
+backend, this command first removes such empty sidecars (they carry only a content type and a
+checksum; a missing one is read as none) and the temporary checkpoints no rename picked up;
+the checkpoint before the kill is then loaded, and the next `up` takes over what was made
+after it.
+
+Then it releases the lock, lists each pending operation with what the next `up` will do
 about it, and removes them from the state (`pulumi stack export`, drop, `pulumi stack
 import`), leaving the resources themselves untouched. Then one `pulumi up` converges.
 It drives the engine with `pulumi.automation`, against the project in `work_dir` and
@@ -20,11 +29,13 @@ whatever backend the environment selects, like any other `pulumi` command there.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from pulumi import automation as auto
 
@@ -45,9 +56,12 @@ class Recovery:
 
     unlocked: bool = False
     pending: list[dict[str, Any]] = field(default_factory=list)
+    #: Files of a `file://` backend removed because a kill left them broken.
+    repaired: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [
+        out = [f"removed {path} (left broken by the kill)" for path in self.repaired]
+        out += [
             "cancelled the update in progress, if any (this releases the lock a killed update "
             "leaves)"
             if self.unlocked
@@ -65,6 +79,42 @@ class Recovery:
             out.append(f"removed {len(self.pending)} pending operation(s) from the state")
         out.append("now run `pulumi up`")
         return out
+
+
+def file_backend_root(env: Mapping[str, str]) -> Path | None:
+    """The directory of the `file://` backend the CLI would use with `env`, if it is one."""
+    url = env.get("PULUMI_BACKEND_URL")
+    if not url:
+        home = Path(env.get("PULUMI_HOME") or Path.home() / ".pulumi")
+        try:
+            url = json.loads((home / "credentials.json").read_text()).get("current")
+        except (OSError, ValueError, AttributeError):
+            url = None
+    if not url or not url.startswith("file://"):
+        return None
+    path = unquote(urlsplit(url).path) or "~"
+    if url.startswith("file://~"):
+        path = "~" + unquote(url[len("file://~") :].split("?", 1)[0])
+    return Path(path).expanduser()
+
+
+def repair_file_backend(root: Path) -> list[str]:
+    """Remove what a kill mid-write leaves broken in a file backend (see the module
+    docstring): empty `.attrs` sidecars, and checkpoint temporaries. Returns their paths."""
+    removed: list[str] = []
+    meta = root / ".pulumi"
+    if not meta.is_dir():
+        return removed
+    for path in sorted(meta.rglob("*.attrs")):
+        if path.is_file() and path.stat().st_size == 0:
+            path.unlink()
+            removed.append(str(path))
+    for path in (
+        sorted((meta / "stacks").rglob("*.json.*.tmp")) if (meta / "stacks").is_dir() else []
+    ):
+        path.unlink()
+        removed.append(str(path))
+    return removed
 
 
 def _command(pulumi_bin: str | None) -> auto.PulumiCommand | None:
@@ -85,9 +135,12 @@ def recover(
     echo: Callable[[str], None] | None = None,
 ) -> Recovery:
     """Unlock `stack_name` and clear its pending operations; see the module docstring."""
+    result = Recovery()
+    root = file_backend_root({**os.environ, **(env or {})})
+    if root is not None:
+        result.repaired = repair_file_backend(root)
     opts = auto.LocalWorkspaceOptions(pulumi_command=_command(pulumi_bin), env_vars=env)
     stack = auto.select_stack(stack_name=stack_name, work_dir=str(work_dir), opts=opts)
-    result = Recovery()
     try:
         stack.cancel()
         result.unlocked = True
