@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.pulumi_cli import find_pulumi
 
 # Async operations finish quickly in tests, but still asynchronously.
 TEST_DELAY = 0.05
@@ -49,6 +50,19 @@ def fresh_emulator(tmp_path: Path) -> Iterator[EmulatorProcess]:
 
 
 _CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def pulumi_bin() -> str:
+    """The real pulumi CLI of the e2e and chaos tiers: $PULUMI_BIN (set by `make test`), else
+    the one on PATH. Without one, a local `pytest` run skips those tiers, saying how to get
+    it; under CI=true that is a failure (see below)."""
+    try:
+        return find_pulumi()
+    except FileNotFoundError as exc:
+        if _CI:
+            pytest.fail(f"{exc}; under CI=true the engine tiers must run", pytrace=False)
+        pytest.skip(str(exc))
 
 
 @pytest.hookimpl(hookwrapper=True)

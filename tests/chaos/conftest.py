@@ -9,8 +9,6 @@ process a test starts is ended by its pid.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
 import textwrap
 from collections.abc import Callable, Iterator
@@ -45,20 +43,6 @@ HEADER = (
     ")\n"
     "\n"
 )
-
-_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture(scope="session")
-def pulumi_bin() -> str:
-    env = os.environ.get("PULUMI_BIN")
-    found = env if env and Path(env).is_file() else shutil.which("pulumi")
-    if found:
-        return found
-    message = "no pulumi CLI: run `make pulumi` and export PULUMI_BIN (make test does both)"
-    if _CI:
-        pytest.fail(message + "; under CI=true the chaos tier must run", pytrace=False)
-    pytest.skip(message)
 
 
 @dataclass

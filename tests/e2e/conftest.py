@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,24 +25,6 @@ runtime:
     toolchain: pip
     virtualenv: {venv}
 """
-
-
-def _pulumi_bin() -> str | None:
-    env = os.environ.get("PULUMI_BIN")
-    if env and Path(env).is_file():
-        return env
-    return shutil.which("pulumi")
-
-
-@pytest.fixture(scope="session")
-def pulumi_bin() -> str:
-    found = _pulumi_bin()
-    if found:
-        return found
-    message = "no pulumi CLI: run `make pulumi` and export PULUMI_BIN (make test does both)"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message + "; under CI=true the e2e tier must run", pytrace=False)
-    pytest.skip(message)
 
 
 @dataclass
