@@ -289,19 +289,22 @@ class Artifact(TypedDict, total=False):
     title: str
 
 
+#: Misspellings of an {id, type} pair's keys, in artifacts and alternatives alike.
+_ID_TYPE_SYNONYMS = {
+    "kind": "type",
+    "artifact_type": "type",
+    "artifactType": "type",
+    "artifact_id": "id",
+    "artifactId": "id",
+}
+
+
 class ArtifactInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     #: How the model is named in messages, and common misspellings of its keys.
     WHAT: ClassVar[str] = "an artifact"
-    SYNONYMS: ClassVar[dict[str, str]] = {
-        "kind": "type",
-        "artifact_type": "type",
-        "artifactType": "type",
-        "artifact_id": "id",
-        "artifactId": "id",
-        "name": "title",
-    }
+    SYNONYMS: ClassVar[dict[str, str]] = {**_ID_TYPE_SYNONYMS, "name": "title"}
     HINTS: ClassVar[dict[str, str]] = {
         "id": "give the artifact's id as the source sandbox knows it, e.g. 'acme-seg-gold'",
         "type": "give the artifact's type, e.g. 'PROFILE_SEGMENT'",
@@ -324,11 +327,7 @@ class ArtifactRef(BaseModel):
 
     WHAT: ClassVar[str] = "an alternative"
     SYNONYMS: ClassVar[dict[str, str]] = {
-        "kind": "type",
-        "artifact_type": "type",
-        "artifactType": "type",
-        "artifact_id": "id",
-        "artifactId": "id",
+        **_ID_TYPE_SYNONYMS,
         "target_id": "id",
         "targetId": "id",
     }
