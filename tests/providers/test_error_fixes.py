@@ -80,28 +80,31 @@ def test_a_profile_org_id_that_is_not_its_credentials_org_names_the_profile(
     assert "orgId in the 'partner' profile of aep:orgs" in message
 
 
-def test_transferring_a_received_copy_names_the_owner_fix(aep: EmulatorProcess) -> None:
+def received_copy(emu: EmulatorProcess) -> str:
+    """A published acme package the partner holds a copy of (handshake, then transfer)."""
+    partner = emu.org("partner")["imsOrgId"]
     hs = HandshakeProvider()
-    partner = aep.org("partner")["imsOrgId"]
     hs.create(checked(hs, target_org_id=partner, approve_as="partner"))
-    package_id = make_package(aep, "journey", [JOURNEY], publish=True)
-    prov = TransferProvider()
-    prov.create(checked(prov, package_id=package_id, target_org_id=partner))
-    # The partner now holds a copy; sharing it back on is the owner's call only.
+    package_id = make_package(emu, "journey", [JOURNEY], publish=True)
+    transfer = TransferProvider()
+    transfer.create(checked(transfer, package_id=package_id, target_org_id=partner))
+    return package_id
+
+
+def test_transferring_a_received_copy_names_the_owner_fix(aep: EmulatorProcess) -> None:
+    package_id = received_copy(aep)
+    # Sharing the copy on is the owner's call only.
     message = failure(
-        prov, package_id=package_id, target_org_id=aep.org("acme")["imsOrgId"], org="partner"
+        TransferProvider(),
+        package_id=package_id,
+        target_org_id=aep.org("acme")["imsOrgId"],
+        org="partner",
     )
     assert "copy this org received" in message
 
 
 def test_publishing_a_received_copy_names_the_owner_fix(aep: EmulatorProcess) -> None:
-    hs = HandshakeProvider()
-    partner = aep.org("partner")["imsOrgId"]
-    hs.create(checked(hs, target_org_id=partner, approve_as="partner"))
-    package_id = make_package(aep, "journey", [JOURNEY], publish=True)
-    TransferProvider().create(
-        checked(TransferProvider(), package_id=package_id, target_org_id=partner)
-    )
+    package_id = received_copy(aep)
     message = failure(
         PublishedPackageProvider(), package_id=package_id, visibility="PUBLIC", org="partner"
     )
