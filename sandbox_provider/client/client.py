@@ -35,32 +35,11 @@ Connect errors and 429 are retried for every call: the request did not reach the
 
 from __future__ import annotations
 
-import contextvars
-import json as jsonlib
-import logging
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
-from urllib.parse import quote
+from typing import Any, cast
 
-import httpx
-import tenacity
-from pydantic import BaseModel
-
-from .auth import ClientCredentialsProvider, StaticTokenProvider, TokenProvider, retry_after
-from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, ClientSettings
-from .errors import (
-    ConflictError,
-    ExImError,
-    ExImTimeoutError,
-    NotFoundError,
-    RequestInfo,
-    TransportError,
-    error_for_status,
-)
+from .errors import ConflictError, ExImError, NotFoundError
 from .models import (
     Artifact,
     ArtifactChildren,
@@ -81,36 +60,11 @@ from .models import (
     Transfer,
     TransferRequestType,
 )
-from .paging import FilterLike, filter_params, iterate_pages, prop
-from .retry import (
-    AMBIGUOUS,
-    NOT_SENT,
-    REFUSED,
-    RetryPolicy,
-    await_effect,
-    classify,
-    describe_wait,
-)
-from .waiters import Progress, poll_until
+from .paging import FilterLike, prop
+from .transport import DEFAULT_PAGE_SIZE, EXIM_PREFIX, Transport, segment
+from .waiters import Waiters
 
 __all__ = ["EXIM_PREFIX", "ExImClient"]
-
-log = logging.getLogger("sandbox_provider.client")
-
-EXIM_PREFIX = "/data/foundation/exim"
-DEFAULT_PAGE_SIZE = 50
-
-T = TypeVar("T")
-
-# A waiter's deadline, seen by every HTTP call it makes (per thread: contextvars).
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "exim_deadline", default=None
-)
-# The retry deadline of the call being retried: a call made inside it (a reconciliation
-# look-up, the token fetch) retries no longer than the call that needs it.
-_retry_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "exim_retry_until", default=None
-)
 
 
 def _artifact_wire(item: ArtifactLike) -> dict[str, Any]:
@@ -129,365 +83,13 @@ def _expiry_wire(expiry: datetime | int | str | None) -> int | str | None:
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _seg(value: str) -> str:
-    """One path segment: ids are URL-encoded so a `/` in them can't change the path."""
-    return quote(value, safe="@:")
-
-
-class ExImClient:
+class ExImClient(Transport, Waiters):
     """Typed client of the exim API (packages, jobs, handshakes, transfers).
 
     Build it with keyword settings, `ExImClient.from_env()` (the `AEP_*` variables) or
     `ExImClient.from_settings(ClientSettings(...))`. Close it (or use `with`) to release the
     connection pool.
     """
-
-    def __init__(
-        self,
-        *,
-        org_id: str,
-        client_id: str,
-        client_secret: str | None = None,
-        access_token: str | None = None,
-        scopes: Sequence[str] | str = DEFAULT_SCOPES,
-        sandbox: str | None = None,
-        platform_url: str = DEFAULT_PLATFORM_URL,
-        ims_url: str = DEFAULT_IMS_URL,
-        timeout: float = 30.0,
-        retry: RetryPolicy | None = None,
-        max_connections: int = 16,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        settings = ClientSettings(
-            org_id=org_id,
-            client_id=client_id,
-            client_secret=client_secret,
-            access_token=access_token,
-            scopes=tuple(scopes) if not isinstance(scopes, str) else cast(Any, scopes),
-            sandbox=sandbox,
-            platform_url=platform_url,
-            ims_url=ims_url,
-            timeout=timeout,
-            retry=retry or RetryPolicy(),
-            max_connections=max_connections,
-        )
-        self._init(settings, http_client)
-
-    def _init(self, settings: ClientSettings, http_client: httpx.Client | None) -> None:
-        self._settings = settings
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=settings.timeout,
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-            ),
-            headers={"User-Agent": settings.user_agent, "Accept": "application/json"},
-            follow_redirects=False,
-        )
-        self._base = settings.platform_url + EXIM_PREFIX
-        self._auth: TokenProvider
-        if settings.client_secret:
-            self._auth = ClientCredentialsProvider(
-                http=self._http,
-                ims_url=settings.ims_url,
-                client_id=settings.client_id,
-                client_secret=settings.client_secret,
-                scopes=settings.scopes,
-                refresh_margin=settings.token_refresh_margin,
-                timeout=settings.timeout,
-                retry=lambda fetch: self._retrying(fetch, retry_on=(NOT_SENT, REFUSED, AMBIGUOUS)),
-            )
-        else:
-            self._auth = StaticTokenProvider(cast(str, settings.access_token))
-
-    @classmethod
-    def from_settings(
-        cls, settings: ClientSettings, *, http_client: httpx.Client | None = None
-    ) -> ExImClient:
-        self = cls.__new__(cls)
-        self._init(settings, http_client)
-        return self
-
-    @classmethod
-    def from_env(
-        cls,
-        environ: Mapping[str, str] | None = None,
-        *,
-        http_client: httpx.Client | None = None,
-        **overrides: Any,
-    ) -> ExImClient:
-        """Read AEP_PLATFORM_URL, AEP_IMS_URL, AEP_ORG_ID, AEP_CLIENT_ID, AEP_CLIENT_SECRET,
-        AEP_SCOPES (comma-separated), AEP_SANDBOX, AEP_ACCESS_TOKEN. Keyword arguments
-        (any `ClientSettings` field) win over the environment."""
-        return cls.from_settings(
-            ClientSettings.from_env(environ, **overrides), http_client=http_client
-        )
-
-    # -- plumbing ----------------------------------------------------------------------------
-    @property
-    def settings(self) -> ClientSettings:
-        return self._settings
-
-    @property
-    def org_id(self) -> str:
-        return self._settings.org_id
-
-    @property
-    def sandbox(self) -> str | None:
-        return self._settings.sandbox
-
-    @property
-    def token_provider(self) -> TokenProvider:
-        return self._auth
-
-    def __repr__(self) -> str:
-        s = self._settings
-        return (
-            f"ExImClient(platform_url={s.platform_url!r}, org_id={s.org_id!r}, "
-            f"client_id={s.client_id!r}, sandbox={s.sandbox!r}, auth={s.auth_mode!r})"
-        )
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> ExImClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _headers(self, token: str, sandbox: str | None) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "x-api-key": self._settings.client_id,
-            "x-gw-ims-org-id": self._settings.org_id,
-        }
-        sb = sandbox if sandbox is not None else self._settings.sandbox
-        if sb:
-            headers["x-sandbox-name"] = sb
-        return headers
-
-    def _timeout(self) -> float:
-        deadline = _deadline.get()
-        if deadline is None:
-            return self._settings.timeout
-        return max(0.05, min(self._settings.timeout, deadline - time.monotonic()))
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Any = None,
-        body: Any = None,
-        sandbox: str | None = None,
-        context: str | None = None,
-    ) -> httpx.Response:
-        """One exchange (plus one re-send with a new token after a 401). Raises ExImError."""
-        url = self._base + path
-        content = jsonlib.dumps(body).encode() if body is not None else None
-        token = self._auth.token()
-        for renewed in (False, True):
-            headers = self._headers(token, sandbox)
-            if content is not None:
-                headers["Content-Type"] = "application/json"
-            request = self._http.build_request(
-                method,
-                url,
-                params=params,
-                content=content,
-                headers=headers,
-                timeout=self._timeout(),
-            )
-            info = RequestInfo.build(method, str(request.url), headers, content)
-            try:
-                resp = self._http.send(request)
-            except httpx.TimeoutException as exc:
-                raise ExImTimeoutError(
-                    f"{context or method + ' ' + path}: no answer in time ({type(exc).__name__})",
-                    request=info,
-                ) from exc
-            except httpx.TransportError as exc:
-                raise TransportError(
-                    f"{context or method + ' ' + path}: {type(exc).__name__}: {exc}",
-                    request=info,
-                ) from exc
-            log.debug("%s %s -> %s", method, path, resp.status_code)
-            if resp.status_code == 401 and not renewed and self._auth.can_refresh:
-                # A 401 is decided at the gateway, before the handler: re-sending is safe.
-                self._auth.invalidate(token)
-                token = self._auth.token()
-                continue
-            if resp.status_code >= 400:
-                payload: Any
-                try:
-                    payload = resp.json()
-                except ValueError:
-                    payload = resp.text
-                raise error_for_status(
-                    resp.status_code,
-                    payload,
-                    reason=resp.reason_phrase,
-                    request=info,
-                    retry_after=retry_after(resp),
-                    context=context,
-                )
-            return resp
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _retrying(
-        self,
-        fn: Callable[[], T],
-        *,
-        retry_on: tuple[str, ...],
-        reconcile: Callable[[], T | None] | None = None,
-        on_error_after_ambiguous: Callable[[ExImError], T | None] | None = None,
-        reconcile_grace: bool = False,
-    ) -> T:
-        """Run `fn` under the retry policy.
-
-        `retry_on`: which failure kinds may be retried at all (see `retry.classify`).
-        `reconcile`: runs before a new attempt that follows an ambiguous failure; a non-None
-        result means the earlier attempt took effect, and it is returned instead of re-sending.
-        `on_error_after_ambiguous`: gets a non-retryable error raised after an ambiguous
-        attempt (a 409 or 404 that a landed first attempt explains) and may turn it into a
-        result.
-        `reconcile_grace`: keep reconciling for `policy.reconcile_grace` seconds before
-        re-sending (for POSTs the server would accept twice).
-        """
-        policy = self._settings.retry
-        started = time.monotonic()
-        deadline = _deadline.get()
-        if deadline is not None:
-            remaining = deadline - started
-            if remaining <= 0:
-                raise ExImTimeoutError("deadline passed before the call was made")
-            if remaining < policy.deadline:
-                policy = replace(policy, deadline=remaining)
-        outer = _retry_until.get()
-        if outer is not None and outer - started < policy.deadline:
-            # Nested in another call's retries: one attempt at least, never past its deadline.
-            policy = replace(policy, deadline=max(outer - started, 1e-3))
-        until = started + policy.deadline
-        grace = policy.reconcile_grace if reconcile_grace else 0.0
-        ambiguous = False
-        attempts = 0
-
-        def attempt() -> T:
-            nonlocal ambiguous, attempts
-            attempts += 1
-            if ambiguous and reconcile is not None:
-                found = await_effect(reconcile, grace=grace, until=until)
-                if found is not None:
-                    log.info("an earlier attempt had taken effect; not sending again")
-                    return found
-            try:
-                return fn()
-            except ExImError as exc:
-                kind = classify(exc)
-                if kind == AMBIGUOUS:
-                    ambiguous = True
-                elif kind is None and ambiguous and on_error_after_ambiguous is not None:
-                    result = on_error_after_ambiguous(exc)
-                    if result is not None:
-                        return result
-                raise
-
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            log.info("retrying exim call: %s", describe_wait(state))
-
-        retrying = policy.retrying(
-            retry_on=lambda exc: classify(exc) in retry_on,
-            before_sleep=before_sleep,
-            started=started,
-        )
-        token = _retry_until.set(until)
-        try:
-            return cast(T, retrying(attempt))
-        except ExImError as exc:
-            if attempts > 1 and not exc.retries_exhausted and classify(exc) in retry_on:
-                # Retried as long as the policy allows: say so, and let no outer loop retry it.
-                exc.retries_exhausted = True
-                exc.message += (
-                    f" (still failing after {attempts} attempts in "
-                    f"{time.monotonic() - started:.0f} s)"
-                )
-            raise
-        finally:
-            _retry_until.reset(token)
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Any = None,
-        body: Any = None,
-        sandbox: str | None = None,
-        context: str | None = None,
-        idempotent: bool = True,
-        reconcile: Callable[[], Any] | None = None,
-        on_error_after_ambiguous: Callable[[ExImError], Any] | None = None,
-        reconcile_grace: bool = False,
-    ) -> Any:
-        """Send with retries and return the decoded JSON (None for an empty answer)."""
-
-        def once() -> Any:
-            resp = self._send(
-                method, path, params=params, body=body, sandbox=sandbox, context=context
-            )
-            if not resp.content:
-                return None
-            try:
-                return resp.json()
-            except ValueError:
-                return resp.text
-
-        retry_on = (
-            (NOT_SENT, REFUSED, AMBIGUOUS) if idempotent or reconcile else (NOT_SENT, REFUSED)
-        )
-        return self._retrying(
-            once,
-            retry_on=retry_on,
-            reconcile=reconcile,
-            on_error_after_ambiguous=on_error_after_ambiguous,
-            reconcile_grace=reconcile_grace,
-        )
-
-    def _pages(
-        self,
-        path: str,
-        model: type[T],
-        filters: Iterable[FilterLike],
-        *,
-        order_by: str | None,
-        page_size: int,
-        sandbox: str | None,
-        extra: Sequence[tuple[str, str]] = (),
-    ) -> Iterator[T]:
-        base_params = filter_params(filters) + list(extra)
-        if order_by:
-            base_params.append(("orderby", order_by))
-
-        def fetch(start: int, limit: int) -> dict[str, Any]:
-            params = [*base_params, ("start", str(start)), ("limit", str(limit))]
-            raw = self._call("GET", path, params=params, sandbox=sandbox)
-            if isinstance(raw, list):
-                # Some list endpoints answer a bare array: one page with everything.
-                return {"data": raw, "hasNextPage": False}
-            return cast(dict[str, Any], raw or {})
-
-        parse = cast(Callable[[dict[str, Any]], T], cast(type[BaseModel], model).model_validate)
-        return iterate_pages(
-            fetch,
-            parse,
-            page_size=page_size,
-            identity=lambda raw: (
-                raw.get("id") or raw.get("linkingId") if isinstance(raw, dict) else None
-            ),
-        )
 
     def _sandbox_ref(
         self, value: str | SandboxRef | Mapping[str, Any] | None
@@ -682,7 +284,7 @@ class ExImClient:
         try:
             raw = self._call(
                 "DELETE",
-                f"/packages/{_seg(package_id)}",
+                f"/packages/{segment(package_id)}",
                 sandbox=sandbox,
                 context=f"delete package {package_id}",
                 on_error_after_ambiguous=after,
@@ -699,7 +301,7 @@ class ExImClient:
         """One package by id (NotFoundError when unknown or another org's)."""
         raw = self._call(
             "GET",
-            f"/packages/{_seg(package_id)}",
+            f"/packages/{segment(package_id)}",
             sandbox=sandbox,
             context=f"get package {package_id}",
         )
@@ -754,7 +356,7 @@ class ExImClient:
 
         raw = self._call(
             "GET",
-            f"/packages/{_seg(package_id)}/export",
+            f"/packages/{segment(package_id)}/export",
             params=params,
             sandbox=sandbox,
             context=f"publish package {package_id}",
@@ -770,7 +372,7 @@ class ExImClient:
         (`GET /packages/{id}/import?targetSandbox=`)."""
         raw = self._call(
             "GET",
-            f"/packages/{_seg(package_id)}/import",
+            f"/packages/{segment(package_id)}/import",
             params={"targetSandbox": target_sandbox},
             sandbox=sandbox,
             context=f"import conflicts of package {package_id} in {target_sandbox!r}",
@@ -857,7 +459,7 @@ class ExImClient:
         body = [_artifact_wire(a) for a in artifacts] if artifacts is not None else None
         raw = self._call(
             "POST",
-            f"/packages/{_seg(package_id)}/children",
+            f"/packages/{segment(package_id)}/children",
             body=body,
             sandbox=sandbox,
             context=f"children of package {package_id}",
@@ -870,7 +472,7 @@ class ExImClient:
         """Whether the caller's permissions allow importing every artifact into the target."""
         raw = self._call(
             "GET",
-            f"/packages/preflight/{_seg(package_id)}",
+            f"/packages/preflight/{segment(package_id)}",
             params={"targetSandbox": target_sandbox},
             sandbox=sandbox,
             context=f"preflight of package {package_id} into {target_sandbox!r}",
@@ -881,7 +483,7 @@ class ExImClient:
         """`GET /packages/payload/{id}`: the org and id to pull a (public) package by."""
         raw = self._call(
             "GET",
-            f"/packages/payload/{_seg(package_id)}",
+            f"/packages/payload/{segment(package_id)}",
             sandbox=sandbox,
             context=f"payload of package {package_id}",
         )
@@ -1080,7 +682,7 @@ class ExImClient:
     def get_transfer(self, transfer_id: str, *, sandbox: str | None = None) -> Transfer:
         raw = self._call(
             "GET",
-            f"/transfer/{_seg(transfer_id)}",
+            f"/transfer/{segment(transfer_id)}",
             sandbox=sandbox,
             context=f"get transfer {transfer_id}",
         )
@@ -1130,117 +732,3 @@ class ExImClient:
             reconcile=landed,
         )
         return raw if isinstance(raw, Transfer) else Transfer.model_validate(raw or {})
-
-    # -- waiters -----------------------------------------------------------------------------
-    @contextmanager
-    def _within(self, timeout: float) -> Iterator[float]:
-        deadline = time.monotonic() + timeout
-        outer = _deadline.get()
-        if outer is not None:
-            deadline = min(deadline, outer)
-        token = _deadline.set(deadline)
-        try:
-            yield deadline
-        finally:
-            _deadline.reset(token)
-
-    def wait_for_package(
-        self,
-        package_id: str,
-        *,
-        timeout: float = 600.0,
-        progress: Progress[Package] | None = None,
-        poll_interval: float = 0.2,
-        max_poll_interval: float = 5.0,
-        sandbox: str | None = None,
-    ) -> Package:
-        """Poll until the package is PUBLISHED. PUBLISH_FAILED → OperationFailedError;
-        deadline → ExImTimeoutError; both name the package and its last status.
-        `progress(package)` is called after every poll."""
-        with self._within(timeout) as deadline:
-            return poll_until(
-                kind="package",
-                ident=package_id,
-                fetch=lambda: self.get_package(package_id, sandbox=sandbox),
-                status_of=lambda p: p.status if p is not None else None,
-                done={PackageStatus.PUBLISHED},
-                failed={PackageStatus.PUBLISH_FAILED},
-                reason_of=lambda p: p.failure_reason if p is not None else None,
-                label_of=lambda p: f"{p.name!r}" if p is not None else None,
-                deadline=deadline,
-                timeout=timeout,
-                progress=progress,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-            )
-
-    def wait_for_job(
-        self,
-        name: str,
-        *,
-        timeout: float = 1800.0,
-        correlation_id: str | None = None,
-        request_type: str | None = None,
-        progress: Progress[Job | None] | None = None,
-        poll_interval: float = 0.2,
-        max_poll_interval: float = 10.0,
-        sandbox: str | None = None,
-    ) -> Job:
-        """Poll `GET /packages/jobs` until the job named `name` (with `correlation_id` when
-        given, else the newest) is SUCCESS. FAILED/CANCELLED → OperationFailedError; deadline
-        → ExImTimeoutError. A job not listed yet counts as status NOT_FOUND."""
-        ident = name if correlation_id is None else f"{name} ({correlation_id})"
-        display = repr(name) if correlation_id is None else f"{name!r} ({correlation_id})"
-        with self._within(timeout) as deadline:
-            job = poll_until(
-                kind="job",
-                ident=ident,
-                display=display,
-                fetch=lambda: self.find_job(
-                    name,
-                    correlation_id=correlation_id,
-                    request_type=request_type,
-                    sandbox=sandbox,
-                ),
-                status_of=lambda j: j.job_status if j is not None else "NOT_FOUND",
-                done={"SUCCESS"},
-                failed={"FAILED", "CANCELLED"},
-                reason_of=lambda j: j.failure_reason if j is not None else None,
-                label_of=lambda j: None,
-                deadline=deadline,
-                timeout=timeout,
-                progress=progress,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-            )
-        assert job is not None
-        return job
-
-    def wait_for_transfer(
-        self,
-        transfer_id: str,
-        *,
-        timeout: float = 1800.0,
-        progress: Progress[Transfer] | None = None,
-        poll_interval: float = 0.2,
-        max_poll_interval: float = 10.0,
-        sandbox: str | None = None,
-    ) -> Transfer:
-        """Poll until the transfer is COMPLETED. FAILED → OperationFailedError (its last
-        message as the reason); deadline → ExImTimeoutError."""
-        with self._within(timeout) as deadline:
-            return poll_until(
-                kind="transfer",
-                ident=transfer_id,
-                fetch=lambda: self.get_transfer(transfer_id, sandbox=sandbox),
-                status_of=lambda t: t.status if t is not None else None,
-                done={"COMPLETED"},
-                failed={"FAILED"},
-                reason_of=lambda t: t.last_message if t is not None else None,
-                label_of=lambda t: f"of package {t.package_id}" if t is not None else None,
-                deadline=deadline,
-                timeout=timeout,
-                progress=progress,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-            )

@@ -1,8 +1,11 @@
 """Polling for asynchronous operations (publish, import/export jobs, transfers).
 
-Built on tenacity like the retries: poll, back off (×1.5 per poll up to a cap), never sleep past
-the deadline. A terminal failure raises `OperationFailedError`, the deadline
-`ExImTimeoutError`; both name the object and its last status.
+`poll_until` is the loop: built on tenacity like the retries, it polls, backs off (×1.5 per
+poll up to a cap) and never sleeps past the deadline. A terminal failure raises
+`OperationFailedError`, the deadline `ExImTimeoutError`; both name the object and its last
+status. `Waiters` holds the client's `wait_for_*` methods: each is a finder (`get_package`,
+`find_job`, `get_transfer` of the endpoint groups), the statuses that end the wait, and that
+loop, with every HTTP call inside bound to the wait's deadline.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import tenacity
 from tenacity import RetryCallState
 
 from .errors import ExImTimeoutError, OperationFailedError, RequestInfo
+from .models import Job, Package, PackageStatus, Transfer
+from .transport import within
 
-__all__ = ["Progress", "poll_until"]
+__all__ = ["Progress", "Waiters", "poll_until"]
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
@@ -112,3 +117,127 @@ def poll_until(
             raise
         # An HTTP call inside the poll ran into the waiter's deadline.
         raise timeout_error(exc.request) from exc
+
+
+class _Finders(Protocol):
+    """What the waiters poll with: the finders of the endpoint groups."""
+
+    def get_package(self, package_id: str, *, sandbox: str | None = None) -> Package: ...
+
+    def find_job(
+        self,
+        name: str,
+        *,
+        correlation_id: str | None = None,
+        request_type: str | None = None,
+        package_id: str | None = None,
+        sandbox: str | None = None,
+    ) -> Job | None: ...
+
+    def get_transfer(self, transfer_id: str, *, sandbox: str | None = None) -> Transfer: ...
+
+
+class Waiters:
+    """`wait_for_package`, `wait_for_job`, `wait_for_transfer` of `ExImClient` (a mixin: it
+    needs the finders of `_Finders`)."""
+
+    def wait_for_package(
+        self: _Finders,
+        package_id: str,
+        *,
+        timeout: float = 600.0,
+        progress: Progress[Package] | None = None,
+        poll_interval: float = 0.2,
+        max_poll_interval: float = 5.0,
+        sandbox: str | None = None,
+    ) -> Package:
+        """Poll until the package is PUBLISHED. PUBLISH_FAILED → OperationFailedError;
+        deadline → ExImTimeoutError; both name the package and its last status.
+        `progress(package)` is called after every poll."""
+        with within(timeout) as deadline:
+            return poll_until(
+                kind="package",
+                ident=package_id,
+                fetch=lambda: self.get_package(package_id, sandbox=sandbox),
+                status_of=lambda p: p.status if p is not None else None,
+                done={PackageStatus.PUBLISHED},
+                failed={PackageStatus.PUBLISH_FAILED},
+                reason_of=lambda p: p.failure_reason if p is not None else None,
+                label_of=lambda p: f"{p.name!r}" if p is not None else None,
+                deadline=deadline,
+                timeout=timeout,
+                progress=progress,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+            )
+
+    def wait_for_job(
+        self: _Finders,
+        name: str,
+        *,
+        timeout: float = 1800.0,
+        correlation_id: str | None = None,
+        request_type: str | None = None,
+        progress: Progress[Job | None] | None = None,
+        poll_interval: float = 0.2,
+        max_poll_interval: float = 10.0,
+        sandbox: str | None = None,
+    ) -> Job:
+        """Poll `GET /packages/jobs` until the job named `name` (with `correlation_id` when
+        given, else the newest) is SUCCESS. FAILED/CANCELLED → OperationFailedError; deadline
+        → ExImTimeoutError. A job not listed yet counts as status NOT_FOUND."""
+        ident = name if correlation_id is None else f"{name} ({correlation_id})"
+        display = repr(name) if correlation_id is None else f"{name!r} ({correlation_id})"
+        with within(timeout) as deadline:
+            job = poll_until(
+                kind="job",
+                ident=ident,
+                display=display,
+                fetch=lambda: self.find_job(
+                    name,
+                    correlation_id=correlation_id,
+                    request_type=request_type,
+                    sandbox=sandbox,
+                ),
+                status_of=lambda j: j.job_status if j is not None else "NOT_FOUND",
+                done={"SUCCESS"},
+                failed={"FAILED", "CANCELLED"},
+                reason_of=lambda j: j.failure_reason if j is not None else None,
+                label_of=lambda j: None,
+                deadline=deadline,
+                timeout=timeout,
+                progress=progress,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+            )
+        assert job is not None
+        return job
+
+    def wait_for_transfer(
+        self: _Finders,
+        transfer_id: str,
+        *,
+        timeout: float = 1800.0,
+        progress: Progress[Transfer] | None = None,
+        poll_interval: float = 0.2,
+        max_poll_interval: float = 10.0,
+        sandbox: str | None = None,
+    ) -> Transfer:
+        """Poll until the transfer is COMPLETED. FAILED → OperationFailedError (its last
+        message as the reason); deadline → ExImTimeoutError."""
+        with within(timeout) as deadline:
+            return poll_until(
+                kind="transfer",
+                ident=transfer_id,
+                fetch=lambda: self.get_transfer(transfer_id, sandbox=sandbox),
+                status_of=lambda t: t.status if t is not None else None,
+                done={"COMPLETED"},
+                failed={"FAILED"},
+                reason_of=lambda t: t.last_message if t is not None else None,
+                label_of=lambda t: f"of package {t.package_id}" if t is not None else None,
+                deadline=deadline,
+                timeout=timeout,
+                progress=progress,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+            )

@@ -1,0 +1,426 @@
+"""The transport core of `ExImClient`: session, auth headers, retries, parsed calls, paging.
+
+One pooled `httpx.Client` underneath, safe to share between threads (the Pulumi provider calls
+one client from four). `Transport._call` is the one way an endpoint method talks to the API:
+one exchange (re-sent once with a new token after a 401) under the retry policy, with the
+reconciliation hooks that make the non-idempotent calls safe to retry (see `retry.py` and the
+endpoint groups: `packages.py`, `imports.py`, `sharing.py`). Every call takes `sandbox=` to
+override the client's sandbox for that call (the `x-sandbox-name` header).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json as jsonlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any, Self, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import tenacity
+from pydantic import BaseModel
+
+from .auth import ClientCredentialsProvider, StaticTokenProvider, TokenProvider, retry_after
+from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, ClientSettings
+from .errors import ExImError, ExImTimeoutError, RequestInfo, TransportError, error_for_status
+from .paging import FilterLike, filter_params, iterate_pages
+from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, await_effect, classify, describe_wait
+
+__all__ = ["DEFAULT_PAGE_SIZE", "EXIM_PREFIX", "Transport", "segment", "within"]
+
+log = logging.getLogger("sandbox_provider.client")
+
+EXIM_PREFIX = "/data/foundation/exim"
+DEFAULT_PAGE_SIZE = 50
+
+T = TypeVar("T")
+
+# A waiter's deadline, seen by every HTTP call it makes (per thread: contextvars).
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "exim_deadline", default=None
+)
+# The retry deadline of the call being retried: a call made inside it (a reconciliation
+# look-up, the token fetch) retries no longer than the call that needs it.
+_retry_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "exim_retry_until", default=None
+)
+
+
+def segment(value: str) -> str:
+    """One path segment: ids are URL-encoded so a `/` in them can't change the path."""
+    return quote(value, safe="@:")
+
+
+@contextmanager
+def within(timeout: float) -> Iterator[float]:
+    """Every call made inside gives up by `timeout` seconds from now (or an outer, earlier
+    deadline); yields that deadline (a `time.monotonic()` value)."""
+    deadline = time.monotonic() + timeout
+    outer = _deadline.get()
+    if outer is not None:
+        deadline = min(deadline, outer)
+    token = _deadline.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _deadline.reset(token)
+
+
+class Transport:
+    """The HTTP side of `ExImClient`; the endpoint groups and waiters build on it.
+
+    Build it with keyword settings, `from_env()` (the `AEP_*` variables) or
+    `from_settings(ClientSettings(...))`. Close it (or use `with`) to release the
+    connection pool.
+    """
+
+    def __init__(
+        self,
+        *,
+        org_id: str,
+        client_id: str,
+        client_secret: str | None = None,
+        access_token: str | None = None,
+        scopes: Sequence[str] | str = DEFAULT_SCOPES,
+        sandbox: str | None = None,
+        platform_url: str = DEFAULT_PLATFORM_URL,
+        ims_url: str = DEFAULT_IMS_URL,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 16,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        settings = ClientSettings(
+            org_id=org_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            access_token=access_token,
+            scopes=tuple(scopes) if not isinstance(scopes, str) else cast(Any, scopes),
+            sandbox=sandbox,
+            platform_url=platform_url,
+            ims_url=ims_url,
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            max_connections=max_connections,
+        )
+        self._init(settings, http_client)
+
+    def _init(self, settings: ClientSettings, http_client: httpx.Client | None) -> None:
+        self._settings = settings
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            timeout=settings.timeout,
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_connections,
+            ),
+            headers={"User-Agent": settings.user_agent, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+        self._base = settings.platform_url + EXIM_PREFIX
+        self._auth: TokenProvider
+        if settings.client_secret:
+            self._auth = ClientCredentialsProvider(
+                http=self._http,
+                ims_url=settings.ims_url,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                scopes=settings.scopes,
+                refresh_margin=settings.token_refresh_margin,
+                timeout=settings.timeout,
+                retry=lambda fetch: self._retrying(fetch, retry_on=(NOT_SENT, REFUSED, AMBIGUOUS)),
+            )
+        else:
+            self._auth = StaticTokenProvider(cast(str, settings.access_token))
+
+    @classmethod
+    def from_settings(
+        cls, settings: ClientSettings, *, http_client: httpx.Client | None = None
+    ) -> Self:
+        self = cls.__new__(cls)
+        self._init(settings, http_client)
+        return self
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        **overrides: Any,
+    ) -> Self:
+        """Read AEP_PLATFORM_URL, AEP_IMS_URL, AEP_ORG_ID, AEP_CLIENT_ID, AEP_CLIENT_SECRET,
+        AEP_SCOPES (comma-separated), AEP_SANDBOX, AEP_ACCESS_TOKEN. Keyword arguments
+        (any `ClientSettings` field) win over the environment."""
+        return cls.from_settings(
+            ClientSettings.from_env(environ, **overrides), http_client=http_client
+        )
+
+    # -- plumbing ----------------------------------------------------------------------------
+    @property
+    def settings(self) -> ClientSettings:
+        return self._settings
+
+    @property
+    def org_id(self) -> str:
+        return self._settings.org_id
+
+    @property
+    def sandbox(self) -> str | None:
+        return self._settings.sandbox
+
+    @property
+    def token_provider(self) -> TokenProvider:
+        return self._auth
+
+    def __repr__(self) -> str:
+        s = self._settings
+        return (
+            f"ExImClient(platform_url={s.platform_url!r}, org_id={s.org_id!r}, "
+            f"client_id={s.client_id!r}, sandbox={s.sandbox!r}, auth={s.auth_mode!r})"
+        )
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _headers(self, token: str, sandbox: str | None) -> dict[str, str]:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "x-api-key": self._settings.client_id,
+            "x-gw-ims-org-id": self._settings.org_id,
+        }
+        sb = sandbox if sandbox is not None else self._settings.sandbox
+        if sb:
+            headers["x-sandbox-name"] = sb
+        return headers
+
+    def _timeout(self) -> float:
+        deadline = _deadline.get()
+        if deadline is None:
+            return self._settings.timeout
+        return max(0.05, min(self._settings.timeout, deadline - time.monotonic()))
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        sandbox: str | None = None,
+        context: str | None = None,
+    ) -> httpx.Response:
+        """One exchange (plus one re-send with a new token after a 401). Raises ExImError."""
+        url = self._base + path
+        content = jsonlib.dumps(body).encode() if body is not None else None
+        token = self._auth.token()
+        for renewed in (False, True):
+            headers = self._headers(token, sandbox)
+            if content is not None:
+                headers["Content-Type"] = "application/json"
+            request = self._http.build_request(
+                method,
+                url,
+                params=params,
+                content=content,
+                headers=headers,
+                timeout=self._timeout(),
+            )
+            info = RequestInfo.build(method, str(request.url), headers, content)
+            try:
+                resp = self._http.send(request)
+            except httpx.TimeoutException as exc:
+                raise ExImTimeoutError(
+                    f"{context or method + ' ' + path}: no answer in time ({type(exc).__name__})",
+                    request=info,
+                ) from exc
+            except httpx.TransportError as exc:
+                raise TransportError(
+                    f"{context or method + ' ' + path}: {type(exc).__name__}: {exc}",
+                    request=info,
+                ) from exc
+            log.debug("%s %s -> %s", method, path, resp.status_code)
+            if resp.status_code == 401 and not renewed and self._auth.can_refresh:
+                # A 401 is decided at the gateway, before the handler: re-sending is safe.
+                self._auth.invalidate(token)
+                token = self._auth.token()
+                continue
+            if resp.status_code >= 400:
+                payload: Any
+                try:
+                    payload = resp.json()
+                except ValueError:
+                    payload = resp.text
+                raise error_for_status(
+                    resp.status_code,
+                    payload,
+                    reason=resp.reason_phrase,
+                    request=info,
+                    retry_after=retry_after(resp),
+                    context=context,
+                )
+            return resp
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retrying(
+        self,
+        fn: Callable[[], T],
+        *,
+        retry_on: tuple[str, ...],
+        reconcile: Callable[[], T | None] | None = None,
+        on_error_after_ambiguous: Callable[[ExImError], T | None] | None = None,
+        reconcile_grace: bool = False,
+    ) -> T:
+        """Run `fn` under the retry policy.
+
+        `retry_on`: which failure kinds may be retried at all (see `retry.classify`).
+        `reconcile`: runs before a new attempt that follows an ambiguous failure; a non-None
+        result means the earlier attempt took effect, and it is returned instead of re-sending.
+        `on_error_after_ambiguous`: gets a non-retryable error raised after an ambiguous
+        attempt (a 409 or 404 that a landed first attempt explains) and may turn it into a
+        result.
+        `reconcile_grace`: keep reconciling for `policy.reconcile_grace` seconds before
+        re-sending (for POSTs the server would accept twice).
+        """
+        policy = self._settings.retry
+        started = time.monotonic()
+        deadline = _deadline.get()
+        if deadline is not None:
+            remaining = deadline - started
+            if remaining <= 0:
+                raise ExImTimeoutError("deadline passed before the call was made")
+            if remaining < policy.deadline:
+                policy = replace(policy, deadline=remaining)
+        outer = _retry_until.get()
+        if outer is not None and outer - started < policy.deadline:
+            # Nested in another call's retries: one attempt at least, never past its deadline.
+            policy = replace(policy, deadline=max(outer - started, 1e-3))
+        until = started + policy.deadline
+        grace = policy.reconcile_grace if reconcile_grace else 0.0
+        ambiguous = False
+        attempts = 0
+
+        def attempt() -> T:
+            nonlocal ambiguous, attempts
+            attempts += 1
+            if ambiguous and reconcile is not None:
+                found = await_effect(reconcile, grace=grace, until=until)
+                if found is not None:
+                    log.info("an earlier attempt had taken effect; not sending again")
+                    return found
+            try:
+                return fn()
+            except ExImError as exc:
+                kind = classify(exc)
+                if kind == AMBIGUOUS:
+                    ambiguous = True
+                elif kind is None and ambiguous and on_error_after_ambiguous is not None:
+                    result = on_error_after_ambiguous(exc)
+                    if result is not None:
+                        return result
+                raise
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            log.info("retrying exim call: %s", describe_wait(state))
+
+        retrying = policy.retrying(
+            retry_on=lambda exc: classify(exc) in retry_on,
+            before_sleep=before_sleep,
+            started=started,
+        )
+        token = _retry_until.set(until)
+        try:
+            return cast(T, retrying(attempt))
+        except ExImError as exc:
+            if attempts > 1 and not exc.retries_exhausted and classify(exc) in retry_on:
+                # Retried as long as the policy allows: say so, and let no outer loop retry it.
+                exc.retries_exhausted = True
+                exc.message += (
+                    f" (still failing after {attempts} attempts in "
+                    f"{time.monotonic() - started:.0f} s)"
+                )
+            raise
+        finally:
+            _retry_until.reset(token)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        sandbox: str | None = None,
+        context: str | None = None,
+        idempotent: bool = True,
+        reconcile: Callable[[], Any] | None = None,
+        on_error_after_ambiguous: Callable[[ExImError], Any] | None = None,
+        reconcile_grace: bool = False,
+    ) -> Any:
+        """Send with retries and return the decoded JSON (None for an empty answer)."""
+
+        def once() -> Any:
+            resp = self._send(
+                method, path, params=params, body=body, sandbox=sandbox, context=context
+            )
+            if not resp.content:
+                return None
+            try:
+                return resp.json()
+            except ValueError:
+                return resp.text
+
+        retry_on = (
+            (NOT_SENT, REFUSED, AMBIGUOUS) if idempotent or reconcile else (NOT_SENT, REFUSED)
+        )
+        return self._retrying(
+            once,
+            retry_on=retry_on,
+            reconcile=reconcile,
+            on_error_after_ambiguous=on_error_after_ambiguous,
+            reconcile_grace=reconcile_grace,
+        )
+
+    def _pages(
+        self,
+        path: str,
+        model: type[T],
+        filters: Iterable[FilterLike],
+        *,
+        order_by: str | None,
+        page_size: int,
+        sandbox: str | None,
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> Iterator[T]:
+        base_params = filter_params(filters) + list(extra)
+        if order_by:
+            base_params.append(("orderby", order_by))
+
+        def fetch(start: int, limit: int) -> dict[str, Any]:
+            params = [*base_params, ("start", str(start)), ("limit", str(limit))]
+            raw = self._call("GET", path, params=params, sandbox=sandbox)
+            if isinstance(raw, list):
+                # Some list endpoints answer a bare array: one page with everything.
+                return {"data": raw, "hasNextPage": False}
+            return cast(dict[str, Any], raw or {})
+
+        parse = cast(Callable[[dict[str, Any]], T], cast(type[BaseModel], model).model_validate)
+        return iterate_pages(
+            fetch,
+            parse,
+            page_size=page_size,
+            identity=lambda raw: (
+                raw.get("id") or raw.get("linkingId") if isinstance(raw, dict) else None
+            ),
+        )
