@@ -92,7 +92,7 @@ def median_ms(samples: list[float]) -> float:
 # -- section: client -------------------------------------------------------------------------
 @contextmanager
 def _emulator(delay: float) -> Iterator[Any]:
-    from sandbox_provider.emulator.harness import EmulatorProcess
+    from sandbox_provider.testing import EmulatorProcess
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         emu = EmulatorProcess.start(Path(tmp) / "exim.db", seed="demo", delay=delay)

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sandbox_provider.emulator.harness import EmulatorProcess  # noqa: E402
 from sandbox_provider.pulumi_cli import Stack, configure_for_emulator  # noqa: E402
+from sandbox_provider.testing import EmulatorProcess  # noqa: E402
 
 DEMO_DIR = ROOT / ".demo"
 STACK_CONFIG = ROOT / "Pulumi.demo.yaml"

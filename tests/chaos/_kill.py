@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.pulumi_cli import Stack
+from sandbox_provider.testing import EmulatorProcess
 
 MARKER_VAR = "CHAOS_KILL_MARKER"
 _PR_SET_CHILD_SUBREAPER = 36

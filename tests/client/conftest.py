@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sandbox_provider.client import ExImClient, RetryPolicy
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 # Short waits: the emulator answers in milliseconds, and faults are injected on purpose.
 TEST_RETRY = RetryPolicy(

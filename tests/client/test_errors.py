@@ -16,7 +16,7 @@ from sandbox_provider.client import (
     ThrottledError,
     TransportError,
 )
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import MakeClient
 

@@ -13,7 +13,7 @@ from sandbox_provider.client import (
     Package,
     prop,
 )
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 SCHEMA = "https://ns.adobe.com/acme/schemas/loyalty-profile"
 CLASS = "https://ns.adobe.com/acme/classes/loyalty-member"

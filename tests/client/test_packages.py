@@ -19,7 +19,7 @@ from sandbox_provider.client import (
     desc,
     prop,
 )
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import exim_requests
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from sandbox_provider.client import ExImClient
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 DAY_MS = 86_400_000
 

@@ -14,7 +14,7 @@ from sandbox_provider.client import (
     TransferStatus,
     prop,
 )
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 ACME = "ACME0000000000000000A001@AdobeOrg"
 PARTNER = "PRTN0000000000000000B002@AdobeOrg"

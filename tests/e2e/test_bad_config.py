@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import E2E, e2e_world
 

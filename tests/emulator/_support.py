@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from ._support import (
     ACME,

@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from sandbox_provider.emulator.harness import EXIM_PREFIX, EmulatorProcess
+from sandbox_provider.testing import EXIM_PREFIX, EmulatorProcess
 
 from ._support import (
     ACME,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from ._support import ACME, PARTNER, create_package, ok
 

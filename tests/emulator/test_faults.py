@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from ._support import (
     ACME_CLIENT,

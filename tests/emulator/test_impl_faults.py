@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 
 def test_request_lands_although_the_client_timed_out(emulator: EmulatorProcess) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from ._support import (
     ACME,

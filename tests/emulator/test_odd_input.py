@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox_provider.emulator.harness import EXIM_PREFIX, EmulatorProcess
+from sandbox_provider.testing import EXIM_PREFIX, EmulatorProcess
 
 from ._support import (
     ACME_CLIENT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from ._support import (
     ACME,

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess
 
 from ._support import (
     ACME_ID,

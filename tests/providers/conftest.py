@@ -12,8 +12,8 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import PackageProvider, _base, _config
+from sandbox_provider.testing import EmulatorProcess
 
 GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}

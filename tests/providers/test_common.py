@@ -10,7 +10,6 @@ import pytest
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 
-from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import (
     HandshakeProvider,
     ImportJobProvider,
@@ -18,6 +17,7 @@ from sandbox_provider.resources import (
     PublishedPackageProvider,
     TransferProvider,
 )
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, engine_props
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import (
     HandshakeProvider,
     ImportJobProvider,
@@ -18,6 +17,7 @@ from sandbox_provider.resources import (
     TransferProvider,
 )
 from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, JOURNEY, configure, engine_props, make_package, stack_config
 

@@ -10,9 +10,9 @@ from pulumi.dynamic import CreateResult
 from pulumi.dynamic.dynamic import serialize_provider
 
 from sandbox_provider.client.retry import RetryPolicy
-from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import PackageProvider, _base
 from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import (
     CART,

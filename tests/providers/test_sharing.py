@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from sandbox_provider.emulator.harness import EmulatorProcess
 from sandbox_provider.resources import HandshakeProvider, TransferProvider
 from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import JOURNEY, NS_CRM, POLICY, engine_props, last_seq, make_package, writes
 

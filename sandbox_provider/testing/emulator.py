@@ -3,7 +3,9 @@
 Used by the tests, the demo and the benchmarks, and meant for users' own CI: it runs the
 `sandbox-provider emulator` command (a real server on 127.0.0.1, a real SQLite file), waits
 for its "listening" line and offers thin helpers over `/_emulator/` and the IMS endpoint.
-It speaks raw HTTP on purpose: the emulator must never share code with the client.
+It speaks raw HTTP on purpose: the emulator must never share code with the client. It
+imports none of the emulator's code either (the server runs in the child process), so it
+works from any install with the `[emulator]` extra.
 """
 
 from __future__ import annotations
