@@ -8,9 +8,21 @@ too and must not pay for (or depend on) importing pulumi.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+
+@cache
+def _version() -> str:
+    # One version source: the package metadata (pyproject.toml's `version`). Read on first
+    # use: importlib.metadata costs ~20 ms, which the provider's import path shouldn't pay.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sandbox_provider")
+    except PackageNotFoundError:  # a source tree on sys.path, not installed
+        return "0+unknown"
+
 
 __all__ = [
     "Artifact",
@@ -23,10 +35,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    __version__: str
     from .resources import Artifact, Handshake, ImportJob, Package, PublishedPackage, Transfer
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     if name in __all__ and name != "__version__":
         from . import resources
 

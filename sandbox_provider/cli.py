@@ -11,10 +11,17 @@ import tempfile
 
 import click
 
-from sandbox_provider.emulator.timing import TimingSettings
+from sandbox_provider import __version__
+
+# The web server is the `emulator` extra: a program's virtualenv gets only the provider.
+EMULATOR_EXTRA_HINT = (
+    "the emulator needs its web server, the `emulator` extra: "
+    "pip install 'sandbox_provider[emulator]'"
+)
 
 
 @click.group()
+@click.version_option(__version__, prog_name="sandbox-provider")
 def main() -> None:
     """Infrastructure as code for AEP sandbox tooling, and its local exim emulator."""
 
@@ -74,10 +81,16 @@ def emulator(
     log_level: str,
 ) -> None:
     """Serve the exim emulator until interrupted."""
-    import uvicorn
+    try:
+        import uvicorn
 
-    from sandbox_provider.emulator.app import create_app
-    from sandbox_provider.emulator.seed import credentials_text
+        from sandbox_provider.emulator.app import create_app
+        from sandbox_provider.emulator.seed import credentials_text
+        from sandbox_provider.emulator.timing import TimingSettings
+    except ModuleNotFoundError as exc:
+        if exc.name in {"fastapi", "starlette", "uvicorn"}:
+            raise click.ClickException(f"{EMULATOR_EXTRA_HINT} ({exc.name} is missing)") from None
+        raise
 
     timing = TimingSettings(
         mode=timing_mode, publishSeconds=delay, jobSeconds=delay, transferSeconds=delay
