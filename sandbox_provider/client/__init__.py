@@ -10,7 +10,6 @@ with ExImClient.from_env() as client:
         print(p.name)
 """
 
-from .client import EXIM_PREFIX, ExImClient
 from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, ClientSettings
 from .errors import (
     ApiError,
@@ -28,6 +27,7 @@ from .errors import (
     TransportError,
     ValidationError,
 )
+from .exim import ExImClient
 from .models import (
     Artifact,
     ArtifactChildren,
@@ -60,6 +60,7 @@ from .models import (
 )
 from .paging import Filter, Property, asc, desc, prop
 from .retry import RetryPolicy
+from .transport import EXIM_PREFIX
 
 __all__ = [
     "DEFAULT_IMS_URL",
