@@ -24,8 +24,9 @@ from .artifacts import (
 )
 from .auth import expire_all_tokens
 from .bodies import parse_json, req_str, require_object
-from .core import Emulator, parse_fault_rules
+from .core import Emulator
 from .errors import bad_request, conflict, not_found
+from .faults import parse_fault_rules
 from .models import new_hex_id
 from .seed import SEEDS
 
@@ -214,25 +215,18 @@ async def put_roles(request: Request, org: str) -> dict[str, Any]:
 
 @router.get("/faults")
 async def get_faults(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
-    with emu.fault_lock:
-        return {"rules": [r.to_json() for r in emu.faults]}
+    return _emu(request).faults.to_json()
 
 
 @router.put("/faults")
 async def put_faults(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
     rules = parse_fault_rules(parse_json(await request.body()))
-    with emu.fault_lock:
-        emu.faults = rules
-        return {"rules": [r.to_json() for r in emu.faults]}
+    return _emu(request).faults.replace(rules)
 
 
 @router.delete("/faults")
 async def delete_faults(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
-    with emu.fault_lock:
-        emu.faults = []
+    _emu(request).faults.clear()
     return {"rules": []}
 
 

@@ -7,7 +7,6 @@ works with and without its trailing slash.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from .auth import Caller, authenticate, ims_params, issue_token
 from .bodies import parse_json
 from .core import Emulator
 from .errors import ApiError, GatewayError, ImsError, service_body
+from .faults import inject
 from .timing import TimingSettings
 
 EXIM = "/data/foundation/exim"
@@ -68,20 +68,11 @@ class EmulatorMiddleware:
                 )
                 return
             receive = _replay(messages, receive)
-            latency, rule = self.emu.match_faults(method, path)
-            if latency:
-                await asyncio.sleep(latency)
-            if rule is not None and rule.status:
-                status = int(rule.status)
-                hdrs = {}
-                if rule.retryAfter is not None:
-                    ra = rule.retryAfter
-                    hdrs["Retry-After"] = str(int(ra) if float(ra).is_integer() else ra)
-                detail = f"injected fault: {status} for {method} {path}"
-                resp = JSONResponse(service_body(status, detail), status_code=status, headers=hdrs)
-                await resp(scope, receive, send)
+            fault = await inject(self.emu.faults, method, path)
+            if fault is not None:
+                await fault(scope, receive, send)
                 self.emu.log_request(
-                    method, path, query, status, headers.get("x-gw-ims-org-id"), True
+                    method, path, query, fault.status_code, headers.get("x-gw-ims-org-id"), True
                 )
                 return
         self.emu.tick()
