@@ -26,7 +26,7 @@ from .bodies import parse_json
 from .core import Emulator
 from .errors import ApiError, GatewayError, ImsError, service_body
 from .faults import inject
-from .timing import TimingSettings
+from .timing import Stepper, TimingSettings
 
 EXIM = "/data/foundation/exim"
 
@@ -242,6 +242,15 @@ def _install_handlers(app: FastAPI) -> None:
         )
 
 
+def steppers() -> dict[str, Stepper]:
+    """Op kind → the function applying one of its state changes (timing.OP_KINDS)."""
+    return {
+        "publish": packages.finish_publish,
+        "import": imports.step_import,
+        "transfer": sharing.step_transfer,
+    }
+
+
 def create_app(
     db_path: str | Path | None = None,
     seed: str = "demo",
@@ -251,7 +260,7 @@ def create_app(
     """The emulator application over the SQLite file `db_path` (a temp file when None)."""
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="exim-emulator-")) / "exim.db"
-    emu = Emulator(str(db_path), seed=seed, timing=timing, ticker=ticker)
+    emu = Emulator(str(db_path), steppers=steppers(), seed=seed, timing=timing, ticker=ticker)
     app = FastAPI(
         title="exim emulator",
         redirect_slashes=False,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from . import seed as seed_mod
 from .faults import FaultRules
 from .storage import Store
-from .timing import Ticker, TimingSettings, tick
+from .timing import OP_KINDS, Stepper, Ticker, TimingSettings, tick
 
 
 class Emulator:
@@ -18,10 +19,19 @@ class Emulator:
     def __init__(
         self,
         db_path: str,
+        *,
+        steppers: Mapping[str, Stepper],
         seed: str = "demo",
         timing: TimingSettings | None = None,
         ticker: bool = True,
     ) -> None:
+        if set(steppers) != set(OP_KINDS):
+            # An op whose kind has no stepper would stay due forever and fail every tick.
+            raise ValueError(
+                f"steppers must cover exactly the op kinds {sorted(OP_KINDS)}, "
+                f"got {sorted(steppers)}"
+            )
+        self.steppers = dict(steppers)
         self.store = Store(db_path)
         self.startup_seed = seed
         self.startup_timing = timing or TimingSettings()

@@ -374,7 +374,8 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
     return None, mapping
 
 
-def _step_import(emu: Emulator, op: Doc) -> bool:
+def step_import(emu: Emulator, op: Doc) -> bool:
+    """The `import` stepper: PENDING → IN_PROGRESS, then the import runs and ends the job."""
     job = get_job(emu, op["jobId"])
     if job is None:
         return True
@@ -387,9 +388,6 @@ def _step_import(emu: Emulator, op: Doc) -> bool:
     else:
         set_job_status(emu, job, "SUCCESS", importedArtifacts=mapping)
     return True
-
-
-timing.STEPPERS["import"] = _step_import
 
 
 # -- routes --------------------------------------------------------------------------------

@@ -400,7 +400,8 @@ def publish(
     }
 
 
-def _finish_publish(emu: Emulator, op: Doc) -> bool:
+def finish_publish(emu: Emulator, op: Doc) -> bool:
+    """The `publish` stepper: the package is PUBLISHED (or PUBLISH_FAILED) in one step."""
     job = get_job(emu, op["jobId"])
     pkg = held_package(emu, op["org"], op["packageId"])
     if pkg is None:
@@ -441,6 +442,3 @@ def _finish_publish(emu: Emulator, op: Doc) -> bool:
     if job:
         set_job_status(emu, job, "SUCCESS")
     return True
-
-
-timing.STEPPERS["publish"] = _finish_publish

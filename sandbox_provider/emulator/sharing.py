@@ -302,7 +302,8 @@ def pull_request(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
     return public(_new_transfer(emu, caller, pkg, source_id, caller.org_id, "PUBLIC", failure))
 
 
-def _step_transfer(emu: Emulator, op: Doc) -> bool:
+def step_transfer(emu: Emulator, op: Doc) -> bool:
+    """The `transfer` stepper: three steps of messages; the copy is made on COMPLETED."""
     t = emu.store.get("transfer", op["transferId"])
     if t is None:
         return True
@@ -337,9 +338,6 @@ def _step_transfer(emu: Emulator, op: Doc) -> bool:
         copy.pop("_seq", None)
         save_package(emu, copy)
     return True
-
-
-timing.STEPPERS["transfer"] = _step_transfer
 
 
 def get_transfer(emu: Emulator, caller: Caller, transfer_id: str) -> dict[str, Any]:

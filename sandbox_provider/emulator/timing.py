@@ -21,15 +21,16 @@ from .storage import Doc
 if TYPE_CHECKING:
     from .core import Emulator
 
-# kind → function applying one state change to the op; returns True when the op is finished.
+# Applies one state change to an op; True when the op is finished. The app factory builds
+# the kind → stepper table (`Emulator.steppers`), one entry per kind in OP_KINDS.
 Stepper = Callable[["Emulator", Doc], bool]
-STEPPERS: dict[str, Stepper] = {}
 
 _SECONDS_FIELD = {
     "publish": "publishSeconds",
     "import": "jobSeconds",
     "transfer": "transferSeconds",
 }
+OP_KINDS = tuple(_SECONDS_FIELD)
 
 
 @dataclass
@@ -82,7 +83,7 @@ def new_op(emu: Emulator, kind: str, steps: int, **payload: Any) -> Doc:
 
 def step_op(emu: Emulator, op: Doc) -> None:
     """Apply one state change to `op` and save or drop it."""
-    finished = STEPPERS[op["kind"]](emu, op)
+    finished = emu.steppers[op["kind"]](emu, op)
     op["stepsLeft"] = int(op["stepsLeft"]) - 1
     if finished or op["stepsLeft"] <= 0:
         emu.store.delete("op", op["id"])
