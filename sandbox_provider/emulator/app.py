@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import imports, jobs, packages, sharing
+from . import imports, jobs, openapi, packages, sharing
 from .admin import router as admin_router
 from .auth import Caller, authenticate, ims_params, issue_token
 from .bodies import parse_json
@@ -272,6 +272,7 @@ def create_app(
     app.include_router(admin_router)
     app.include_router(ims_router())
     app.include_router(exim_router())
+    openapi.mount(app)
     _install_handlers(app)
     app.add_middleware(EmulatorMiddleware, emu=emu)
     return app
