@@ -56,6 +56,12 @@ def _installed(bin_dir: Path) -> dict[str, str]:
     return {re.sub(r"[-_.]+", "-", p["name"]).lower(): p["version"] for p in listed}
 
 
+def _requires(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as zf:
+        meta = zf.read(f"sandbox_provider-{__version__}.dist-info/METADATA").decode()
+    return re.findall(r"^Requires-Dist: (.+)$", meta, re.M)
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
@@ -82,11 +88,11 @@ def test_the_wheel_and_sdist_carry_one_version_ranges_and_the_license(
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         meta = zf.read(f"sandbox_provider-{__version__}.dist-info/METADATA").decode()
+    requires = _requires(wheel)
     assert f"sandbox_provider-{__version__}.dist-info/licenses/LICENSE" in names
     assert "sandbox_provider/py.typed" in names
     assert "sandbox_provider/emulator/openapi.json" in names
     assert not [n for n in names if n.startswith("tests/")]
-    requires = re.findall(r"^Requires-Dist: (.+)$", meta, re.M)
     base = [r for r in requires if "extra ==" not in r]
     assert {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in base} >= {
         "pulumi",
@@ -125,9 +131,32 @@ def test_installs_beside_a_newer_pulumi_without_a_web_server(team_venv: Path) ->
     assert "Traceback" not in proc.stderr
 
 
-def test_a_program_in_that_virtualenv_previews_and_applies(
-    team_venv: Path, tmp_path: Path, emulator: EmulatorProcess, pulumi_bin: str
+@pytest.fixture(scope="module")
+def lowest_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """The wheel with the oldest version of each requirement its ranges allow."""
+    venv = tmp_path_factory.mktemp("lowest") / "venv"
+    _run(sys.executable, "-m", "venv", venv)
+    uv = Path(sys.executable).with_name("uv")
+    # lowest-direct lowers only direct requirements: name the wheel's own as direct ones.
+    own = [r for r in _requires(wheel) if "extra ==" not in r]
+    _run(
+        *(uv, "pip", "install", "-q", "--python", venv / "bin" / "python"),
+        *("--resolution", "lowest-direct", str(wheel), *own),
+    )
+    return venv / "bin"
+
+
+@pytest.mark.parametrize("venv_name", ["team_venv", "lowest_venv"])
+def test_a_program_in_that_virtualenv_previews_applies_and_destroys(
+    venv_name: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    emulator: EmulatorProcess,
+    pulumi_bin: str,
 ) -> None:
+    bin_dir: Path = request.getfixturevalue(venv_name)
+    if venv_name == "lowest_venv":
+        assert _installed(bin_dir)["pulumi"] == "3.216.0"
     project = tmp_path / "project"
     project.mkdir()
     (project / "Pulumi.yaml").write_text(
@@ -138,7 +167,7 @@ def test_a_program_in_that_virtualenv_previews_and_applies(
               name: python
               options:
                 toolchain: pip
-                virtualenv: {team_venv.parent}
+                virtualenv: {bin_dir.parent}
             """
         )
     )
