@@ -26,7 +26,7 @@ from .models import (
 )
 from .packages import PackagesApi, artifact_wire
 from .paging import FilterLike, prop
-from .transport import DEFAULT_PAGE_SIZE, segment
+from .transport import DEFAULT_PAGE_SIZE, as_model, as_models, segment
 
 __all__ = ["ImportsApi"]
 
@@ -40,14 +40,14 @@ class ImportsApi(PackagesApi):
     ) -> list[Conflict]:
         """Artifacts of the package with look-alikes in `target_sandbox`, with suggestions
         (`GET /packages/{id}/import?targetSandbox=`)."""
-        raw = self._call(
+        return self._call(
             "GET",
             f"/packages/{segment(package_id)}/import",
+            as_models(Conflict),
             params={"targetSandbox": target_sandbox},
             sandbox=sandbox,
             context=f"import conflicts of package {package_id} in {target_sandbox!r}",
         )
-        return [Conflict.model_validate(c) for c in (raw or [])]
 
     def submit_import(
         self,
@@ -101,18 +101,16 @@ class ImportsApi(PackagesApi):
                     )
             return None
 
-        raw = self._call(
+        result = self._call(
             "POST",
             "/packages/import",
+            as_model(ImportSubmission),
             body=body,
             sandbox=sandbox,
             context=f"submit import of package {package_id} into {target_sandbox!r}",
             idempotent=False,
             reconcile_grace=True,
             reconcile=landed,
-        )
-        result = (
-            raw if isinstance(raw, ImportSubmission) else ImportSubmission.model_validate(raw or {})
         )
         result.job_name = job_name
         return result
@@ -121,14 +119,14 @@ class ImportsApi(PackagesApi):
         self, package_id: str, target_sandbox: str, *, sandbox: str | None = None
     ) -> PreflightResult:
         """Whether the caller's permissions allow importing every artifact into the target."""
-        raw = self._call(
+        return self._call(
             "GET",
             f"/packages/preflight/{segment(package_id)}",
+            as_model(PreflightResult),
             params={"targetSandbox": target_sandbox},
             sandbox=sandbox,
             context=f"preflight of package {package_id} into {target_sandbox!r}",
         )
-        return PreflightResult.model_validate(raw or {})
 
     def list_jobs(
         self,

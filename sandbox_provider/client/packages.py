@@ -34,7 +34,7 @@ from .models import (
     SandboxRef,
 )
 from .paging import FilterLike, prop
-from .transport import DEFAULT_PAGE_SIZE, Transport, segment
+from .transport import DEFAULT_PAGE_SIZE, Transport, as_model, as_models, segment
 
 __all__ = ["PackagesApi", "artifact_wire", "expiry_wire"]
 
@@ -53,6 +53,11 @@ def expiry_wire(expiry: datetime | int | str | None) -> int | str | None:
         return expiry
     aware = expiry if expiry.tzinfo else expiry.replace(tzinfo=UTC)
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _delete_result(raw: Any) -> DeleteResult:
+    # The API answers a DELETE with a small object, or with nothing at all.
+    return DeleteResult.model_validate(raw) if isinstance(raw, dict) else DeleteResult()
 
 
 class PackagesApi(Transport):
@@ -106,9 +111,10 @@ class PackagesApi(Transport):
             # Duplicate name after an ambiguous attempt: the first attempt created it.
             return lookup() if isinstance(exc, ConflictError) else None
 
-        raw = self._call(
+        return self._call(
             "POST",
             "/packages",
+            Package.model_validate,
             body=body,
             sandbox=sandbox,
             context=f"create package {name!r}",
@@ -116,7 +122,6 @@ class PackagesApi(Transport):
             reconcile=lookup,
             on_error_after_ambiguous=after_conflict,
         )
-        return raw if isinstance(raw, Package) else Package.model_validate(raw)
 
     def _put_package(
         self,
@@ -134,15 +139,15 @@ class PackagesApi(Transport):
             current = self.get_package(package_id, sandbox=sandbox)
             return current if settled(current) else None
 
-        raw = self._call(
+        return self._call(
             "PUT",
             "/packages",
+            Package.model_validate,
             body=body,
             sandbox=sandbox,
             context=context,
             on_error_after_ambiguous=after,
         )
-        return raw if isinstance(raw, Package) else Package.model_validate(raw)
 
     def add_artifacts(
         self,
@@ -248,9 +253,10 @@ class PackagesApi(Transport):
             return None
 
         try:
-            raw = self._call(
+            return self._call(
                 "DELETE",
                 f"/packages/{segment(package_id)}",
+                _delete_result,
                 sandbox=sandbox,
                 context=f"delete package {package_id}",
                 on_error_after_ambiguous=after,
@@ -259,19 +265,16 @@ class PackagesApi(Transport):
             if missing_ok:
                 return None
             raise
-        if isinstance(raw, DeleteResult):
-            return raw
-        return DeleteResult.model_validate(raw) if isinstance(raw, dict) else DeleteResult()
 
     def get_package(self, package_id: str, *, sandbox: str | None = None) -> Package:
         """One package by id (NotFoundError when unknown or another org's)."""
-        raw = self._call(
+        return self._call(
             "GET",
             f"/packages/{segment(package_id)}",
+            Package.model_validate,
             sandbox=sandbox,
             context=f"get package {package_id}",
         )
-        return Package.model_validate(raw)
 
     def find_package_by_name(self, name: str, *, sandbox: str | None = None) -> Package | None:
         """The package named exactly `name`, or None (names are unique within an org)."""
@@ -320,16 +323,16 @@ class PackagesApi(Transport):
                 )
             return None
 
-        raw = self._call(
+        return self._call(
             "GET",
             f"/packages/{segment(package_id)}/export",
+            as_model(PublishResult),
             params=params,
             sandbox=sandbox,
             context=f"publish package {package_id}",
             reconcile=landed,
             on_error_after_ambiguous=lambda e: landed() if isinstance(e, ConflictError) else None,
         )
-        return raw if isinstance(raw, PublishResult) else PublishResult.model_validate(raw or {})
 
     def package_children(
         self,
@@ -341,21 +344,21 @@ class PackagesApi(Transport):
         """Direct dependencies of `artifacts` (default: every artifact of the package).
         A POST that reads only: retried like a read."""
         body = [artifact_wire(a) for a in artifacts] if artifacts is not None else None
-        raw = self._call(
+        return self._call(
             "POST",
             f"/packages/{segment(package_id)}/children",
+            as_models(ArtifactChildren),
             body=body,
             sandbox=sandbox,
             context=f"children of package {package_id}",
         )
-        return [ArtifactChildren.model_validate(c) for c in (raw or [])]
 
     def package_payload(self, package_id: str, *, sandbox: str | None = None) -> PackagePayload:
         """`GET /packages/payload/{id}`: the org and id to pull a (public) package by."""
-        raw = self._call(
+        return self._call(
             "GET",
             f"/packages/payload/{segment(package_id)}",
+            as_model(PackagePayload),
             sandbox=sandbox,
             context=f"payload of package {package_id}",
         )
-        return PackagePayload.model_validate(raw or {})

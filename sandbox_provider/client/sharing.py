@@ -16,14 +16,20 @@ Safety of the calls that are not idempotent (see also `retry.py`):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import cast
+from typing import Any
 
 from .errors import ConflictError
 from .models import Handshake, HandshakeBulkResult, Transfer, TransferRequestType
 from .paging import FilterLike, prop
-from .transport import DEFAULT_PAGE_SIZE, Transport, segment
+from .transport import DEFAULT_PAGE_SIZE, Transport, as_model, segment
 
 __all__ = ["SharingApi"]
+
+
+def _transfers(raw: Any) -> list[Transfer]:
+    # POST /transfer answers one transfer per target: a list, or one object for one target.
+    items = raw if isinstance(raw, list) else [raw]
+    return [Transfer.model_validate(t) for t in items if t]
 
 
 class SharingApi(Transport):
@@ -43,14 +49,14 @@ class SharingApi(Transport):
             "targetIMSOrgIds": list(target_org_ids),
             "sourceIMSDetails": {"id": self._settings.org_id, "name": source_org_name},
         }
-        raw = self._call(
+        return self._call(
             "POST",
             "/handshake/bulkCreate",
+            as_model(HandshakeBulkResult),
             body=body,
             sandbox=sandbox,
             context="create handshakes",
         )
-        return HandshakeBulkResult.model_validate(raw or {})
 
     def act_on_handshake(
         self,
@@ -82,9 +88,10 @@ class SharingApi(Transport):
                     return hs
             return None
 
-        raw = self._call(
+        return self._call(
             "POST",
             "/handshake/action",
+            as_model(Handshake),
             body=body,
             sandbox=sandbox,
             context=f"{wanted.lower()} handshake {linking_id}",
@@ -92,7 +99,6 @@ class SharingApi(Transport):
             reconcile=landed,
             on_error_after_ambiguous=lambda e: landed() if isinstance(e, ConflictError) else None,
         )
-        return raw if isinstance(raw, Handshake) else Handshake.model_validate(raw or {})
 
     def list_handshakes(
         self,
@@ -152,9 +158,10 @@ class SharingApi(Transport):
             ]
             return new or None
 
-        raw = self._call(
+        return self._call(
             "POST",
             "/transfer",
+            _transfers,
             body=body,
             sandbox=sandbox,
             context=f"transfer package {package_id}",
@@ -162,19 +169,15 @@ class SharingApi(Transport):
             reconcile_grace=True,
             reconcile=landed,
         )
-        if isinstance(raw, list) and all(isinstance(t, Transfer) for t in raw):
-            return cast(list[Transfer], raw)
-        items = raw if isinstance(raw, list) else [raw]
-        return [Transfer.model_validate(t) for t in items if t]
 
     def get_transfer(self, transfer_id: str, *, sandbox: str | None = None) -> Transfer:
-        raw = self._call(
+        return self._call(
             "GET",
             f"/transfer/{segment(transfer_id)}",
+            as_model(Transfer),
             sandbox=sandbox,
             context=f"get transfer {transfer_id}",
         )
-        return Transfer.model_validate(raw or {})
 
     def list_transfers(
         self,
@@ -209,9 +212,10 @@ class SharingApi(Transport):
                     return t
             return None
 
-        raw = self._call(
+        return self._call(
             "POST",
             "/transfer/pullRequest",
+            as_model(Transfer),
             body=body,
             sandbox=sandbox,
             context=f"pull public package {package_id} from {source_org_id}",
@@ -219,4 +223,3 @@ class SharingApi(Transport):
             reconcile_grace=True,
             reconcile=landed,
         )
-        return raw if isinstance(raw, Transfer) else Transfer.model_validate(raw or {})

@@ -30,7 +30,15 @@ from .errors import ExImError, ExImTimeoutError, RequestInfo, TransportError, er
 from .paging import FilterLike, filter_params, iterate_pages
 from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, await_effect, classify, describe_wait
 
-__all__ = ["DEFAULT_PAGE_SIZE", "EXIM_PREFIX", "Transport", "segment", "within"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "EXIM_PREFIX",
+    "Transport",
+    "as_model",
+    "as_models",
+    "segment",
+    "within",
+]
 
 log = logging.getLogger("sandbox_provider.client")
 
@@ -38,6 +46,7 @@ EXIM_PREFIX = "/data/foundation/exim"
 DEFAULT_PAGE_SIZE = 50
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 # A waiter's deadline, seen by every HTTP call it makes (per thread: contextvars).
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -53,6 +62,32 @@ _retry_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 def segment(value: str) -> str:
     """One path segment: ids are URL-encoded so a `/` in them can't change the path."""
     return quote(value, safe="@:")
+
+
+def as_model(model: type[M]) -> Callable[[Any], M]:
+    """A `_call` parser: `model` from the answer, with its defaults for an empty answer."""
+    return lambda raw: model.model_validate(raw or {})
+
+
+def as_models(model: type[M]) -> Callable[[Any], list[M]]:
+    """A `_call` parser: a list of `model` from a JSON array, [] for an empty answer."""
+    return lambda raw: [model.model_validate(item) for item in (raw or [])]
+
+
+def _decoded(resp: httpx.Response) -> Any:
+    if not resp.content:
+        return None
+    try:
+        return resp.json()
+    except ValueError:
+        return resp.text
+
+
+def _page(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, list):
+        # Some list endpoints answer a bare array: one page with everything.
+        return {"data": raw, "hasNextPage": False}
+    return cast(dict[str, Any], raw or {})
 
 
 @contextmanager
@@ -358,28 +393,26 @@ class Transport:
         self,
         method: str,
         path: str,
+        parse: Callable[[Any], T],
         *,
         params: Any = None,
         body: Any = None,
         sandbox: str | None = None,
         context: str | None = None,
         idempotent: bool = True,
-        reconcile: Callable[[], Any] | None = None,
-        on_error_after_ambiguous: Callable[[ExImError], Any] | None = None,
+        reconcile: Callable[[], T | None] | None = None,
+        on_error_after_ambiguous: Callable[[ExImError], T | None] | None = None,
         reconcile_grace: bool = False,
-    ) -> Any:
-        """Send with retries and return the decoded JSON (None for an empty answer)."""
+    ) -> T:
+        """Send with retries; return the answer as `parse` makes it (`parse` gets the decoded
+        JSON: None for an empty answer, the text for one that is not JSON). `reconcile` and
+        `on_error_after_ambiguous` (see `_retrying`) answer in the same type."""
 
-        def once() -> Any:
+        def once() -> T:
             resp = self._send(
                 method, path, params=params, body=body, sandbox=sandbox, context=context
             )
-            if not resp.content:
-                return None
-            try:
-                return resp.json()
-            except ValueError:
-                return resp.text
+            return parse(_decoded(resp))
 
         retry_on = (
             (NOT_SENT, REFUSED, AMBIGUOUS) if idempotent or reconcile else (NOT_SENT, REFUSED)
@@ -395,30 +428,25 @@ class Transport:
     def _pages(
         self,
         path: str,
-        model: type[T],
+        model: type[M],
         filters: Iterable[FilterLike],
         *,
         order_by: str | None,
         page_size: int,
         sandbox: str | None,
         extra: Sequence[tuple[str, str]] = (),
-    ) -> Iterator[T]:
+    ) -> Iterator[M]:
         base_params = filter_params(filters) + list(extra)
         if order_by:
             base_params.append(("orderby", order_by))
 
         def fetch(start: int, limit: int) -> dict[str, Any]:
             params = [*base_params, ("start", str(start)), ("limit", str(limit))]
-            raw = self._call("GET", path, params=params, sandbox=sandbox)
-            if isinstance(raw, list):
-                # Some list endpoints answer a bare array: one page with everything.
-                return {"data": raw, "hasNextPage": False}
-            return cast(dict[str, Any], raw or {})
+            return self._call("GET", path, _page, params=params, sandbox=sandbox)
 
-        parse = cast(Callable[[dict[str, Any]], T], cast(type[BaseModel], model).model_validate)
         return iterate_pages(
             fetch,
-            parse,
+            model.model_validate,
             page_size=page_size,
             identity=lambda raw: (
                 raw.get("id") or raw.get("linkingId") if isinstance(raw, dict) else None
