@@ -1,4 +1,5 @@
-"""Retry policy (tenacity) and the classification of failures it relies on.
+"""Retry policy (tenacity), the classification of failures it relies on, and `retry_call`:
+one call run under both, within the deadlines that bound it (`within`).
 
 What is retried, and why it is safe:
 
@@ -30,10 +31,13 @@ call's retries (a reconciliation look-up, the token fetch) never outlives the ou
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
@@ -41,7 +45,7 @@ import httpx
 import tenacity
 from tenacity import RetryCallState
 
-from .errors import ApiError, ExImTimeoutError, ThrottledError, TransportError
+from .errors import ApiError, ExImError, ExImTimeoutError, ThrottledError, TransportError
 
 __all__ = [
     "AMBIGUOUS",
@@ -51,8 +55,13 @@ __all__ = [
     "REFUSED",
     "RetryPolicy",
     "classify",
+    "exchange_timeout",
     "is_retryable",
+    "retry_call",
+    "within",
 ]
+
+log = logging.getLogger("sandbox_provider.client")
 
 T = TypeVar("T")
 
@@ -200,3 +209,120 @@ def describe_wait(state: RetryCallState) -> dict[str, Any]:
         "error": type(exc).__name__ if exc else None,
         "status": getattr(exc, "status", None),
     }
+
+
+# -- deadlines and the retried call --------------------------------------------------------
+# A waiter's deadline, seen by every HTTP call it makes (per thread: contextvars).
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "exim_deadline", default=None
+)
+# The retry deadline of the call being retried: a call made inside it (a reconciliation
+# look-up, the token fetch) retries no longer than the call that needs it.
+_retry_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "exim_retry_until", default=None
+)
+
+
+@contextmanager
+def within(timeout: float) -> Iterator[float]:
+    """Every call made inside gives up by `timeout` seconds from now (or an outer, earlier
+    deadline); yields that deadline (a `time.monotonic()` value)."""
+    deadline = time.monotonic() + timeout
+    outer = _deadline.get()
+    if outer is not None:
+        deadline = min(deadline, outer)
+    token = _deadline.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _deadline.reset(token)
+
+
+def exchange_timeout(timeout: float) -> float:
+    """The timeout of one HTTP exchange: `timeout`, cut to what is left of a waiter's
+    deadline (never under 50 ms, so a last exchange still gets its answer in)."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout
+    return max(0.05, min(timeout, deadline - time.monotonic()))
+
+
+def retry_call(
+    policy: RetryPolicy,
+    fn: Callable[[], T],
+    *,
+    retry_on: tuple[str, ...],
+    reconcile: Callable[[], T | None] | None = None,
+    on_error_after_ambiguous: Callable[[ExImError], T | None] | None = None,
+    reconcile_grace: bool = False,
+) -> T:
+    """Run `fn` under `policy`, never past a waiter's deadline (`within`) or the retries of
+    a call it is nested in.
+
+    `retry_on`: which failure kinds may be retried at all (see `classify`).
+    `reconcile`: runs before a new attempt that follows an ambiguous failure; a non-None
+    result means the earlier attempt took effect, and it is returned instead of re-sending.
+    `on_error_after_ambiguous`: gets a non-retryable error raised after an ambiguous
+    attempt (a 409 or 404 that a landed first attempt explains) and may turn it into a
+    result.
+    `reconcile_grace`: keep reconciling for `policy.reconcile_grace` seconds before
+    re-sending (for POSTs the server would accept twice).
+    """
+    started = time.monotonic()
+    deadline = _deadline.get()
+    if deadline is not None:
+        remaining = deadline - started
+        if remaining <= 0:
+            raise ExImTimeoutError("deadline passed before the call was made")
+        if remaining < policy.deadline:
+            policy = replace(policy, deadline=remaining)
+    outer = _retry_until.get()
+    if outer is not None and outer - started < policy.deadline:
+        # Nested in another call's retries: one attempt at least, never past its deadline.
+        policy = replace(policy, deadline=max(outer - started, 1e-3))
+    until = started + policy.deadline
+    grace = policy.reconcile_grace if reconcile_grace else 0.0
+    ambiguous = False
+    attempts = 0
+
+    def attempt() -> T:
+        nonlocal ambiguous, attempts
+        attempts += 1
+        if ambiguous and reconcile is not None:
+            found = await_effect(reconcile, grace=grace, until=until)
+            if found is not None:
+                log.info("an earlier attempt had taken effect; not sending again")
+                return found
+        try:
+            return fn()
+        except ExImError as exc:
+            kind = classify(exc)
+            if kind == AMBIGUOUS:
+                ambiguous = True
+            elif kind is None and ambiguous and on_error_after_ambiguous is not None:
+                result = on_error_after_ambiguous(exc)
+                if result is not None:
+                    return result
+            raise
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        log.info("retrying exim call: %s", describe_wait(state))
+
+    retrying = policy.retrying(
+        retry_on=lambda exc: classify(exc) in retry_on,
+        before_sleep=before_sleep,
+        started=started,
+    )
+    token = _retry_until.set(until)
+    try:
+        return cast(T, retrying(attempt))
+    except ExImError as exc:
+        if attempts > 1 and not exc.retries_exhausted and classify(exc) in retry_on:
+            # Retried as long as the policy allows: say so, and let no outer loop retry it.
+            exc.retries_exhausted = True
+            exc.message += (
+                f" (still failing after {attempts} attempts in {time.monotonic() - started:.0f} s)"
+            )
+        raise
+    finally:
+        _retry_until.reset(token)

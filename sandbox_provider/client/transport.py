@@ -2,7 +2,7 @@
 
 One pooled `httpx.Client` underneath, safe to share between threads (the Pulumi provider calls
 one client from four). `Transport._call` is the one way an endpoint method talks to the API:
-one exchange (re-sent once with a new token after a 401) under the retry policy, with the
+one exchange (re-sent once with a new token after a 401) under `retry.retry_call`, with the
 reconciliation hooks that make the non-idempotent calls safe to retry (see `retry.py` and the
 endpoint groups: `packages.py`, `imports.py`, `sharing.py`). Every call takes `sandbox=` to
 override the client's sandbox for that call (the `x-sandbox-name` header).
@@ -10,25 +10,20 @@ override the client's sandbox for that call (the `x-sandbox-name` header).
 
 from __future__ import annotations
 
-import contextvars
 import json as jsonlib
 import logging
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
-import tenacity
 from pydantic import BaseModel
 
 from .auth import ClientCredentialsProvider, StaticTokenProvider, TokenProvider, retry_after
 from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, ClientSettings
 from .errors import ExImError, ExImTimeoutError, RequestInfo, TransportError, error_for_status
 from .paging import FilterLike, filter_params, iterate_pages
-from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, await_effect, classify, describe_wait
+from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, exchange_timeout, retry_call
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -37,7 +32,6 @@ __all__ = [
     "as_model",
     "as_models",
     "segment",
-    "within",
 ]
 
 log = logging.getLogger("sandbox_provider.client")
@@ -47,16 +41,6 @@ DEFAULT_PAGE_SIZE = 50
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
-
-# A waiter's deadline, seen by every HTTP call it makes (per thread: contextvars).
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "exim_deadline", default=None
-)
-# The retry deadline of the call being retried: a call made inside it (a reconciliation
-# look-up, the token fetch) retries no longer than the call that needs it.
-_retry_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "exim_retry_until", default=None
-)
 
 
 def segment(value: str) -> str:
@@ -88,21 +72,6 @@ def _page(raw: Any) -> dict[str, Any]:
         # Some list endpoints answer a bare array: one page with everything.
         return {"data": raw, "hasNextPage": False}
     return cast(dict[str, Any], raw or {})
-
-
-@contextmanager
-def within(timeout: float) -> Iterator[float]:
-    """Every call made inside gives up by `timeout` seconds from now (or an outer, earlier
-    deadline); yields that deadline (a `time.monotonic()` value)."""
-    deadline = time.monotonic() + timeout
-    outer = _deadline.get()
-    if outer is not None:
-        deadline = min(deadline, outer)
-    token = _deadline.set(deadline)
-    try:
-        yield deadline
-    finally:
-        _deadline.reset(token)
 
 
 class Transport:
@@ -167,7 +136,9 @@ class Transport:
                 scopes=settings.scopes,
                 refresh_margin=settings.token_refresh_margin,
                 timeout=settings.timeout,
-                retry=lambda fetch: self._retrying(fetch, retry_on=(NOT_SENT, REFUSED, AMBIGUOUS)),
+                retry=lambda fetch: retry_call(
+                    settings.retry, fetch, retry_on=(NOT_SENT, REFUSED, AMBIGUOUS)
+                ),
             )
         else:
             self._auth = StaticTokenProvider(cast(str, settings.access_token))
@@ -240,12 +211,6 @@ class Transport:
             headers["x-sandbox-name"] = sb
         return headers
 
-    def _timeout(self) -> float:
-        deadline = _deadline.get()
-        if deadline is None:
-            return self._settings.timeout
-        return max(0.05, min(self._settings.timeout, deadline - time.monotonic()))
-
     def _send(
         self,
         method: str,
@@ -270,7 +235,7 @@ class Transport:
                 params=params,
                 content=content,
                 headers=headers,
-                timeout=self._timeout(),
+                timeout=exchange_timeout(self._settings.timeout),
             )
             info = RequestInfo.build(method, str(request.url), headers, content)
             try:
@@ -308,87 +273,6 @@ class Transport:
             return resp
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _retrying(
-        self,
-        fn: Callable[[], T],
-        *,
-        retry_on: tuple[str, ...],
-        reconcile: Callable[[], T | None] | None = None,
-        on_error_after_ambiguous: Callable[[ExImError], T | None] | None = None,
-        reconcile_grace: bool = False,
-    ) -> T:
-        """Run `fn` under the retry policy.
-
-        `retry_on`: which failure kinds may be retried at all (see `retry.classify`).
-        `reconcile`: runs before a new attempt that follows an ambiguous failure; a non-None
-        result means the earlier attempt took effect, and it is returned instead of re-sending.
-        `on_error_after_ambiguous`: gets a non-retryable error raised after an ambiguous
-        attempt (a 409 or 404 that a landed first attempt explains) and may turn it into a
-        result.
-        `reconcile_grace`: keep reconciling for `policy.reconcile_grace` seconds before
-        re-sending (for POSTs the server would accept twice).
-        """
-        policy = self._settings.retry
-        started = time.monotonic()
-        deadline = _deadline.get()
-        if deadline is not None:
-            remaining = deadline - started
-            if remaining <= 0:
-                raise ExImTimeoutError("deadline passed before the call was made")
-            if remaining < policy.deadline:
-                policy = replace(policy, deadline=remaining)
-        outer = _retry_until.get()
-        if outer is not None and outer - started < policy.deadline:
-            # Nested in another call's retries: one attempt at least, never past its deadline.
-            policy = replace(policy, deadline=max(outer - started, 1e-3))
-        until = started + policy.deadline
-        grace = policy.reconcile_grace if reconcile_grace else 0.0
-        ambiguous = False
-        attempts = 0
-
-        def attempt() -> T:
-            nonlocal ambiguous, attempts
-            attempts += 1
-            if ambiguous and reconcile is not None:
-                found = await_effect(reconcile, grace=grace, until=until)
-                if found is not None:
-                    log.info("an earlier attempt had taken effect; not sending again")
-                    return found
-            try:
-                return fn()
-            except ExImError as exc:
-                kind = classify(exc)
-                if kind == AMBIGUOUS:
-                    ambiguous = True
-                elif kind is None and ambiguous and on_error_after_ambiguous is not None:
-                    result = on_error_after_ambiguous(exc)
-                    if result is not None:
-                        return result
-                raise
-
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            log.info("retrying exim call: %s", describe_wait(state))
-
-        retrying = policy.retrying(
-            retry_on=lambda exc: classify(exc) in retry_on,
-            before_sleep=before_sleep,
-            started=started,
-        )
-        token = _retry_until.set(until)
-        try:
-            return cast(T, retrying(attempt))
-        except ExImError as exc:
-            if attempts > 1 and not exc.retries_exhausted and classify(exc) in retry_on:
-                # Retried as long as the policy allows: say so, and let no outer loop retry it.
-                exc.retries_exhausted = True
-                exc.message += (
-                    f" (still failing after {attempts} attempts in "
-                    f"{time.monotonic() - started:.0f} s)"
-                )
-            raise
-        finally:
-            _retry_until.reset(token)
-
     def _call(
         self,
         method: str,
@@ -406,7 +290,7 @@ class Transport:
     ) -> T:
         """Send with retries; return the answer as `parse` makes it (`parse` gets the decoded
         JSON: None for an empty answer, the text for one that is not JSON). `reconcile` and
-        `on_error_after_ambiguous` (see `_retrying`) answer in the same type."""
+        `on_error_after_ambiguous` (see `retry.retry_call`) answer in the same type."""
 
         def once() -> T:
             resp = self._send(
@@ -417,7 +301,8 @@ class Transport:
         retry_on = (
             (NOT_SENT, REFUSED, AMBIGUOUS) if idempotent or reconcile else (NOT_SENT, REFUSED)
         )
-        return self._retrying(
+        return retry_call(
+            self._settings.retry,
             once,
             retry_on=retry_on,
             reconcile=reconcile,

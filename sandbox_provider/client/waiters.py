@@ -19,7 +19,7 @@ from tenacity import RetryCallState
 
 from .errors import ExImTimeoutError, OperationFailedError, RequestInfo
 from .models import Job, Package, PackageStatus, Transfer
-from .transport import within
+from .retry import within
 
 __all__ = ["Progress", "Waiters", "poll_until"]
 
