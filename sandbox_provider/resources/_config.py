@@ -5,7 +5,8 @@ Where a value comes from, first match wins:
 1. the stack config the engine hands to the provider's `configure` (`aep:platformUrl`, ...),
 2. the matching `AEP_*` environment variable (`AEP_PLATFORM_URL`, ...),
 3. a built-in default (only for the platform URL, the IMS URL, the scopes, the sandbox and
-   the retry budget).
+   the retry budget; all from the one source of keys and defaults,
+   `sandbox_provider.client.config.KEYS`).
 
 `aep:orgs` (or `AEP_ORGS`) is a JSON object of named profiles,
 `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`. A
@@ -42,6 +43,7 @@ from ._config_checks import (
     scopes_of,
 )
 from ._config_keys import (
+    BY_KEY,
     DEFAULT_IMS_URL,
     DEFAULT_PLATFORM_URL,
     DEFAULT_PROFILE,
@@ -51,6 +53,7 @@ from ._config_keys import (
     INHERITED_KEYS,
     NAMESPACE,
     PROFILE_KEYS,
+    REQUIRED_KEYS,
     SECRET_KEYS,
 )
 
@@ -319,7 +322,7 @@ def _build(org: str | None) -> tuple[Profile | None, list[ConfigError]]:
                 errors.append(problem)
             values[key] = value
     where = f"{NAMESPACE}:orgs profile {name!r}"
-    for key in ("orgId", "clientId"):
+    for key in REQUIRED_KEYS:
         if key not in values:
             errors.append(
                 ConfigError("orgs", f"{where} has no {key}: add it {_profile_hint(name)}")
@@ -336,12 +339,10 @@ def _build(org: str | None) -> tuple[Profile | None, list[ConfigError]]:
     return _profile(name, values), []
 
 
+# retryTimeoutSeconds has none here: unset, it leaves the budget to the client's policy
+# (`_base.RETRY`, whose deadline is the same default), which tests shorten.
 _DEFAULTS: dict[str, Any] = {
-    "platformUrl": DEFAULT_PLATFORM_URL,
-    "imsUrl": DEFAULT_IMS_URL,
-    "scopes": DEFAULT_SCOPES,
-    "sandbox": DEFAULT_SANDBOX,
-    "retryTimeoutSeconds": None,
+    key: BY_KEY[key].default for key in ("platformUrl", "imsUrl", "scopes", "sandbox")
 }
 
 
@@ -361,7 +362,7 @@ def _default_profile() -> tuple[Profile | None, list[ConfigError]]:
         if problem:
             errors.append(problem)
         values[key] = value
-    for key in ("orgId", "clientId"):
+    for key in REQUIRED_KEYS:
         if not values[key]:
             errors.append(ConfigError(key, f"{NAMESPACE}:{key} is not set: " + _set_hint(key)))
     if not values["clientSecret"] and not values["accessToken"]:

@@ -9,9 +9,19 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from sandbox_provider.client.config import positive_seconds
+from sandbox_provider.client.config import (
+    DEFAULT_RETRY_TIMEOUT_SECONDS,
+    SCOPE_RE,
+    format_value,
+    positive_seconds,
+    split_scopes,
+)
 
 from ._config_keys import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SANDBOX, DEFAULT_SCOPES
+
+#: The defaults as written in stack config, shown in the fixes.
+_SCOPES_TEXT = format_value(DEFAULT_SCOPES)
+_RETRY_TEXT = format_value(DEFAULT_RETRY_TIMEOUT_SECONDS)
 
 # The patterns below are used with fullmatch() (`$` would let a trailing newline through).
 #: An IMS org id: letters and digits (24 hex digits on the real platform), then `@AdobeOrg`.
@@ -21,8 +31,6 @@ ORG_ID_RE = re.compile(r"[A-Za-z0-9]+@AdobeOrg")
 SANDBOX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 #: A profile name (what `org=` and `approve_as=` say).
 PROFILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-#: One OAuth scope, e.g. `additional_info.projectedProductContext`.
-SCOPE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
 _CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
@@ -168,23 +176,20 @@ def _check_credential(key: str) -> Callable[[Any, bool], Verdict]:
 
 def _check_scopes(value: Any, echo: bool) -> Verdict:
     fix = "list scopes separated by commas"
-    if isinstance(value, list | tuple):
-        if not all(isinstance(v, str) for v in value):
-            return Bad("must be a list of strings or a comma-separated string", fix, DEFAULT_SCOPES)
-        items = [s for v in value for s in _split_scopes(v)]
-    elif isinstance(value, str):
-        items = _split_scopes(value)
-    else:
-        return Bad("must be a comma-separated string", fix, DEFAULT_SCOPES)
+    if isinstance(value, list | tuple) and not all(isinstance(v, str) for v in value):
+        return Bad("must be a list of strings or a comma-separated string", fix, _SCOPES_TEXT)
+    if not isinstance(value, str | list | tuple):
+        return Bad("must be a comma-separated string", fix, _SCOPES_TEXT)
+    items = split_scopes(value)
     if not items:
-        return Bad("lists no scope", fix, DEFAULT_SCOPES)
+        return Bad("lists no scope", fix, _SCOPES_TEXT)
     bad = [s for s in items if not SCOPE_RE.fullmatch(s)]
     if bad:
         return Bad(
             f"has a malformed scope{_got(bad[0], echo)} (a scope is letters, digits and "
             "'_', '.', ':', '/', '-')",
             fix,
-            DEFAULT_SCOPES,
+            _SCOPES_TEXT,
         )
     return None
 
@@ -193,8 +198,8 @@ def _check_retry_timeout(value: Any, echo: bool) -> Verdict:
     if retry_seconds(value) is None:
         return Bad(
             f"must be a positive number of seconds{_got(value, echo)}",
-            "give a number of seconds (the default is 300), or leave it unset",
-            "300",
+            f"give a number of seconds (the default is {_RETRY_TEXT}), or leave it unset",
+            _RETRY_TEXT,
         )
     return None
 
@@ -212,14 +217,8 @@ CHECKS: dict[str, Callable[[Any, bool], Verdict]] = {
 }
 
 
-def _split_scopes(value: str) -> list[str]:
-    return [s for s in value.replace(" ", ",").split(",") if s]
-
-
 def scopes_of(value: Any) -> tuple[str, ...]:
-    if isinstance(value, list | tuple):
-        return tuple(s for v in value for s in _split_scopes(str(v)))
-    return tuple(_split_scopes(str(value)))
+    return split_scopes(value if isinstance(value, list | tuple) else str(value))
 
 
 def retry_seconds(value: Any) -> float | None:

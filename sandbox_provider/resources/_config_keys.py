@@ -1,44 +1,42 @@
-"""The keys of the `aep` configuration: names, environment variables, defaults, and which
-keys are secret or inherited by the profiles of `aep:orgs`."""
+"""The keys of the `aep` configuration as the resources use them: by their camelCase names
+(`aep:<key>`, and the keys of an `aep:orgs` profile), all taken from the client's one source,
+`sandbox_provider.client.config.KEYS`; and what a profile inherits."""
 
 from __future__ import annotations
 
-NAMESPACE = "aep"
+from sandbox_provider.client.config import (
+    DEFAULT_IMS_URL,
+    DEFAULT_PLATFORM_URL,
+    DEFAULT_SANDBOX,
+    DEFAULT_SCOPES,
+    KEYS,
+    NAMESPACE,
+    Key,
+)
+
+__all__ = [
+    "BY_KEY",
+    "DEFAULT_IMS_URL",
+    "DEFAULT_PLATFORM_URL",
+    "DEFAULT_PROFILE",
+    "DEFAULT_SANDBOX",
+    "DEFAULT_SCOPES",
+    "ENV_VARS",
+    "INHERITED_KEYS",
+    "NAMESPACE",
+    "PROFILE_KEYS",
+    "REQUIRED_KEYS",
+    "SECRET_KEYS",
+]
+
 DEFAULT_PROFILE = "default"
 
-DEFAULT_PLATFORM_URL = "https://platform.adobe.io"
-DEFAULT_IMS_URL = "https://ims-na1.adobelogin.com"
-DEFAULT_SCOPES = "openid,AdobeID,read_organizations,additional_info.projectedProductContext"
-DEFAULT_SANDBOX = "prod"
-# Unset, `aep:retryTimeoutSeconds` leaves the retry budget of an API call to the client's
-# `RetryPolicy.deadline` (300 s): see `_base.client_for`.
-
-# config key (camelCase, as in `aep:<key>` and in the profiles JSON) -> environment variable
-ENV_VARS: dict[str, str] = {
-    "platformUrl": "AEP_PLATFORM_URL",
-    "imsUrl": "AEP_IMS_URL",
-    "orgId": "AEP_ORG_ID",
-    "clientId": "AEP_CLIENT_ID",
-    "clientSecret": "AEP_CLIENT_SECRET",
-    "scopes": "AEP_SCOPES",
-    "sandbox": "AEP_SANDBOX",
-    "accessToken": "AEP_ACCESS_TOKEN",
-    "orgs": "AEP_ORGS",
-    "retryTimeoutSeconds": "AEP_RETRY_TIMEOUT_SECONDS",
-}
-SECRET_KEYS = frozenset({"clientSecret", "accessToken", "orgs"})
-# What a named profile takes from the default profile when it doesn't say.
+BY_KEY: dict[str, Key] = {k.key: k for k in KEYS}
+# config key (camelCase) -> environment variable
+ENV_VARS: dict[str, str] = {k.key: k.env for k in KEYS}
+SECRET_KEYS = frozenset(k.key for k in KEYS if k.secret)
+REQUIRED_KEYS = tuple(k.key for k in KEYS if k.required)
+# What a named profile takes from the default profile when it doesn't say: where and how to
+# call, never who calls (acting as another org with this org's secret only fails later, 403).
 INHERITED_KEYS = ("platformUrl", "imsUrl", "scopes", "sandbox", "retryTimeoutSeconds")
-PROFILE_KEYS = frozenset(
-    {
-        "platformUrl",
-        "imsUrl",
-        "orgId",
-        "clientId",
-        "clientSecret",
-        "scopes",
-        "sandbox",
-        "accessToken",
-        "retryTimeoutSeconds",
-    }
-)
+PROFILE_KEYS = frozenset(k.key for k in KEYS if k.per_org)
