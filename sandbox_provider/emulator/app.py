@@ -1,4 +1,4 @@
-"""The FastAPI application: exim routes, IMS, admin router, error shapes and middleware.
+"""The FastAPI application: its routers (`routes/`), error shapes and middleware.
 
 Middleware order (outermost first): the request log, fault injection, the clock tick and
 trailing-slash normalisation; so faults answer before any state changes and every path
@@ -9,26 +9,37 @@ from __future__ import annotations
 
 import tempfile
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import imports, jobs, openapi, packages, sharing
-from .admin import router as admin_router
-from .auth import Caller, authenticate, ims_params, issue_token
-from .bodies import parse_json
+from . import imports, openapi, packages, sharing
 from .core import Emulator
 from .errors import ApiError, GatewayError, ImsError, service_body
 from .faults import inject
+from .routes import admin as admin_routes
+from .routes import imports as imports_routes
+from .routes import ims as ims_routes
+from .routes import jobs as jobs_routes
+from .routes import packages as packages_routes
+from .routes import sharing as sharing_routes
 from .timing import Stepper, TimingSettings
 
-EXIM = "/data/foundation/exim"
+# Starlette tries routes in order and a `{package_id}` segment also matches `jobs`,
+# `preflight` or `payload`: this order (the jobs list before `/packages/{package_id}`,
+# packages before imports before sharing) is part of the wire.
+ROUTERS = (
+    admin_routes.router,
+    ims_routes.router,
+    jobs_routes.router,
+    packages_routes.router,
+    imports_routes.router,
+    sharing_routes.router,
+)
 
 
 def _logged(path: str) -> bool:
@@ -114,94 +125,6 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
-def _emu(request: Request) -> Emulator:
-    emu: Emulator = request.app.state.emu
-    return emu
-
-
-def _params(request: Request) -> list[tuple[str, str]]:
-    return list(request.query_params.multi_items())
-
-
-async def _call(
-    request: Request, fn: Callable[[Emulator, Caller, Any], Any], body: str = "none"
-) -> Any:
-    """Authenticate, parse the body ("none" | "required" | "optional") and run `fn` in a
-    single transaction."""
-    emu = _emu(request)
-    raw = await request.body() if body != "none" else b""
-    with emu.store.tx():
-        caller = authenticate(emu, request.headers)
-        request.state.org = caller.org_id
-        parsed = parse_json(raw, required=(body == "required")) if body != "none" else None
-        return fn(emu, caller, parsed)
-
-
-def exim_router() -> APIRouter:
-    r = APIRouter(prefix=EXIM)
-
-    @r.post("/packages")
-    async def create_package(request: Request) -> Any:
-        return packages.answer(_emu(request), await _call(request, packages.create, "required"))
-
-    @r.put("/packages")
-    async def put_package(request: Request) -> Any:
-        def run(emu: Emulator, caller: Caller, body: Any) -> Any:
-            return packages.answer(emu, packages.update(emu, caller, body))
-
-        return await _call(request, run, "required")
-
-    @r.get("/packages")
-    async def list_packages(request: Request) -> Any:
-        return await _call(request, lambda e, c, _: packages.list_packages(e, c, _params(request)))
-
-    @r.get("/packages/jobs")
-    async def list_jobs(request: Request) -> Any:
-        return await _call(request, lambda e, c, _: jobs.list_jobs(e, c, _params(request)))
-
-    @r.get("/packages/{package_id}")
-    async def get_package(request: Request, package_id: str) -> Any:
-        return await _call(request, lambda e, c, _: packages.get(e, c, package_id))
-
-    @r.delete("/packages/{package_id}")
-    async def delete_package(request: Request, package_id: str) -> Any:
-        return await _call(request, lambda e, c, _: packages.delete(e, c, package_id))
-
-    @r.get("/packages/{package_id}/export")
-    async def publish_package(request: Request, package_id: str) -> Any:
-        return await _call(
-            request, lambda e, c, _: packages.publish(e, c, package_id, _params(request))
-        )
-
-    _extend_exim(r)
-    return r
-
-
-def _extend_exim(r: APIRouter) -> None:
-    """Routes for imports and sharing (their modules keep their own route tables)."""
-    imports.register(r, _call, _params)
-    sharing.register(r, _call, _params)
-
-
-def ims_router() -> APIRouter:
-    r = APIRouter()
-
-    @r.post("/ims/token/v3")
-    async def token(request: Request) -> Any:
-        emu = _emu(request)
-        params = ims_params(
-            list(request.query_params.multi_items()),
-            await request.body(),
-            request.headers.get("content-type", ""),
-        )
-        with emu.store.tx():
-            answer = issue_token(emu, params)
-        request.state.org = answer.pop("_org")
-        return answer
-
-    return r
-
-
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -269,9 +192,8 @@ def create_app(
         openapi_url=None,
     )
     app.state.emu = emu
-    app.include_router(admin_router)
-    app.include_router(ims_router())
-    app.include_router(exim_router())
+    for router in ROUTERS:
+        app.include_router(router)
     openapi.mount(app)
     _install_handlers(app)
     app.add_middleware(EmulatorMiddleware, emu=emu)

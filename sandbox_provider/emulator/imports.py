@@ -10,10 +10,8 @@ its dependencies rewired to the mapped ids.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from fastapi import APIRouter, Request
 
 from . import timing
 from .artifacts import (
@@ -388,33 +386,3 @@ def step_import(emu: Emulator, op: Doc) -> bool:
     else:
         set_job_status(emu, job, "SUCCESS", importedArtifacts=mapping)
     return True
-
-
-# -- routes --------------------------------------------------------------------------------
-CallFn = Callable[..., Any]
-
-
-def register(
-    r: APIRouter, call: CallFn, params: Callable[[Request], list[tuple[str, str]]]
-) -> None:
-    @r.post("/packages/import")
-    async def submit_import(request: Request) -> Any:
-        return await call(request, lambda e, c, b: submit(e, c, b), "required")
-
-    @r.get("/packages/preflight/{package_id}")
-    async def get_preflight(request: Request, package_id: str) -> Any:
-        return await call(request, lambda e, c, _: preflight(e, c, package_id, params(request)))
-
-    @r.get("/packages/{package_id}/import")
-    async def get_conflicts(request: Request, package_id: str) -> Any:
-        return await call(request, lambda e, c, _: conflicts(e, c, package_id, params(request)))
-
-    @r.post("/packages/{package_id}/import")
-    async def submit_import_by_path(request: Request, package_id: str) -> Any:
-        return await call(
-            request, lambda e, c, b: submit(e, c, b, package_id, params(request)), "optional"
-        )
-
-    @r.post("/packages/{package_id}/children")
-    async def post_children(request: Request, package_id: str) -> Any:
-        return await call(request, lambda e, c, b: children(e, c, package_id, b), "optional")

@@ -8,10 +8,8 @@ Whether a transfer can succeed is decided when it is created; the copy is made a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from fastapi import APIRouter, Request
 
 from . import timing
 from .artifacts import get_org
@@ -362,43 +360,3 @@ def list_transfers(
 def payload(emu: Emulator, caller: Caller, package_id: str) -> dict[str, Any]:
     pkg = visible_package(emu, caller, package_id)
     return {"imsOrgId": pkg["imsOrgId"], "packageId": base_id(pkg["id"])}
-
-
-# -- routes --------------------------------------------------------------------------------
-CallFn = Callable[..., Any]
-
-
-def register(
-    r: APIRouter, call: CallFn, params: Callable[[Request], list[tuple[str, str]]]
-) -> None:
-    @r.post("/handshake/bulkCreate")
-    async def post_bulk_create(request: Request) -> Any:
-        return await call(request, bulk_create, "required")
-
-    @r.post("/handshake/action")
-    async def post_action(request: Request) -> Any:
-        return await call(request, act, "required")
-
-    @r.api_route("/handshake/list", methods=["GET", "POST"])
-    async def get_handshakes(request: Request) -> Any:
-        return await call(request, lambda e, c, _: list_handshakes(e, c, params(request)))
-
-    @r.post("/transfer")
-    async def post_transfer(request: Request) -> Any:
-        return await call(request, create_transfers, "required")
-
-    @r.get("/transfer/list")
-    async def get_transfers(request: Request) -> Any:
-        return await call(request, lambda e, c, _: list_transfers(e, c, params(request)))
-
-    @r.post("/transfer/pullRequest")
-    async def post_pull(request: Request) -> Any:
-        return await call(request, pull_request, "required")
-
-    @r.get("/transfer/{transfer_id}")
-    async def get_one_transfer(request: Request, transfer_id: str) -> Any:
-        return await call(request, lambda e, c, _: get_transfer(e, c, transfer_id))
-
-    @r.get("/packages/payload/{package_id}")
-    async def get_payload(request: Request, package_id: str) -> Any:
-        return await call(request, lambda e, c, _: payload(e, c, package_id))

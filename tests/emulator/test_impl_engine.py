@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sandbox_provider.emulator.app import EXIM, create_app
+from sandbox_provider.emulator.app import create_app
 from sandbox_provider.emulator.errors import ApiError
+from sandbox_provider.emulator.routes.handler import EXIM
 from sandbox_provider.emulator.storage import Store
 from sandbox_provider.emulator.timing import TimingSettings
 

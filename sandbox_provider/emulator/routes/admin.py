@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from . import timing as timing_mod
-from .artifacts import (
+from .. import timing as timing_mod
+from ..artifacts import (
     artifact_json,
     create_org,
     delete_artifact,
@@ -22,20 +22,15 @@ from .artifacts import (
     sandbox_artifacts,
     save_org,
 )
-from .auth import expire_all_tokens
-from .bodies import parse_json, req_str, require_object
-from .core import Emulator
-from .errors import bad_request, conflict, not_found
-from .faults import parse_fault_rules
-from .models import new_hex_id
-from .seed import SEEDS
+from ..auth import expire_all_tokens
+from ..bodies import parse_json, req_str, require_object
+from ..errors import bad_request, conflict, not_found
+from ..faults import parse_fault_rules
+from ..models import new_hex_id
+from ..seed import SEEDS
+from .handler import emu_of
 
 router = APIRouter(prefix="/_emulator")
-
-
-def _emu(request: Request) -> Emulator:
-    emu: Emulator = request.app.state.emu
-    return emu
 
 
 @router.get("/health")
@@ -67,23 +62,23 @@ def _collect_routes(routes: Any, found: dict[str, set[str]]) -> None:
 
 @router.post("/reset")
 async def reset(request: Request, seed: str | None = None) -> dict[str, Any]:
-    seed = seed or _emu(request).startup_seed
+    seed = seed or emu_of(request).startup_seed
     if seed not in SEEDS:
         raise bad_request(f"unknown seed '{seed}'; use one of {list(SEEDS)}")
-    _emu(request).reset(seed)
+    emu_of(request).reset(seed)
     return {"status": "reset", "seed": seed}
 
 
 @router.get("/orgs")
 async def list_orgs(request: Request) -> list[dict[str, Any]]:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.store.tx():
         return [org_json(o) for o in emu.store.find("org")]
 
 
 @router.post("/orgs")
 async def post_org(request: Request) -> JSONResponse:
-    emu = _emu(request)
+    emu = emu_of(request)
     body = parse_json(await request.body())
     with emu.store.tx():
         org = create_org(emu, body)
@@ -92,7 +87,7 @@ async def post_org(request: Request) -> JSONResponse:
 
 @router.post("/orgs/{org}/sandboxes")
 async def post_sandbox(request: Request, org: str) -> JSONResponse:
-    emu = _emu(request)
+    emu = emu_of(request)
     body = require_object(parse_json(await request.body()))
     name = req_str(body, "name")
     with emu.store.tx():
@@ -129,7 +124,7 @@ def _artifact_body(body: Any, partial: bool) -> dict[str, Any]:
 
 @router.get("/orgs/{org}/sandboxes/{sandbox}/artifacts")
 async def list_artifacts(request: Request, org: str, sandbox: str) -> list[dict[str, Any]]:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.store.tx():
         doc = find_org(emu, org)
         require_sandbox(doc, sandbox)
@@ -138,7 +133,7 @@ async def list_artifacts(request: Request, org: str, sandbox: str) -> list[dict[
 
 @router.post("/orgs/{org}/sandboxes/{sandbox}/artifacts")
 async def post_artifact(request: Request, org: str, sandbox: str) -> JSONResponse:
-    emu = _emu(request)
+    emu = emu_of(request)
     fields = _artifact_body(parse_json(await request.body()), partial=False)
     with emu.store.tx():
         doc = find_org(emu, org)
@@ -157,7 +152,7 @@ async def post_artifact(request: Request, org: str, sandbox: str) -> JSONRespons
 async def patch_artifact(
     request: Request, org: str, sandbox: str, artifact_id: str
 ) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     fields = _artifact_body(parse_json(await request.body()), partial=True)
     with emu.store.tx():
         doc = find_org(emu, org)
@@ -177,7 +172,7 @@ async def patch_artifact(
 
 @router.delete("/orgs/{org}/sandboxes/{sandbox}/artifacts/{artifact_id:path}")
 async def remove_artifact(request: Request, org: str, sandbox: str, artifact_id: str) -> Response:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.store.tx():
         doc = find_org(emu, org)
         require_sandbox(doc, sandbox)
@@ -188,14 +183,14 @@ async def remove_artifact(request: Request, org: str, sandbox: str, artifact_id:
 
 @router.get("/orgs/{org}/roles")
 async def get_roles(request: Request, org: str) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.store.tx():
         return {"permissions": find_org(emu, org)["permissions"]}
 
 
 @router.put("/orgs/{org}/roles")
 async def put_roles(request: Request, org: str) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     body = require_object(parse_json(await request.body()))
     perms = body.get("permissions")
     if not isinstance(perms, dict) or not all(
@@ -215,31 +210,31 @@ async def put_roles(request: Request, org: str) -> dict[str, Any]:
 
 @router.get("/faults")
 async def get_faults(request: Request) -> dict[str, Any]:
-    return _emu(request).faults.to_json()
+    return emu_of(request).faults.to_json()
 
 
 @router.put("/faults")
 async def put_faults(request: Request) -> dict[str, Any]:
     rules = parse_fault_rules(parse_json(await request.body()))
-    return _emu(request).faults.replace(rules)
+    return emu_of(request).faults.replace(rules)
 
 
 @router.delete("/faults")
 async def delete_faults(request: Request) -> dict[str, Any]:
-    _emu(request).faults.clear()
+    emu_of(request).faults.clear()
     return {"rules": []}
 
 
 @router.get("/requests")
 async def get_requests(request: Request, since: int = 0) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.log_lock:
         return {"requests": [r for r in emu.requests if r["seq"] > since]}
 
 
 @router.delete("/requests")
 async def delete_requests(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.log_lock:
         emu.requests = []
     return {"requests": []}
@@ -247,12 +242,12 @@ async def delete_requests(request: Request) -> dict[str, Any]:
 
 @router.get("/timing")
 async def get_timing(request: Request) -> dict[str, Any]:
-    return _emu(request).timing.to_json()
+    return emu_of(request).timing.to_json()
 
 
 @router.put("/timing")
 async def put_timing(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     body = parse_json(await request.body())
     with emu.store.tx():
         emu.timing = emu.timing.updated(body)
@@ -261,7 +256,7 @@ async def put_timing(request: Request) -> dict[str, Any]:
 
 @router.post("/advance")
 async def advance(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     body = parse_json(await request.body(), required=False)
     steps: int | None = None
     if body is not None:
@@ -276,6 +271,6 @@ async def advance(request: Request) -> dict[str, Any]:
 
 @router.post("/tokens/expire")
 async def expire_tokens(request: Request) -> dict[str, Any]:
-    emu = _emu(request)
+    emu = emu_of(request)
     with emu.store.tx():
         return {"expired": expire_all_tokens(emu)}
