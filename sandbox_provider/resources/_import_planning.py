@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client.models import Conflict, Job
-from sandbox_provider.client.paging import prop
+from sandbox_provider.client import Conflict, ExImClient, Job, JobRequestType, JobStatus, prop
 
-RUNNING = ("PENDING", "IN_PROGRESS")
-SUCCESS = "SUCCESS"
+RUNNING = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+SUCCESS = JobStatus.SUCCESS
 
 
 def missing_permissions(client: ExImClient, package_id: str, target: str) -> list[str]:
@@ -91,7 +89,7 @@ def earlier_job(client: ExImClient, job_name: str, inputs: Mapping[str, Any]) ->
     target = inputs["target_sandbox"]
     alternatives = inputs.get("alternatives") or {}
     jobs = sorted(
-        client.list_jobs(prop("name").eq(job_name), prop("requestType").eq("IMPORT")),
+        client.list_jobs(prop("name").eq(job_name), prop("requestType").eq(JobRequestType.IMPORT)),
         key=lambda j: (j.created or 0, j.updated or 0),
         reverse=True,
     )

@@ -10,15 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client.errors import ExImError
-from sandbox_provider.client.models import Package as ApiPackage
+from sandbox_provider.client import ExImClient, ExImError, PackageStatus, PackageType
+from sandbox_provider.client import Package as ApiPackage
 
 from ._base import is_unknown
 from ._fields import artifact_key
 
-DRAFT = "DRAFT"
-FULL = "FULL"
 Key = tuple[str, str]
 
 
@@ -59,7 +56,7 @@ def outputs_of(
     outs: dict[str, Any] = {
         "package_id": pkg.id,
         "name": pkg.name,
-        "package_type": pkg.package_type or inputs.get("package_type", "PARTIAL"),
+        "package_type": pkg.package_type or inputs.get("package_type", PackageType.PARTIAL),
         "source_sandbox": sandbox_of(pkg) or inputs.get("source_sandbox"),
         "include_dependencies": bool(inputs.get("include_dependencies", False)),
         "declared_artifacts": [dict(a) for a in inputs.get("artifacts") or []],
@@ -146,8 +143,8 @@ def compare(client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any]) -> C
             f"description is {pkg.description!r} on the platform, "
             f"{inputs.get('description')!r} in the program"
         )
-    declared_type = inputs.get("package_type", "PARTIAL")
-    if (pkg.package_type or "PARTIAL") != declared_type:
+    declared_type = inputs.get("package_type", PackageType.PARTIAL)
+    if (pkg.package_type or PackageType.PARTIAL) != declared_type:
         diffs.append(
             f"package_type is {pkg.package_type} on the platform, {declared_type} in the program"
         )
@@ -157,7 +154,7 @@ def compare(client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any]) -> C
             f"source_sandbox is {sandbox!r} on the platform, {inputs['source_sandbox']!r} in "
             "the program"
         )
-    if pkg.package_type == FULL:
+    if pkg.package_type == PackageType.FULL:
         return out
     declared = keys_of(inputs.get("artifacts"))
     if inputs.get("include_dependencies"):
@@ -171,7 +168,7 @@ def compare(client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any]) -> C
     if extra:
         diffs.append(f"artifacts {extra} are in the package but not in the program")
     out.missing_dependencies = [d for d in out.dependencies if d not in holding]
-    if out.missing_dependencies and pkg.status != DRAFT and not diffs:
+    if out.missing_dependencies and pkg.status != PackageStatus.DRAFT and not diffs:
         diffs.append(
             f"it is {pkg.status} without the dependencies "
             f"{sorted(i for i, _ in out.missing_dependencies)} that include_dependencies adds"
@@ -184,7 +181,7 @@ def artifacts_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     platform no longer holds exactly declared + dependencies (drift)."""
     if is_unknown(news.get("artifacts")) or is_unknown(news.get("include_dependencies")):
         return True
-    if olds.get("package_type") == FULL and news.get("package_type") == FULL:
+    if olds.get("package_type") == news.get("package_type") == PackageType.FULL:
         # The platform decides what a whole-sandbox package lists; the program lists none.
         return False
     declared_old = set(keys_of(olds.get("declared_artifacts")))
@@ -224,7 +221,7 @@ def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, 
     holds that were neither declared nor added as dependencies show up as declared, so a
     refresh records them and the next update removes them.
     """
-    holding = [] if pkg.package_type == FULL else keys_of(platform_artifacts(pkg))
+    holding = [] if pkg.package_type == PackageType.FULL else keys_of(platform_artifacts(pkg))
     declared = list(olds.get("declared_artifacts") or [])
     deps = set(keys_of(olds.get("dependency_artifacts")))
     declared_keys = set(keys_of(declared))
@@ -236,7 +233,7 @@ def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, 
     ]
     inputs: dict[str, Any] = {
         "name": pkg.name,
-        "package_type": pkg.package_type or olds.get("package_type", "PARTIAL"),
+        "package_type": pkg.package_type or olds.get("package_type", PackageType.PARTIAL),
         "artifacts": artifacts,
         "include_dependencies": bool(olds.get("include_dependencies", False)),
     }

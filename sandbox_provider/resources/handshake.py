@@ -30,7 +30,7 @@ from pulumi.dynamic import (
 )
 
 from sandbox_provider.client import ExImClient
-from sandbox_provider.client.models import Handshake as ApiHandshake
+from sandbox_provider.client import Handshake as ApiHandshake
 
 from . import _config
 from ._base import (
@@ -40,16 +40,15 @@ from ._base import (
     api_errors,
     client_for,
     config_failures,
-    is_unknown,
     progress,
-    same,
     validate,
     warn,
 )
+from ._common import HandshakeRequestType, HandshakeStatus, changed, gone
 from ._fields import Name, NonEmpty, OrgId, acting_org_id
 
-PENDING = "APPROVAL_PENDING"
-APPROVED = "APPROVED"
+PENDING = HandshakeStatus.APPROVAL_PENDING
+APPROVED = HandshakeStatus.APPROVED
 
 
 class HandshakeInputs(Inputs):
@@ -93,7 +92,9 @@ class HandshakeInputs(Inputs):
         return []
 
 
-def _find(client: ExImClient, linking_id: str, request_type: str) -> ApiHandshake | None:
+def _find(
+    client: ExImClient, linking_id: str, request_type: HandshakeRequestType
+) -> ApiHandshake | None:
     for hs in client.list_handshakes(request_type=request_type):
         if hs.linking_id == linking_id:
             return hs
@@ -120,15 +121,11 @@ class HandshakeProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [
-            k
-            for k in ("target_org_id", "source_org_name", "org")
-            if is_unknown(news.get(k)) or not same(olds.get(k), news.get(k))
-        ]
-        changed = is_unknown(news.get("approve_as")) or not same(
-            olds.get("approve_as"), news.get("approve_as")
+        replaces = changed(
+            olds, news, ("target_org_id", "source_org_name", "org"), blank_is_unset=True
         )
-        return DiffResult(changes=bool(replaces) or changed, replaces=replaces)
+        updates = changed(olds, news, ("approve_as",), blank_is_unset=True)
+        return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -169,7 +166,7 @@ class HandshakeProvider(BaseProvider):
             forbidden=f"approve_as must name the profile of the target org {target}",
         ):
             as_target = client_for(approver)
-            incoming = _find(as_target, linking_id, "INCOMING") or hs
+            incoming = _find(as_target, linking_id, HandshakeRequestType.INCOMING) or hs
             approved = as_target.act_on_handshake(
                 linking_id,
                 APPROVED,
@@ -186,9 +183,9 @@ class HandshakeProvider(BaseProvider):
         olds = self.strip(props)
         client = self.client(olds.get("org"))
         with api_errors(f"reading handshake {id_}", org=olds.get("org")):
-            hs = _find(client, id_, "OUTGOING")
+            hs = _find(client, id_, HandshakeRequestType.OUTGOING)
         if hs is None:
-            return ReadResult(id_="", outs={})
+            return gone()
         inputs = {k: v for k, v in olds.items() if k in HandshakeInputs.model_fields}
         outs = dict(olds)
         outs["status"] = hs.status
@@ -199,7 +196,7 @@ class HandshakeProvider(BaseProvider):
         client = self.client(inputs.get("org"))
         what = f"linking with org {inputs['target_org_id']}"
         with api_errors(what, org=inputs.get("org")):
-            hs = _find(client, id_, "OUTGOING")
+            hs = _find(client, id_, HandshakeRequestType.OUTGOING)
         if hs is None:
             raise ProviderError(
                 f"{what} failed: handshake {id_} is no longer listed: run `pulumi refresh`, "

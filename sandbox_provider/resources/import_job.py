@@ -42,20 +42,23 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client.errors import ExImTimeoutError, OperationFailedError
-from sandbox_provider.client.models import Conflict, Job
+from sandbox_provider.client import (
+    Conflict,
+    ExImClient,
+    ExImTimeoutError,
+    Job,
+    OperationFailedError,
+)
 
 from ._base import (
-    DEFAULT_WAIT_SECONDS,
     BaseProvider,
     Inputs,
     ProviderError,
     api_errors,
-    is_unknown,
     progress,
     validate,
 )
+from ._common import JobRequestType, StatusReporter, changed, gone, wait_seconds
 from ._fields import (
     SECONDS_MAX,
     ArtifactId,
@@ -149,15 +152,10 @@ class ImportJobProvider(BaseProvider):
             "conflict_policy": "fail",
             "check_permissions": True,
         }
-        keys = (set(olds) | set(news)) & (set(ImportJobInputs.model_fields))
-        changed = sorted(
-            k
-            for k in keys
-            if is_unknown(news.get(k))
-            or olds.get(k, defaults.get(k)) != news.get(k, defaults.get(k))
-        )
-        replaces = [k for k in changed if k not in IN_PLACE]
-        return DiffResult(changes=bool(changed), replaces=replaces)
+        keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields))
+        differ = changed(olds, news, keys, defaults)
+        replaces = [k for k in differ if k not in IN_PLACE]
+        return DiffResult(changes=bool(differ), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -243,20 +241,16 @@ class ImportJobProvider(BaseProvider):
         inputs: Mapping[str, Any],
         what: str,
     ) -> Job:
-        timeout = float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
-        last: list[str | None] = [None]
-
-        def report(job: Job | None) -> None:
-            status = job.job_status if job is not None else "NOT_LISTED_YET"
-            if status != last[0]:
-                last[0] = status
-                progress(f"import job {job_name!r}: {status}")
-
+        timeout = wait_seconds(inputs)
+        report: StatusReporter[Job | None] = StatusReporter(
+            lambda job: job.job_status if job is not None else "NOT_LISTED_YET",
+            lambda _job, status: f"import job {job_name!r}: {status}",
+        )
         try:
             return client.wait_for_job(
                 job_name,
                 correlation_id=correlation_id,
-                request_type="IMPORT",
+                request_type=JobRequestType.IMPORT,
                 timeout=timeout,
                 progress=report,
             )
@@ -267,7 +261,7 @@ class ImportJobProvider(BaseProvider):
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {last[0]}): the job "
+                f"{what} did not finish within {timeout:g}s (last status {report.last}): the job "
                 f"{job_name!r} may still finish on the platform; raise timeout_seconds"
             ) from None
 
@@ -278,10 +272,10 @@ class ImportJobProvider(BaseProvider):
             job = client.find_job(
                 olds.get("job_name") or olds.get("name") or "",
                 correlation_id=olds.get("correlation_id"),
-                request_type="IMPORT",
+                request_type=JobRequestType.IMPORT,
             )
         if job is None:
-            return ReadResult(id_="", outs={})
+            return gone()
         inputs = {k: v for k, v in olds.items() if k in ImportJobInputs.model_fields}
         outs = dict(olds)
         outs["job_status"] = job.job_status

@@ -59,9 +59,8 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client.errors import ConflictError, NotFoundError
-from sandbox_provider.client.models import Package as ApiPackage
+from sandbox_provider.client import ConflictError, ExImClient, NotFoundError
+from sandbox_provider.client import Package as ApiPackage
 
 from . import _config
 from ._base import (
@@ -70,11 +69,11 @@ from ._base import (
     Inputs,
     ProviderError,
     api_errors,
-    is_unknown,
     progress,
     same,
     validate,
 )
+from ._common import PackageStatus, PackageType, changed, gone
 from ._fields import (
     Artifact,
     ArtifactInput,
@@ -86,8 +85,6 @@ from ._fields import (
     artifact_key,
 )
 from ._package_contents import (
-    DRAFT,
-    FULL,
     SANDBOX_MISSING,
     Comparison,
     Key,
@@ -132,7 +129,7 @@ class PackageInputs(Inputs):
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []
         if "package_type" not in unknown and "artifacts" not in unknown:
-            if self.package_type == "FULL" and self.artifacts:
+            if self.package_type == PackageType.FULL and self.artifacts:
                 failures.append(
                     CheckFailure(
                         "artifacts",
@@ -140,7 +137,7 @@ class PackageInputs(Inputs):
                         "remove `artifacts` or use package_type='PARTIAL'",
                     )
                 )
-            if self.package_type == "PARTIAL" and not self.artifacts:
+            if self.package_type == PackageType.PARTIAL and not self.artifacts:
                 failures.append(
                     CheckFailure(
                         "artifacts",
@@ -160,7 +157,7 @@ class PackageInputs(Inputs):
                         )
                     )
                 seen.setdefault(art.key, i)
-        if self.include_dependencies and self.package_type == "FULL":
+        if self.include_dependencies and self.package_type == PackageType.FULL:
             failures.append(
                 CheckFailure(
                     "include_dependencies",
@@ -182,30 +179,23 @@ class PackageProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces: list[str] = []
-        changed: list[str] = []
-        full = (news.get("package_type") or olds.get("package_type")) == FULL
-        draft = olds.get("status") == DRAFT
+        full = (news.get("package_type") or olds.get("package_type")) == PackageType.FULL
+        draft = olds.get("status") == PackageStatus.DRAFT
 
-        for key in ("package_type", "source_sandbox", "org"):
-            if is_unknown(news.get(key)) or not same(olds.get(key), news.get(key)):
-                replaces.append(key)
-        for key in ("name", "description"):
-            if is_unknown(news.get(key)) or not same(olds.get(key), news.get(key)):
-                (replaces if full else changed).append(key)
-
+        replaces = changed(
+            olds, news, ("package_type", "source_sandbox", "org"), blank_is_unset=True
+        )
+        texts = changed(olds, news, ("name", "description"), blank_is_unset=True)
+        # UPDATE only exists for PARTIAL packages.
+        replaces, updates = (replaces + texts, []) if full else (replaces, texts)
         if artifacts_changed(olds, news):
             # Only a draft's contents can change; otherwise a new package is the only way.
-            (changed if draft else replaces).append("artifacts")
-        if (
-            "expiry" in news
-            and draft
-            and (is_unknown(news["expiry"]) or olds.get("expiry") != news["expiry"])
-        ):
-            changed.append("expiry")
+            (updates if draft else replaces).append("artifacts")
+        if "expiry" in news and draft:
+            updates += changed(olds, news, ("expiry",))
 
         return DiffResult(
-            changes=bool(replaces or changed),
+            changes=bool(replaces or updates),
             replaces=replaces,
             # Names are unique per org: a replacement keeping its name in the same org can
             # only be created once the old package is gone.
@@ -228,7 +218,7 @@ class PackageProvider(BaseProvider):
                 pkg = client.create_package(
                     name=name,
                     description=inputs.get("description"),
-                    package_type=inputs.get("package_type", "PARTIAL"),
+                    package_type=inputs.get("package_type", PackageType.PARTIAL),
                     source_sandbox=inputs.get("source_sandbox"),
                     artifacts=[dict(a) for a in inputs.get("artifacts") or []],
                     expiry=inputs.get("expiry"),
@@ -336,7 +326,7 @@ class PackageProvider(BaseProvider):
             try:
                 pkg = client.get_package(id_)
             except NotFoundError:
-                return ReadResult(id_="", outs={})
+                return gone()
         inputs = inputs_from_platform(pkg, olds)
         deps = keys_of(olds.get("dependency_artifacts"))
         return ReadResult(pkg.id, outputs_of(pkg, inputs, deps), inputs=inputs)
@@ -365,7 +355,7 @@ class PackageProvider(BaseProvider):
             holding = keys_of(platform_artifacts(pkg))
             to_add = [k for k in wanted if k not in holding]
             to_remove = [k for k in holding if k not in wanted]
-            if (to_add or to_remove) and pkg.status != DRAFT:
+            if (to_add or to_remove) and pkg.status != PackageStatus.DRAFT:
                 raise ProviderError(
                     f"{what} failed: the package is {pkg.status} and its artifacts can't "
                     "change: revert the artifacts, or run `pulumi up` again to replace it"
@@ -394,7 +384,7 @@ class PackageProvider(BaseProvider):
                         "taken out again): fix the id and type, or create the artifact in the "
                         "source sandbox first" + "".join(f"\n  - {line}" for line in missing)
                     )
-            if expiry is not None and pkg.status == DRAFT and pkg.expiry != expiry:
+            if expiry is not None and pkg.status == PackageStatus.DRAFT and pkg.expiry != expiry:
                 pkg = client.update_package(id_, expiry=expiry)
         if to_add or to_remove:
             progress(f"package {name!r}: +{len(to_add)} -{len(to_remove)} artifacts")

@@ -36,15 +36,10 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from sandbox_provider.client.errors import (
-    ExImTimeoutError,
-    NotFoundError,
-    OperationFailedError,
-)
-from sandbox_provider.client.models import Package as ApiPackage
+from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
+from sandbox_provider.client import Package as ApiPackage
 
 from ._base import (
-    DEFAULT_WAIT_SECONDS,
     GONE,
     BaseProvider,
     Inputs,
@@ -52,16 +47,14 @@ from ._base import (
     api_errors,
     is_unknown,
     progress,
-    same,
     validate,
     warn,
 )
+from ._common import PackageStatus, PackageVisibility, StatusReporter, changed, gone, wait_seconds
 from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
 
-PUBLISHED = "PUBLISHED"
-IN_PROGRESS = "PUBLISH_IN_PROGRESS"
-PUBLIC = "PUBLIC"
-PRIVATE = "PRIVATE"
+PUBLIC = PackageVisibility.PUBLIC
+PRIVATE = PackageVisibility.PRIVATE
 
 
 class PublishedPackageInputs(Inputs):
@@ -132,18 +125,14 @@ class PublishedPackageProvider(BaseProvider):
         if not is_unknown(news.get("visibility")) and public_to_private(olds, news):
             # check() refuses this already; a diff must not plan it either.
             raise ProviderError(f"visibility can't change to PRIVATE: {REFUSED_REASON}")
-        replaces = [
-            key
-            for key in ("package_id", "org")
-            if is_unknown(news.get(key)) or not same(olds.get(key), news.get(key))
-        ]
-        defaults = {"visibility": PRIVATE}
-        changed = [
-            key
-            for key in ("visibility", "expiry_period_days", "timeout_seconds")
-            if is_unknown(news.get(key)) or olds.get(key, defaults.get(key)) != news.get(key)
-        ]
-        return DiffResult(changes=bool(replaces or changed), replaces=replaces)
+        replaces = changed(olds, news, ("package_id", "org"), blank_is_unset=True)
+        updates = changed(
+            olds,
+            news,
+            ("visibility", "expiry_period_days", "timeout_seconds"),
+            {"visibility": PRIVATE},
+        )
+        return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -155,12 +144,15 @@ class PublishedPackageProvider(BaseProvider):
             what, org=inputs.get("org"), missing=_PACKAGE_MISSING, forbidden=_NOT_OWNER
         ):
             pkg = client.get_package(package_id)
-            if pkg.status == PUBLISHED:
+            if pkg.status == PackageStatus.PUBLISHED:
                 progress(f"package {pkg.name!r} ({package_id}) is already published")
             else:
-                if pkg.status != IN_PROGRESS:
+                if pkg.status != PackageStatus.PUBLISH_IN_PROGRESS:
+                    # The engine hands every number over as a float (365.0); check() made
+                    # sure it is whole, and the platform wants "365".
+                    days = inputs.get("expiry_period_days")
                     answer = client.publish_package(
-                        package_id, expiry_period_days=inputs.get("expiry_period_days")
+                        package_id, expiry_period_days=None if days is None else int(days)
                     )
                     correlation_id = answer.correlation_id
                 pkg = self._wait_published(package_id, inputs, what)
@@ -171,14 +163,11 @@ class PublishedPackageProvider(BaseProvider):
 
     def _wait_published(self, package_id: str, inputs: Mapping[str, Any], what: str) -> ApiPackage:
         client = self.client(inputs.get("org"))
-        timeout = float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
-        last: list[str | None] = [None]
-
-        def report(pkg: ApiPackage) -> None:
-            if pkg.status != last[0]:
-                last[0] = pkg.status
-                progress(f"package {pkg.name!r} ({package_id}): {pkg.status}")
-
+        timeout = wait_seconds(inputs)
+        report: StatusReporter[ApiPackage] = StatusReporter(
+            lambda pkg: pkg.status,
+            lambda pkg, status: f"package {pkg.name!r} ({package_id}): {status}",
+        )
         try:
             return client.wait_for_package(package_id, timeout=timeout, progress=report)
         except OperationFailedError as exc:
@@ -189,7 +178,7 @@ class PublishedPackageProvider(BaseProvider):
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {last[0]}): "
+                f"{what} did not finish within {timeout:g}s (last status {report.last}): "
                 "run `pulumi up` again to keep waiting, or raise timeout_seconds"
             ) from None
 
@@ -200,7 +189,7 @@ class PublishedPackageProvider(BaseProvider):
             try:
                 pkg = client.get_package(id_)
             except NotFoundError:
-                return ReadResult(id_="", outs={})
+                return gone()
         inputs = {
             k: olds[k]
             for k in ("package_id", "expiry_period_days", "timeout_seconds", "org")

@@ -36,27 +36,37 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client.errors import ExImTimeoutError, NotFoundError, OperationFailedError
-from sandbox_provider.client.models import Transfer as ApiTransfer
+from sandbox_provider.client import (
+    ExImClient,
+    ExImTimeoutError,
+    NotFoundError,
+    OperationFailedError,
+)
+from sandbox_provider.client import Transfer as ApiTransfer
 
 from ._base import (
-    DEFAULT_WAIT_SECONDS,
     BaseProvider,
     Inputs,
     ProviderError,
     api_errors,
-    is_unknown,
     progress,
     validate,
 )
+from ._common import (
+    StatusReporter,
+    TransferRequestType,
+    TransferStatus,
+    changed,
+    gone,
+    wait_seconds,
+)
 from ._fields import SECONDS_MAX, OrgId, PackageId, Seconds, acting_org_id
 
-PRIVATE = "PRIVATE"
-PUBLIC = "PUBLIC"
+PRIVATE = TransferRequestType.PRIVATE
+PUBLIC = TransferRequestType.PUBLIC
 IN_PLACE = ("timeout_seconds",)
-RUNNING = ("PENDING", "IN_PROGRESS")
-COMPLETED = "COMPLETED"
+RUNNING = (TransferStatus.PENDING, TransferStatus.IN_PROGRESS)
+COMPLETED = TransferStatus.COMPLETED
 
 
 class TransferInputs(Inputs):
@@ -206,16 +216,10 @@ class TransferProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        keys = (set(olds) | set(news)) & set(TransferInputs.model_fields)
-        defaults = {"request_type": PRIVATE}
-        changed = sorted(
-            k
-            for k in keys
-            if is_unknown(news.get(k))
-            or olds.get(k, defaults.get(k)) != news.get(k, defaults.get(k))
-        )
-        replaces = [k for k in changed if k not in IN_PLACE]
-        return DiffResult(changes=bool(changed), replaces=replaces)
+        keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields))
+        differ = changed(olds, news, keys, {"request_type": PRIVATE})
+        replaces = [k for k in differ if k not in IN_PLACE]
+        return DiffResult(changes=bool(differ), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -255,14 +259,11 @@ class TransferProvider(BaseProvider):
     def _wait(
         self, client: ExImClient, transfer_id: str, inputs: Mapping[str, Any], what: str
     ) -> ApiTransfer:
-        timeout = float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
-        last: list[str | None] = [None]
-
-        def report(t: ApiTransfer) -> None:
-            if t.status != last[0]:
-                last[0] = t.status
-                progress(f"transfer {transfer_id}: {t.status} ({t.last_message or '...'})")
-
+        timeout = wait_seconds(inputs)
+        report: StatusReporter[ApiTransfer] = StatusReporter(
+            lambda t: t.status,
+            lambda t, status: f"transfer {transfer_id}: {status} ({t.last_message or '...'})",
+        )
         try:
             return client.wait_for_transfer(transfer_id, timeout=timeout, progress=report)
         except OperationFailedError as exc:
@@ -278,7 +279,7 @@ class TransferProvider(BaseProvider):
             ) from None
         except ExImTimeoutError:
             raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {last[0]}): "
+                f"{what} did not finish within {timeout:g}s (last status {report.last}): "
                 f"transfer {transfer_id} may still complete on the platform; raise "
                 "timeout_seconds"
             ) from None
@@ -290,7 +291,7 @@ class TransferProvider(BaseProvider):
             try:
                 t = client.get_transfer(id_)
             except NotFoundError:
-                return ReadResult(id_="", outs={})
+                return gone()
         inputs = {k: v for k, v in olds.items() if k in TransferInputs.model_fields}
         return ReadResult(id_, outputs_of(t, inputs), inputs=inputs)
 
