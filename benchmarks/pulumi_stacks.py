@@ -20,8 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sandbox_provider.pulumi_cli import Stack, configure_for_emulator
-from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"

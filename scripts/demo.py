@@ -18,8 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sandbox_provider.pulumi_cli import Stack, configure_for_emulator  # noqa: E402
-from sandbox_provider.testing import EmulatorProcess  # noqa: E402
+from sandbox_provider.testing import (  # noqa: E402
+    EmulatorProcess,
+    Stack,
+    configure_for_emulator,
+)
 
 DEMO_DIR = ROOT / ".demo"
 STACK_CONFIG = ROOT / "Pulumi.demo.yaml"
@@ -94,7 +97,7 @@ def main() -> int:
 
         step(5, "pulumi refresh finds the drift, pulumi up puts the program's values back")
         stack.refresh(echo=True)
-        preview = stack.preview("--diff")
+        preview = stack.preview(diff=True)
         if "edited by hand" not in preview.stdout:
             raise SystemExit("the preview after refresh does not show the drifted description")
         note("pulumi preview after refresh shows the change it will revert:")

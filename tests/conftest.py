@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_provider.pulumi_cli import find_pulumi
-from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess, find_pulumi
 
 # Async operations finish quickly in tests, but still asynchronously.
 TEST_DELAY = 0.05

@@ -42,12 +42,28 @@ _EXPORTS = {
     "EXIM_PREFIX": "emulator",
     "EmulatorProcess": "emulator",
     "running": "emulator",
+    "PulumiError": "_command",
+    "find_pulumi": "_command",
+    "Result": "stack",
+    "Stack": "stack",
+    "configure_for_emulator": "stack",
 }
 
-__all__ = ["EXIM_PREFIX", "EmulatorProcess", "running"]
+__all__ = [
+    "EXIM_PREFIX",
+    "EmulatorProcess",
+    "PulumiError",
+    "Result",
+    "Stack",
+    "configure_for_emulator",
+    "find_pulumi",
+    "running",
+]
 
 if TYPE_CHECKING:
+    from ._command import PulumiError, find_pulumi
     from .emulator import EXIM_PREFIX, EmulatorProcess, running
+    from .stack import Result, Stack, configure_for_emulator
 
 
 def __getattr__(name: str) -> Any:

@@ -39,8 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sandbox_provider.pulumi_cli import Stack
-from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess, Stack
 
 MARKER_VAR = "CHAOS_KILL_MARKER"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -384,5 +383,5 @@ def is_locked(stack: Stack) -> bool:
 
 
 def cancel(stack: Stack) -> None:
-    """`pulumi cancel --yes`: drop the lock a killed update left."""
-    stack.run("cancel", "--yes", "--stack", stack.name)
+    """`pulumi cancel`: drop the lock a killed update left."""
+    stack.cancel()

@@ -19,8 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox_provider.pulumi_cli import Stack, configure_for_emulator
-from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"

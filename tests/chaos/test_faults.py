@@ -174,7 +174,7 @@ def _dupes(items: list[dict[str, Any]], key: str) -> dict[str, list[str]]:
 def audit(w: World) -> list[str]:
     """Everything that must hold after the runs, faults off; returns what does not."""
     problems: list[str] = []
-    preview = w.stack.preview("--expect-no-changes", "--diff", check=False)
+    preview = w.stack.preview(expect_no_changes=True, diff=True, check=False)
     if preview.code != 0:
         problems.append(
             "preview with faults off is not a no-change preview:\n"

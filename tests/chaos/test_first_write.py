@@ -54,7 +54,7 @@ def calls(w: World, method: str, suffix: str, since: int = 0) -> int:
 def converges(w: World) -> str:
     up = w.stack.up(check=False)
     assert up.code == 0, up.stdout[-4000:] + up.stderr[-2000:]
-    w.stack.preview("--expect-no-changes")
+    w.stack.preview(expect_no_changes=True)
     return up.stdout
 
 

@@ -75,13 +75,13 @@ def test_kill_during_publishes_leaves_no_process_and_a_locked_stack(world: World
     world.emu.set_timing(mode="auto")
     up = world.stack.up()
     assert "3 pending operations from previous deployment" in up.stdout + up.stderr
-    world.stack.preview("--expect-no-changes")
+    world.stack.preview(expect_no_changes=True)
     # Measured (engine 3.259.0): a successful `up` does not clear the pending creates it
     # warned about; only `pulumi refresh --clear-pending-creates` does.
     assert len(_kill.pending_operations(world.stack)) == 3
-    world.stack.refresh("--clear-pending-creates")
+    world.stack.refresh(clear_pending_creates=True)
     assert _kill.pending_operations(world.stack) == []
-    world.stack.preview("--expect-no-changes")
+    world.stack.preview(expect_no_changes=True)
 
 
 def test_an_update_that_ends_first_is_reported_and_leaves_nothing(world: World) -> None:

@@ -147,5 +147,5 @@ def test_a_checkpoint_sidecar_emptied_by_a_kill_is_repaired(world: World) -> Non
     assert broken.code != 0 and "failed to load checkpoint: EOF" in broken.stderr
     out = recover(world)
     assert f"removed {attrs}" in out, out
-    world.stack.preview("--expect-no-changes")
+    world.stack.preview(expect_no_changes=True)
     assert [p["name"] for p in world.packages()] == ["attrs-one"]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_provider.pulumi_cli import Result
+from sandbox_provider.testing import Result
 
 from .conftest import World
 

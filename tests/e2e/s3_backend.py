@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import boto3
 
-from sandbox_provider.pulumi_cli import Stack
+from sandbox_provider.testing import Stack
 
 # The launcher prints the port it was given, then serves until it is terminated.
 _LAUNCHER = """

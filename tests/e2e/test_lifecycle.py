@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -36,10 +35,8 @@ def package_program(
     """
 
 
-def preview_ops(e2e: E2E, *extra: str) -> dict[str, int]:
-    res = e2e.stack.preview("--json", *extra)
-    summary: dict[str, int] = json.loads(res.stdout).get("changeSummary", {})
-    return summary
+def preview_ops(e2e: E2E, **opts: Any) -> dict[str, int]:
+    return e2e.stack.preview(**opts).summary
 
 
 def test_preview_of_a_new_stack_lists_creates_and_writes_nothing(e2e: E2E) -> None:
@@ -113,14 +110,14 @@ def test_out_of_band_change_is_found_by_refresh_and_repaired_by_up(e2e: E2E) -> 
     # Without a refresh the engine trusts its state: nothing to do.
     assert set(preview_ops(e2e)) <= {"same"}
     # With one, the drift shows as an update that puts the program's values back.
-    assert preview_ops(e2e, "--refresh").get("update") == 1
-    e2e.stack.up("--refresh")
+    assert preview_ops(e2e, refresh=True).get("update") == 1
+    e2e.stack.up(refresh=True)
 
     with e2e.api() as api:
         pkg = api.get(f"/packages/{package_id}").json()
     assert pkg["description"] == "as declared"
     assert [a["id"] for a in pkg["artifactsList"]] == ["acme-seg-gold"]
-    assert set(preview_ops(e2e, "--refresh")) <= {"same"}
+    assert set(preview_ops(e2e, refresh=True)) <= {"same"}
 
 
 def test_an_existing_package_is_adopted_with_import(e2e: E2E) -> None:

@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 
-from sandbox_provider.pulumi_cli import configure_for_emulator
-from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess, configure_for_emulator
 
 from .conftest import E2E, PROJECT_YAML, VENV
 from .s3_backend import MotoS3, S3Stack, wait_for
@@ -140,7 +139,7 @@ def test_a_stack_on_an_s3_backend_keeps_its_state_in_the_bucket(
     # A second checkout (another runner) sees the same stack: nothing to do, no API call.
     other = second_checkout(tmp_path, world)
     since = world.last_seq()
-    other.stack.preview("--expect-no-changes")
+    other.stack.preview(expect_no_changes=True)
     assert fresh_emulator.requests(since) == []
 
     world.stack.destroy()
@@ -225,9 +224,9 @@ def test_two_concurrent_ups_one_is_refused_by_the_lock_and_nothing_is_lost(
 
     # The refused pipeline runs again and finds nothing to do; so does the first.
     since = first.last_seq()
-    second.stack.preview("--expect-no-changes")
-    second.stack.up("--expect-no-changes")
-    first.stack.preview("--expect-no-changes")
+    second.stack.preview(expect_no_changes=True)
+    second.stack.up(expect_no_changes=True)
+    first.stack.preview(expect_no_changes=True)
     assert first.writes(since) == []
 
     # The platform holds exactly what the state knows: one package, published, once.

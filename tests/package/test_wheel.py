@@ -23,8 +23,7 @@ import httpx
 import pytest
 
 from sandbox_provider import __version__
-from sandbox_provider.pulumi_cli import Stack, configure_for_emulator
-from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
 
 pytestmark = pytest.mark.package
 
@@ -203,7 +202,7 @@ def test_a_program_in_that_virtualenv_previews_applies_and_destroys(
     package_id = stack.outputs()["package_id"]
     with emulator.api("acme") as api:
         assert api.get(f"/packages/{package_id}").status_code == 200
-        stack.preview("--expect-no-changes")
+        stack.preview(expect_no_changes=True)
         stack.destroy()
         assert api.get(f"/packages/{package_id}").status_code == 404
 
