@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import imports, openapi, packages, sharing
+from . import seed as seed_mod
 from .core import Emulator
 from .errors import ApiError, GatewayError, ImsError, service_body
 from .faults import inject
@@ -184,6 +185,8 @@ def create_app(
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="exim-emulator-")) / "exim.db"
     emu = Emulator(str(db_path), steppers=steppers(), seed=seed, timing=timing, ticker=ticker)
+    seed_mod.load(emu, seed, replace=False)
+    emu.start()
     app = FastAPI(
         title="exim emulator",
         redirect_slashes=False,

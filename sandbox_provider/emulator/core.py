@@ -40,11 +40,10 @@ class Emulator:
         self.requests: list[dict[str, Any]] = []
         self.request_seq = 0
         self.log_lock = threading.Lock()
-        with self.store.tx():
-            if not self.store.get_meta("seeded"):
-                seed_mod.apply(self, seed)
-                self.store.set_meta("seeded", seed)
         self.ticker = Ticker(self) if ticker else None
+
+    def start(self) -> None:
+        """Start the auto-mode clock; the app factory calls it once the store is seeded."""
         if self.ticker:
             self.ticker.start()
 
@@ -59,10 +58,7 @@ class Emulator:
         tick(self)
 
     def reset(self, seed: str) -> None:
-        with self.store.tx():
-            self.store.clear()
-            seed_mod.apply(self, seed)
-            self.store.set_meta("seeded", seed)
+        seed_mod.load(self, seed, replace=True)
         self.timing = TimingSettings(**self.startup_timing.to_json())
         self.faults.clear()
         with self.log_lock:

@@ -95,7 +95,22 @@ DEMO_ORGS = [
 ]
 
 
-def apply(emu: Emulator, seed: str) -> None:
+def load(emu: Emulator, seed: str, *, replace: bool) -> None:
+    """The one seeding path, for app creation (`replace=False`) and reset (`replace=True`).
+
+    At creation a store that already holds a seed (the same file reopened) keeps its state,
+    so a restarted emulator answers as before; a reset empties the store first.
+    """
+    with emu.store.tx():
+        if replace:
+            emu.store.clear()
+        elif emu.store.get_meta("seeded"):
+            return
+        _apply(emu, seed)
+        emu.store.set_meta("seeded", seed)
+
+
+def _apply(emu: Emulator, seed: str) -> None:
     """Load `seed` into an empty store (inside the caller's transaction)."""
     if seed not in SEEDS:
         raise bad_request(f"unknown seed '{seed}'; use one of {list(SEEDS)}")
