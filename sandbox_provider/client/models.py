@@ -3,19 +3,33 @@
 snake_case in Python, camelCase on the wire (an alias generator, plus explicit aliases where the
 platform spells a name its own way: `sourceIMSOrgId`, `linkingID`, `packageID`, `sourceSandBox`).
 Every model keeps fields it does not know (`extra="allow"`) because the platform keeps adding
-fields, and every enumerated value is typed `str`: the StrEnums below name the values we know,
-but an unknown value coming back from the API is kept, never rejected.
+fields, and every enumerated value is typed `str`: the StrEnums of `enums.py` (re-exported
+here) name the values we know, but an unknown value coming back from the API is kept, never
+rejected.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from .enums import (
+    ArtifactType,
+    HandshakeRequestType,
+    HandshakeStatus,
+    JobRequestType,
+    JobStatus,
+    JobType,
+    PackageStatus,
+    PackageType,
+    PackageVisibility,
+    TransferRequestType,
+    TransferStatus,
+)
 
 __all__ = [
     "ApiModel",
@@ -53,83 +67,6 @@ __all__ = [
     "TransferStatus",
     "epoch_ms_to_datetime",
 ]
-
-
-# -- known enumeration values (the fields themselves are `str`) ----------------------------
-class PackageStatus(StrEnum):
-    DRAFT = "DRAFT"
-    PUBLISH_IN_PROGRESS = "PUBLISH_IN_PROGRESS"
-    PUBLISHED = "PUBLISHED"
-    PUBLISH_FAILED = "PUBLISH_FAILED"
-
-
-class PackageType(StrEnum):
-    PARTIAL = "PARTIAL"
-    FULL = "FULL"
-
-
-class PackageVisibility(StrEnum):
-    PRIVATE = "PRIVATE"
-    PUBLIC = "PUBLIC"
-
-
-class ArtifactType(StrEnum):
-    JOURNEY = "JOURNEY"
-    ID_NAMESPACE = "ID_NAMESPACE"
-    REGISTRY_DATATYPE = "REGISTRY_DATATYPE"
-    REGISTRY_CLASS = "REGISTRY_CLASS"
-    REGISTRY_MIXIN = "REGISTRY_MIXIN"
-    REGISTRY_SCHEMA = "REGISTRY_SCHEMA"
-    CATALOG_DATASET = "CATALOG_DATASET"
-    DULE_CONSENT_POLICY = "DULE_CONSENT_POLICY"
-    PROFILE_SEGMENT = "PROFILE_SEGMENT"
-    PROFILE_MERGE = "PROFILE_MERGE"
-    FLOW = "FLOW"
-    MAPPING_SET = "MAPPING_SET"
-
-
-class JobStatus(StrEnum):
-    PENDING = "PENDING"
-    IN_PROGRESS = "IN_PROGRESS"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
-class JobRequestType(StrEnum):
-    EXPORT = "EXPORT"
-    IMPORT = "IMPORT"
-    COPY = "COPY"
-
-
-class JobType(StrEnum):
-    NEW = "NEW"
-    RESUME = "RESUME"
-    ROLLBACK = "ROLLBACK"
-
-
-class HandshakeStatus(StrEnum):
-    APPROVAL_PENDING = "APPROVAL_PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    IN_PROGRESS = "IN_PROGRESS"
-
-
-class HandshakeRequestType(StrEnum):
-    INCOMING = "INCOMING"
-    OUTGOING = "OUTGOING"
-
-
-class TransferStatus(StrEnum):
-    PENDING = "PENDING"
-    IN_PROGRESS = "IN_PROGRESS"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-
-
-class TransferRequestType(StrEnum):
-    PRIVATE = "PRIVATE"
-    PUBLIC = "PUBLIC"
 
 
 def epoch_ms_to_datetime(value: int | None) -> datetime | None:

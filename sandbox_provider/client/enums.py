@@ -1,0 +1,99 @@
+"""The enumerated values of the exim API that the client knows.
+
+The model fields that carry them are typed `str` (see `models.py`): these name the values we
+know, but a value the platform adds later is kept, never rejected.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "ArtifactType",
+    "HandshakeRequestType",
+    "HandshakeStatus",
+    "JobRequestType",
+    "JobStatus",
+    "JobType",
+    "PackageStatus",
+    "PackageType",
+    "PackageVisibility",
+    "TransferRequestType",
+    "TransferStatus",
+]
+
+
+class PackageStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PUBLISH_IN_PROGRESS = "PUBLISH_IN_PROGRESS"
+    PUBLISHED = "PUBLISHED"
+    PUBLISH_FAILED = "PUBLISH_FAILED"
+
+
+class PackageType(StrEnum):
+    PARTIAL = "PARTIAL"
+    FULL = "FULL"
+
+
+class PackageVisibility(StrEnum):
+    PRIVATE = "PRIVATE"
+    PUBLIC = "PUBLIC"
+
+
+class ArtifactType(StrEnum):
+    JOURNEY = "JOURNEY"
+    ID_NAMESPACE = "ID_NAMESPACE"
+    REGISTRY_DATATYPE = "REGISTRY_DATATYPE"
+    REGISTRY_CLASS = "REGISTRY_CLASS"
+    REGISTRY_MIXIN = "REGISTRY_MIXIN"
+    REGISTRY_SCHEMA = "REGISTRY_SCHEMA"
+    CATALOG_DATASET = "CATALOG_DATASET"
+    DULE_CONSENT_POLICY = "DULE_CONSENT_POLICY"
+    PROFILE_SEGMENT = "PROFILE_SEGMENT"
+    PROFILE_MERGE = "PROFILE_MERGE"
+    FLOW = "FLOW"
+    MAPPING_SET = "MAPPING_SET"
+
+
+class JobStatus(StrEnum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class JobRequestType(StrEnum):
+    EXPORT = "EXPORT"
+    IMPORT = "IMPORT"
+    COPY = "COPY"
+
+
+class JobType(StrEnum):
+    NEW = "NEW"
+    RESUME = "RESUME"
+    ROLLBACK = "ROLLBACK"
+
+
+class HandshakeStatus(StrEnum):
+    APPROVAL_PENDING = "APPROVAL_PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    IN_PROGRESS = "IN_PROGRESS"
+
+
+class HandshakeRequestType(StrEnum):
+    INCOMING = "INCOMING"
+    OUTGOING = "OUTGOING"
+
+
+class TransferStatus(StrEnum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class TransferRequestType(StrEnum):
+    PRIVATE = "PRIVATE"
+    PUBLIC = "PUBLIC"
