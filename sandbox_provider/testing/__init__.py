@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 # name -> the module of this package that defines it
 _EXPORTS = {
     "EXIM_PREFIX": "emulator",
+    "TEST_DELAY": "emulator",
     "EmulatorProcess": "emulator",
     "running": "emulator",
     "PulumiError": "_command",
@@ -47,23 +48,31 @@ _EXPORTS = {
     "Result": "stack",
     "Stack": "stack",
     "configure_for_emulator": "stack",
+    "World": "world",
+    "new_world": "world",
+    "write_project": "world",
 }
 
 __all__ = [
     "EXIM_PREFIX",
+    "TEST_DELAY",
     "EmulatorProcess",
     "PulumiError",
     "Result",
     "Stack",
     "configure_for_emulator",
+    "World",
     "find_pulumi",
+    "new_world",
     "running",
+    "write_project",
 ]
 
 if TYPE_CHECKING:
     from ._command import PulumiError, find_pulumi
-    from .emulator import EXIM_PREFIX, EmulatorProcess, running
+    from .emulator import EXIM_PREFIX, TEST_DELAY, EmulatorProcess, running
     from .stack import Result, Stack, configure_for_emulator
+    from .world import World, new_world, write_project
 
 
 def __getattr__(name: str) -> Any:

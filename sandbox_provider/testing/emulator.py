@@ -23,6 +23,8 @@ from typing import Any
 import httpx
 
 EXIM_PREFIX = "/data/foundation/exim"
+#: Seconds of each async step (publish, import, transfer) in tests: quick, but still async.
+TEST_DELAY = 0.05
 _LISTENING = re.compile(r"Emulator listening on (http://\S+)")
 
 

@@ -10,94 +10,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
+from sandbox_provider import testing
+from sandbox_provider.testing import TEST_DELAY as DELAY
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV = ROOT / ".venv"
-#: Async steps (publish, import, transfer) finish this fast, but still asynchronously.
-DELAY = 0.05
-
-PROJECT_YAML = """\
-name: chaos
-runtime:
-  name: python
-  options:
-    toolchain: pip
-    virtualenv: {venv}
-"""
-
-HEADER = (
-    "import pulumi\n"
-    "from sandbox_provider import (\n"
-    "    Handshake, ImportJob, Package, PublishedPackage, Transfer,\n"
-    ")\n"
-    "\n"
-)
+__all__ = ["DELAY", "World", "new_world"]
 
 
 @dataclass
-class World:
-    """One test's world: its emulator, project directory, stack and scratch directory."""
-
-    emu: EmulatorProcess
-    stack: Stack
-    project_dir: Path
-    tmp: Path
-    orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    # -- program ---------------------------------------------------------------------------
-    def write_program(self, body: str) -> None:
-        (self.project_dir / "__main__.py").write_text(HEADER + textwrap.dedent(body))
-
-    # -- the emulator's request log --------------------------------------------------------
-    def writes(self, since: int = 0) -> list[dict[str, Any]]:
-        return [
-            r
-            for r in self.emu.requests(since)
-            if r["path"].startswith("/data/") and r["method"] not in ("GET", "HEAD")
-        ]
-
-    def last_seq(self) -> int:
-        reqs = self.emu.requests()
-        return int(reqs[-1]["seq"]) if reqs else 0
-
-    # -- the platform, through the API -----------------------------------------------------
-    def api(self, org: str = "acme", sandbox: str = "dev") -> httpx.Client:
-        return self.emu.api(org, sandbox)
-
-    def list_all(self, org: str, path: str, **params: Any) -> list[dict[str, Any]]:
-        """Every item of a paginated exim list (`start`/`limit` offsets)."""
-        items: list[dict[str, Any]] = []
-        start = 0
-        with self.api(org) as api:
-            while True:
-                r = api.get(path, params={**params, "start": start, "limit": 100})
-                r.raise_for_status()
-                body = r.json()
-                page = body.get("data", body) if isinstance(body, dict) else body
-                items.extend(page)
-                nxt = body.get("nextPage") if isinstance(body, dict) else None
-                if nxt is None or not page:
-                    return items
-                start = int(nxt)
-
-    def packages(self, org: str = "acme") -> list[dict[str, Any]]:
-        return self.list_all(org, "/packages")
-
-    def jobs(self, org: str = "acme") -> list[dict[str, Any]]:
-        return self.list_all(org, "/packages/jobs")
-
-    def transfers(self, org: str = "acme") -> list[dict[str, Any]]:
-        return self.list_all(org, "/transfer/list")
+class World(testing.World):
+    """sandbox_provider.testing's world, plus a look into the emulator's database."""
 
     # -- the platform, in its database (read-only: everything, every org) -----------------
     def db_docs(self, kind: str) -> list[dict[str, Any]]:
@@ -107,11 +35,6 @@ class World:
             return [json.loads(r[0]) for r in rows.fetchall()]
         finally:
             con.close()
-
-    # -- the state -------------------------------------------------------------------------
-    def state_resources(self) -> list[dict[str, Any]]:
-        deployment = self.stack.export_state()["deployment"]
-        return list(deployment.get("resources") or [])
 
 
 def new_world(
@@ -123,30 +46,27 @@ def new_world(
     stack_credentials: bool = True,
     extra_config: dict[str, str] | None = None,
 ) -> World:
-    """Start an emulator and create a stack pointed at it.
+    """Start an emulator and create a stack pointed at it (`demo:partnerOrgId` set too).
 
     `stack_credentials=False` leaves the credentials out of the stack config (the caller
     gives them as `AEP_*` variables through `stack.extra_env`)."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    emu = EmulatorProcess.start(
-        tmp / "exim.db", seed="demo", delay=delay, log_path=tmp / "emulator.log"
+    base = testing.new_world(
+        tmp,
+        pulumi,
+        project="chaos",
+        name=name,
+        delay=delay,
+        stack_credentials=stack_credentials,
+        extra_config=extra_config,
     )
+    world = World(**{f.name: getattr(base, f.name) for f in fields(base)})
     try:
-        project = tmp / "project"
-        project.mkdir()
-        (project / "Pulumi.yaml").write_text(PROJECT_YAML.format(venv=VENV))
-        stack = Stack(project_dir=project, state_dir=tmp / "state", name=name, pulumi=pulumi)
-        stack.init()
-        orgs = {"acme": emu.org("acme"), "partner": emu.org("partner")}
-        extra = {"demo:partnerOrgId": orgs["partner"]["imsOrgId"], **(extra_config or {})}
-        if stack_credentials:
-            configure_for_emulator(stack, emu.url, orgs, extra=extra)
-        else:
-            stack.set_config(extra)
-        return World(emu=emu, stack=stack, project_dir=project, tmp=tmp, orgs=orgs)
+        # The demo program's partner (its id is the emulator's, known once it runs).
+        world.stack.set_config({"demo:partnerOrgId": world.orgs["partner"]["imsOrgId"]})
     except BaseException:
-        emu.stop()
+        world.emu.stop()
         raise
+    return world
 
 
 @pytest.fixture

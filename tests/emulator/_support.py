@@ -149,9 +149,6 @@ TITLES = {
 
 DAY_MS = 86_400_000
 
-# tests/conftest.py starts the session emulator with this delay (mirrored, not imported).
-TEST_DELAY = 0.05
-
 
 # -- time ------------------------------------------------------------------------------------
 def now_ms() -> int:
