@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from sandbox_provider.testing import TEST_DELAY as TEST_DELAY  # re-exported to the tests
 from sandbox_provider.testing import EmulatorProcess
 
 T = TypeVar("T")
