@@ -192,7 +192,9 @@ class ClientSettings(BaseModel):
     `ConfigurationError`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # The schema is built at first use, not at import: the provider's import stays as quick
+    # as with a plain dataclass.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     org_id: str
     client_id: str
