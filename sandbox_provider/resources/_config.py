@@ -154,7 +154,8 @@ def _set_hint(key: str, example: str = "...") -> str:
 def _profile_hint(name: str) -> str:
     return (
         f"in the `{name}` entry of {NAMESPACE}:orgs "
-        f"(`pulumi config set --secret {NAMESPACE}:orgs '{{\"{name}\": {{...}}}}'`) or AEP_ORGS"
+        f"(`pulumi config set --secret {NAMESPACE}:orgs '{{\"{name}\": {{...}}}}'`) "
+        f"or {ENV_VARS['orgs']}"
     )
 
 
@@ -301,7 +302,7 @@ def _build(org: str | None) -> tuple[Profile | None, list[ConfigError]]:
                 f"org profile {name!r} is not defined in {NAMESPACE}:orgs (defined: {known}): "
                 f"{guess}add it with `pulumi config set --secret {NAMESPACE}:orgs "
                 f'\'{{"{name}": {{"orgId": ..., "clientId": ..., "clientSecret": ...}}}}\'` '
-                "or AEP_ORGS, or leave `org` unset to act as the default org",
+                f"or {ENV_VARS['orgs']}, or leave `org` unset to act as the default org",
             )
         ]
     body = profiles[name]
