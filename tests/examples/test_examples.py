@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from sandbox_provider.testing import EmulatorProcess
 
@@ -32,6 +33,11 @@ TESTED = {
 
 def up_and_check(ex: Example, resources: int) -> dict[str, Any]:
     """preview (all creates, 0 writes), up, a no-change preview (0 writes); the outputs."""
+    # The stack config holds the aep:* settings only (and the adoption's package id): every
+    # other setting comes from the defaults in the example's Pulumi.yaml.
+    stack_yaml = yaml.safe_load((ex.project_dir / f"Pulumi.{ex.stack.name}.yaml").read_text())
+    extra = {k for k in stack_yaml["config"] if not k.startswith("aep:")}
+    assert extra <= {f"{ex.name}:packageId"}, extra
     ops, writes = ex.preview_writes()
     # The stack itself is one create too.
     assert ops == {"create": resources + 1}, ops
