@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chaos import _kill  # the project's one way to kill a `pulumi up`, plugins included
 
 from sandbox_provider.testing import EmulatorProcess, configure_for_emulator
 
@@ -35,6 +36,7 @@ LOCKS = ".pulumi/locks/"
 HISTORY = f".pulumi/history/e2e/{STACK}/"
 # The diy backend's own words when another process holds the stack (lock.go).
 LOCKED = "the stack is currently locked by 1 lock(s)"
+RECOVER = str(VENV / "bin" / "sandbox-provider")
 
 PROGRAM = """
     pkg = Package(
@@ -242,3 +244,51 @@ def test_two_concurrent_ups_one_is_refused_by_the_lock_and_nothing_is_lost(
     histories = [k for k in s3.keys(BUCKET, HISTORY) if k.endswith(".history.json")]
     results = [json.loads(s3.read(BUCKET, k))["result"] for k in histories]
     assert results == ["succeeded", "succeeded"], results
+
+
+def test_a_run_killed_holding_the_lock_is_recovered_from_another_checkout(
+    tmp_path: Path, s3: MotoS3, fresh_emulator: EmulatorProcess, pulumi_bin: str
+) -> None:
+    emu = fresh_emulator
+    first = first_checkout(tmp_path, s3, emu, pulumi_bin)
+    second = second_checkout(tmp_path, first)
+    emu.set_timing(mode="manual")
+
+    def holds_lock_and_waits_for_the_publication() -> bool:
+        holds_lock = any(k.startswith(LOCKS) for k in s3.keys(BUCKET))
+        return holds_lock and any(r["path"].endswith("/export") for r in emu.requests())
+
+    # A lost runner: the first pipeline's update killed, plugins and all, mid-publication.
+    upd = _kill.start_update(first.stack, log_dir=tmp_path / "killed")
+    try:
+        upd.wait_until(holds_lock_and_waits_for_the_publication, timeout=120)
+    finally:
+        report = upd.kill()
+    assert report.survivors == [] and report.zombies == [], report
+    assert report.returncode == -9, "the update ended before the kill:\n" + report.stdout
+    emu.set_timing(mode="auto", publishSeconds=0.05)
+
+    # Its lock outlives it in the bucket: every other pipeline is refused ...
+    refused = second.stack.up(check=False)
+    assert refused.code != 0 and LOCKED in refused.stdout + refused.stderr
+
+    # ... until `recover` runs, from any checkout with the same backend and credentials.
+    cp = subprocess.run(
+        [RECOVER, "recover", "--stack", STACK, "--pulumi", pulumi_bin],
+        cwd=second.project_dir,
+        env=second.stack.env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    assert "pending creating" in cp.stdout, cp.stdout
+    assert [k for k in s3.keys(BUCKET) if k.startswith(LOCKS)] == []
+    assert _kill.pending_operations(second.stack) == []
+
+    # One `up` converges: it takes the killed run's package and publication over.
+    second.stack.up()
+    first.stack.preview(expect_no_changes=True)
+    (pkg,) = first.packages()
+    assert pkg["status"] == "PUBLISHED"
+    assert [r["id"] for r in state_resources(first, ":Package")] == [pkg["id"]]
