@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import imports, openapi, packages, sharing
 from . import seed as seed_mod
-from .core import Emulator
 from .errors import ApiError, GatewayError, ImsError, service_body
 from .faults import inject
 from .routes import admin as admin_routes
@@ -28,6 +27,7 @@ from .routes import ims as ims_routes
 from .routes import jobs as jobs_routes
 from .routes import packages as packages_routes
 from .routes import sharing as sharing_routes
+from .state import Emulator
 from .timing import Stepper, TimingSettings
 
 # Starlette tries routes in order and a `{package_id}` segment also matches `jobs`,

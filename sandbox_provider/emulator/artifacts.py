@@ -6,12 +6,14 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .dates import now_ms
 from .errors import bad_request, conflict, not_found
-from .models import all_permissions, base_id, now_ms
+from .ids import base_id
+from .permissions import all_permissions
 from .storage import Doc
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 
 # -- orgs ----------------------------------------------------------------------------------

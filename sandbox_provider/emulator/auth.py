@@ -14,7 +14,7 @@ from .errors import GatewayError, ImsError
 from .storage import Doc
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 
 @dataclass

@@ -24,13 +24,8 @@ from .artifacts import (
 from .auth import Caller
 from .bodies import artifact_refs, opt_str, req_str, require_object, sandbox_ref
 from .errors import bad_request, conflict, forbidden
+from .ids import base_id, new_hex_id
 from .jobs import get_job, new_job, set_job_status
-from .models import (
-    base_id,
-    missing_permissions,
-    new_hex_id,
-    required_permissions,
-)
 from .packages import (
     content_graph,
     held_package,
@@ -38,10 +33,11 @@ from .packages import (
     package_roots,
     visible_package,
 )
+from .permissions import missing_permissions, required_permissions
 from .storage import Doc
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 _WORD = re.compile(r"[a-z0-9]+")
 

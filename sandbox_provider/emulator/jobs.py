@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .auth import Caller
+from .dates import now_ms
+from .ids import actor, new_hex_id, new_uuid
 from .listing import paginate
-from .models import actor, new_hex_id, new_uuid, now_ms
 from .storage import Doc
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 JOB_ALIASES = {
     "createdDate": "created",

@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .dates import parse_date_ms
 from .errors import bad_request
-from .models import parse_date_ms, public
-from .storage import Doc
+from .storage import Doc, public
 
 _FILTER = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|>=|<=|=|>|<)(.*)$", re.S)
 # `start` and `limit` are Java ints on the platform.

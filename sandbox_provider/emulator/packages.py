@@ -22,27 +22,16 @@ from .bodies import (
     require_object,
     sandbox_ref,
 )
+from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS, PACKAGE_TYPES, PUT_ACTIONS, VISIBILITIES
+from .dates import now_ms, parse_date_ms
 from .errors import bad_request, conflict, forbidden, not_found
+from .ids import actor, base_id, new_hex_id, tenant_id
 from .jobs import get_job, new_job, set_job_status
 from .listing import paginate
-from .models import (
-    DAY_MS,
-    DEFAULT_EXPIRY_DAYS,
-    PACKAGE_TYPES,
-    PUT_ACTIONS,
-    VISIBILITIES,
-    actor,
-    base_id,
-    new_hex_id,
-    now_ms,
-    parse_date_ms,
-    public,
-    tenant_id,
-)
-from .storage import Doc
+from .storage import Doc, public
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 EDITABLE = ("DRAFT",)
 # 100 years: a larger period would give an expiry no date type (or double) can hold.

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from .artifacts import new_artifact, put_artifact, save_org
 from .errors import bad_request
-from .models import all_permissions
+from .permissions import all_permissions
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 SEEDS = ("demo", "empty")
 

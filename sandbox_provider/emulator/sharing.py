@@ -15,9 +15,11 @@ from . import timing
 from .artifacts import get_org
 from .auth import Caller
 from .bodies import enum_value, opt_str, req_str, require_object
+from .constants import HANDSHAKE_ACTIONS
+from .dates import now_ms
 from .errors import bad_request, conflict, forbidden, not_found
+from .ids import actor, base_id, new_hex_id, new_uuid
 from .listing import paginate
-from .models import HANDSHAKE_ACTIONS, actor, base_id, new_hex_id, new_uuid, now_ms, public
 from .packages import (
     held_package,
     is_expired,
@@ -25,10 +27,10 @@ from .packages import (
     save_package,
     visible_package,
 )
-from .storage import Doc
+from .storage import Doc, public
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 MESSAGES = [
     "Fetched Package",

@@ -1,4 +1,4 @@
-"""The emulator's process-wide state: the store, timing, faults, request log, start-up setup."""
+"""The emulator's process-wide state: the store, timing, the stepper table, faults, request log."""
 
 from __future__ import annotations
 

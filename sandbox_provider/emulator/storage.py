@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 Doc = dict[str, Any]
 
 
+def public(doc: Doc) -> Doc:
+    """A stored document without its internal (underscore) fields."""
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
 class Store:
     """The emulator's persistent state. Use `with store.tx():` around every access."""
 

@@ -19,7 +19,7 @@ from .errors import bad_request
 from .storage import Doc
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .state import Emulator
 
 # Applies one state change to an op; True when the op is finished. The app factory builds
 # the kind → stepper table (`Emulator.steppers`), one entry per kind in OP_KINDS.

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from sandbox_provider.emulator import app as app_mod
 from sandbox_provider.emulator import imports, openapi, packages, seed, sharing, timing
-from sandbox_provider.emulator.core import Emulator
 from sandbox_provider.emulator.faults import FaultRules, inject, parse_fault_rules
+from sandbox_provider.emulator.state import Emulator
 from sandbox_provider.emulator.storage import Doc
 
 ACME_ID = seed.ACME

@@ -26,7 +26,7 @@ from ..auth import expire_all_tokens
 from ..bodies import parse_json, req_str, require_object
 from ..errors import bad_request, conflict, not_found
 from ..faults import parse_fault_rules
-from ..models import new_hex_id
+from ..ids import new_hex_id
 from ..seed import SEEDS
 from .handler import emu_of
 

@@ -9,7 +9,7 @@ from fastapi import Request
 
 from ..auth import Caller, authenticate
 from ..bodies import parse_json
-from ..core import Emulator
+from ..state import Emulator
 
 EXIM = "/data/foundation/exim"
 

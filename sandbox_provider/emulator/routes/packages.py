@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from .. import packages
 from ..auth import Caller
-from ..core import Emulator
+from ..state import Emulator
 from .handler import EXIM, call, emu_of, query
 
 router = APIRouter(prefix=EXIM)

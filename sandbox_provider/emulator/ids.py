@@ -1,0 +1,34 @@
+"""Identifiers the emulator mints or derives: hex ids, UUIDs, tenant ids, actors, and
+artifact ids without their `@version` suffix."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from typing import Any
+
+
+def new_hex_id() -> str:
+    return uuid.uuid4().hex
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def tenant_id(org_id: str) -> str:
+    return hashlib.md5(org_id.encode()).hexdigest()
+
+
+def actor(org: dict[str, Any]) -> str:
+    """The technical-account id the emulator writes into createdBy/modifiedBy."""
+    return f"{org['clientId']}@techacct.adobe.com"
+
+
+_VERSION_SUFFIX = re.compile(r"@\d+$")
+
+
+def base_id(artifact_id: str) -> str:
+    """An artifact or package id without its `@version` suffix."""
+    return _VERSION_SUFFIX.sub("", artifact_id)
