@@ -1,5 +1,6 @@
 """Fault latency versus client time-outs: a request that reached the emulator is handled
-even when its client gives up during the injected latency (docs/emulator-bugs.md)."""
+even when its client gives up during the injected latency (docs/emulator.md, "Known
+pitfalls")."""
 
 from __future__ import annotations
 
