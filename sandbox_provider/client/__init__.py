@@ -10,57 +10,122 @@ with ExImClient.from_env() as client:
         print(p.name)
 """
 
-from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, ClientSettings
-from .errors import (
-    ApiError,
-    AuthenticationError,
-    ConfigurationError,
-    ConflictError,
-    ExImError,
-    ExImTimeoutError,
-    NotFoundError,
-    OperationFailedError,
-    PermissionDeniedError,
-    RequestInfo,
-    ServerError,
-    ThrottledError,
-    TransportError,
-    ValidationError,
-)
-from .exim import ExImClient
-from .models import (
-    Artifact,
-    ArtifactChildren,
-    ArtifactLike,
-    ArtifactPermission,
-    ArtifactType,
-    Conflict,
-    DeleteResult,
-    Handshake,
-    HandshakeBulkResult,
-    HandshakeRequestType,
-    HandshakeStatus,
-    ImportSubmission,
-    Job,
-    JobRequestType,
-    JobStatus,
-    JobType,
-    Package,
-    PackagePayload,
-    PackageStatus,
-    PackageType,
-    PackageVisibility,
-    Page,
-    PreflightResult,
-    PublishResult,
-    SandboxRef,
-    Transfer,
-    TransferRequestType,
-    TransferStatus,
-)
-from .paging import Filter, Property, asc, desc, prop
-from .retry import RetryPolicy
-from .transport import EXIM_PREFIX
+# The names load on first use, each from its own module: the provider's import path (a
+# program, the provider process at preview) must not pay for httpx and the wire models.
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+#: public name -> the module of this package that defines it
+_EXPORTS = {
+    "ApiError": "errors",
+    "Artifact": "models",
+    "ArtifactChildren": "models",
+    "ArtifactLike": "models",
+    "ArtifactPermission": "models",
+    "ArtifactType": "enums",
+    "asc": "paging",
+    "AuthenticationError": "errors",
+    "ClientSettings": "settings",
+    "ConfigurationError": "errors",
+    "Conflict": "models",
+    "ConflictError": "errors",
+    "DEFAULT_IMS_URL": "config",
+    "DEFAULT_PLATFORM_URL": "config",
+    "DEFAULT_SCOPES": "config",
+    "DeleteResult": "models",
+    "desc": "paging",
+    "EXIM_PREFIX": "transport",
+    "ExImClient": "exim",
+    "ExImError": "errors",
+    "ExImTimeoutError": "errors",
+    "Filter": "paging",
+    "Handshake": "models",
+    "HandshakeBulkResult": "models",
+    "HandshakeRequestType": "enums",
+    "HandshakeStatus": "enums",
+    "ImportSubmission": "models",
+    "Job": "models",
+    "JobRequestType": "enums",
+    "JobStatus": "enums",
+    "JobType": "enums",
+    "NotFoundError": "errors",
+    "OperationFailedError": "errors",
+    "Package": "models",
+    "PackagePayload": "models",
+    "PackageStatus": "enums",
+    "PackageType": "enums",
+    "PackageVisibility": "enums",
+    "Page": "models",
+    "PermissionDeniedError": "errors",
+    "PreflightResult": "models",
+    "prop": "paging",
+    "Property": "paging",
+    "PublishResult": "models",
+    "RequestInfo": "errors",
+    "RetryPolicy": "retry",
+    "SandboxRef": "models",
+    "ServerError": "errors",
+    "ThrottledError": "errors",
+    "Transfer": "models",
+    "TransferRequestType": "enums",
+    "TransferStatus": "enums",
+    "TransportError": "errors",
+    "ValidationError": "errors",
+}
+
+if TYPE_CHECKING:
+    from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES
+    from .errors import (
+        ApiError,
+        AuthenticationError,
+        ConfigurationError,
+        ConflictError,
+        ExImError,
+        ExImTimeoutError,
+        NotFoundError,
+        OperationFailedError,
+        PermissionDeniedError,
+        RequestInfo,
+        ServerError,
+        ThrottledError,
+        TransportError,
+        ValidationError,
+    )
+    from .exim import ExImClient
+    from .models import (
+        Artifact,
+        ArtifactChildren,
+        ArtifactLike,
+        ArtifactPermission,
+        ArtifactType,
+        Conflict,
+        DeleteResult,
+        Handshake,
+        HandshakeBulkResult,
+        HandshakeRequestType,
+        HandshakeStatus,
+        ImportSubmission,
+        Job,
+        JobRequestType,
+        JobStatus,
+        JobType,
+        Package,
+        PackagePayload,
+        PackageStatus,
+        PackageType,
+        PackageVisibility,
+        Page,
+        PreflightResult,
+        PublishResult,
+        SandboxRef,
+        Transfer,
+        TransferRequestType,
+        TransferStatus,
+    )
+    from .paging import Filter, Property, asc, desc, prop
+    from .retry import RetryPolicy
+    from .settings import ClientSettings
+    from .transport import EXIM_PREFIX
 
 __all__ = [
     "DEFAULT_IMS_URL",
@@ -118,3 +183,16 @@ __all__ = [
     "desc",
     "prop",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sandbox_provider.client' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

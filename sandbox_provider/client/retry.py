@@ -45,6 +45,7 @@ import httpx
 import tenacity
 from tenacity import RetryCallState
 
+from .config import DEFAULT_RETRY_TIMEOUT_SECONDS
 from .errors import ApiError, ExImError, ExImTimeoutError, ThrottledError, TransportError
 
 __all__ = [
@@ -72,9 +73,8 @@ AMBIGUOUS = "ambiguous"
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
-#: Seconds a call keeps retrying by default: a few minutes, long enough to outlast a burst of
-#: throttling or a short outage, short enough that a real failure still surfaces in one run.
-DEFAULT_DEADLINE = 300.0
+#: Seconds a call keeps retrying by default (the one source: `config.py`).
+DEFAULT_DEADLINE = DEFAULT_RETRY_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,17 @@ import httpx
 from pydantic import BaseModel
 
 from .auth import ClientCredentialsProvider, StaticTokenProvider, TokenProvider, retry_after
-from .config import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, ClientSettings
+from .config import (
+    DEFAULT_HTTP_TIMEOUT_SECONDS,
+    DEFAULT_IMS_URL,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_PLATFORM_URL,
+    DEFAULT_SCOPES,
+)
 from .errors import ExImError, ExImTimeoutError, RequestInfo, TransportError, error_for_status
 from .paging import FilterLike, filter_params, iterate_pages
 from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, exchange_timeout, retry_call
+from .settings import ClientSettings
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -93,9 +100,9 @@ class Transport:
         sandbox: str | None = None,
         platform_url: str = DEFAULT_PLATFORM_URL,
         ims_url: str = DEFAULT_IMS_URL,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_HTTP_TIMEOUT_SECONDS,
         retry: RetryPolicy | None = None,
-        max_connections: int = 16,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         http_client: httpx.Client | None = None,
     ) -> None:
         settings = ClientSettings(

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from sandbox_provider.client import ExImClient
-from sandbox_provider.client.config import ClientSettings
 from sandbox_provider.client.retry import RetryPolicy
+from sandbox_provider.client.settings import ClientSettings
 
 from . import _config
 from ._config import ConfigError, Profile

@@ -27,8 +27,8 @@ from sandbox_provider.client import (
     ThrottledError,
     TransportError,
 )
-from sandbox_provider.client.config import ClientSettings
 from sandbox_provider.client.errors import ConfigurationError
+from sandbox_provider.client.settings import ClientSettings
 from sandbox_provider.resources import PackageProvider, _base, _config
 
 SECRET = "very-secret-client-secret"

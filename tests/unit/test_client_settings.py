@@ -9,8 +9,9 @@ import pytest
 
 import sandbox_provider
 from sandbox_provider.client import ExImClient
-from sandbox_provider.client.config import DEFAULT_SCOPES, KEYS, ClientSettings
+from sandbox_provider.client.config import DEFAULT_SCOPES, KEYS
 from sandbox_provider.client.errors import ConfigurationError
+from sandbox_provider.client.settings import ClientSettings
 from sandbox_provider.resources import _config
 from sandbox_provider.resources._config_checks import CHECKS
 

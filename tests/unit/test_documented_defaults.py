@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import pytest
 
-from sandbox_provider.client.config import KEYS, ClientSettings, Key
+from sandbox_provider.client.config import KEYS, Key
+from sandbox_provider.client.settings import ClientSettings
 from sandbox_provider.resources import _config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
