@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import imports, openapi, packages, sharing
+from . import imports, openapi, publish, sharing
 from . import seed as seed_mod
 from .errors import ApiError, GatewayError, ImsError, service_body
 from .faults import inject
@@ -169,7 +169,7 @@ def _install_handlers(app: FastAPI) -> None:
 def steppers() -> dict[str, Stepper]:
     """Op kind → the function applying one of its state changes (timing.OP_KINDS)."""
     return {
-        "publish": packages.finish_publish,
+        "publish": publish.finish_publish,
         "import": imports.step_import,
         "transfer": sharing.step_transfer,
     }

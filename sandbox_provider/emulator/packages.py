@@ -1,4 +1,4 @@
-"""Packages: create, PUT (ADD / DELETE / UPDATE), look up, list, delete, publish.
+"""Packages: create, PUT (ADD / DELETE / UPDATE), look up, list, delete (publishing: publish.py).
 
 A package is stored once per org that holds it: the owner's record, and a copy for every
 org it was transferred to (same id, `_holder` set to that org). A published package keeps a
@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import timing
-from .artifacts import closure, found_count, get_org, require_sandbox, sandbox_artifacts
+from .artifacts import found_count, get_org, require_sandbox, sandbox_artifacts
 from .auth import Caller
 from .bodies import (
     artifact_refs,
@@ -26,7 +25,6 @@ from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS, PACKAGE_TYPES, PUT_ACTIONS, 
 from .dates import now_ms, parse_date_ms
 from .errors import bad_request, conflict, forbidden, not_found
 from .ids import actor, base_id, new_hex_id, tenant_id
-from .jobs import get_job, new_job, set_job_status
 from .listing import paginate
 from .storage import Doc, public
 
@@ -34,8 +32,6 @@ if TYPE_CHECKING:
     from .state import Emulator
 
 EDITABLE = ("DRAFT",)
-# 100 years: a larger period would give an expiry no date type (or double) can hold.
-MAX_EXPIRY_PERIOD_DAYS = 36_500
 PUBLISHABLE = ("DRAFT", "PUBLISH_FAILED")
 
 
@@ -228,7 +224,8 @@ def create(emu: Emulator, caller: Caller, body: Any) -> Doc:
     return save_package(emu, pkg)
 
 
-def _touch(caller: Caller, pkg: Doc) -> None:
+def touch(caller: Caller, pkg: Doc) -> None:
+    """Bump the package's version and modification stamp (a change by `caller`)."""
     pkg["version"] = int(pkg.get("version", 0)) + 1
     pkg["modifiedDate"] = now_ms()
     pkg["modifiedBy"] = actor(caller.org)
@@ -262,7 +259,7 @@ def update(emu: Emulator, caller: Caller, body: Any) -> Doc:
             gone = {a["id"] for a in artifacts}
             pkg["artifactsList"] = [a for a in pkg.get("artifactsList", []) if a["id"] not in gone]
         pkg["expiry"] = expiry
-        _touch(caller, pkg)
+        touch(caller, pkg)
         return save_package(emu, pkg)
     return _update_metadata(emu, caller, pkg, body)
 
@@ -299,7 +296,7 @@ def _update_metadata(emu: Emulator, caller: Caller, pkg: Doc, body: dict[str, An
         pkg["sourceSandbox"] = source
     if visibility is not None:
         pkg["packageVisibility"] = visibility
-    _touch(caller, pkg)
+    touch(caller, pkg)
     return save_package(emu, pkg)
 
 
@@ -331,103 +328,3 @@ def list_packages(
             graph = graphs[key]
         docs.append(render(emu, pkg, graph))
     return paginate(docs, params, default_order="-createdDate")
-
-
-# -- publish -------------------------------------------------------------------------------
-def publish(
-    emu: Emulator, caller: Caller, package_id: str, params: Sequence[tuple[str, str]]
-) -> dict[str, Any]:
-    period_values = [v for k, v in params if k == "expiryPeriod"]
-    period = DEFAULT_EXPIRY_DAYS
-    if period_values and period_values[-1] != "":
-        try:
-            period = int(period_values[-1])
-        except ValueError:
-            raise bad_request(
-                f"'expiryPeriod' must be a whole number of days, got '{period_values[-1]}'"
-            ) from None
-        if not 0 <= period <= MAX_EXPIRY_PERIOD_DAYS:
-            raise bad_request(
-                f"'expiryPeriod' must be between 0 and {MAX_EXPIRY_PERIOD_DAYS} days, got {period}"
-            )
-    pkg = owned_package(emu, caller, package_id, "publish it")
-    if pkg["status"] not in PUBLISHABLE:
-        raise conflict(
-            f"package '{pkg['id']}' is {pkg['status']}; only DRAFT or "
-            "PUBLISH_FAILED packages can be published"
-        )
-    pkg["status"] = "PUBLISH_IN_PROGRESS"
-    pkg.pop("failureReason", None)
-    _touch(caller, pkg)
-    save_package(emu, pkg)
-    job = new_job(
-        emu,
-        caller.org,
-        request_type="EXPORT",
-        status="IN_PROGRESS",
-        name=pkg["name"],
-        description=pkg.get("description"),
-        package=pkg,
-        target_sandbox=None,
-    )
-    timing.new_op(
-        emu,
-        "publish",
-        1,
-        org=caller.org_id,
-        packageId=pkg["id"],
-        jobId=job["id"],
-        expiryPeriod=period,
-    )
-    return {
-        "name": pkg["name"],
-        "description": pkg.get("description"),
-        "visibility": "TENANT",
-        "sourceSandbox": pkg.get("sourceSandbox"),
-        "type": pkg["packageType"],
-        "correlationId": job["correlationId"],
-    }
-
-
-def finish_publish(emu: Emulator, op: Doc) -> bool:
-    """The `publish` stepper: the package is PUBLISHED (or PUBLISH_FAILED) in one step."""
-    job = get_job(emu, op["jobId"])
-    pkg = held_package(emu, op["org"], op["packageId"])
-    if pkg is None:
-        if job:
-            set_job_status(emu, job, "FAILED", f"package {op['packageId']} was deleted")
-        return True
-    graph = source_graph(emu, pkg)
-    missing = [a for a in pkg.get("artifactsList", []) if base_id(a["id"]) not in graph]
-    now = now_ms()
-    pkg["version"] = int(pkg.get("version", 0)) + 1
-    pkg["modifiedDate"] = now
-    if missing:
-        names = ", ".join(f"{a['id']} ({a['type']})" for a in missing)
-        reason = (
-            f"artifact(s) no longer exist in source sandbox "
-            f"'{(pkg.get('sourceSandbox') or {}).get('name')}': {names}"
-        )
-        pkg["status"] = "PUBLISH_FAILED"
-        pkg["failureReason"] = reason
-        save_package(emu, pkg)
-        if job:
-            set_job_status(emu, job, "FAILED", reason)
-        return True
-    roots = package_roots(emu, pkg, graph)
-    pkg["_manifest"] = [
-        {
-            "id": aid,
-            "type": graph[aid]["type"],
-            "title": graph[aid]["title"],
-            "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])],
-        }
-        for aid in closure(graph, roots)
-    ]
-    pkg["status"] = "PUBLISHED"
-    pkg["publishDate"] = now
-    pkg["expiry"] = now + int(op["expiryPeriod"]) * DAY_MS
-    save_package(emu, pkg)
-    if job:
-        set_job_status(emu, job, "SUCCESS")
-    return True

@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from sandbox_provider.emulator import app as app_mod
-from sandbox_provider.emulator import imports, openapi, packages, seed, sharing, timing
+from sandbox_provider.emulator import imports, openapi, publish, seed, sharing, timing
 from sandbox_provider.emulator.faults import FaultRules, inject, parse_fault_rules
 from sandbox_provider.emulator.state import Emulator
 from sandbox_provider.emulator.storage import Doc
@@ -63,14 +63,14 @@ def test_ops_run_through_the_table_they_were_given(
 def test_a_table_not_matching_the_op_kinds_is_refused(
     tmp_path: Path, kinds: tuple[str, ...]
 ) -> None:
-    table = {kind: packages.finish_publish for kind in kinds}
+    table = {kind: publish.finish_publish for kind in kinds}
     with pytest.raises(ValueError, match="op kinds"):
         Emulator(str(tmp_path / "x.db"), steppers=table, ticker=False)
 
 
 def test_the_factory_table_names_each_area_stepper() -> None:
     assert app_mod.steppers() == {
-        "publish": packages.finish_publish,
+        "publish": publish.finish_publish,
         "import": imports.step_import,
         "transfer": sharing.step_transfer,
     }

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from .. import packages
+from .. import packages, publish
 from ..auth import Caller
 from ..state import Emulator
 from .handler import EXIM, call, emu_of, query
@@ -44,4 +44,4 @@ async def delete_package(request: Request, package_id: str) -> Any:
 
 @router.get("/packages/{package_id}/export")
 async def publish_package(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, _: packages.publish(e, c, package_id, query(request)))
+    return await call(request, lambda e, c, _: publish.publish(e, c, package_id, query(request)))

@@ -1,0 +1,131 @@
+"""Publishing a package: `GET /packages/{id}/export` and the `publish` stepper that
+snapshots the manifest (the definitions imports and transfers carry)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import timing
+from .artifacts import closure
+from .auth import Caller
+from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS
+from .dates import now_ms
+from .errors import bad_request, conflict
+from .ids import base_id
+from .jobs import get_job, new_job, set_job_status
+from .packages import (
+    PUBLISHABLE,
+    held_package,
+    owned_package,
+    package_roots,
+    save_package,
+    source_graph,
+    touch,
+)
+from .storage import Doc
+
+if TYPE_CHECKING:
+    from .state import Emulator
+
+# 100 years: a larger period would give an expiry no date type (or double) can hold.
+MAX_EXPIRY_PERIOD_DAYS = 36_500
+
+
+def publish(
+    emu: Emulator, caller: Caller, package_id: str, params: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    period_values = [v for k, v in params if k == "expiryPeriod"]
+    period = DEFAULT_EXPIRY_DAYS
+    if period_values and period_values[-1] != "":
+        try:
+            period = int(period_values[-1])
+        except ValueError:
+            raise bad_request(
+                f"'expiryPeriod' must be a whole number of days, got '{period_values[-1]}'"
+            ) from None
+        if not 0 <= period <= MAX_EXPIRY_PERIOD_DAYS:
+            raise bad_request(
+                f"'expiryPeriod' must be between 0 and {MAX_EXPIRY_PERIOD_DAYS} days, got {period}"
+            )
+    pkg = owned_package(emu, caller, package_id, "publish it")
+    if pkg["status"] not in PUBLISHABLE:
+        raise conflict(
+            f"package '{pkg['id']}' is {pkg['status']}; only DRAFT or "
+            "PUBLISH_FAILED packages can be published"
+        )
+    pkg["status"] = "PUBLISH_IN_PROGRESS"
+    pkg.pop("failureReason", None)
+    touch(caller, pkg)
+    save_package(emu, pkg)
+    job = new_job(
+        emu,
+        caller.org,
+        request_type="EXPORT",
+        status="IN_PROGRESS",
+        name=pkg["name"],
+        description=pkg.get("description"),
+        package=pkg,
+        target_sandbox=None,
+    )
+    timing.new_op(
+        emu,
+        "publish",
+        1,
+        org=caller.org_id,
+        packageId=pkg["id"],
+        jobId=job["id"],
+        expiryPeriod=period,
+    )
+    return {
+        "name": pkg["name"],
+        "description": pkg.get("description"),
+        "visibility": "TENANT",
+        "sourceSandbox": pkg.get("sourceSandbox"),
+        "type": pkg["packageType"],
+        "correlationId": job["correlationId"],
+    }
+
+
+def finish_publish(emu: Emulator, op: Doc) -> bool:
+    """The `publish` stepper: the package is PUBLISHED (or PUBLISH_FAILED) in one step."""
+    job = get_job(emu, op["jobId"])
+    pkg = held_package(emu, op["org"], op["packageId"])
+    if pkg is None:
+        if job:
+            set_job_status(emu, job, "FAILED", f"package {op['packageId']} was deleted")
+        return True
+    graph = source_graph(emu, pkg)
+    missing = [a for a in pkg.get("artifactsList", []) if base_id(a["id"]) not in graph]
+    now = now_ms()
+    pkg["version"] = int(pkg.get("version", 0)) + 1
+    pkg["modifiedDate"] = now
+    if missing:
+        names = ", ".join(f"{a['id']} ({a['type']})" for a in missing)
+        reason = (
+            f"artifact(s) no longer exist in source sandbox "
+            f"'{(pkg.get('sourceSandbox') or {}).get('name')}': {names}"
+        )
+        pkg["status"] = "PUBLISH_FAILED"
+        pkg["failureReason"] = reason
+        save_package(emu, pkg)
+        if job:
+            set_job_status(emu, job, "FAILED", reason)
+        return True
+    roots = package_roots(emu, pkg, graph)
+    pkg["_manifest"] = [
+        {
+            "id": aid,
+            "type": graph[aid]["type"],
+            "title": graph[aid]["title"],
+            "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])],
+        }
+        for aid in closure(graph, roots)
+    ]
+    pkg["status"] = "PUBLISHED"
+    pkg["publishDate"] = now
+    pkg["expiry"] = now + int(op["expiryPeriod"]) * DAY_MS
+    save_package(emu, pkg)
+    if job:
+        set_job_status(emu, job, "SUCCESS")
+    return True
