@@ -129,13 +129,11 @@ def children(emu: Emulator, caller: Caller, package_id: str, body: Any) -> list[
         if node:
             for dep in node.get("dependsOn", []):
                 child = graph.get(base_id(dep))
-                kids.append(
-                    {
-                        "id": dep,
-                        "title": child["title"] if child else dep,
-                        "type": child["type"] if child else None,
-                    }
-                )
+                # A dependency that doesn't exist is no child (the graph ignores it, as
+                # found/count do); listing it gave a child with type null.
+                if child is None:
+                    continue
+                kids.append({"id": dep, "title": child["title"], "type": child["type"]})
         out.append(
             {
                 "id": ref["id"],
