@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
@@ -20,14 +20,13 @@ from pulumi.runtime import rpc
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client.retry import RetryPolicy
-from sandbox_provider.client.settings import ClientSettings
-
 from . import _config
 from ._config import ConfigError, Profile
 from ._errors import GONE, ProviderError, api_errors
 from ._wording import Problem, pair_misnamed, unwrap, word
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient, RetryPolicy
 
 __all__ = ["GONE", "ProviderError", "api_errors"]
 
@@ -55,9 +54,10 @@ def warn(message: str) -> None:
 
 
 # -- clients, one per profile ------------------------------------------------------------------
-#: How hard each API call tries (tests shorten it to fail fast). Its `deadline` (300 s) is the
-#: retry budget of a call unless `aep:retryTimeoutSeconds` (or a profile's) says otherwise.
-RETRY = RetryPolicy()
+#: How hard each API call tries; None: the client's default `RetryPolicy()`, whose `deadline`
+#: (300 s) is the retry budget of a call unless `aep:retryTimeoutSeconds` (or a profile's)
+#: says otherwise. Tests set a shorter one to fail fast.
+RETRY: RetryPolicy | None = None
 
 _CLIENTS: dict[Profile, ExImClient] = {}
 _CLIENTS_LOCK = threading.Lock()
@@ -69,6 +69,10 @@ def client_for(org: str | None) -> ExImClient:
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(profile)
         if client is None:
+            # Imported here, not at the top: a program and a preview never need the wire
+            # (httpx, tenacity, the models), and the provider's import path stays quick.
+            from sandbox_provider.client import ClientSettings, ExImClient, RetryPolicy
+
             settings = ClientSettings(
                 org_id=profile.org_id,
                 client_id=profile.client_id,
@@ -78,7 +82,7 @@ def client_for(org: str | None) -> ExImClient:
                 sandbox=profile.sandbox,
                 platform_url=profile.platform_url,
                 ims_url=profile.ims_url,
-                retry=RETRY.with_deadline(profile.retry_timeout),
+                retry=(RETRY or RetryPolicy()).with_deadline(profile.retry_timeout),
             )
             client = ExImClient.from_settings(settings)
             _CLIENTS[profile] = client

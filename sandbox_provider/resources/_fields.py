@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, TypedDict
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from sandbox_provider.client.models import ArtifactType
+from sandbox_provider.client.enums import ArtifactType
 
 from ._dates import DAYS_MAX, SECONDS_MAX, Days, EpochMs, Seconds
 from ._wording import short

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sandbox_provider.client import Conflict, ExImClient, Job, JobRequestType, JobStatus, prop
+from sandbox_provider.client import JobRequestType, JobStatus, prop
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import Conflict, ExImClient, Job
 
 RUNNING = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 SUCCESS = JobStatus.SUCCESS

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sandbox_provider.client import ExImClient, ExImError, PackageStatus, PackageType
-from sandbox_provider.client import Package as ApiPackage
+from sandbox_provider.client import ExImError, PackageStatus, PackageType
 
 from ._base import is_unknown
 from ._fields import artifact_key
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import Package as ApiPackage
 
 Key = tuple[str, str]
 

@@ -17,7 +17,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -28,9 +28,6 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
-
-from sandbox_provider.client import ExImClient
-from sandbox_provider.client import Handshake as ApiHandshake
 
 from . import _config
 from ._base import (
@@ -46,6 +43,10 @@ from ._base import (
 )
 from ._common import HandshakeRequestType, HandshakeStatus, changed, gone
 from ._fields import Name, NonEmpty, OrgId, acting_org_id
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import Handshake as ApiHandshake
 
 PENDING = HandshakeStatus.APPROVAL_PENDING
 APPROVED = HandshakeStatus.APPROVED

@@ -29,7 +29,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -42,13 +42,7 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
-from sandbox_provider.client import (
-    Conflict,
-    ExImClient,
-    ExImTimeoutError,
-    Job,
-    OperationFailedError,
-)
+from sandbox_provider.client import ExImTimeoutError, OperationFailedError
 
 from ._base import (
     BaseProvider,
@@ -80,6 +74,9 @@ from ._import_planning import (
     settle_conflicts,
 )
 from ._wording import prop_path
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import Conflict, ExImClient, Job
 
 POLICIES = ("fail", "use_existing", "create_new")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -59,8 +59,7 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
-from sandbox_provider.client import ConflictError, ExImClient, NotFoundError
-from sandbox_provider.client import Package as ApiPackage
+from sandbox_provider.client import ConflictError, NotFoundError
 
 from . import _config
 from ._base import (
@@ -100,6 +99,10 @@ from ._package_contents import (
     roll_back,
     sandbox_of,
 )
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import Package as ApiPackage
 
 
 class PackageInputs(Inputs):

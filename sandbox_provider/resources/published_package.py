@@ -24,7 +24,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -37,7 +37,6 @@ from pulumi.dynamic import (
 )
 
 from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
-from sandbox_provider.client import Package as ApiPackage
 
 from ._base import (
     GONE,
@@ -52,6 +51,9 @@ from ._base import (
 )
 from ._common import PackageStatus, PackageVisibility, StatusReporter, changed, gone, wait_seconds
 from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import Package as ApiPackage
 
 PUBLIC = PackageVisibility.PUBLIC
 PRIVATE = PackageVisibility.PRIVATE

@@ -24,7 +24,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -36,13 +36,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from sandbox_provider.client import (
-    ExImClient,
-    ExImTimeoutError,
-    NotFoundError,
-    OperationFailedError,
-)
-from sandbox_provider.client import Transfer as ApiTransfer
+from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
 
 from ._base import (
     BaseProvider,
@@ -61,6 +55,10 @@ from ._common import (
     wait_seconds,
 )
 from ._fields import SECONDS_MAX, OrgId, PackageId, Seconds, acting_org_id
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import Transfer as ApiTransfer
 
 PRIVATE = TransferRequestType.PRIVATE
 PUBLIC = TransferRequestType.PUBLIC
@@ -267,6 +265,8 @@ class TransferProvider(BaseProvider):
         try:
             return client.wait_for_transfer(transfer_id, timeout=timeout, progress=report)
         except OperationFailedError as exc:
+            from sandbox_provider.client import Transfer as ApiTransfer  # loaded with the client
+
             seen = exc.last_seen if isinstance(exc.last_seen, ApiTransfer) else None
             messages = seen.messages if seen is not None else []
             # The last message is the final status; the one before it says why.

@@ -18,6 +18,9 @@ import pytest
 #: Nothing of these may load on the provider path: the emulator is a separate program, and a
 #: web framework there would cost every `pulumi` command its import time.
 FORBIDDEN = ("fastapi", "uvicorn", "starlette", "sandbox_provider.emulator")
+#: Nor the wire: a program and a preview (configure, check) make no API call, so the HTTP
+#: stack, the retry library and the client's models load only when a call is made.
+WIRE = ("httpx", "tenacity", "sandbox_provider.client.transport", "sandbox_provider.client.models")
 
 _PROVIDER_PATH = """
 import base64, json, sys
@@ -81,6 +84,7 @@ def test_provider_path_loads_no_emulator_and_no_server(provider: str) -> None:
     assert out["failures"] == []
     assert "sandbox_provider.resources" in out["modules"]
     assert _loaded(FORBIDDEN, out["modules"]) == []
+    assert _loaded(WIRE, out["modules"]) == []
 
 
 def test_the_check_can_fail() -> None:
