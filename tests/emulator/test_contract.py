@@ -49,6 +49,7 @@ from ._support import (
     create_package,
     handshake,
     ok,
+    publish,
     published_package,
 )
 
@@ -59,6 +60,7 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "tra
 _AUTH = ("authorization", "x-api-key", "x-gw-ims-org-id")
 _deletes = itertools.count()
 DANGLING = "contract-journey-dangling"
+GHOST = {"id": "contract-no-such-artifact", "type": "JOURNEY"}
 
 
 @dataclass
@@ -107,6 +109,22 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
             "/transfer", json={"packageId": published["id"], "targets": [{"imsOrgId": PARTNER_ID}]}
         )
     )[0]
+    # Failed ends in every list the run reads: a PUBLISH_FAILED package, a FAILED import job
+    # and a FAILED transfer (failureReason and the failure messages get checked too).
+    ghost = ok(
+        acme.post(
+            "/packages",
+            json={"name": "contract-ghost", "packageType": "PARTIAL", "artifacts": [GHOST]},
+        )
+    )
+    publish(emulator, acme, ghost["id"], expect="PUBLISH_FAILED")
+    bad_target = {"id": published["id"], "destinationSandbox": {"name": "no-such-sandbox"}}
+    ok(acme.post("/packages/import", json=bad_target))
+    ok(
+        acme.post(
+            "/transfer", json={"packageId": draft["id"], "targets": [{"imsOrgId": PARTNER_ID}]}
+        )
+    )
     return World(
         acme=acme,
         headers={k: acme.headers[k] for k in _AUTH},
