@@ -1,13 +1,15 @@
 """What the five resources' lifecycles repeat: diffing inputs, waiting with progress, a read of
-an object that is gone, and the platform's statuses (the client's enums, one source).
+an object that is gone, the platform's statuses (the client's enums, one source), and the
+output annotations evaluated once.
 
 Kept small and free of API calls, so that each resource module still reads as its lifecycle.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from pulumi.dynamic import ReadResult
 
@@ -38,6 +40,7 @@ __all__ = [
     "StatusReporter",
     "changed",
     "gone",
+    "typed_outputs",
     "wait_seconds",
 ]
 
@@ -45,6 +48,25 @@ T = TypeVar("T")
 
 
 # -- diff --------------------------------------------------------------------------------------
+C = TypeVar("C", bound=type)
+
+
+def typed_outputs(cls: C) -> C:
+    """Evaluate a resource class's output annotations once, at class creation.
+
+    The SDK reads the annotations for every resource it registers (to turn the engine's floats
+    back into the declared ints, among others) and, since this package's modules use
+    `from __future__ import annotations`, evaluates each string again every time: about
+    0.3 ms a Package, a third of a second for 1,000. Evaluated here, they are a lookup.
+    """
+    own = dict(cls.__dict__.get("__annotations__", {}))
+    # The class's own annotations only, in its module's namespace: the SDK's base classes
+    # hold forward references of their own.
+    holder = type(cls.__name__, (), {"__annotations__": own})
+    cls.__annotations__ = get_type_hints(holder, globalns=vars(sys.modules[cls.__module__]))
+    return cls
+
+
 def changed(
     olds: Mapping[str, Any],
     news: Mapping[str, Any],

@@ -41,7 +41,7 @@ from ._base import (
     validate,
     warn,
 )
-from ._common import HandshakeRequestType, HandshakeStatus, changed, gone
+from ._common import HandshakeRequestType, HandshakeStatus, changed, gone, typed_outputs
 from ._fields import Name, NonEmpty, OrgId, acting_org_id
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ class HandshakeProvider(BaseProvider):
         progress(f"handshake {id_}: removed from the stack only (a link can't be undone)")
 
 
+@typed_outputs
 class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
     """A sharing link with another org (lifecycle: module docstring)."""
 

@@ -52,7 +52,7 @@ from ._base import (
     progress,
     validate,
 )
-from ._common import JobRequestType, StatusReporter, changed, gone, wait_seconds
+from ._common import JobRequestType, StatusReporter, changed, gone, typed_outputs, wait_seconds
 from ._fields import (
     SECONDS_MAX,
     ArtifactId,
@@ -295,6 +295,7 @@ class ImportJobProvider(BaseProvider):
         )
 
 
+@typed_outputs
 class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
     """An import of a published package into a sandbox (lifecycle: module docstring)."""
 

@@ -72,7 +72,7 @@ from ._base import (
     same,
     validate,
 )
-from ._common import PackageStatus, PackageType, changed, gone
+from ._common import PackageStatus, PackageType, changed, gone, typed_outputs
 from ._fields import (
     Artifact,
     ArtifactInput,
@@ -402,6 +402,7 @@ class PackageProvider(BaseProvider):
             client.delete_package(id_, missing_ok=True)
 
 
+@typed_outputs
 class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
     """A package of artifacts from one sandbox (see the module docstring for its lifecycle)."""
 

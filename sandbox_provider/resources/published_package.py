@@ -49,7 +49,15 @@ from ._base import (
     validate,
     warn,
 )
-from ._common import PackageStatus, PackageVisibility, StatusReporter, changed, gone, wait_seconds
+from ._common import (
+    PackageStatus,
+    PackageVisibility,
+    StatusReporter,
+    changed,
+    gone,
+    typed_outputs,
+    wait_seconds,
+)
 from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
 
 if TYPE_CHECKING:
@@ -229,6 +237,7 @@ class PublishedPackageProvider(BaseProvider):
         )
 
 
+@typed_outputs
 class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPackage"):
     """The publication of a package (see the module docstring for its lifecycle)."""
 

@@ -52,6 +52,7 @@ from ._common import (
     TransferStatus,
     changed,
     gone,
+    typed_outputs,
     wait_seconds,
 )
 from ._fields import SECONDS_MAX, OrgId, PackageId, Seconds, acting_org_id
@@ -307,6 +308,7 @@ class TransferProvider(BaseProvider):
         progress(f"transfer {id_}: removed from the stack only; the copy stays in the target org")
 
 
+@typed_outputs
 class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
     """A package copied to another org (lifecycle: module docstring)."""
 
