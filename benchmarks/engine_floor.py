@@ -51,7 +51,13 @@ for i in range({n}):
         artifacts=[{{"id": {segments!r}[i % 3], "type": "PROFILE_SEGMENT"}}],
     )
 """
-KINDS = {"package": ("sandbox_provider", "Package"), "trivial": ("benchmarks.trivial", "Trivial")}
+KINDS = {
+    "package": ("sandbox_provider", "Package"),
+    "trivial": ("benchmarks.trivial", "Trivial"),
+    # The trivial resource with a Package's outputs: separates what the engine and the SDK
+    # spend on those outputs from the provider's own work (imports, checks, API calls).
+    "wide": ("benchmarks.trivial", "Wide"),
+}
 
 #: What `import` of each path costs; the provider path is what the dynamic provider server
 #: runs when it unpickles a Package's provider, the program path what a program runs.
@@ -274,10 +280,16 @@ def render(
     sizes: dict[str, int],
     started: datetime,
 ) -> str:
-    def ratio(pair: dict[str, dict[str, Any]], phases: tuple[str, ...]) -> float:
-        pkg = sum(pair["package"][p] for p in phases)
-        triv = sum(pair["trivial"][p] for p in phases)
-        return pkg / triv
+    def ratio(
+        pair: dict[str, dict[str, Any]],
+        phases: tuple[str, ...],
+        kind: str = "package",
+        over: str = "trivial",
+    ) -> float:
+        return sum(pair[kind][p] for p in phases) / sum(pair[over][p] for p in phases)
+
+    def med(phases: tuple[str, ...], kind: str, over: str) -> str:
+        return f"{statistics.median(ratio(p, phases, kind, over) for p in pairs):.2f}×"
 
     ud = [ratio(p, ("up", "destroy")) for p in pairs]
     pv = [ratio(p, ("preview",)) for p in pairs]
@@ -290,25 +302,30 @@ def render(
         "`scripts/ensure-pulumi.sh`)",
         f"- machine: {machine()}",
         f"- date: {started:%Y-%m-%d %H:%M} UTC",
-        "- load (1-min average, before / after each pair; other engineers' tests share the "
+        "- load (1-min average, before / after each round; other engineers' tests share the "
         "2 cores): " + ", ".join(f"{a:.1f}/{b:.1f}" for a, b in loads),
         "",
         f"{n} resources with the same inputs per stack, one emulator (0.05 s async steps), "
-        "pairs alternated (the order flips each pair). Ratio = Package / trivial.",
+        "rounds alternated (the order rotates each round). Ratio = Package / trivial. `wide` is "
+        "the trivial resource answering with a Package's outputs (no API call, no checks): "
+        "Package / wide is the provider's own work (imports, checks, the API calls and the "
+        "emulator answering them), wide / trivial what the engine and the SDK spend on the "
+        "outputs.",
         "",
-        "| | median ratio | per pair | Package s (per pair) | trivial s (per pair) |",
-        "|---|---:|---|---|---|",
+        "| | median ratio | per round | Package s | trivial s | wide s | Package / wide | "
+        "wide / trivial |",
+        "|---|---:|---|---|---|---|---:|---:|",
     ]
     for label, phases, values in (
         ("up + destroy", ("up", "destroy"), ud),
         ("no-change preview", ("preview",), pv),
     ):
-        pkg_s = ", ".join(f"{sum(p['package'][x] for x in phases):.1f}" for p in pairs)
-        triv_s = ", ".join(f"{sum(p['trivial'][x] for x in phases):.1f}" for p in pairs)
+        secs = {k: ", ".join(f"{sum(p[k][x] for x in phases):.1f}" for p in pairs) for k in KINDS}
         lines.append(
             f"| {label} | **{statistics.median(values):.2f}×** | "
             + ", ".join(f"{v:.2f}" for v in values)
-            + f" | {pkg_s} | {triv_s} |"
+            + f" | {secs['package']} | {secs['trivial']} | {secs['wide']} | "
+            + f"{med(phases, 'package', 'wide')} | {med(phases, 'wide', 'trivial')} |"
         )
     first = pairs[0]["package"]
     lines += [
@@ -362,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             stacks = {k: make_stack(k, args.n, tmp, emu, env) for k in kinds}
             for i in range(args.pairs):
                 before = os.getloadavg()[0]
-                order = kinds if i % 2 == 0 else kinds[::-1]
+                order = kinds[i % len(kinds) :] + kinds[: i % len(kinds)]
                 pair = {}
                 for kind in order:
                     print(f"pair {i + 1}: {kind}…", file=sys.stderr, flush=True)

@@ -34,3 +34,68 @@ class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
     ) -> None:
         props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
         super().__init__(TrivialProvider(), resource_name, props, opts)
+
+
+#: A Package's outputs as the platform fills them (the shapes and sizes of a real one, see
+#: README): what `Wide` returns, so that the engine and the SDK carry the same volume.
+WIDE_OUTPUTS: dict[str, Any] = {
+    "package_id": "0123456789abcdef0123456789abcdef",
+    "description": None,
+    "package_type": "PARTIAL",
+    "include_dependencies": False,
+    "org": None,
+    "adopt_id": None,
+    "expiry": 1790000000000,
+    "artifacts": [
+        {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT", "title": "Gold", "found": True}
+    ],
+    "declared_artifacts": [{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}],
+    "dependency_artifacts": [],
+    "status": "DRAFT",
+    "version": 1,
+    "created_date": 1780000000000,
+    "modified_date": 1780000000000,
+    "ims_org_id": "ACME0000000000000000A001@AdobeOrg",
+}
+
+
+class WideProvider(ResourceProvider):
+    """Like TrivialProvider, but answers with a Package's outputs (no API call, no checks)."""
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(id_=f"wide-{props.get('name')}", outs={**props, **WIDE_OUTPUTS})
+
+
+class Wide(pulumi.dynamic.Resource, module="bench", name="Wide"):
+    """The trivial resource with a Package's outputs: what the outputs alone cost the engine
+    and the SDK (the class annotations too, as `Package` declares them)."""
+
+    package_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    package_type: pulumi.Output[str]
+    source_sandbox: pulumi.Output[str]
+    include_dependencies: pulumi.Output[bool]
+    org: pulumi.Output[str | None]
+    artifacts: pulumi.Output[list[dict[str, Any]]]
+    declared_artifacts: pulumi.Output[list[dict[str, Any]]]
+    dependency_artifacts: pulumi.Output[list[dict[str, str]]]
+    status: pulumi.Output[str]
+    version: pulumi.Output[int]
+    expiry: pulumi.Output[int]
+    created_date: pulumi.Output[int]
+    modified_date: pulumi.Output[int]
+    ims_org_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        source_sandbox: pulumi.Input[str] | None = None,
+        artifacts: pulumi.Input[Sequence[Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
+        props.update({k: None for k in WIDE_OUTPUTS})
+        super().__init__(WideProvider(), resource_name, props, opts)
