@@ -158,15 +158,8 @@ class PackagesApi(Transport):
         sandbox: str | None = None,
     ) -> Package:
         """Add artifacts to a DRAFT PARTIAL package (PUT action ADD; the API de-duplicates)."""
-        body: dict[str, Any] = {
-            "id": package_id,
-            "action": "ADD",
-            "artifacts": [artifact_wire(a) for a in artifacts],
-        }
-        if expiry is not None:
-            body["expiry"] = expiry_wire(expiry)
-        return self._put_package(
-            body, sandbox=sandbox, context=f"add artifacts to package {package_id}"
+        return self._change_artifacts(
+            package_id, "ADD", artifacts, expiry, sandbox, f"add artifacts to package {package_id}"
         )
 
     def remove_artifacts(
@@ -182,16 +175,32 @@ class PackagesApi(Transport):
         Every PUT without `expiry` moves a draft's expiry to now + 90 days: pass the expiry
         to keep.
         """
+        return self._change_artifacts(
+            package_id,
+            "DELETE",
+            artifacts,
+            expiry,
+            sandbox,
+            f"remove artifacts from package {package_id}",
+        )
+
+    def _change_artifacts(
+        self,
+        package_id: str,
+        action: str,
+        artifacts: Iterable[ArtifactLike],
+        expiry: datetime | int | str | None,
+        sandbox: str | None,
+        context: str,
+    ) -> Package:
         body: dict[str, Any] = {
             "id": package_id,
-            "action": "DELETE",
+            "action": action,
             "artifacts": [artifact_wire(a) for a in artifacts],
         }
         if expiry is not None:
             body["expiry"] = expiry_wire(expiry)
-        return self._put_package(
-            body, sandbox=sandbox, context=f"remove artifacts from package {package_id}"
-        )
+        return self._put_package(body, sandbox=sandbox, context=context)
 
     def update_package(
         self,
