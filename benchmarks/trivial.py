@@ -97,5 +97,40 @@ class Wide(pulumi.dynamic.Resource, module="bench", name="Wide"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
-        props.update({k: None for k in WIDE_OUTPUTS})
+        props.update({k: None for k in WIDE_OUTPUTS if k not in props})
         super().__init__(WideProvider(), resource_name, props, opts)
+
+
+class UndeclaredWide(pulumi.dynamic.Resource, module="bench", name="UndeclaredWide"):
+    """`Wide`'s provider (a Package's outputs in the state), but the program declares only the
+    three inputs: what the outputs cost the engine's state, without the SDK resolving them."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        source_sandbox: pulumi.Input[str] | None = None,
+        artifacts: pulumi.Input[Sequence[Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
+        super().__init__(WideProvider(), resource_name, props, opts)
+
+
+class DeclaredOnly(Wide, module="bench", name="DeclaredOnly"):
+    """`Wide`'s declarations (props and annotations), but the trivial provider: no outputs in
+    the state, so what is left is the SDK's cost of declaring them."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        source_sandbox: pulumi.Input[str] | None = None,
+        artifacts: pulumi.Input[Sequence[Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
+        props.update({k: None for k in WIDE_OUTPUTS if k not in props})
+        pulumi.dynamic.Resource.__init__(self, TrivialProvider(), resource_name, props, opts)
