@@ -1,6 +1,6 @@
 """What the five resources' lifecycles repeat: diffing inputs, waiting with progress, a read of
-an object that is gone, the platform's statuses (the client's enums, one source), and the
-output annotations evaluated once.
+an object that is gone, adoption with `import_`, the platform's statuses (the client's enums,
+one source), and the output annotations evaluated once.
 
 Kept small and free of API calls, so that each resource module still reads as its lifecycle.
 """
@@ -8,9 +8,10 @@ Kept small and free of API calls, so that each resource module still reads as it
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, get_type_hints
 
+import pulumi
 from pulumi.dynamic import ReadResult
 
 from sandbox_provider.client import (
@@ -25,7 +26,7 @@ from sandbox_provider.client import (
     TransferStatus,
 )
 
-from ._base import DEFAULT_WAIT_SECONDS, is_unknown, progress
+from ._base import DEFAULT_WAIT_SECONDS, ProviderError, is_unknown, progress
 
 __all__ = [
     "HandshakeRequestType",
@@ -37,9 +38,14 @@ __all__ = [
     "PackageVisibility",
     "TransferRequestType",
     "TransferStatus",
+    "ADOPT_ID",
     "StatusReporter",
+    "adoption",
+    "adoption_missing",
     "changed",
+    "difference",
     "gone",
+    "not_adoptable",
     "typed_outputs",
     "wait_seconds",
 ]
@@ -90,6 +96,49 @@ def changed(
         if differs:
             out.append(key)
     return out
+
+
+# -- adoption ----------------------------------------------------------------------------------
+#: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
+ADOPT_ID = "adopt_id"
+
+
+def adoption(
+    opts: pulumi.ResourceOptions | None,
+) -> tuple[str | None, pulumi.ResourceOptions | None]:
+    """(the id given to `import_`, the options without it); the caller's options unchanged.
+
+    The engine's import path can't call a Python dynamic provider: its Read carries no
+    serialized provider (pulumi/pulumi#16175). So the id travels as the `adopt_id` input and
+    create adopts: it looks the object up and takes it over without writing."""
+    if opts is None or not opts.import_:
+        return None, opts
+    adopt_id = str(opts.import_)
+    opts = pulumi.ResourceOptions.merge(opts, None)
+    opts.import_ = None
+    return adopt_id, opts
+
+
+def adoption_missing(kind: str) -> str:
+    """The fix for a 404 on the id given to import_."""
+    return (
+        f"check the id given to import_ (a {kind} of the org `org` acts as), or remove "
+        f"import_ to create the {kind}"
+    )
+
+
+def difference(prop: str, platform: Any, program: Any) -> str:
+    """One difference between an object and the program, as adoption failures name them."""
+    return f"{prop} is {platform!r} on the platform, {program!r} in the program"
+
+
+def not_adoptable(what: str, differences: Sequence[str]) -> ProviderError:
+    """An adoption refused: each difference, then the fix."""
+    return ProviderError(
+        f"{what} failed: the program's inputs do not match it: "
+        + "; ".join(differences)
+        + ". Change the program to match (or adopt, then change it in a later update)"
+    )
 
 
 # -- read --------------------------------------------------------------------------------------

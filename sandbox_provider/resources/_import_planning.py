@@ -1,5 +1,6 @@
 """What an ImportJob works out before it submits: missing permissions, conflicts settled by
-`alternatives` and the policy, and the earlier import it may take over instead."""
+`alternatives` and the policy, the earlier import it may take over instead, and how a job
+given to `import_` compares with the program."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client import JobRequestType, JobStatus, prop
+
+from ._common import difference
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient, Job
@@ -114,3 +117,33 @@ def earlier_job(client: ExImClient, job_name: str, inputs: Mapping[str, Any]) ->
             continue
         return job
     return None
+
+
+def job_by_id(client: ExImClient, job_id: str) -> Job | None:
+    """The import job with this id (or correlation id), or None."""
+    for job in client.list_jobs(prop("requestType").eq(JobRequestType.IMPORT)):
+        if job_id in (job.id, job.correlation_id):
+            return job
+    return None
+
+
+def adoption_differences(job: Job, inputs: Mapping[str, Any]) -> list[str]:
+    """What keeps `job` from being the program's import: each difference with its fix."""
+    out = []
+    for key, platform in (("package_id", job.package_id), ("target_sandbox", job.target_sandbox)):
+        if platform not in (None, inputs[key]):
+            out.append(difference(key, platform, inputs[key]))
+    for key, platform in (("name", job.name), ("description", job.description)):
+        # Left out, the job's own values are the program's.
+        if inputs.get(key) and (platform or None) != inputs[key]:
+            out.append(difference(key, platform, inputs[key]))
+    imported = job.imported_artifacts or {}
+    for source, alt in (inputs.get("alternatives") or {}).items():
+        if source in imported and imported[source] != alt["id"]:
+            out.append(difference(f"alternatives.{source}.id", imported[source], alt["id"]))
+    if job.job_status == JobStatus.FAILED:
+        out.append(
+            f"the job ended FAILED ({job.failure_reason or 'no reason given'}) and imported "
+            "nothing, so there is no import to adopt: remove import_ to import the package again"
+        )
+    return out

@@ -12,6 +12,11 @@ Lifecycle
 - **delete**: removes it from the stack only (the platform has no call to undo a link).
 - **read** (refresh): the handshake in the acting org's list (a GET), so `status` shows
   APPROVED or REJECTED once the target org acted. A link no longer listed drops the resource.
+- **adoption**: `opts=pulumi.ResourceOptions(import_=id)`, the handshake's id or its linking
+  id. Create finds it among the acting org's outgoing handshakes and takes it over without
+  writing when its target org (and `source_org_name`, when the program gives one) is the
+  declared one; a pending one with `approve_as` is then approved, as create would. A REJECTED
+  link can't be adopted. Otherwise it fails naming each difference.
 """
 
 from __future__ import annotations
@@ -41,7 +46,17 @@ from ._base import (
     validate,
     warn,
 )
-from ._common import HandshakeRequestType, HandshakeStatus, changed, gone, typed_outputs
+from ._common import (
+    HandshakeRequestType,
+    HandshakeStatus,
+    adoption,
+    adoption_missing,
+    changed,
+    difference,
+    gone,
+    not_adoptable,
+    typed_outputs,
+)
 from ._fields import Name, NonEmpty, OrgId, acting_org_id
 
 if TYPE_CHECKING:
@@ -58,12 +73,15 @@ class HandshakeInputs(Inputs):
         "target_org_id": "give the IMS org id of the org to link with, like '...@AdobeOrg'",
         "source_org_name": "give the name the target org sees as text, or leave it out",
         "approve_as": "give the name of the aep:orgs profile of the target org, or leave it out",
+        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<handshake or linking id>)",
     }
+    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "target_org": "target_org_id"}
 
     target_org_id: OrgId | None = None
     source_org_name: Name | None = None
     approve_as: NonEmpty | None = None
+    adopt_id: NonEmpty | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         if "org" not in unknown and "target_org_id" not in unknown and self.target_org_id:
@@ -94,10 +112,10 @@ class HandshakeInputs(Inputs):
 
 
 def _find(
-    client: ExImClient, linking_id: str, request_type: HandshakeRequestType
+    client: ExImClient, linking_id: str, request_type: HandshakeRequestType, *, by_id: bool = False
 ) -> ApiHandshake | None:
     for hs in client.list_handshakes(request_type=request_type):
-        if hs.linking_id == linking_id:
+        if hs.linking_id == linking_id or (by_id and hs.id == linking_id):
             return hs
     return None
 
@@ -130,6 +148,8 @@ class HandshakeProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
+        if inputs.get("adopt_id"):
+            return self._adopt(inputs)
         target = inputs["target_org_id"]
         client = self.client(inputs.get("org"))
         what = f"linking with org {target}"
@@ -144,6 +164,38 @@ class HandshakeProvider(BaseProvider):
                     "check target_org_id"
                 )
             hs = self._maybe_approve(hs, inputs, what)
+        return CreateResult(str(hs.linking_id), outputs_of(hs, inputs))
+
+    def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
+        adopt_id = inputs["adopt_id"]
+        what = f"adopting handshake {adopt_id}"
+        with api_errors(what, org=inputs.get("org")):
+            client = self.client(inputs.get("org"))
+            hs = _find(client, adopt_id, HandshakeRequestType.OUTGOING, by_id=True)
+        if hs is None:
+            raise ProviderError(
+                f"{what} failed: the org `org` acts as has no outgoing handshake with this id "
+                "or linking id: " + adoption_missing("handshake")
+            )
+        differences = []
+        if hs.target_ims_org_id not in (None, inputs["target_org_id"]):
+            differences.append(
+                difference("target_org_id", hs.target_ims_org_id, inputs["target_org_id"])
+            )
+        name = inputs.get("source_org_name")
+        if name and hs.source_ims_org_name not in (None, name):
+            differences.append(difference("source_org_name", hs.source_ims_org_name, name))
+        if hs.status == HandshakeStatus.REJECTED:
+            differences.append(
+                "the target org REJECTED this link, so there is no link to adopt: remove "
+                "import_ to request a new one"
+            )
+        if differences:
+            raise not_adoptable(what, differences)
+        if hs.status == PENDING and inputs.get("approve_as"):
+            hs = self._maybe_approve(hs, inputs, what)  # what create does with approve_as
+        else:
+            progress(f"handshake {adopt_id} with {hs.target_ims_org_id} adopted without changes")
         return CreateResult(str(hs.linking_id), outputs_of(hs, inputs))
 
     def _maybe_approve(
@@ -231,11 +283,13 @@ class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        adopt_id, opts = adoption(opts)
         props: dict[str, Any] = {
             "target_org_id": target_org_id,
             "source_org_name": source_org_name,
             "approve_as": approve_as,
             "org": org,
+            "adopt_id": adopt_id,
             "linking_id": None,
             "handshake_id": None,
             "status": None,

@@ -24,6 +24,11 @@ Lifecycle
   target sandbox.
 - **read** (refresh): the job in the jobs list (a GET); its status shows in `job_status`.
   A job the platform no longer lists drops the resource.
+- **adoption**: `opts=pulumi.ResourceOptions(import_=job_id)`. Create finds the job (by id or
+  correlation id) and takes it over without writing when its package and target sandbox are
+  the declared ones, and so are its name and description when the program gives them and
+  the target ids of the `alternatives` it imported; a running job is waited for. A FAILED job
+  imported nothing and can't be adopted. Otherwise it fails naming each difference.
 """
 
 from __future__ import annotations
@@ -52,13 +57,25 @@ from ._base import (
     progress,
     validate,
 )
-from ._common import JobRequestType, StatusReporter, changed, gone, typed_outputs, wait_seconds
+from ._common import (
+    ADOPT_ID,
+    JobRequestType,
+    StatusReporter,
+    adoption,
+    adoption_missing,
+    changed,
+    gone,
+    not_adoptable,
+    typed_outputs,
+    wait_seconds,
+)
 from ._fields import (
     SECONDS_MAX,
     ArtifactId,
     ArtifactRef,
     Description,
     Name,
+    NonEmpty,
     PackageId,
     SandboxName,
     Seconds,
@@ -67,9 +84,11 @@ from ._import_planning import (
     NOT_PULLED,
     PACKAGE_MISSING,
     RUNNING,
+    adoption_differences,
     conflicts_output,
     describe_conflict,
     earlier_job,
+    job_by_id,
     missing_permissions,
     settle_conflicts,
 )
@@ -94,7 +113,9 @@ class ImportJobInputs(Inputs):
         "alternatives": 'map a source artifact id to {"id": <target id>, "type": <type>}',
         "check_permissions": "write True or False (without quotes)",
         "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<job id>)",
     }
+    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {
         "sandbox": "target_sandbox",
         "target": "target_sandbox",
@@ -110,6 +131,7 @@ class ImportJobInputs(Inputs):
     conflict_policy: Literal["fail", "use_existing", "create_new"] = "fail"
     check_permissions: StrictBool = True
     timeout_seconds: Seconds | None = None
+    adopt_id: NonEmpty | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures = []
@@ -149,13 +171,15 @@ class ImportJobProvider(BaseProvider):
             "conflict_policy": "fail",
             "check_permissions": True,
         }
-        keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields))
+        keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, defaults)
         replaces = [k for k in differ if k not in IN_PLACE]
         return DiffResult(changes=bool(differ), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
+        if inputs.get(ADOPT_ID):
+            return self._adopt(inputs)
         package_id, target = inputs["package_id"], inputs["target_sandbox"]
         org = inputs.get("org")
         client = self.client(org)
@@ -200,6 +224,28 @@ class ImportJobProvider(BaseProvider):
             "alternatives_used": alternatives,
         }
         outs = outputs_of(job, inputs, extra)
+        return CreateResult(str(outs["job_id"]), outs)
+
+    def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
+        adopt_id, org = inputs[ADOPT_ID], inputs.get("org")
+        client = self.client(org)
+        what = f"adopting import job {adopt_id}"
+        with api_errors(what, org=org):
+            job = job_by_id(client, adopt_id)
+            if job is None:
+                raise ProviderError(
+                    f"{what} failed: the org `org` acts as lists no import job {adopt_id}: "
+                    + adoption_missing("import job")
+                )
+            differences = adoption_differences(job, inputs)
+            if differences:
+                raise not_adoptable(what, differences)
+            if job.job_status in RUNNING:
+                progress(f"import job {job.name!r} ({adopt_id}) is {job.job_status}: waiting")
+                job = self._wait(client, job.name, job.correlation_id, inputs, what)
+        progress(f"import job {job.name!r} ({adopt_id}) adopted without changes")
+        alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
+        outs = outputs_of(job, inputs, {"conflicts": [], "alternatives_used": alternatives})
         return CreateResult(str(outs["job_id"]), outs)
 
     @staticmethod
@@ -327,6 +373,7 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        adopt_id, opts = adoption(opts)
         props: dict[str, Any] = {
             "package_id": package_id,
             "target_sandbox": target_sandbox,
@@ -337,6 +384,7 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
             "check_permissions": check_permissions,
             "timeout_seconds": timeout_seconds,
             "org": org,
+            "adopt_id": adopt_id,
             "job_id": None,
             "job_status": None,
             "job_name": None,

@@ -72,7 +72,16 @@ from ._base import (
     same,
     validate,
 )
-from ._common import PackageStatus, PackageType, changed, gone, typed_outputs
+from ._common import (
+    PackageStatus,
+    PackageType,
+    adoption,
+    adoption_missing,
+    changed,
+    gone,
+    not_adoptable,
+    typed_outputs,
+)
 from ._fields import (
     Artifact,
     ArtifactInput,
@@ -298,20 +307,11 @@ class PackageProvider(BaseProvider):
         package_id = inputs["adopt_id"]
         client = self.client(inputs.get("org"))
         what = f"adopting package {package_id}"
-        with api_errors(
-            what,
-            org=inputs.get("org"),
-            missing="check the id given to import_ (a package of the org `org` acts as), or "
-            "remove import_ to create the package",
-        ):
+        with api_errors(what, org=inputs.get("org"), missing=adoption_missing("package")):
             pkg = client.get_package(package_id)
             comparison = compare(client, pkg, inputs)
         if not comparison.matches:
-            raise ProviderError(
-                f"{what} failed: the program's inputs do not match it: "
-                + "; ".join(comparison.differences)
-                + ". Change the program to match (or adopt, then change it in a later update)"
-            )
+            raise not_adoptable(what, comparison.differences)
         if comparison.missing_dependencies:
             # What a create interrupted before its dependencies leaves: finish it.
             pkg, deps = self._complete(client, pkg, inputs, comparison)
@@ -441,12 +441,7 @@ class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        adopt_id: str | None = None
-        if opts is not None and opts.import_:
-            # See "adoption" in the module docstring: import_ can't reach a dynamic provider.
-            adopt_id = opts.import_
-            opts = pulumi.ResourceOptions.merge(opts, None)
-            opts.import_ = None
+        adopt_id, opts = adoption(opts)  # see "adoption" in the module docstring
         props: dict[str, Any] = {
             "name": name,
             "description": description,

@@ -19,6 +19,12 @@ Lifecycle
   a package made public behind the program's back shows at refresh (and a program that still
   says PRIVATE is then refused at preview). A package that no longer exists drops the
   resource.
+- **adoption**: `opts=pulumi.ResourceOptions(import_=package_id)` (the id of the published
+  package; `package_id` must name the same one). Create takes the publication over without
+  writing when the package is PUBLISHED (one PUBLISH_IN_PROGRESS is waited for) and its
+  visibility is the declared one; otherwise it fails naming each difference. A DRAFT or
+  PUBLISH_FAILED package has no publication to adopt. `expiry_period_days` isn't compared:
+  it only applies while publishing. See `_common.adoption` for why `import_` works this way.
 """
 
 from __future__ import annotations
@@ -53,8 +59,12 @@ from ._common import (
     PackageStatus,
     PackageVisibility,
     StatusReporter,
+    adoption,
+    adoption_missing,
     changed,
+    difference,
     gone,
+    not_adoptable,
     typed_outputs,
     wait_seconds,
 )
@@ -74,13 +84,16 @@ class PublishedPackageInputs(Inputs):
         "visibility": "use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)",
         "expiry_period_days": f"give a whole number of days from 1 to {DAYS_MAX}",
         "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
     }
+    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"expiry_days": "expiry_period_days"}
 
     package_id: PackageId | None = None
     expiry_period_days: Days | None = None
     visibility: Literal["PRIVATE", "PUBLIC"] = "PRIVATE"
     timeout_seconds: Seconds | None = None
+    adopt_id: PackageId | None = None
 
 
 def public_to_private(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -146,6 +159,8 @@ class PublishedPackageProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
+        if inputs.get("adopt_id"):
+            return self._adopt(inputs)
         package_id = inputs["package_id"]
         client = self.client(inputs.get("org"))
         what = f"publishing package {package_id}"
@@ -170,6 +185,32 @@ class PublishedPackageProvider(BaseProvider):
                 pkg = client.set_visibility(package_id, PUBLIC)
                 progress(f"package {pkg.name!r} ({package_id}) is now PUBLIC")
         return CreateResult(package_id, outputs_of(pkg, inputs, correlation_id))
+
+    def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
+        adopt_id = inputs["adopt_id"]
+        what = f"adopting the publication of package {adopt_id}"
+        differences = []
+        if inputs["package_id"] != adopt_id:
+            differences.append(
+                f"package_id is {inputs['package_id']!r} in the program, but import_ names "
+                f"{adopt_id!r}: pass the package_id of the package given to import_"
+            )
+        with api_errors(what, org=inputs.get("org"), missing=adoption_missing("package")):
+            pkg = self.client(inputs.get("org")).get_package(adopt_id)
+            if pkg.status == PackageStatus.PUBLISH_IN_PROGRESS and not differences:
+                pkg = self._wait_published(adopt_id, inputs, what)
+        if pkg.status != PackageStatus.PUBLISHED:
+            differences.append(
+                f"the package is {pkg.status} on the platform, not PUBLISHED: there is no "
+                "publication to adopt (remove import_ to publish it)"
+            )
+        wanted = inputs.get("visibility", PRIVATE)
+        if _visibility(pkg) != wanted:
+            differences.append(difference("visibility", _visibility(pkg), wanted))
+        if differences:
+            raise not_adoptable(what, differences)
+        progress(f"publication of package {pkg.name!r} ({adopt_id}) adopted without changes")
+        return CreateResult(adopt_id, outputs_of(pkg, inputs, None))
 
     def _wait_published(self, package_id: str, inputs: Mapping[str, Any], what: str) -> ApiPackage:
         client = self.client(inputs.get("org"))
@@ -263,12 +304,14 @@ class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPac
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        adopt_id, opts = adoption(opts)
         props: dict[str, Any] = {
             "package_id": package_id,
             "expiry_period_days": expiry_period_days,
             "visibility": visibility,
             "timeout_seconds": timeout_seconds,
             "org": org,
+            "adopt_id": adopt_id,
             "status": None,
             "publish_date": None,
             "correlation_id": None,

@@ -19,6 +19,10 @@ Lifecycle
 - **delete**: removes it from the stack only; the copy stays in the target org.
 - **read** (refresh): one GET of the transfer; `status` and `messages` as the platform has
   them. A transfer that no longer exists drops the resource.
+- **adoption**: `opts=pulumi.ResourceOptions(import_=transfer_id)`. Create takes the transfer
+  over without writing when its package, kind (`request_type`) and target org (for a pull:
+  source org) are the declared ones; a running one is waited for. A FAILED transfer copied
+  nothing and can't be adopted. Otherwise it fails naming each difference.
 """
 
 from __future__ import annotations
@@ -47,15 +51,20 @@ from ._base import (
     validate,
 )
 from ._common import (
+    ADOPT_ID,
     StatusReporter,
     TransferRequestType,
     TransferStatus,
+    adoption,
+    adoption_missing,
     changed,
+    difference,
     gone,
+    not_adoptable,
     typed_outputs,
     wait_seconds,
 )
-from ._fields import SECONDS_MAX, OrgId, PackageId, Seconds, acting_org_id
+from ._fields import SECONDS_MAX, NonEmpty, OrgId, PackageId, Seconds, acting_org_id
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
@@ -77,7 +86,9 @@ class TransferInputs(Inputs):
         "request_type": "use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from "
         "source_org_id)",
         "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<transfer id>)",
     }
+    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "source": "source_org_id"}
 
     package_id: PackageId | None = None
@@ -85,6 +96,7 @@ class TransferInputs(Inputs):
     source_org_id: OrgId | None = None
     request_type: Literal["PRIVATE", "PUBLIC"] = "PRIVATE"
     timeout_seconds: Seconds | None = None
+    adopt_id: NonEmpty | None = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         if "request_type" in unknown:
@@ -215,13 +227,15 @@ class TransferProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields))
+        keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, {"request_type": PRIVATE})
         replaces = [k for k in differ if k not in IN_PLACE]
         return DiffResult(changes=bool(differ), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
+        if inputs.get(ADOPT_ID):
+            return self._adopt(inputs)
         package_id = inputs["package_id"]
         org = inputs.get("org")
         client = self.client(org)
@@ -254,6 +268,39 @@ class TransferProvider(BaseProvider):
                 progress(f"transfer {transfer.id}: requested ({what})")
             transfer = self._wait(client, str(transfer.id), inputs, what)
         return CreateResult(str(transfer.id), outputs_of(transfer, inputs))
+
+    def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
+        adopt_id, org = inputs[ADOPT_ID], inputs.get("org")
+        client = self.client(org)
+        what = f"adopting transfer {adopt_id}"
+        with api_errors(what, org=org, missing=adoption_missing("transfer")):
+            t = client.get_transfer(adopt_id)
+            kind = inputs.get("request_type", PRIVATE)
+            # A pull lands in the acting org; a share leaves from it.
+            other = ("target_org_id", t.target_ims_org_id, inputs.get("target_org_id"))
+            if kind == PUBLIC:
+                other = ("source_org_id", t.source_ims_org_id, inputs.get("source_org_id"))
+            differences = [
+                difference(key, platform, program)
+                for key, platform, program in (
+                    ("package_id", t.package_id, inputs["package_id"]),
+                    ("request_type", (t.request_type or kind).upper(), kind),
+                    other,
+                )
+                if platform is not None and platform != program
+            ]
+            if t.status == TransferStatus.FAILED:
+                differences.append(
+                    f"the transfer ended FAILED ({t.last_message or 'no message'}) and copied "
+                    "nothing, so there is nothing to adopt: remove import_ to transfer again"
+                )
+            if differences:
+                raise not_adoptable(what, differences)
+            if t.status in RUNNING:
+                progress(f"transfer {adopt_id} is {t.status}: waiting")
+                t = self._wait(client, adopt_id, inputs, what)
+        progress(f"transfer {adopt_id} ({t.package_name or t.package_id}) adopted without changes")
+        return CreateResult(str(t.id or adopt_id), outputs_of(t, inputs))
 
     def _wait(
         self, client: ExImClient, transfer_id: str, inputs: Mapping[str, Any], what: str
@@ -331,6 +378,7 @@ class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        adopt_id, opts = adoption(opts)
         props: dict[str, Any] = {
             "package_id": package_id,
             "target_org_id": target_org_id,
@@ -338,6 +386,7 @@ class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
             "request_type": request_type,
             "timeout_seconds": timeout_seconds,
             "org": org,
+            "adopt_id": adopt_id,
             "transfer_id": None,
             "status": None,
             "messages": None,
