@@ -83,11 +83,14 @@ def import_job(
         return until(job, lambda j: j["jobStatus"] in ("SUCCESS", "FAILED"))
 
 
-def transfer(emu: EmulatorProcess, package_id: str) -> Doc:
-    """A transfer of a published package of acme to partner, waited for until it ended."""
+def transfer(emu: EmulatorProcess, package_id: str, *, wait: bool = True) -> Doc:
+    """A transfer of a published package of acme to partner, waited for until it ended
+    (with `wait=False`: as requested)."""
     body = {"packageId": package_id, "targets": [{"imsOrgId": emu.org("partner")["imsOrgId"]}]}
     with emu.api("acme") as api:
         (made,) = ok(api.post("/transfer", json=body))
+        if not wait:
+            return dict(made)
         return until(
             lambda: dict(ok(api.get(f"/transfer/{made['id']}"))),
             lambda t: t["status"] in ("COMPLETED", "FAILED"),

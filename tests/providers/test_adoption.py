@@ -5,6 +5,7 @@ afterwards (read, diff, delete)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -156,11 +157,20 @@ def test_a_handshake_that_differs_is_refused_naming_each_difference(
     assert "no outgoing handshake with this id or linking id" in message
 
 
-def test_a_pending_handshake_is_adopted_as_pending(aep: EmulatorProcess) -> None:
+def test_a_pending_handshake_is_adopted_as_pending_or_approved_with_approve_as(
+    aep: EmulatorProcess,
+) -> None:
     hs = by_hand.handshake(aep, approve=False)
     partner = aep.org("partner")["imsOrgId"]
-    outs = adopt(aep, HandshakeProvider(), hs["linkingId"], target_org_id=partner)
+    prov = HandshakeProvider()
+    outs = adopt(aep, prov, hs["linkingId"], target_org_id=partner)
     assert outs["status"] == "APPROVAL_PENDING"
+    # approve_as declares an approved link: adopting finishes it, as create would.
+    since = last_seq(aep)
+    inputs = checked(prov, target_org_id=partner, approve_as="partner", adopt_id=hs["id"])
+    res = prov.create(engine_props(inputs))
+    assert (res.id, (res.outs or {})["status"]) == (hs["linkingId"], "APPROVED")
+    assert [w["path"] for w in writes(aep, since)] == ["/data/foundation/exim/handshake/action"]
 
 
 # -- Transfer ------------------------------------------------------------------------------
@@ -174,6 +184,23 @@ def test_a_transfer_is_adopted_without_writing(aep: EmulatorProcess) -> None:
     outs = adopt(aep, prov, t["id"], package_id=package_id, target_org_id=partner)
     assert (outs["id"], outs["status"], outs["request_type"]) == (t["id"], "COMPLETED", "PRIVATE")
     assert outs["messages"] == t["transferDetails"]["messages"]
+
+
+def test_a_running_transfer_is_waited_for_then_adopted(aep: EmulatorProcess) -> None:
+    by_hand.handshake(aep)
+    package_id = make_package(aep, "journey", [JOURNEY], publish=True)
+    aep.set_timing(mode="manual")
+    t = by_hand.transfer(aep, package_id, wait=False)
+    assert t["status"] == "PENDING"
+    # The platform moves on while the adoption waits.
+    mover = threading.Timer(0.5, aep.advance, args=(10,))
+    mover.start()
+    try:
+        partner = aep.org("partner")["imsOrgId"]
+        outs = adopt(aep, TransferProvider(), t["id"], package_id=package_id, target_org_id=partner)
+    finally:
+        mover.join()
+    assert outs["status"] == "COMPLETED"
 
 
 def test_a_transfer_that_differs_or_failed_is_refused(aep: EmulatorProcess) -> None:
