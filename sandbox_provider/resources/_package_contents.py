@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sandbox_provider.client import ExImError, PackageStatus, PackageType
 
 from ._base import is_unknown
+from ._common import difference
 from ._fields import artifact_key
 
 if TYPE_CHECKING:
@@ -140,23 +141,15 @@ def compare(client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any]) -> C
     out = Comparison()
     diffs = out.differences
     if (pkg.name or "") != (inputs.get("name") or ""):
-        diffs.append(f"name is {pkg.name!r} on the platform, {inputs.get('name')!r} in the program")
+        diffs.append(difference("name", pkg.name, inputs.get("name")))
     if (pkg.description or None) != (inputs.get("description") or None):
-        diffs.append(
-            f"description is {pkg.description!r} on the platform, "
-            f"{inputs.get('description')!r} in the program"
-        )
+        diffs.append(difference("description", pkg.description, inputs.get("description")))
     declared_type = inputs.get("package_type", PackageType.PARTIAL)
     if (pkg.package_type or PackageType.PARTIAL) != declared_type:
-        diffs.append(
-            f"package_type is {pkg.package_type} on the platform, {declared_type} in the program"
-        )
+        diffs.append(difference("package_type", str(pkg.package_type), str(declared_type)))
     sandbox = sandbox_of(pkg)
     if inputs.get("source_sandbox") and sandbox and sandbox != inputs["source_sandbox"]:
-        diffs.append(
-            f"source_sandbox is {sandbox!r} on the platform, {inputs['source_sandbox']!r} in "
-            "the program"
-        )
+        diffs.append(difference("source_sandbox", sandbox, inputs["source_sandbox"]))
     if pkg.package_type == PackageType.FULL:
         return out
     declared = keys_of(inputs.get("artifacts"))
