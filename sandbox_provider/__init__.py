@@ -1,6 +1,7 @@
 """Infrastructure as code for AEP sandbox tooling (exim) packages, on Pulumi.
 
     from sandbox_provider import Package, PublishedPackage, ImportJob, Handshake, Transfer
+    from sandbox_provider import get_package, get_import_conflicts  # lookups, see README
 
 The resources are imported on first access: the emulator and the client live in this package
 too and must not pay for (or depend on) importing pulumi.
@@ -31,12 +32,31 @@ __all__ = [
     "Package",
     "PublishedPackage",
     "Transfer",
+    "get_artifact_dependencies",
+    "get_import_conflicts",
+    "get_import_jobs",
+    "get_package",
+    "get_packages",
+    "get_preflight",
     "__version__",
 ]
 
 if TYPE_CHECKING:
     __version__: str
-    from .resources import Artifact, Handshake, ImportJob, Package, PublishedPackage, Transfer
+    from .resources import (
+        Artifact,
+        Handshake,
+        ImportJob,
+        Package,
+        PublishedPackage,
+        Transfer,
+        get_artifact_dependencies,
+        get_import_conflicts,
+        get_import_jobs,
+        get_package,
+        get_packages,
+        get_preflight,
+    )
 
 
 def __getattr__(name: str) -> Any:

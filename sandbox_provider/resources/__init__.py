@@ -25,6 +25,19 @@ _EXPORTS = {
     "PublishedPackageProvider": "published_package",
     "Transfer": "transfer",
     "TransferProvider": "transfer",
+    "ArtifactDependencies": "lookups",
+    "ArtifactPermissions": "lookups",
+    "ArtifactRef": "lookups",
+    "ImportConflict": "lookups",
+    "ImportJobInfo": "lookups",
+    "PackageInfo": "lookups",
+    "Preflight": "lookups",
+    "get_artifact_dependencies": "lookups",
+    "get_import_conflicts": "lookups",
+    "get_import_jobs": "lookups",
+    "get_package": "lookups",
+    "get_packages": "lookups",
+    "get_preflight": "lookups",
 }
 
 __all__ = [
@@ -39,12 +52,40 @@ __all__ = [
     "PublishedPackageProvider",
     "Transfer",
     "TransferProvider",
+    "ArtifactDependencies",
+    "ArtifactPermissions",
+    "ArtifactRef",
+    "ImportConflict",
+    "ImportJobInfo",
+    "PackageInfo",
+    "Preflight",
+    "get_artifact_dependencies",
+    "get_import_conflicts",
+    "get_import_jobs",
+    "get_package",
+    "get_packages",
+    "get_preflight",
 ]
 
 if TYPE_CHECKING:
     from ._fields import Artifact
     from .handshake import Handshake, HandshakeProvider
     from .import_job import ImportJob, ImportJobProvider
+    from .lookups import (
+        ArtifactDependencies,
+        ArtifactPermissions,
+        ArtifactRef,
+        ImportConflict,
+        ImportJobInfo,
+        PackageInfo,
+        Preflight,
+        get_artifact_dependencies,
+        get_import_conflicts,
+        get_import_jobs,
+        get_package,
+        get_packages,
+        get_preflight,
+    )
     from .package import Package, PackageProvider
     from .published_package import PublishedPackage, PublishedPackageProvider
     from .transfer import Transfer, TransferProvider
