@@ -18,17 +18,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 
 from ._errors import ProviderError, api_errors
+from ._lookup_results import (
+    ArtifactDependencies,
+    ArtifactPermissions,
+    ArtifactRef,
+    ImportConflict,
+    ImportJobInfo,
+    PackageInfo,
+    Preflight,
+    job_info,
+    package_info,
+    ref,
+)
 from ._program_config import program_client
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
-    from sandbox_provider.client.models import Artifact, Job
-    from sandbox_provider.client.models import Package as ApiPackage
 
 __all__ = [
     "ArtifactDependencies",
@@ -45,125 +55,6 @@ __all__ = [
     "get_packages",
     "get_preflight",
 ]
-
-
-# -- results -----------------------------------------------------------------------------------
-class ArtifactRef(TypedDict):
-    """An artifact: its id, type and title (None when the platform gives none)."""
-
-    id: str
-    type: str
-    title: str | None
-
-
-class PackageInfo(TypedDict):
-    """A package as `get_package` / `get_packages` see it; dates are epoch milliseconds."""
-
-    package_id: str
-    name: str
-    version: int | None
-    description: str | None
-    status: str | None
-    package_type: str | None
-    visibility: str | None
-    source_sandbox: str | None
-    expiry: int | None
-    publish_date: int | None
-    created_date: int | None
-    modified_date: int | None
-    artifacts: list[ArtifactRef]
-
-
-class ImportConflict(TypedDict):
-    """An artifact of the package with look-alikes in the target sandbox, best match first."""
-
-    artifact_id: str
-    artifact_type: str
-    title: str | None
-    suggestions: list[ArtifactRef]
-
-
-class ArtifactPermissions(TypedDict):
-    """Whether the caller may create one artifact in the target; `missing_permissions` maps a
-    permission resource type to the permissions lacking."""
-
-    artifact_id: str
-    artifact_type: str | None
-    creation_allowed: bool
-    missing_permissions: dict[str, list[str]]
-
-
-class Preflight(TypedDict):
-    """`allowed`: every artifact of the package can be created in `target_sandbox`."""
-
-    package_id: str
-    target_sandbox: str
-    allowed: bool
-    artifacts: list[ArtifactPermissions]
-
-
-class ArtifactDependencies(TypedDict):
-    """One artifact of the package and its direct dependencies (`children`)."""
-
-    id: str
-    type: str
-    title: str | None
-    children: list[ArtifactRef]
-
-
-class ImportJobInfo(TypedDict):
-    """An export or import job; `imported_artifacts` maps source ids to target ids."""
-
-    job_id: str | None
-    name: str
-    status: str | None
-    request_type: str | None
-    package_id: str | None
-    source_sandbox: str | None
-    target_sandbox: str | None
-    created: int | None
-    updated: int | None
-    failure_reason: str | None
-    imported_artifacts: dict[str, str]
-
-
-# -- conversions -------------------------------------------------------------------------------
-def _ref(a: Artifact) -> ArtifactRef:
-    return {"id": a.id, "type": a.type, "title": a.title}
-
-
-def _package(p: ApiPackage) -> PackageInfo:
-    return {
-        "package_id": p.id,
-        "name": p.name,
-        "version": p.version,
-        "description": p.description,
-        "status": p.status,
-        "package_type": p.package_type,
-        "visibility": p.package_visibility,
-        "source_sandbox": p.source_sandbox.name if p.source_sandbox else None,
-        "expiry": p.expiry,
-        "publish_date": p.publish_date,
-        "created_date": p.created_date,
-        "modified_date": p.modified_date,
-        "artifacts": [_ref(a) for a in p.artifacts],
-    }
-
-
-def _job(j: Job) -> ImportJobInfo:
-    return {
-        "job_id": j.id,
-        "name": j.name,
-        "status": j.job_status,
-        "request_type": j.request_type,
-        "package_id": j.package_id,
-        "source_sandbox": j.source_sandbox,
-        "target_sandbox": j.target_sandbox,
-        "created": j.created,
-        "updated": j.updated,
-        "failure_reason": j.failure_reason,
-        "imported_artifacts": dict(j.imported_artifacts or {}),
-    }
 
 
 # -- the machinery -----------------------------------------------------------------------------
@@ -224,7 +115,9 @@ def get_package(
 
     def call(client: ExImClient, v: dict[str, Any]) -> PackageInfo:
         if v.get("package_id") is not None:
-            return _package(client.get_package(_text("get_package", "package_id", v["package_id"])))
+            return package_info(
+                client.get_package(_text("get_package", "package_id", v["package_id"]))
+            )
         wanted = _text("get_package", "name", v["name"])
         found = client.find_package_by_name(wanted)
         if found is None:
@@ -232,7 +125,7 @@ def get_package(
                 f"get_package failed: the org has no package named {wanted!r}: check `name` "
                 "(names are exact, case included), or list the packages with get_packages()"
             )
-        return _package(found)
+        return package_info(found)
 
     return _lookup(
         "get_package",
@@ -275,7 +168,7 @@ def get_packages(
             filters.append(prop("createdDate").le(v["created_before"]))
         found = client.list_packages(*filters, order_by="-createdDate")
         # A name holding a comma can't be a server filter (it is the API's "any of").
-        return [_package(p) for p in found if v.get("name") in (None, p.name)]
+        return [package_info(p) for p in found if v.get("name") in (None, p.name)]
 
     inputs = {
         "name": name,
@@ -308,7 +201,7 @@ def get_import_conflicts(
                 "artifact_id": c.artifact.id,
                 "artifact_type": c.artifact.type,
                 "title": c.artifact.title,
-                "suggestions": [_ref(s) for s in c.suggestion_list],
+                "suggestions": [ref(s) for s in c.suggestion_list],
             }
             for c in found
         ]
@@ -366,7 +259,7 @@ def get_artifact_dependencies(
                 "id": a.id,
                 "type": a.type,
                 "title": a.title,
-                "children": [_ref(c) for c in a.children],
+                "children": [ref(c) for c in a.children],
             }
             for a in client.package_children(pid)
         ]
@@ -398,7 +291,7 @@ def get_import_jobs(
         # The documented filters are the status and the request type; the rest is matched
         # here, the same on the platform and on the emulator.
         wanted = {k: v[k] for k in ("package_id", "target_sandbox", "name") if v.get(k)}
-        jobs = [_job(j) for j in client.list_jobs(*filters, order_by="-created")]
+        jobs = [job_info(j) for j in client.list_jobs(*filters, order_by="-created")]
         return [j for j in jobs if all(j[k] == want for k, want in wanted.items())]  # type: ignore[literal-required]
 
     inputs = {
