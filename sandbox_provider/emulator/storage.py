@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -149,6 +149,18 @@ class Store:
             (now,),
         )
         return cur.rowcount
+
+    def shift_dates(self, kind: str, names: Iterable[str], delta: float) -> None:
+        """Subtract `delta` from each numeric field `names` of every document of `kind`."""
+        for name in names:
+            if not name.isidentifier():  # spliced into a JSON path below
+                raise ValueError(f"not a field name: {name!r}")
+            path = f"$.{name}"
+            self._conn.execute(
+                "UPDATE docs SET data = json_set(data, ?, json_extract(data, ?) - ?) "
+                "WHERE kind=? AND json_type(data, ?) IN ('integer', 'real')",
+                (path, path, delta, kind, path),
+            )
 
     def clear(self) -> None:
         self._conn.execute("DELETE FROM docs")

@@ -149,6 +149,12 @@ class EmulatorProcess:
     def clear_requests(self) -> None:
         self._admin("DELETE", "/requests")
 
+    def advance_clock(self, seconds: float) -> float:
+        """Move the emulator's clock `seconds` forward (package and token expiry, due steps);
+        returns the total moved since the last reset."""
+        body = self._admin("POST", "/clock", json={"advanceSeconds": seconds})
+        return float(body["advancedSeconds"])
+
     def expire_tokens(self) -> None:
         self._admin("POST", "/tokens/expire")
 

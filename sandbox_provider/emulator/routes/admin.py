@@ -1,5 +1,5 @@
 """Emulator-only endpoints under `/_emulator/`: reset, orgs, sandboxes, artifacts, roles,
-faults, timing, advance, request log and token expiry."""
+faults, timing, advance, clock, request log and token expiry."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from .. import clock as clock_mod
 from .. import timing as timing_mod
 from ..artifacts import (
     artifact_json,
@@ -24,6 +25,7 @@ from ..artifacts import (
 )
 from ..auth import expire_all_tokens
 from ..bodies import parse_json, req_str, require_object
+from ..dates import now_ms
 from ..errors import bad_request, conflict, not_found
 from ..faults import parse_fault_rules
 from ..ids import new_hex_id
@@ -267,6 +269,21 @@ async def advance(request: Request) -> dict[str, Any]:
                 raise bad_request("'steps' must be a non-negative integer")
             steps = raw
     return {"advanced": timing_mod.advance(emu, steps)}
+
+
+@router.get("/clock")
+async def get_clock(request: Request) -> dict[str, Any]:
+    emu = emu_of(request)
+    with emu.store.tx():
+        return {"advancedSeconds": clock_mod.advanced_seconds(emu), "now": now_ms()}
+
+
+@router.post("/clock")
+async def post_clock(request: Request) -> dict[str, Any]:
+    emu = emu_of(request)
+    seconds = clock_mod.parse_advance(parse_json(await request.body()))
+    total = clock_mod.advance_clock(emu, seconds)
+    return {"advancedSeconds": total, "now": now_ms()}
 
 
 @router.post("/tokens/expire")
