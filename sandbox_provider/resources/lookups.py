@@ -80,8 +80,12 @@ def _lookup(
     def run(values: dict[str, Any]) -> Any:
         def work() -> R:
             org = values.get("org") or None
-            with api_errors(function, org=org, missing=missing):
-                return call(program_client(org), values)
+            try:
+                with api_errors(function, org=org, missing=missing):
+                    return call(program_client(org), values)
+            except ProviderError as exc:
+                # RunError: the CLI prints the message alone, not a traceback into the SDK.
+                raise pulumi.RunError(str(exc)) from None
 
         return asyncio.to_thread(work)
 
@@ -111,7 +115,7 @@ def get_package(
     """One package of the org, by its exact `name` or its `package_id` (give exactly one).
     Fails when there is none."""
     if (name is None) == (package_id is None):
-        raise ProviderError("get_package: give exactly one of `name` and `package_id`")
+        raise pulumi.RunError("get_package: give exactly one of `name` and `package_id`")
 
     def call(client: ExImClient, v: dict[str, Any]) -> PackageInfo:
         if v.get("package_id") is not None:

@@ -198,6 +198,8 @@ def test_a_failed_lookup_names_the_input_and_the_fix(e2e: E2E) -> None:
     assert "get_package failed: the org has no package named 'no-such-package': check `name`" in (
         text
     ), text
+    # The message alone, as for a resource: no traceback into the SDK.
+    assert "Traceback" not in text, text
 
     e2e.write_program(
         """
@@ -211,3 +213,16 @@ def test_a_failed_lookup_names_the_input_and_the_fix(e2e: E2E) -> None:
     text = res.stdout + res.stderr
     assert "get_preflight failed: not found" in text, text
     assert "check `package_id`" in text, text
+
+    # A profile that isn't configured: the same message as a resource's `org=`.
+    e2e.write_program(
+        """
+        from sandbox_provider import get_packages
+
+        pulumi.export("theirs", get_packages(org="nobody"))
+        """
+    )
+    res = e2e.stack.preview(check=False)
+    text = res.stdout + res.stderr
+    assert res.code != 0
+    assert "get_packages failed: org profile 'nobody' is not defined in aep:orgs" in text, text
