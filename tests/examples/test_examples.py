@@ -28,6 +28,7 @@ TESTED = {
     "sandbox-backup",
     "conflicts-alternatives",
     "adopt-existing-package",
+    "conflicts-from-lookup",
 }
 
 
@@ -210,6 +211,44 @@ def test_conflicts_alternatives(example: ExampleFactory) -> None:
     # The import stays done: its job in the history, its new segment in prod.
     assert any(j["id"] == out["importJobId"] for j in ex.jobs())
     assert ex.artifact_ids("acme", "prod") == prod_after
+
+
+def test_conflicts_from_lookup(example: ExampleFactory) -> None:
+    ex = example("conflicts-from-lookup")
+    prod_before = ex.artifact_ids("acme", "prod")
+    out = up_and_check(ex, resources=3)
+
+    assert out["importStatus"] == "SUCCESS"
+    # The lookup's conflicts are the platform's, read before the import was submitted.
+    looked_up = {c["artifact_id"]: c for c in out["lookedUpConflicts"]}
+    reused = {
+        "https://ns.adobe.com/acme/classes/loyalty-member": "acme-prod-class-loyalty",
+        "https://ns.adobe.com/acme/schemas/loyalty-profile": "acme-prod-schema-loyalty",
+        "acme-mp-default": "acme-prod-mp",
+    }
+    for source, target in reused.items():
+        assert looked_up[source]["suggestions"][0]["id"] == target
+    # Only the types of reuseTypes became alternatives; the gold segment's look-alike didn't.
+    assert {k: v["id"] for k, v in out["alternatives"].items()} == reused
+    assert "acme-seg-gold" in looked_up
+    imported = out["importedArtifacts"]
+    assert (
+        imported["https://ns.adobe.com/acme/schemas/loyalty-profile"] == "acme-prod-schema-loyalty"
+    )
+    assert imported["acme-mp-default"] == "acme-prod-mp"
+    # Both segments are new objects in prod (create_new), wired to prod's schema.
+    new_segments = {imported["acme-seg-gold"], imported["acme-seg-highvalue"]}
+    assert not new_segments & prod_before
+    assert imported["acme-seg-gold"] != "acme-prod-seg-gold"
+    for segment in ex.emu.artifacts("acme", "prod"):
+        if segment["id"] in new_segments:
+            assert "acme-prod-schema-loyalty" in segment["dependsOn"]
+    prod_after = ex.artifact_ids("acme", "prod")
+    assert prod_after - prod_before == new_segments
+
+    destroy(ex)
+    assert ex.get(f"/packages/{out['packageId']}") == 404
+    assert any(j["id"] == out["importJobId"] for j in ex.jobs())
 
 
 def make_package_by_hand(emu: EmulatorProcess) -> dict[str, Any]:
