@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from .errors import ConfigurationError
 
 __all__ = [
+    "DEFAULT_EXPIRY_WARNING_DAYS",
     "DEFAULT_HTTP_TIMEOUT_SECONDS",
     "DEFAULT_IMS_URL",
     "DEFAULT_MAX_CONNECTIONS",
@@ -68,6 +69,8 @@ DEFAULT_SANDBOX = "prod"
 #: enough to outlast a burst of throttling or a short outage, short enough that a real
 #: failure still surfaces in one run.
 DEFAULT_RETRY_TIMEOUT_SECONDS = 300.0
+#: Days before a managed package's expiry from which a preview or up warns about it.
+DEFAULT_EXPIRY_WARNING_DAYS = 14
 #: Seconds for one HTTP exchange (connect, read, write, pool).
 DEFAULT_HTTP_TIMEOUT_SECONDS = 30.0
 #: Size of the connection pool (the Pulumi provider calls from four threads).
@@ -88,7 +91,8 @@ def _camel(name: str) -> str:
 class Key:
     """One setting: its names, its built-in default (None: none) and how it is treated."""
 
-    #: The client's name (a `ClientSettings` field, except `retry_timeout_seconds` and `orgs`).
+    #: The client's name (a `ClientSettings` field, except `retry_timeout_seconds`, `orgs` and
+    #: `expiry_warning_days`, which only the resources read).
     name: str
     default: object = None
     #: Kept out of logs and messages; stack config should set it with `--secret`.
@@ -128,6 +132,7 @@ KEYS: tuple[Key, ...] = (
     Key("access_token", secret=True),
     Key("retry_timeout_seconds", DEFAULT_RETRY_TIMEOUT_SECONDS),
     Key("orgs", secret=True, per_org=False),
+    Key("expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS, per_org=False),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 

@@ -4,8 +4,8 @@ Where a value comes from, first match wins:
 
 1. the stack config the engine hands to the provider's `configure` (`aep:platformUrl`, ...),
 2. the matching `AEP_*` environment variable (`AEP_PLATFORM_URL`, ...),
-3. a built-in default (only for the platform URL, the IMS URL, the scopes, the sandbox and
-   the retry budget; all from the one source of keys and defaults,
+3. a built-in default (only for the platform URL, the IMS URL, the scopes, the sandbox, the
+   retry budget and `aep:expiryWarningDays`; all from the one source of keys and defaults,
    `sandbox_provider.client.config.KEYS`).
 
 `aep:orgs` (or `AEP_ORGS`) is a JSON object of named profiles,
@@ -41,9 +41,11 @@ from ._config_checks import (
     quote,
     retry_seconds,
     scopes_of,
+    warning_days,
 )
 from ._config_keys import (
     BY_KEY,
+    DEFAULT_EXPIRY_WARNING_DAYS,
     DEFAULT_IMS_URL,
     DEFAULT_PLATFORM_URL,
     DEFAULT_PROFILE,
@@ -343,7 +345,8 @@ def _build(org: str | None) -> tuple[Profile | None, list[ConfigError]]:
 # retryTimeoutSeconds has none here: unset, it leaves the budget to the client's policy
 # (`_base.RETRY`, whose deadline is the same default), which tests shorten.
 _DEFAULTS: dict[str, Any] = {
-    key: BY_KEY[key].default for key in ("platformUrl", "imsUrl", "scopes", "sandbox")
+    key: BY_KEY[key].default
+    for key in ("platformUrl", "imsUrl", "scopes", "sandbox", "expiryWarningDays")
 }
 
 
@@ -363,6 +366,8 @@ def _default_profile() -> tuple[Profile | None, list[ConfigError]]:
         if problem:
             errors.append(problem)
         values[key] = value
+    # Not part of a profile, but a stack setting every resource's check should report.
+    errors += [p for p in [_default_value("expiryWarningDays")[1]] if p is not None]
     for key in REQUIRED_KEYS:
         if not values[key]:
             errors.append(ConfigError(key, f"{NAMESPACE}:{key} is not set: " + _set_hint(key)))
@@ -377,6 +382,14 @@ def _default_profile() -> tuple[Profile | None, list[ConfigError]]:
     if errors:
         return None, errors
     return _profile(DEFAULT_PROFILE, values), []
+
+
+def expiry_warning_days() -> int:
+    """`aep:expiryWarningDays`: a preview or up warns about a managed package expiring within
+    this many days (0: never). A bad value is one of `problems()`; here it counts as unset."""
+    value, problem = _default_value("expiryWarningDays")
+    days = None if problem else warning_days(value)
+    return DEFAULT_EXPIRY_WARNING_DAYS if days is None else days
 
 
 def _profile(name: str, values: Mapping[str, Any]) -> Profile:

@@ -1,6 +1,6 @@
 """The rules for single `aep:*` values (org ids, sandboxes, URLs, credentials, scopes, the
-retry budget), each returning a verdict with the message and the fix; `_config` applies them
-to the default profile and to each profile of `aep:orgs`."""
+retry budget, the expiry warning), each returning a verdict with the message and the fix;
+`_config` applies them to the default profile and to each profile of `aep:orgs`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sandbox_provider.client.config import (
+    DEFAULT_EXPIRY_WARNING_DAYS,
     DEFAULT_RETRY_TIMEOUT_SECONDS,
     SCOPE_RE,
     format_value,
@@ -204,6 +205,31 @@ def _check_retry_timeout(value: Any, echo: bool) -> Verdict:
     return None
 
 
+def warning_days(value: Any) -> int | None:
+    """A whole number of days, 0 or more, from a number or its text; None if it is not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not re.fullmatch(r"\d{1,5}", value):
+            return None
+        return int(value)
+    if isinstance(value, int | float) and float(value).is_integer() and 0 <= value <= 99_999:
+        return int(value)
+    return None
+
+
+def _check_warning_days(value: Any, echo: bool) -> Verdict:
+    if warning_days(value) is None:
+        return Bad(
+            f"must be a whole number of days, 0 or more{_got(value, echo)}",
+            f"give the days before expiry to warn from (the default is "
+            f"{DEFAULT_EXPIRY_WARNING_DAYS}; 0 turns the warning off), or leave it unset",
+            str(DEFAULT_EXPIRY_WARNING_DAYS),
+        )
+    return None
+
+
 CHECKS: dict[str, Callable[[Any, bool], Verdict]] = {
     "platformUrl": _url_checker(DEFAULT_PLATFORM_URL),
     "imsUrl": _url_checker(DEFAULT_IMS_URL),
@@ -214,6 +240,7 @@ CHECKS: dict[str, Callable[[Any, bool], Verdict]] = {
     "scopes": _check_scopes,
     "sandbox": _check_sandbox,
     "retryTimeoutSeconds": _check_retry_timeout,
+    "expiryWarningDays": _check_warning_days,
 }
 
 

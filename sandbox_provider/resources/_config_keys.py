@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from sandbox_provider.client.config import (
+    DEFAULT_EXPIRY_WARNING_DAYS,
     DEFAULT_IMS_URL,
     DEFAULT_PLATFORM_URL,
     DEFAULT_SANDBOX,
@@ -16,6 +17,7 @@ from sandbox_provider.client.config import (
 
 __all__ = [
     "BY_KEY",
+    "DEFAULT_EXPIRY_WARNING_DAYS",
     "DEFAULT_IMS_URL",
     "DEFAULT_PLATFORM_URL",
     "DEFAULT_PROFILE",

@@ -103,6 +103,7 @@ def test_the_provider_s_default_profile_uses_the_documented_defaults(no_aep_env:
     assert profile.ims_url == ROWS["imsUrl"].default
     assert ",".join(profile.scopes) == ROWS["scopes"].default
     assert profile.sandbox == ROWS["sandbox"].default
+    assert str(_config.expiry_warning_days()) == ROWS["expiryWarningDays"].default
 
 
 def test_the_client_uses_the_documented_defaults_and_variables() -> None:
@@ -145,6 +146,7 @@ def test_the_provider_falls_back_to_each_documented_variable(
         "accessToken": "tok",
         "retryTimeoutSeconds": "45",
         "orgs": '{"partner": {"orgId": "P@AdobeOrg", "clientId": "p", "accessToken": "t"}}',
+        "expiryWarningDays": "30",
     }
     assert sorted(given) == sorted(ROWS)
     for key, value in given.items():
@@ -155,3 +157,4 @@ def test_the_provider_falls_back_to_each_documented_variable(
     assert profile.scopes == ("openid", "AdobeID") and profile.sandbox == "dev"
     assert profile.access_token == "tok" and profile.retry_timeout == 45.0
     assert _config.resolve("partner").org_id == "P@AdobeOrg"
+    assert _config.expiry_warning_days() == 30
