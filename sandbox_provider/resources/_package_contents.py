@@ -1,13 +1,16 @@
-"""What a Package holds: artifact keys, the platform's list, dependencies, outputs, and how an
-existing package compares with a declaration (for taking it over or adopting it).
+"""What a Package holds: artifact keys, the platform's list, dependencies, outputs, how an
+existing package compares with a declaration (for taking it over or adopting it), and when a
+published package expires.
 
 Kept apart from `package.py` so that the resource module reads as its lifecycle.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client import ExImError, PackageStatus, PackageType
@@ -245,3 +248,58 @@ def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, 
     if olds.get("adopt_id"):
         inputs["adopt_id"] = olds["adopt_id"]
     return inputs
+
+
+# -- expiry --------------------------------------------------------------------------------------
+# The platform keeps an expired package as it was (same status, its expiry past) but can
+# neither import nor share it, and nothing makes it valid again: `expiryPeriod` only applies
+# when publishing, and a publication can't be repeated (docs/emulator.md, "Expired packages").
+_DAY_MS = 86_400_000
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def expiry_ms(outs: Mapping[str, Any]) -> int | None:
+    """The recorded expiry (epoch ms) of a published package, None for any other status."""
+    expiry = outs.get("expiry")
+    if outs.get("status") != PackageStatus.PUBLISHED or is_unknown(expiry):
+        return None
+    if isinstance(expiry, bool) or not isinstance(expiry, int | float):
+        return None
+    return int(expiry)
+
+
+def has_expired(outs: Mapping[str, Any]) -> bool:
+    """A published package whose expiry (as last read) has passed."""
+    expiry = expiry_ms(outs)
+    return expiry is not None and expiry <= _now_ms()
+
+
+def _date(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def expiry_warning(what: str, outs: Mapping[str, Any], days: int) -> str | None:
+    """The warning for a published package that expires within `days` days (or has expired),
+    None when there is nothing to say."""
+    expiry = expiry_ms(outs)
+    if expiry is None:
+        return None
+    left = expiry - _now_ms()
+    if left <= 0:
+        return (
+            f"{what} expired on {_date(expiry)}: it can be neither imported nor shared; "
+            "`pulumi up --refresh` replaces the Package (a new one is created and published) "
+            "and what depends on it"
+        )
+    if days <= 0 or left > days * _DAY_MS:
+        return None
+    whole = left // _DAY_MS
+    when = f"in {whole} day{'s' if whole != 1 else ''}" if whole else "within a day"
+    return (
+        f"{what} expires {when} (on {_date(expiry)}), after which it can be neither imported "
+        "nor shared: import or share it before then, or replace the Package to publish a new one "
+        f"(this warning starts aep:expiryWarningDays = {days} days ahead)"
+    )

@@ -13,6 +13,9 @@ Lifecycle
 - **refused at preview**: `visibility` PUBLIC -> PRIVATE; the platform can't make a public
   package private again.
 - **replace**: `package_id`, `org` (another package is published).
+- **expiry**: a preview or up warns when the package expires within `aep:expiryWarningDays`
+  days (default 14), or has expired (then the Package's replacement, planned at refresh,
+  brings a new publication).
 - **delete**: removes the publication from the stack only. A publication can't be undone:
   the package stays PUBLISHED until the Package itself is deleted. A warning says so.
 - **read** (refresh): one GET of the package; `visibility` is rewritten to the platform's, so
@@ -44,6 +47,7 @@ from pulumi.dynamic import (
 
 from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
 
+from . import _config
 from ._base import (
     GONE,
     BaseProvider,
@@ -69,6 +73,7 @@ from ._common import (
     wait_seconds,
 )
 from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
+from ._package_contents import expiry_warning
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Package as ApiPackage
@@ -155,6 +160,10 @@ class PublishedPackageProvider(BaseProvider):
             ("visibility", "expiry_period_days", "timeout_seconds"),
             {"visibility": PRIVATE},
         )
+        if not replaces:
+            notice = expiry_warning(f"published package {_id}", olds, _config.expiry_warning_days())
+            if notice:
+                warn(notice)
         return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -184,7 +193,13 @@ class PublishedPackageProvider(BaseProvider):
             if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
                 pkg = client.set_visibility(package_id, PUBLIC)
                 progress(f"package {pkg.name!r} ({package_id}) is now PUBLIC")
-        return CreateResult(package_id, outputs_of(pkg, inputs, correlation_id))
+        outs = outputs_of(pkg, inputs, correlation_id)
+        notice = expiry_warning(
+            f"published package {package_id}", outs, _config.expiry_warning_days()
+        )
+        if notice:
+            warn(notice)
+        return CreateResult(package_id, outs)
 
     def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
         adopt_id = inputs["adopt_id"]

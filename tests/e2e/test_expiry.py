@@ -1,0 +1,53 @@
+"""Expiry through the real engine: a published package reaches its expiry (the emulator's
+clock moves 91 days), `preview --refresh` plans the replacement of the package and of what
+takes its id, `up --refresh` makes the stack whole again, and the next preview is clean."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .conftest import E2E
+
+pytestmark = pytest.mark.e2e
+
+GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
+DAY = 86400
+
+PROGRAM = f"""
+    pkg = Package("pkg", name="aging", source_sandbox="dev", artifacts=[{GOLD!r}])
+    pub = PublishedPackage("pub", package_id=pkg.package_id)
+    job = ImportJob("job", package_id=pub.package_id, target_sandbox="prod", name="to-prod",
+                    conflict_policy="use_existing")
+    pulumi.export("packageId", pkg.package_id)
+    pulumi.export("expiry", pub.expiry)
+    pulumi.export("job", job.job_status)
+"""
+
+
+def test_an_expired_package_is_replaced_with_what_depends_on_it(e2e: E2E) -> None:
+    e2e.write_program(PROGRAM)
+    e2e.stack.up()
+    first = e2e.stack.outputs()
+    assert first["job"] == "SUCCESS"
+    e2e.stack.preview(expect_no_changes=True, refresh=True)
+
+    e2e.emu.advance_clock(91 * DAY)
+    since = e2e.last_seq()
+    preview = e2e.stack.preview(refresh=True)
+    # The package, its publication and the import of it; nothing written at preview.
+    assert preview.summary.get("replace") == 3, preview.summary
+    assert e2e.writes(since) == []
+    assert "has expired: planning its replacement" in preview.stdout + preview.stderr
+
+    e2e.stack.up(refresh=True)
+    second = e2e.stack.outputs()
+    assert second["packageId"] != first["packageId"]
+    assert second["job"] == "SUCCESS"
+    # The expired package is gone; the new one is published with a fresh 90 days.
+    (pkg,) = e2e.packages()
+    assert pkg["id"] == second["packageId"] and pkg["status"] == "PUBLISHED"
+    assert second["expiry"] > (time.time() + 89 * DAY) * 1000
+
+    e2e.stack.preview(expect_no_changes=True, refresh=True)
