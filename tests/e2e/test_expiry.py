@@ -1,6 +1,7 @@
 """Expiry through the real engine: a published package reaches its expiry (the emulator's
 clock moves 91 days), `preview --refresh` plans the replacement of the package and of what
-takes its id, `up --refresh` makes the stack whole again, and the next preview is clean."""
+takes its id (publication, import, transfer), `up --refresh` makes the stack whole again,
+and the next preview is clean."""
 
 from __future__ import annotations
 
@@ -15,19 +16,25 @@ pytestmark = pytest.mark.e2e
 GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 DAY = 86400
 
-PROGRAM = f"""
-    pkg = Package("pkg", name="aging", source_sandbox="dev", artifacts=[{GOLD!r}])
+PROGRAM = """
+    PARTNER = {partner!r}
+    pkg = Package("pkg", name="aging", source_sandbox="dev", artifacts=[{gold!r}])
     pub = PublishedPackage("pub", package_id=pkg.package_id)
     job = ImportJob("job", package_id=pub.package_id, target_sandbox="prod", name="to-prod",
                     conflict_policy="use_existing")
+    link = Handshake("link", target_org_id=PARTNER, source_org_name="acme", approve_as="partner")
+    share = Transfer("share", package_id=pub.package_id, target_org_id=PARTNER,
+                     opts=pulumi.ResourceOptions(depends_on=[link]))
     pulumi.export("packageId", pkg.package_id)
+    pulumi.export("shared", share.package_id)
     pulumi.export("expiry", pub.expiry)
     pulumi.export("job", job.job_status)
 """
 
 
 def test_an_expired_package_is_replaced_with_what_depends_on_it(e2e: E2E) -> None:
-    e2e.write_program(PROGRAM)
+    partner = e2e.emu.org("partner")["imsOrgId"]
+    e2e.write_program(PROGRAM.format(partner=partner, gold=GOLD))
     e2e.stack.up()
     first = e2e.stack.outputs()
     assert first["job"] == "SUCCESS"
@@ -36,18 +43,21 @@ def test_an_expired_package_is_replaced_with_what_depends_on_it(e2e: E2E) -> Non
     e2e.emu.advance_clock(91 * DAY)
     since = e2e.last_seq()
     preview = e2e.stack.preview(refresh=True)
-    # The package, its publication and the import of it; nothing written at preview.
-    assert preview.summary.get("replace") == 3, preview.summary
+    # The package, its publication, the import and the transfer of it (not the handshake);
+    # nothing written at preview.
+    assert preview.summary.get("replace") == 4, preview.summary
     assert e2e.writes(since) == []
     assert "has expired: planning its replacement" in preview.stdout + preview.stderr
 
     e2e.stack.up(refresh=True)
     second = e2e.stack.outputs()
     assert second["packageId"] != first["packageId"]
-    assert second["job"] == "SUCCESS"
+    assert second["job"] == "SUCCESS" and second["shared"] == second["packageId"]
     # The expired package is gone; the new one is published with a fresh 90 days.
     (pkg,) = e2e.packages()
     assert pkg["id"] == second["packageId"] and pkg["status"] == "PUBLISHED"
     assert second["expiry"] > (time.time() + 89 * DAY) * 1000
+    # The partner received the new package too.
+    assert second["packageId"] in {p["id"] for p in e2e.packages("partner")}
 
     e2e.stack.preview(expect_no_changes=True, refresh=True)
