@@ -23,10 +23,8 @@ Lifecycle
   `source_sandbox`, `org`; a change of artifacts once the package is no longer a DRAFT
   (a published package's contents are frozen); `name` / `description` of a FULL package
   (UPDATE only exists for PARTIAL packages).
-- **expired** (seen at refresh: a PUBLISHED package whose `expiry` has passed): the next
-  preview plans a replacement, as nothing makes an expired package importable or shareable
-  again; what takes its `package_id` (a PublishedPackage, an ImportJob, a Transfer) is
-  replaced with it.
+- **expired** (a PUBLISHED package past its `expiry`, seen at refresh): replaced, as nothing
+  makes it importable or shareable again; what takes its `package_id` is replaced with it.
 - **delete**: DELETE. A package that is already gone counts as deleted.
 - **read** (refresh): one GET. The recorded inputs are rewritten to what the platform holds
   (name, description, artifacts), so `pulumi refresh` shows drift and the next `pulumi up`
@@ -211,9 +209,7 @@ class PackageProvider(BaseProvider):
             (updates if draft else replaces).append("artifacts")
         if "expiry" in news and draft:
             updates += changed(olds, news, ("expiry",))
-        if has_expired(olds) and "expiry" not in replaces:
-            # Nothing revives an expired package (see has_expired): only a new one can be
-            # imported or shared, and what depends on package_id follows the replacement.
+        if has_expired(olds):  # nothing revives it; what takes its package_id follows
             replaces.append("expiry")
             warn(f"package {olds.get('name')!r} ({_id}) has expired: planning its replacement")
 

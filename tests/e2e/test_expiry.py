@@ -61,3 +61,30 @@ def test_an_expired_package_is_replaced_with_what_depends_on_it(e2e: E2E) -> Non
     assert second["packageId"] in {p["id"] for p in e2e.packages("partner")}
 
     e2e.stack.preview(expect_no_changes=True, refresh=True)
+
+
+def test_preview_and_up_warn_about_a_package_expiring_within_the_configured_days(
+    e2e: E2E,
+) -> None:
+    e2e.write_program(
+        f"""
+        pkg = Package("pkg", name="short-lived", source_sandbox="dev", artifacts=[{GOLD!r}])
+        pub = PublishedPackage("pub", package_id=pkg.package_id, expiry_period_days=7)
+        """
+    )
+    up = e2e.stack.up()
+    assert "expires in 6 days" in up.stdout + up.stderr
+    preview = e2e.stack.preview(expect_no_changes=True)
+    assert "expires in 6 days" in preview.stdout + preview.stderr
+
+    e2e.stack.set_config({"aep:expiryWarningDays": "3"})
+    preview = e2e.stack.preview(expect_no_changes=True)
+    assert "expires" not in preview.stdout + preview.stderr
+
+    e2e.stack.set_config({"aep:expiryWarningDays": "two weeks"})
+    since = e2e.last_seq()
+    bad = e2e.stack.preview(check=False)
+    out = bad.stdout + bad.stderr
+    assert bad.code != 0, out
+    assert "aep:expiryWarningDays must be a whole number of days" in out, out
+    assert e2e.writes(since) == []
