@@ -6,6 +6,7 @@ resource is registered. The e2e tier runs them in real programs (tests/e2e/test_
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,12 +33,17 @@ def program(emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> Itera
     """A program's runtime with no `aep:*` config and no `AEP_*` variable yet."""
     for var in _config.ENV_VARS.values():
         monkeypatch.delenv(var, raising=False)
+    # The mocks need a current event loop; an earlier test's asyncio.run() leaves none.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     pulumi.runtime.set_mocks(NoResources(), preview=False)
     runtime_config.set_all_config({})
     yield
     runtime_config.set_all_config({})
     _config.clear_stack_config()
     _base.forget_clients()
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 def resolve(output: pulumi.Output[Any]) -> Any:
