@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from providers import by_hand  # tests/ is on sys.path: the provider tier's raw-API makers
+from providers.conftest import make_package
 
 from .conftest import E2E
 
@@ -16,21 +17,8 @@ GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 
 
 def test_every_resource_made_by_hand_is_adopted_with_import(e2e: E2E) -> None:
-    acme = e2e.emu.org("acme")["imsOrgId"]
     partner = e2e.emu.org("partner")["imsOrgId"]
-    with e2e.api() as api:
-        body = {
-            "name": "brownfield",
-            "packageType": "PARTIAL",
-            "sourceSandbox": {"name": "dev", "imsOrgId": acme},
-            "artifacts": [GOLD],
-        }
-        package_id = str(by_hand.ok(api.post("/packages", json=body))["id"])
-        by_hand.ok(api.get(f"/packages/{package_id}/export"))
-        by_hand.until(
-            lambda: dict(by_hand.ok(api.get(f"/packages/{package_id}"))),
-            lambda p: p["status"] == "PUBLISHED",
-        )
+    package_id = make_package(e2e.emu, "brownfield", [GOLD], publish=True)
     job = by_hand.import_job(e2e.emu, package_id)
     hs = by_hand.handshake(e2e.emu)
     transfer = by_hand.transfer(e2e.emu, package_id)

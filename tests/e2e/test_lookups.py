@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from providers import by_hand  # tests/ is on sys.path: the provider tier's raw-API makers
+from providers.conftest import make_package
 
 from .conftest import E2E
 
@@ -76,20 +77,8 @@ def without_none(value: Any) -> Any:
 
 
 def test_lookups_at_preview_and_at_up(e2e: E2E) -> None:
-    acme = e2e.emu.org("acme")["imsOrgId"]
+    package_id = make_package(e2e.emu, "by-hand", [GOLD], publish=True)
     with e2e.api() as api:
-        body = {
-            "name": "by-hand",
-            "packageType": "PARTIAL",
-            "sourceSandbox": {"name": "dev", "imsOrgId": acme},
-            "artifacts": [GOLD],
-        }
-        package_id = str(by_hand.ok(api.post("/packages", json=body))["id"])
-        by_hand.ok(api.get(f"/packages/{package_id}/export"))
-        by_hand.until(
-            lambda: dict(by_hand.ok(api.get(f"/packages/{package_id}"))),
-            lambda p: p["status"] == "PUBLISHED",
-        )
         pkg = by_hand.ok(api.get(f"/packages/{package_id}"))
     job = by_hand.import_job(e2e.emu, package_id)
     assert job["jobStatus"] == "SUCCESS"
