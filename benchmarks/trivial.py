@@ -9,7 +9,7 @@ both the program and the provider process can import it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import CreateResult, ResourceProvider
@@ -23,6 +23,12 @@ class TrivialProvider(ResourceProvider):
 
 
 class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
+    """The three inputs of the benchmark's programs; the variants below change only which
+    provider answers and whether the program declares a Package's outputs."""
+
+    PROVIDER: ClassVar[type[ResourceProvider]] = TrivialProvider
+    DECLARES_OUTPUTS: ClassVar[bool] = False
+
     def __init__(
         self,
         resource_name: str,
@@ -33,7 +39,9 @@ class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
-        super().__init__(TrivialProvider(), resource_name, props, opts)
+        if self.DECLARES_OUTPUTS:
+            props.update({k: None for k in WIDE_OUTPUTS if k not in props})
+        super().__init__(self.PROVIDER(), resource_name, props, opts)
 
 
 #: A Package's outputs as the platform fills them (the shapes and sizes of a real one, see
@@ -66,9 +74,12 @@ class WideProvider(ResourceProvider):
         return CreateResult(id_=f"wide-{props.get('name')}", outs={**props, **WIDE_OUTPUTS})
 
 
-class Wide(pulumi.dynamic.Resource, module="bench", name="Wide"):
+class Wide(Trivial, module="bench", name="Wide"):
     """The trivial resource with a Package's outputs: what the outputs alone cost the engine
     and the SDK (the class annotations too, as `Package` declares them)."""
+
+    PROVIDER = WideProvider
+    DECLARES_OUTPUTS = True
 
     package_id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -87,50 +98,16 @@ class Wide(pulumi.dynamic.Resource, module="bench", name="Wide"):
     modified_date: pulumi.Output[int]
     ims_org_id: pulumi.Output[str]
 
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        source_sandbox: pulumi.Input[str] | None = None,
-        artifacts: pulumi.Input[Sequence[Any]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
-        props.update({k: None for k in WIDE_OUTPUTS if k not in props})
-        super().__init__(WideProvider(), resource_name, props, opts)
 
-
-class UndeclaredWide(pulumi.dynamic.Resource, module="bench", name="UndeclaredWide"):
+class UndeclaredWide(Trivial, module="bench", name="UndeclaredWide"):
     """`Wide`'s provider (a Package's outputs in the state), but the program declares only the
     three inputs: what the outputs cost the engine's state, without the SDK resolving them."""
 
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        source_sandbox: pulumi.Input[str] | None = None,
-        artifacts: pulumi.Input[Sequence[Any]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
-        super().__init__(WideProvider(), resource_name, props, opts)
+    PROVIDER = WideProvider
 
 
 class DeclaredOnly(Wide, module="bench", name="DeclaredOnly"):
     """`Wide`'s declarations (props and annotations), but the trivial provider: no outputs in
     the state, so what is left is the SDK's cost of declaring them."""
 
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        source_sandbox: pulumi.Input[str] | None = None,
-        artifacts: pulumi.Input[Sequence[Any]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        props = {"name": name, "source_sandbox": source_sandbox, "artifacts": artifacts}
-        props.update({k: None for k in WIDE_OUTPUTS if k not in props})
-        pulumi.dynamic.Resource.__init__(self, TrivialProvider(), resource_name, props, opts)
+    PROVIDER = TrivialProvider
