@@ -171,6 +171,12 @@ def test_a_pending_handshake_is_adopted_as_pending_or_approved_with_approve_as(
     res = prov.create(engine_props(inputs))
     assert (res.id, (res.outs or {})["status"]) == (hs["linkingId"], "APPROVED")
     assert [w["path"] for w in writes(aep, since)] == ["/data/foundation/exim/handshake/action"]
+    # An update that died right after that approval runs the same create again: the link is
+    # approved now, so it is adopted as it stands, without a second approval.
+    since = last_seq(aep)
+    again = prov.create(engine_props(inputs))
+    assert (again.id, (again.outs or {})["status"]) == (hs["linkingId"], "APPROVED")
+    assert writes(aep, since) == []
 
 
 # -- Transfer ------------------------------------------------------------------------------
