@@ -122,13 +122,20 @@ def delete_artifact(emu: Emulator, org_id: str, sandbox: str, artifact_id: str) 
     return emu.store.delete("artifact", _key(org_id, sandbox, artifact_id))
 
 
+#: The state an artifact may carry (an import's drafts, or one set through the admin API);
+#: shown only when set, so the seeds' artifacts list as before.
+STATE_FIELDS = ("status", "sourceCredentials")
+
+
 def artifact_json(doc: Doc) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": doc["id"],
         "type": doc["type"],
         "title": doc["title"],
         "dependsOn": list(doc.get("dependsOn", [])),
     }
+    out.update({k: doc[k] for k in STATE_FIELDS if doc.get(k) is not None})
+    return out
 
 
 def new_artifact(artifact_id: str, type_: str, title: str, depends_on: Iterable[str] = ()) -> Doc:

@@ -41,6 +41,14 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+#: The state an imported object of these types lands in, stored on the created target artifact
+#: (shown by the admin listing). exim-api-facts.md: "Some objects land inactive (journeys and
+#: dataflows as drafts)"; a dataflow's source connection credentials are never copied.
+LANDS_INACTIVE: dict[str, dict[str, str]] = {
+    "JOURNEY": {"status": "DRAFT"},
+    "FLOW": {"status": "DRAFT", "sourceCredentials": "NOT_COPIED"},
+}
+
 
 def _words(title: str) -> set[str]:
     return set(_WORD.findall(title.lower()))
@@ -360,9 +368,9 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[str | None, dict[str, str]]:
             continue
         art = graph[aid]
         deps = [mapping.get(base_id(d), base_id(d)) for d in art.get("dependsOn", [])]
-        put_artifact(
-            emu, org["imsOrgId"], target, new_artifact(tid, art["type"], art["title"], deps)
-        )
+        doc = new_artifact(tid, art["type"], art["title"], deps)
+        doc.update(LANDS_INACTIVE.get(art["type"], {}))
+        put_artifact(emu, org["imsOrgId"], target, doc)
     return None, mapping
 
 

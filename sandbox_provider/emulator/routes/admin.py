@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from .. import clock as clock_mod
 from .. import timing as timing_mod
 from ..artifacts import (
+    STATE_FIELDS,
     artifact_json,
     create_org,
     delete_artifact,
@@ -104,7 +105,7 @@ async def post_sandbox(request: Request, org: str) -> JSONResponse:
 def _artifact_body(body: Any, partial: bool) -> dict[str, Any]:
     body = require_object(body)
     out: dict[str, Any] = {}
-    for field in ("id", "type", "title"):
+    for field in ("id", "type", "title", *STATE_FIELDS):
         value = body.get(field)
         if value is None:
             continue
@@ -146,6 +147,7 @@ async def post_artifact(request: Request, org: str, sandbox: str) -> JSONRespons
         art = new_artifact(
             aid, fields["type"].upper(), fields["title"], fields.get("dependsOn", [])
         )
+        art.update({k: fields[k] for k in STATE_FIELDS if k in fields})
         put_artifact(emu, doc["imsOrgId"], sandbox, art)
     return JSONResponse(artifact_json(art), status_code=201)
 
@@ -168,6 +170,7 @@ async def patch_artifact(
             art["dependsOn"] = fields["dependsOn"]
         if "type" in fields:
             art["type"] = fields["type"].upper()
+        art.update({k: fields[k] for k in STATE_FIELDS if k in fields})
         put_artifact(emu, doc["imsOrgId"], sandbox, art)
         return artifact_json(art)
 
