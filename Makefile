@@ -27,7 +27,9 @@ lock: $(STAMP)
 venv: $(STAMP)
 
 # Prints progress, then the absolute path of the pulumi binary as its last line.
+# Also builds the YAML language host (its directory in PULUMI_YAML_DIR for the tests).
 pulumi: $(STAMP)
+	@bash scripts/ensure-pulumi-yaml.sh >/dev/null
 	@bash scripts/ensure-pulumi.sh
 
 demo: $(STAMP)
@@ -48,6 +50,8 @@ SLOW_TIERS := e2e or chaos or examples or package
 # package (the built wheel installed into fresh virtualenvs beside a newer pulumi SDK).
 test: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
+	  export PULUMI_YAML_DIR="$$(bash scripts/ensure-pulumi-yaml.sh | tail -n 1)" && \
+	  test -x "$$PULUMI_YAML_DIR/pulumi-language-yaml" && \
 	  $(MAKE) --no-print-directory lint typecheck && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m "not ($(SLOW_TIERS))" && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m e2e && \
