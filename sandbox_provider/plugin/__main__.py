@@ -1,0 +1,3 @@
+from sandbox_provider.plugin import main
+
+main()

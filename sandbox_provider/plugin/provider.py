@@ -1,0 +1,168 @@
+"""The `aep` provider: the protocol's methods over the resources' core.
+
+Each method turns the request's PropertyValues into the plain snake_case values the core's
+provider classes (`PackageProvider`, ...) take, calls the same method the dynamic provider
+calls, and turns the result back. The core's methods block (HTTP calls, waits), so they run in
+a thread pool sized for the engine's parallelism: the event loop of the gRPC server stays free
+and resources run side by side.
+
+Configuration goes through `BaseProvider.configure`, the dynamic providers' own path, so both
+build the same settings from the same `aep:*` keys (and `AEP_*` variables when a key is unset).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from pulumi.dynamic import ConfigureRequest as DynamicConfigureRequest
+from pulumi.dynamic.config import Config as DynamicConfig
+from pulumi.provider.experimental import provider as p
+
+from sandbox_provider.client.config import KEYS, NAMESPACE
+
+from .schema import ResourceSpec, by_token, schema_json
+from .values import camel, from_plain_map, secret_keys, to_plain, to_plain_map
+
+__all__ = ["WORKERS", "AepProvider"]
+
+#: Threads for the core's blocking calls: at least the engine's parallelism (its default is
+#: far above the 4 the dynamic provider server has), so no resource waits for a thread.
+WORKERS = 64
+
+T = TypeVar("T")
+
+_CONFIG_KEYS = {k.key for k in KEYS}
+#: `artifacts[0].type`, `alternatives.acme-seg-gold.id`: the first name is the property.
+_FIRST_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
+
+
+def failure_path(path: str) -> str:
+    """A core failure's property path with the property in the schema's camelCase (nested
+    names are data or single words, left as they are)."""
+    return _FIRST_NAME.sub(lambda m: camel(m.group(0)), path, count=1)
+
+
+def config_from(request: p.ConfigureRequest) -> dict[str, Any]:
+    """`aep:<key>` -> value from a Configure request: the stack config's variables
+    (`aep:clientId`, or `aep:config:clientId`), then the provider's inputs (an explicit
+    `aep.Provider(...)`), which win. Values stay as the dynamic provider receives them:
+    text, or JSON text for `orgs`."""
+    values: dict[str, Any] = {}
+    for name, text in request.variables.items():
+        key = name.split(":")[-1]
+        if name.startswith(f"{NAMESPACE}:") and key in _CONFIG_KEYS:
+            values[f"{NAMESPACE}:{key}"] = text
+    for key, value in request.args.items():
+        if key not in _CONFIG_KEYS:
+            continue
+        plain = to_plain(value)
+        if plain is None or plain == "":
+            continue
+        if isinstance(plain, Mapping | list) and key == "orgs":
+            plain = json.dumps(plain)
+        values[f"{NAMESPACE}:{key}"] = plain
+    return values
+
+
+class AepProvider(p.Provider):
+    """The five resources of the schema, served from their core provider classes."""
+
+    def __init__(self, version: str, workers: int = WORKERS) -> None:
+        self._version = version
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aep")
+        self._cores: dict[str, Any] = {}
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    def _core(self, token: str) -> tuple[ResourceSpec, Any]:
+        spec = by_token(token)
+        if spec is None:
+            raise ValueError(
+                f"unknown resource type {token!r}: this provider serves "
+                "aep:index:Package, PublishedPackage, ImportJob, Handshake, Transfer"
+            )
+        core = self._cores.get(token)
+        if core is None:
+            core = self._cores[token] = spec.provider_class()
+        return spec, core
+
+    # -- schema and configuration -----------------------------------------------------------------
+    async def get_schema(self, request: p.GetSchemaRequest) -> p.GetSchemaResponse:
+        return p.GetSchemaResponse(schema=schema_json(self._version))
+
+    async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
+        from sandbox_provider.resources._base import BaseProvider
+
+        config = config_from(request)
+        await self._run(
+            BaseProvider().configure, DynamicConfigureRequest(DynamicConfig(config, NAMESPACE))
+        )
+        # Secrets stay wrapped on the wire and in the engine's log; no preview of create.
+        return p.ConfigureResponse(accept_secrets=True)
+
+    # -- check / diff ------------------------------------------------------------------------------
+    async def check(self, request: p.CheckRequest) -> p.CheckResponse:
+        _, core = self._core(request.type)
+        olds, news = to_plain_map(request.old_inputs), to_plain_map(request.new_inputs)
+        result = await self._run(core.check, olds, news)
+        failures = [p.CheckFailure(failure_path(f.property), f.reason) for f in result.failures]
+        secret = secret_keys(request.new_inputs)
+        return p.CheckResponse(inputs=from_plain_map(result.inputs, secret), failures=failures)
+
+    async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
+        spec, core = self._core(request.type)
+        olds, news = to_plain_map(request.old_state), to_plain_map(request.new_inputs)
+        result = await self._run(core.diff, request.resource_id, olds, news)
+        replaces = [camel(k) for k in result.replaces or []]
+        detailed: dict[str, p.PropertyDiff] = {}
+        if result.changes:
+            for key in spec.input_names():
+                if (olds.get(key) or None) != (news.get(key) or None):
+                    detailed[camel(key)] = p.PropertyDiff(p.PropertyDiffKind.UPDATE, True)
+            for key in replaces:
+                detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE_REPLACE, True)
+        return p.DiffResponse(
+            changes=bool(result.changes),
+            replaces=replaces,
+            delete_before_replace=bool(result.delete_before_replace),
+            diffs=list(detailed),
+            detailed_diff=detailed,
+        )
+
+    # -- create / read / update / delete --------------------------------------------------------
+    async def create(self, request: p.CreateRequest) -> p.CreateResponse:
+        _, core = self._core(request.type)
+        result = await self._run(core.create, to_plain_map(request.properties))
+        secret = secret_keys(request.properties)
+        return p.CreateResponse(result.id, from_plain_map(result.outs or {}, secret))
+
+    async def read(self, request: p.ReadRequest) -> p.ReadResponse:
+        _, core = self._core(request.type)
+        props = to_plain_map(request.properties)
+        result = await self._run(core.read, request.resource_id, props)
+        if not result.id:  # gone: the engine drops it from the stack
+            return p.ReadResponse(resource_id="")
+        secret = secret_keys(request.properties) | secret_keys(request.inputs)
+        inputs = (
+            from_plain_map(result.inputs, secret)
+            if result.inputs is not None
+            else dict(request.inputs)
+        )
+        return p.ReadResponse(result.id, from_plain_map(result.outs or {}, secret), inputs)
+
+    async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
+        _, core = self._core(request.type)
+        olds, news = to_plain_map(request.olds), to_plain_map(request.news)
+        result = await self._run(core.update, request.resource_id, olds, news)
+        secret = secret_keys(request.news)
+        return p.UpdateResponse(from_plain_map(result.outs or {}, secret))
+
+    async def delete(self, request: p.DeleteRequest) -> None:
+        _, core = self._core(request.type)
+        await self._run(core.delete, request.resource_id, to_plain_map(request.properties))

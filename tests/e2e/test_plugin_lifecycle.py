@@ -1,0 +1,87 @@
+"""The `aep` provider plugin through the real CLI: the engine runs `pulumi-resource-aep`
+(found on PATH, in the venv's bin) for a program written with the plugin's Python SDK."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sandbox_provider.testing import World
+
+from .conftest import VENV, e2e_world
+
+pytestmark = pytest.mark.e2e
+
+PLUGIN_HEADER = "import pulumi\nfrom sandbox_provider.plugin import sdk as aep\n\n"
+GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
+
+
+def on_plugin(world: World) -> World:
+    """Put the venv's bin (where `pip install` put `pulumi-resource-aep`) on the engine's
+    PATH, and refuse any other way of finding the plugin."""
+    path = str(VENV / "bin") + os.pathsep + world.stack.env()["PATH"]
+    world.stack.extra_env["PATH"] = path
+    return world
+
+
+def write(world: World, body: str) -> None:
+    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + textwrap.dedent(body))
+
+
+@pytest.fixture
+def plugin(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
+    with e2e_world(tmp_path, pulumi_bin) as world:
+        yield on_plugin(world)
+
+
+PROGRAM = f"""
+    pkg = aep.Package(
+        "pkg",
+        name="plugin-pkg",
+        description="made by the plugin",
+        source_sandbox="dev",
+        artifacts=[{GOLD!r}],
+    )
+    pub = aep.PublishedPackage("pub", package_id=pkg.package_id)
+    job = aep.ImportJob(
+        "job", package_id=pub.package_id, target_sandbox="prod", conflict_policy="use_existing"
+    )
+    pulumi.export("packageId", pkg.package_id)
+    pulumi.export("status", pub.status)
+    pulumi.export("jobStatus", job.job_status)
+"""
+
+
+def test_package_published_and_imported_on_the_plugin(plugin: World) -> None:
+    write(plugin, PROGRAM)
+    since = plugin.last_seq()
+    assert plugin.stack.preview().summary.get("create") == 4
+    assert plugin.writes(since) == []
+
+    plugin.stack.up()
+    out = plugin.stack.outputs()
+    (pkg,) = plugin.packages()
+    assert pkg["id"] == out["packageId"]
+    assert pkg["name"] == "plugin-pkg"
+    assert pkg["status"] == "PUBLISHED" == out["status"]
+    assert out["jobStatus"] == "SUCCESS"
+    imports = [j for j in plugin.jobs() if j.get("requestType") == "IMPORT"]
+    assert [j["jobStatus"] for j in imports] == ["SUCCESS"]
+
+    types = {r["type"] for r in plugin.state_resources()}
+    assert {"aep:index:Package", "aep:index:PublishedPackage", "aep:index:ImportJob"} <= types
+    assert "pulumi:providers:aep" in types
+
+    since = plugin.last_seq()
+    plugin.stack.preview(expect_no_changes=True)
+    assert plugin.writes(since) == []
+
+    since = plugin.last_seq()
+    plugin.stack.destroy()
+    deletes = [w for w in plugin.writes(since) if w["method"] == "DELETE"]
+    assert [w["path"] for w in deletes] == [f"/data/foundation/exim/packages/{out['packageId']}"]
+    assert plugin.packages() == []
