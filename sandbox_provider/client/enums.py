@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "CUSTOM_ACTION",
+    "UNSAFE_TO_REUSE",
     "ArtifactType",
     "HandshakeRequestType",
     "HandshakeStatus",
@@ -53,6 +55,19 @@ class ArtifactType(StrEnum):
     PROFILE_MERGE = "PROFILE_MERGE"
     FLOW = "FLOW"
     MAPPING_SET = "MAPPING_SET"
+
+
+#: A Journey Optimizer custom action. Not in the reference table (exim-api-facts.md: "Newer
+#: objects exist in the product (campaigns, custom actions, ...)"), so the wire name is ours:
+#: the product's object name in the UPPER_CASE form every listed type has. Kept out of
+#: `ArtifactType`, which lists the documented types only.
+CUSTOM_ACTION = "CUSTOM_ACTION"
+
+#: Types that `conflict_policy="use_existing"` does not reuse on its own, because reusing an
+#: existing object of the type is documented as unsafe: journeys imported onto a reused custom
+#: action are known to break (issue 10, part 6). The import creates a new one instead; an
+#: `alternatives` entry naming the artifact still reuses it.
+UNSAFE_TO_REUSE: frozenset[str] = frozenset({CUSTOM_ACTION})
 
 
 class JobStatus(StrEnum):

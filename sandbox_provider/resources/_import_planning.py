@@ -1,6 +1,6 @@
 """What an ImportJob works out before it submits: missing permissions, conflicts settled by
-`alternatives` and the policy, the earlier import it may take over instead, and how a job
-given to `import_` compares with the program."""
+`alternatives` and the policy (which leaves types unsafe to reuse to the import), the earlier
+import it may take over instead, and how a job given to `import_` compares with the program."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client import JobRequestType, JobStatus, prop
+from sandbox_provider.client.enums import UNSAFE_TO_REUSE
 
+from ._base import ProviderError
 from ._common import difference
 
 if TYPE_CHECKING:
@@ -36,15 +38,32 @@ def missing_permissions(client: ExImClient, package_id: str, target: str) -> lis
     return lines
 
 
+def reuse_skipped(
+    conflicts: list[Conflict], alternatives: Mapping[str, Any], policy: str
+) -> list[Conflict]:
+    """The conflicts `use_existing` leaves to the import to create new, as `create_new` would:
+    those of a type unsafe to reuse (UNSAFE_TO_REUSE) that `alternatives` doesn't name."""
+    if policy != "use_existing":
+        return []
+    return [
+        c
+        for c in conflicts
+        if c.suggestion_list
+        and c.artifact.type.upper() in UNSAFE_TO_REUSE
+        and c.artifact.id not in alternatives
+    ]
+
+
 def settle_conflicts(
     conflicts: list[Conflict], alternatives: Mapping[str, Mapping[str, str]], policy: str
 ) -> tuple[dict[str, dict[str, str]], list[Conflict]]:
     """(alternatives to send, conflicts left unsettled by the policy `fail`)."""
     chosen = {k: {"id": v["id"], "type": v["type"]} for k, v in alternatives.items()}
     unsettled = []
+    skipped = {c.artifact.id for c in reuse_skipped(conflicts, alternatives, policy)}
     for conflict in conflicts:
         source = conflict.artifact.id
-        if source in chosen:
+        if source in chosen or source in skipped:
             continue
         if policy == "use_existing" and conflict.suggestion_list:
             best = conflict.suggestion_list[0]
@@ -52,6 +71,35 @@ def settle_conflicts(
         elif policy == "fail":
             unsettled.append(conflict)
     return chosen, unsettled
+
+
+def settle(
+    client: ExImClient, inputs: Mapping[str, Any], what: str
+) -> tuple[list[Conflict], dict[str, dict[str, str]]]:
+    """Preflight, then the conflicts settled by `alternatives` and the policy: (the conflicts
+    seen, the alternatives to send)."""
+    package_id, target = inputs["package_id"], inputs["target_sandbox"]
+    if inputs.get("check_permissions", True):
+        missing = missing_permissions(client, package_id, target)
+        if missing:
+            raise ProviderError(
+                f"{what} failed: the credentials lack permissions for "
+                f"{len(missing)} artifact(s): grant them to the API credential's role "
+                "in the target sandbox (or set check_permissions=False to let the "
+                "platform decide)" + "".join(f"\n  - {line}" for line in missing)
+            )
+    conflicts = client.import_conflicts(package_id, target)
+    alternatives, unsettled = settle_conflicts(
+        conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
+    )
+    if unsettled:
+        raise ProviderError(
+            f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
+            "settle each with alternatives={source id: {'id': ..., 'type': ...}}, or "
+            "set conflict_policy='use_existing' or 'create_new'"
+            + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
+        )
+    return conflicts, alternatives
 
 
 def describe_conflict(conflict: Conflict) -> str:

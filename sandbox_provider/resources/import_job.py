@@ -8,9 +8,17 @@ Lifecycle
   2. conflicts: each artifact with look-alikes in the target is settled by an explicit
      `alternatives` entry first, then by `conflict_policy`: `use_existing` maps it to the
      best suggestion, `create_new` lets the import create a new object, `fail` (the default)
-     stops and lists every unsettled conflict with its suggestions.
+     stops and lists every unsettled conflict with its suggestions. `use_existing` does not
+     reuse a type whose reuse is documented as unsafe (`UNSAFE_TO_REUSE` in client/enums.py:
+     custom actions): such a conflict is left to the import to create new, as `create_new`
+     would, unless `alternatives` names it; a warning names each one and the `alternatives`
+     entry that reuses it anyway. A preview of a new import warns the same, from one read of
+     its conflicts (when its package id is known by then; never an error).
   Then the import is submitted and waited for until SUCCESS. FAILED is an error (with the
-  platform's reason) and nothing is recorded in the stack.
+  platform's reason) and nothing is recorded in the stack. What the import created that the
+  platform leaves for a person (journeys and dataflows land as drafts, a dataflow without its
+  source credentials: `AFTER_IMPORT` in `_import_attention`) is the `needs_attention` output,
+  `{artifact_id, type, action}` per target object, each printed as a warning.
   Before any of that, an import an earlier run submitted and then lost (it timed out, failed
   after submitting, or was killed) is looked for: a job of the same job name, package and
   target sandbox whose description and explicit `alternatives` agree with the program. Still
@@ -29,6 +37,9 @@ Lifecycle
   the declared ones, and so are its name and description when the program gives them and
   the target ids of the `alternatives` it imported; a running job is waited for. A FAILED job
   imported nothing and can't be adopted. Otherwise it fails naming each difference.
+  `needs_attention` of an adopted (or taken-over) job counts everything it imported that the
+  program's `alternatives` don't name: which objects it reused by name can't be told after
+  the fact. A refresh keeps the recorded list.
 """
 
 from __future__ import annotations
@@ -80,17 +91,15 @@ from ._fields import (
     SandboxName,
     Seconds,
 )
+from ._import_attention import finished, preview_skips, warn_skips
 from ._import_planning import (
     NOT_PULLED,
     PACKAGE_MISSING,
     RUNNING,
     adoption_differences,
-    conflicts_output,
-    describe_conflict,
     earlier_job,
     job_by_id,
-    missing_permissions,
-    settle_conflicts,
+    settle,
 )
 from ._wording import prop_path
 
@@ -148,21 +157,11 @@ class ImportJobInputs(Inputs):
         return failures
 
 
-def outputs_of(job: Job, inputs: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
-    outs.update(extra)
-    outs["job_id"] = job.id or job.correlation_id
-    outs["job_status"] = job.job_status
-    outs["job_name"] = job.name
-    outs["correlation_id"] = job.correlation_id
-    if job.imported_artifacts is not None:
-        outs["imported_artifacts"] = dict(job.imported_artifacts)
-    return {k: v for k, v in outs.items() if v is not None}
-
-
 class ImportJobProvider(BaseProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(ImportJobInputs, news)
+        if not olds and not result.failures:  # a new import (a replacement: in diff)
+            preview_skips(result.inputs)
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -174,6 +173,8 @@ class ImportJobProvider(BaseProvider):
         keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, defaults)
         replaces = [k for k in differ if k not in IN_PLACE]
+        if replaces:
+            preview_skips(news)
         return DiffResult(changes=bool(differ), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -184,7 +185,7 @@ class ImportJobProvider(BaseProvider):
         org = inputs.get("org")
         client = self.client(org)
         what = f"importing package {package_id} into sandbox {target!r}"
-        conflicts: list[Conflict] = []
+        conflicts: list[Conflict] | None = None  # seen by this run before it submitted
         alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
         with api_errors(what, org=org, missing=PACKAGE_MISSING, forbidden=NOT_PULLED):
             job_name = inputs.get("name") or client.get_package(package_id).name
@@ -200,12 +201,11 @@ class ImportJobProvider(BaseProvider):
                     f"import job {job_name!r} ({earlier.id}) already imported this package "
                     f"into {target!r}: taking it over"
                 )
-                outs = outputs_of(
-                    earlier, inputs, {"conflicts": [], "alternatives_used": alternatives}
-                )
+                outs = finished(client, earlier, inputs, alternatives, None)
                 return CreateResult(str(outs["job_id"]), outs)
             else:
-                conflicts, alternatives = self._settle(client, inputs, what)
+                conflicts, alternatives = settle(client, inputs, what)
+                warn_skips(conflicts, inputs)
                 submission = client.submit_import(
                     package_id,
                     target,
@@ -219,11 +219,7 @@ class ImportJobProvider(BaseProvider):
                     f"import of package {package_id} into {target!r} submitted as {job_name!r}"
                 )
             job = self._wait(client, job_name, correlation_id, inputs, what)
-        extra = {
-            "conflicts": conflicts_output(conflicts),
-            "alternatives_used": alternatives,
-        }
-        outs = outputs_of(job, inputs, extra)
+            outs = finished(client, job, inputs, alternatives, conflicts)
         return CreateResult(str(outs["job_id"]), outs)
 
     def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
@@ -243,38 +239,10 @@ class ImportJobProvider(BaseProvider):
             if job.job_status in RUNNING:
                 progress(f"import job {job.name!r} ({adopt_id}) is {job.job_status}: waiting")
                 job = self._wait(client, job.name, job.correlation_id, inputs, what)
-        progress(f"import job {job.name!r} ({adopt_id}) adopted without changes")
-        alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
-        outs = outputs_of(job, inputs, {"conflicts": [], "alternatives_used": alternatives})
+            progress(f"import job {job.name!r} ({adopt_id}) adopted without changes")
+            alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
+            outs = finished(client, job, inputs, alternatives, None)
         return CreateResult(str(outs["job_id"]), outs)
-
-    @staticmethod
-    def _settle(
-        client: ExImClient, inputs: Mapping[str, Any], what: str
-    ) -> tuple[list[Conflict], dict[str, dict[str, str]]]:
-        """Preflight, then the conflicts settled by `alternatives` and the policy."""
-        package_id, target = inputs["package_id"], inputs["target_sandbox"]
-        if inputs.get("check_permissions", True):
-            missing = missing_permissions(client, package_id, target)
-            if missing:
-                raise ProviderError(
-                    f"{what} failed: the credentials lack permissions for "
-                    f"{len(missing)} artifact(s): grant them to the API credential's role "
-                    "in the target sandbox (or set check_permissions=False to let the "
-                    "platform decide)" + "".join(f"\n  - {line}" for line in missing)
-                )
-        conflicts = client.import_conflicts(package_id, target)
-        alternatives, unsettled = settle_conflicts(
-            conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
-        )
-        if unsettled:
-            raise ProviderError(
-                f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
-                "settle each with alternatives={source id: {'id': ..., 'type': ...}}, or "
-                "set conflict_policy='use_existing' or 'create_new'"
-                + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
-            )
-        return conflicts, alternatives
 
     def _wait(
         self,
@@ -355,6 +323,8 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
     alternatives_used: pulumi.Output[dict[str, dict[str, str]]]
     #: {source id: target id} as the platform reports it.
     imported_artifacts: pulumi.Output[dict[str, str]]
+    #: What the import created that a person must finish: {"artifact_id", "type", "action"}.
+    needs_attention: pulumi.Output[list[dict[str, str]]]
     package_id: pulumi.Output[str]
     target_sandbox: pulumi.Output[str]
 
@@ -392,5 +362,6 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
             "conflicts": None,
             "alternatives_used": None,
             "imported_artifacts": None,
+            "needs_attention": None,
         }
         super().__init__(ImportJobProvider(), resource_name, props, opts)
