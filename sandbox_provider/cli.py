@@ -1,4 +1,5 @@
-"""The `sandbox-provider` command line: `sandbox-provider emulator` serves the exim emulator."""
+"""The `sandbox-provider` command line: `emulator` serves the exim emulator, `recover` clears
+a killed update, `generate` writes a program adopting an existing org."""
 
 from __future__ import annotations
 
@@ -150,6 +151,102 @@ def recover(stack_name: str, work_dir: str, pulumi_bin: str | None) -> None:
         run_recover(stack_name, work_dir, pulumi_bin=pulumi_bin, echo=click.echo)
     except CommandError as exc:
         raise click.ClickException(f"recovering stack {stack_name!r} failed: {exc}") from None
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write Pulumi.yaml, __main__.py and README.md into.",
+)
+@click.option(
+    "--sandbox",
+    "sandboxes",
+    multiple=True,
+    help="Only the packages of this sandbox (repeat for more; default: every sandbox).",
+)
+@click.option("--project", default=None, help="Pulumi project name (default: from --out).")
+@click.option(
+    "--virtualenv",
+    default=None,
+    help="The virtualenv Pulumi.yaml names (default: the one this command runs from).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the files if --out already has them.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@click.option("--org-id", default=None, help="IMS org id (default: AEP_ORG_ID).")
+@click.option("--client-id", default=None, help="Client id (default: AEP_CLIENT_ID).")
+# Secrets on a command line end up in shell history and `ps`: the variables are the way.
+@click.option("--client-secret", default=None, hidden=True)
+@click.option("--access-token", default=None, hidden=True)
+@click.option(
+    "--sandbox-name", default=None, help="Sandbox the requests name (default: AEP_SANDBOX)."
+)
+@click.option("--platform-url", default=None, help="API host (default: AEP_PLATFORM_URL).")
+@click.option("--ims-url", default=None, help="IMS host (default: AEP_IMS_URL).")
+@click.option("--scopes", default=None, help="OAuth scopes (default: AEP_SCOPES).")
+def generate(
+    out_dir: str,
+    sandboxes: tuple[str, ...],
+    project: str | None,
+    virtualenv: str | None,
+    force: bool,
+    quiet: bool,
+    org_id: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    access_token: str | None,
+    sandbox_name: str | None,
+    platform_url: str | None,
+    ims_url: str | None,
+    scopes: str | None,
+) -> None:
+    """Read an existing org and write a program that adopts what it holds.
+
+    Credentials come from the AEP_* environment variables the provider reads (flags win);
+    the secret never reaches a written file."""
+    from pathlib import Path
+
+    from sandbox_provider.client import ClientSettings, ConfigurationError, ExImError
+    from sandbox_provider.generate import FILES, default_virtualenv
+    from sandbox_provider.generate import generate as run_generate
+
+    out = Path(out_dir)
+    existing = [name for name in FILES if (out / name).exists()]
+    if existing and not force:
+        raise click.ClickException(
+            f"{out} already holds {', '.join(existing)}: pass --force to overwrite, or choose "
+            "another --out"
+        )
+    overrides = {
+        "org_id": org_id,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "access_token": access_token,
+        "sandbox": sandbox_name,
+        "platform_url": platform_url,
+        "ims_url": ims_url,
+        "scopes": scopes,
+    }
+    try:
+        settings = ClientSettings.from_env(None, **overrides)
+        plan, paths = run_generate(
+            settings,
+            out,
+            sandboxes=sandboxes,
+            project=project,
+            virtualenv=virtualenv or default_virtualenv(),
+            show_progress=not quiet,
+        )
+    except ConfigurationError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+    except ExImError as exc:
+        raise click.ClickException(f"reading the org failed: {exc}") from None
+    click.echo(
+        f"{len(plan.declarations)} object(s) declared, {len(plan.left_out)} left out "
+        f"(see {out / 'README.md'}): " + ", ".join(str(p) for p in paths)
+    )
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
