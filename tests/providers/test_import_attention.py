@@ -1,0 +1,209 @@
+"""ImportJobProvider against the emulator: `needs_attention` (the journeys and dataflows an
+import created, which land as drafts) and `use_existing` leaving custom actions to the import
+unless `alternatives` names them, with the warnings that say so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sandbox_provider.resources import ImportJobProvider
+from sandbox_provider.resources._import_attention import AFTER_IMPORT
+from sandbox_provider.testing import EmulatorProcess
+
+from .conftest import engine_props, last_seq, make_package, writes
+
+JOURNEY = {"id": "acme-jr-gold-welcome", "type": "JOURNEY"}
+CART_JOURNEY = {"id": "acme-jr-cart-recovery", "type": "JOURNEY"}
+FLOW = {"id": "acme-flow-crm", "type": "FLOW"}
+ACTION = {"id": "acme-ca-sms", "type": "CUSTOM_ACTION"}
+PROD_ACTION = "acme-prod-ca-sms"
+SKIP = "conflict_policy='use_existing' does not reuse acme-ca-sms (CUSTOM_ACTION)"
+REUSE_ANYWAY = (
+    "to reuse 'acme-prod-ca-sms' anyway, name it: "
+    "alternatives={'acme-ca-sms': {'id': 'acme-prod-ca-sms', 'type': 'CUSTOM_ACTION'}}"
+)
+
+
+def checked(prov: Any, olds: dict[str, Any] | None = None, **news: Any) -> dict[str, Any]:
+    result = prov.check(olds or {}, engine_props(news))
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return dict(result.inputs)
+
+
+def prod(emu: EmulatorProcess) -> dict[str, dict[str, Any]]:
+    return {a["id"]: a for a in emu.artifacts("acme", "prod")}
+
+
+def test_needs_attention_lists_exactly_the_journeys_and_flows_created(
+    aep: EmulatorProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In prod: a journey of the same title as one imported (the platform reuses it by name).
+    live = aep.add_artifact(
+        "acme", "prod", {"type": "JOURNEY", "title": "Cart Recovery", "status": "LIVE"}
+    )
+    package_id = make_package(aep, "attention", [JOURNEY, CART_JOURNEY, FLOW], publish=True)
+    prov = ImportJobProvider()
+    inputs = checked(
+        prov, package_id=package_id, target_sandbox="prod", conflict_policy="create_new"
+    )
+    outs = prov.create(inputs).outs or {}
+    imported = outs["imported_artifacts"]
+    assert imported[CART_JOURNEY["id"]] == live["id"]  # reused, so not listed
+    assert outs["needs_attention"] == [
+        {
+            "artifact_id": imported[JOURNEY["id"]],
+            "type": "JOURNEY",
+            "action": "publish the journey in Journey Optimizer: it was imported as a draft",
+        },
+        {
+            "artifact_id": imported[FLOW["id"]],
+            "type": "FLOW",
+            "action": "enter the source connection's credentials and enable the dataflow: "
+            "imported as a draft, credentials are not copied",
+        },
+    ]
+    # What it names are the drafts the platform holds.
+    held = prod(aep)
+    assert [held[i["artifact_id"]]["status"] for i in outs["needs_attention"]] == ["DRAFT"] * 2
+    assert held[live["id"]]["status"] == "LIVE"
+    err = capsys.readouterr().err
+    for item in outs["needs_attention"]:
+        assert (
+            f"warning: aep: import job 'attention' created {item['type']} {item['artifact_id']} "
+            f"in sandbox 'prod', which needs a person: {item['action']}"
+        ) in err
+    assert f"created JOURNEY {live['id']}" not in err
+
+    # A state recorded before the output existed: no diff; a refresh keeps the list.
+    older = {k: v for k, v in outs.items() if k != "needs_attention"}
+    diff = prov.diff(outs["job_id"], older, checked(prov, older, **inputs))
+    assert (diff.changes, diff.replaces) == (False, [])
+    read = prov.read(outs["job_id"], engine_props(outs))
+    assert (read.outs or {})["needs_attention"] == outs["needs_attention"]
+
+
+def test_a_dataflow_mapped_to_an_existing_one_needs_nothing(aep: EmulatorProcess) -> None:
+    existing = aep.add_artifact(
+        "acme", "prod", {"type": "FLOW", "title": "CRM flow (prod)", "status": "ENABLED"}
+    )
+    package_id = make_package(aep, "flow-reused", [FLOW], publish=True)
+    prov = ImportJobProvider()
+    outs = (
+        prov.create(
+            checked(
+                prov, package_id=package_id, target_sandbox="prod", conflict_policy="use_existing"
+            )
+        ).outs
+        or {}
+    )
+    assert outs["alternatives_used"][FLOW["id"]]["id"] == existing["id"]
+    assert outs["needs_attention"] == []
+    assert prod(aep)[existing["id"]]["status"] == "ENABLED"
+
+
+def test_adoption_gives_the_same_needs_attention_with_no_write(aep: EmulatorProcess) -> None:
+    package_id = make_package(aep, "adopt-attention", [JOURNEY, FLOW], publish=True)
+    prov = ImportJobProvider()
+    inputs = checked(
+        prov, package_id=package_id, target_sandbox="prod", conflict_policy="create_new"
+    )
+    created = prov.create(inputs).outs or {}
+    since = last_seq(aep)
+    adopted = prov.create(engine_props({**inputs, "adopt_id": created["job_id"]})).outs or {}
+    assert writes(aep, since) == []
+    assert adopted["needs_attention"] == created["needs_attention"]
+    assert {i["type"] for i in adopted["needs_attention"]} == {"JOURNEY", "FLOW"}
+
+
+def test_the_table_names_journeys_and_dataflows() -> None:
+    assert set(AFTER_IMPORT) == {"JOURNEY", "FLOW"}
+
+
+# -- use_existing and custom actions ------------------------------------------------------------
+@pytest.fixture
+def action_package(aep: EmulatorProcess) -> str:
+    """A published package of a custom action (and a segment) whose look-alikes are in prod."""
+    aep.add_artifact(
+        "acme", "dev", {"id": ACTION["id"], "type": "CUSTOM_ACTION", "title": "Send SMS"}
+    )
+    aep.add_artifact(
+        "acme", "prod", {"id": PROD_ACTION, "type": "CUSTOM_ACTION", "title": "Send SMS (prod)"}
+    )
+    gold = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
+    return make_package(aep, "actions", [ACTION, gold], publish=True)
+
+
+def test_use_existing_creates_a_custom_action_new_and_warns_once(
+    aep: EmulatorProcess, action_package: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prov = ImportJobProvider()
+    # The preview of a new import: check looks the conflicts up (a read) and warns.
+    since = last_seq(aep)
+    inputs = checked(
+        prov, package_id=action_package, target_sandbox="prod", conflict_policy="use_existing"
+    )
+    assert writes(aep, since) == []
+    err = capsys.readouterr().err
+    assert SKIP in err and REUSE_ANYWAY in err
+    assert "documented as unsafe" in err
+
+    outs = prov.create(inputs).outs or {}
+    assert ACTION["id"] not in outs["alternatives_used"]
+    assert outs["alternatives_used"]["acme-seg-gold"]["id"] == "acme-prod-seg-gold"  # reused
+    new_id = outs["imported_artifacts"][ACTION["id"]]
+    assert new_id != PROD_ACTION
+    assert prod(aep)[new_id]["type"] == "CUSTOM_ACTION"
+    # The same provider process (an `up` runs check, then create) says it once.
+    assert capsys.readouterr().err.count(SKIP) == 0
+
+
+def test_create_warns_when_the_preview_could_not_look(
+    aep: EmulatorProcess, action_package: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As when the package is made in the same run: check saw no package id, create warns.
+    prov = ImportJobProvider()
+    inputs = {"package_id": action_package, "target_sandbox": "prod"}
+    outs = prov.create(engine_props({**inputs, "conflict_policy": "use_existing"})).outs or {}
+    assert outs["imported_artifacts"][ACTION["id"]] != PROD_ACTION
+    err = capsys.readouterr().err
+    assert err.count(SKIP) == 1 and REUSE_ANYWAY in err
+
+
+def test_alternatives_naming_the_custom_action_reuse_it(
+    aep: EmulatorProcess, action_package: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prov = ImportJobProvider()
+    inputs = checked(
+        prov,
+        package_id=action_package,
+        target_sandbox="prod",
+        conflict_policy="use_existing",
+        alternatives={ACTION["id"]: {"id": PROD_ACTION, "type": "CUSTOM_ACTION"}},
+    )
+    outs = prov.create(inputs).outs or {}
+    assert outs["imported_artifacts"][ACTION["id"]] == PROD_ACTION
+    assert "does not reuse" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("policy", ["create_new", "fail"])
+def test_other_policies_say_nothing_at_preview(
+    aep: EmulatorProcess,
+    action_package: str,
+    capsys: pytest.CaptureFixture[str],
+    policy: str,
+) -> None:
+    prov = ImportJobProvider()
+    since = last_seq(aep)
+    checked(prov, package_id=action_package, target_sandbox="prod", conflict_policy=policy)
+    assert aep.requests(since) == []  # no lookup at all
+    assert "does not reuse" not in capsys.readouterr().err
+
+
+def test_a_preview_lookup_that_fails_says_nothing(
+    aep: EmulatorProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prov = ImportJobProvider()
+    checked(prov, package_id="0" * 32, target_sandbox="prod", conflict_policy="use_existing")
+    assert "does not reuse" not in capsys.readouterr().err
