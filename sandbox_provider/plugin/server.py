@@ -19,7 +19,10 @@ from typing import Any
 
 import grpc
 import grpc.aio
+from pulumi.provider.experimental import provider as p
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
@@ -52,11 +55,29 @@ def _guard(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any
 
 
 class _Servicer(ProviderServicer):
-    pass
+    async def Read(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        # The SDK's Read always sends a (possibly empty) properties struct, which the engine
+        # takes for an object that exists: `pulumi import` of a missing id then records an
+        # empty resource, and a refresh keeps a deleted one. No properties at all is "gone".
+        resp = await self._provider.read(
+            p.ReadRequest(
+                request.urn,
+                request.id,
+                PropertyValue.unmarshal_map(request.properties),
+                PropertyValue.unmarshal_map(request.inputs),
+            )
+        )
+        if not resp.resource_id:
+            return proto.ReadResponse()
+        return proto.ReadResponse(
+            id=resp.resource_id,
+            properties=PropertyValue.marshal_map(resp.properties),
+            inputs=PropertyValue.marshal_map(resp.inputs),
+        )
 
 
 for _name in _GUARDED:
-    setattr(_Servicer, _name, _guard(getattr(ProviderServicer, _name)))
+    setattr(_Servicer, _name, _guard(getattr(_Servicer, _name)))
 
 
 def serve(args: list[str], version: str, provider: AepProvider) -> None:

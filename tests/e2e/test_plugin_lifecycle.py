@@ -32,10 +32,15 @@ def write(world: World, body: str) -> None:
     (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + textwrap.dedent(body))
 
 
-@pytest.fixture
-def plugin(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
+def plugin_world(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
+    """The body of each plugin test file's `plugin` fixture: an e2e world on the plugin."""
     with e2e_world(tmp_path, pulumi_bin) as world:
         yield on_plugin(world)
+
+
+@pytest.fixture
+def plugin(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
+    yield from plugin_world(tmp_path, pulumi_bin)
 
 
 PROGRAM = f"""
@@ -78,7 +83,7 @@ def test_package_published_and_imported_on_the_plugin(plugin: World) -> None:
 
     since = plugin.last_seq()
     plugin.stack.preview(expect_no_changes=True)
-    assert plugin.writes(since) == []
+    assert plugin.emu.requests(since) == []
 
     since = plugin.last_seq()
     plugin.stack.destroy()
