@@ -160,7 +160,8 @@ class ImportJobInputs(Inputs):
 class ImportJobProvider(BaseProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(ImportJobInputs, news)
-        if not olds and not result.failures:  # a new import (a replacement: in diff)
+        if not olds and not result.failures:
+            # A new resource only: diff makes no API call, so a replacement warns at up.
             preview_skips(result.inputs)
         return result
 
@@ -173,8 +174,6 @@ class ImportJobProvider(BaseProvider):
         keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, defaults)
         replaces = [k for k in differ if k not in IN_PLACE]
-        if replaces:
-            preview_skips(news)
         return DiffResult(changes=bool(differ), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
