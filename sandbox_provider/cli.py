@@ -13,6 +13,7 @@ import tempfile
 import click
 
 from sandbox_provider import __version__
+from sandbox_provider.client.config import ENV_VARS
 
 # The web server is the `emulator` extra: a program's virtualenv gets only the provider.
 EMULATOR_EXTRA_HINT = (
@@ -175,17 +176,21 @@ def recover(stack_name: str, work_dir: str, pulumi_bin: str | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite the files if --out already has them.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-@click.option("--org-id", default=None, help="IMS org id (default: AEP_ORG_ID).")
-@click.option("--client-id", default=None, help="Client id (default: AEP_CLIENT_ID).")
+@click.option("--org-id", default=None, help=f"IMS org id (default: {ENV_VARS['org_id']}).")
+@click.option("--client-id", default=None, help=f"Client id (default: {ENV_VARS['client_id']}).")
 # Secrets on a command line end up in shell history and `ps`: the variables are the way.
 @click.option("--client-secret", default=None, hidden=True)
 @click.option("--access-token", default=None, hidden=True)
 @click.option(
-    "--sandbox-name", default=None, help="Sandbox the requests name (default: AEP_SANDBOX)."
+    "--sandbox-name",
+    default=None,
+    help=f"Sandbox the requests name (default: {ENV_VARS['sandbox']}).",
 )
-@click.option("--platform-url", default=None, help="API host (default: AEP_PLATFORM_URL).")
-@click.option("--ims-url", default=None, help="IMS host (default: AEP_IMS_URL).")
-@click.option("--scopes", default=None, help="OAuth scopes (default: AEP_SCOPES).")
+@click.option(
+    "--platform-url", default=None, help=f"API host (default: {ENV_VARS['platform_url']})."
+)
+@click.option("--ims-url", default=None, help=f"IMS host (default: {ENV_VARS['ims_url']}).")
+@click.option("--scopes", default=None, help=f"OAuth scopes (default: {ENV_VARS['scopes']}).")
 def generate(
     out_dir: str,
     sandboxes: tuple[str, ...],

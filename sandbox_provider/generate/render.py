@@ -27,6 +27,11 @@ _ADOPTION_NOTE = (
 )
 
 
+def _one_line(text: str) -> str:
+    # A platform's reason or name may hold newlines: a comment or a list item can't.
+    return " ".join(text.split())
+
+
 def _where(plan: Plan) -> str:
     return f"sandboxes {', '.join(plan.sandboxes)}" if plan.sandboxes else "every sandbox"
 
@@ -43,7 +48,7 @@ def _declaration(decl: Declaration) -> str:
         [*decl.kwargs, ("opts", Call("pulumi.ResourceOptions", kwargs=options))],
         explode=True,
     )
-    return f"# {decl.comment}\n{decl.var} = {render(call, 0, len(decl.var) + 3)}\n"
+    return f"# {_one_line(decl.comment)}\n{decl.var} = {render(call, 0, len(decl.var) + 3)}\n"
 
 
 def main_py(plan: Plan) -> str:
@@ -130,12 +135,15 @@ def readme(plan: Plan, project: str) -> str:
         "",
         f"## Declared ({len(plan.declarations)})",
         "",
-        *[f"- {d.kind} `{d.name}` (`{d.import_id}`): {d.comment}" for d in plan.declarations],
+        *[
+            f"- {d.kind} `{d.name}` (`{d.import_id}`): {_one_line(d.comment)}"
+            for d in plan.declarations
+        ],
     ]
     if not plan.declarations:
         out.append("Nothing: the org holds no object a resource can adopt.")
     out += ["", f"## Left out ({len(plan.left_out)})", ""]
-    out += [f"- {item.what}: {item.why}" for item in plan.left_out]
+    out += [f"- {_one_line(item.what)}: {_one_line(item.why)}" for item in plan.left_out]
     out += [f"- {line}" for line in plan.not_asked]
     if not plan.left_out and not plan.not_asked:
         out.append("Nothing.")
