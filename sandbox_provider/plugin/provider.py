@@ -37,6 +37,7 @@ WORKERS = 64
 T = TypeVar("T")
 
 _CONFIG_KEYS = {k.key for k in KEYS}
+_SECRET_KEYS = {k.key for k in KEYS if k.secret}
 #: `artifacts[0].type`, `alternatives.acme-seg-gold.id`: the first name is the property.
 _FIRST_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
 
@@ -95,6 +96,16 @@ class AepProvider(p.Provider):
     # -- schema and configuration -----------------------------------------------------------------
     async def get_schema(self, request: p.GetSchemaRequest) -> p.GetSchemaResponse:
         return p.GetSchemaResponse(schema=schema_json(self._version))
+
+    async def check_config(self, request: p.CheckRequest) -> p.CheckResponse:
+        # The engine sends CheckConfig before Configure has said secrets are accepted, so the
+        # credentials arrive in plain text; sent back unmarked they would be recorded and
+        # logged as plain text. Mark every secret key secret again, whatever its source.
+        inputs = {
+            k: v.with_secret(True) if k in _SECRET_KEYS else v
+            for k, v in request.new_inputs.items()
+        }
+        return p.CheckResponse(inputs=inputs)
 
     async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
         from sandbox_provider.resources._base import BaseProvider

@@ -90,3 +90,44 @@ def test_package_published_and_imported_on_the_plugin(plugin: World) -> None:
     deletes = [w for w in plugin.writes(since) if w["method"] == "DELETE"]
     assert [w["path"] for w in deletes] == [f"/data/foundation/exim/packages/{out['packageId']}"]
     assert plugin.packages() == []
+
+
+def test_an_explicit_provider_acts_for_a_second_org(plugin: World) -> None:
+    partner = plugin.orgs["partner"]
+    write(
+        plugin,
+        f"""
+        partner = aep.Provider(
+            "partner",
+            platform_url={plugin.emu.url!r},
+            ims_url={plugin.emu.url!r},
+            org_id={partner["imsOrgId"]!r},
+            client_id={partner["clientId"]!r},
+            client_secret={partner["clientSecret"]!r},
+            sandbox="dev",
+        )
+        mine = aep.Package("mine", name="acme-pkg", artifacts=[{GOLD!r}])
+        theirs = aep.Package(
+            "theirs",
+            name="partner-pkg",
+            package_type="FULL",
+            opts=pulumi.ResourceOptions(provider=partner),
+        )
+        # aep:orgs profiles keep working on the default provider, as on the dynamic resources.
+        profile = aep.Package("profile", name="partner-by-profile", package_type="FULL",
+                              org="partner")
+        """,
+    )
+    plugin.stack.up()
+    assert [p["name"] for p in plugin.packages("acme")] == ["acme-pkg"]
+    assert sorted(p["name"] for p in plugin.packages("partner")) == [
+        "partner-by-profile",
+        "partner-pkg",
+    ]
+    provider = [r for r in plugin.state_resources() if r["urn"].endswith("::partner")]
+    (state,) = provider
+    # The credential the program gave is recorded as a secret, never in plain text.
+    assert partner["clientSecret"] not in str(state)
+    plugin.stack.preview(expect_no_changes=True)
+    plugin.stack.destroy()
+    assert plugin.packages("partner") == []
