@@ -131,3 +131,45 @@ def test_an_explicit_provider_acts_for_a_second_org(plugin: World) -> None:
     plugin.stack.preview(expect_no_changes=True)
     plugin.stack.destroy()
     assert plugin.packages("partner") == []
+
+
+def test_all_five_resources_and_a_refresh_on_the_plugin(plugin: World) -> None:
+    partner = plugin.orgs["partner"]["imsOrgId"]
+    write(
+        plugin,
+        f"""
+        pkg = aep.Package("pkg", name="shared", source_sandbox="dev", artifacts=[{GOLD!r}])
+        pub = aep.PublishedPackage("pub", package_id=pkg.package_id)
+        link = aep.Handshake(
+            "link", target_org_id={partner!r}, source_org_name="acme", approve_as="partner"
+        )
+        share = aep.Transfer(
+            "share",
+            package_id=pub.package_id,
+            target_org_id={partner!r},
+            opts=pulumi.ResourceOptions(depends_on=[link]),
+        )
+        pulumi.export("packageId", pkg.package_id)
+        pulumi.export("linkStatus", link.status)
+        pulumi.export("transferStatus", share.status)
+        """,
+    )
+    plugin.stack.up()
+    out = plugin.stack.outputs()
+    assert out["linkStatus"] == "APPROVED"
+    assert out["transferStatus"] == "COMPLETED"
+    received = [t for t in plugin.transfers("partner") if t.get("packageId") == out["packageId"]]
+    assert received, plugin.transfers("partner")
+    types = sorted(r["type"] for r in plugin.state_resources() if r["type"].startswith("aep:"))
+    assert types == [
+        "aep:index:Handshake",
+        "aep:index:Package",
+        "aep:index:PublishedPackage",
+        "aep:index:Transfer",
+    ]
+    # Read of every resource through the plugin, and nothing to change or write.
+    since = plugin.last_seq()
+    plugin.stack.preview(expect_no_changes=True, refresh=True)
+    assert plugin.writes(since) == []
+    plugin.stack.destroy()
+    assert plugin.packages() == []
