@@ -12,6 +12,7 @@ marked `explode` are always written one argument per line.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -74,6 +75,17 @@ def flat(value: object) -> str:
     raise TypeError(f"no source form for {type(value).__name__}")
 
 
+def width(text: str) -> int:
+    """Columns `text` takes, counted as ruff counts them (Unicode widths): East Asian wide
+    and fullwidth characters take two, combining marks none."""
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
 def _elements(value: object) -> tuple[str, str, list[tuple[str, object]]] | None:
     """(opening, closing, [(prefix, element)]) of a bracketed value; None for an atom."""
     if isinstance(value, Call):
@@ -95,12 +107,12 @@ def render(value: object, depth: int = 0, used: int = 0, trail: int = 0) -> str:
     parts = _elements(value)
     if parts is None or not parts[2]:
         return one_line
-    if not forced and len(INDENT) * depth + used + len(one_line) + trail <= LINE_LENGTH:
+    if not forced and len(INDENT) * depth + used + width(one_line) + trail <= LINE_LENGTH:
         return one_line
     opening, closing, items = parts
     inner = INDENT * (depth + 1)
     lines = [opening]
     for prefix, item in items:
-        lines.append(f"{inner}{prefix}{render(item, depth + 1, len(prefix), 1)},")
+        lines.append(f"{inner}{prefix}{render(item, depth + 1, width(prefix), 1)},")
     lines.append(INDENT * depth + closing)
     return "\n".join(lines)

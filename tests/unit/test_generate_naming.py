@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox_provider.generate.naming import MAX_SLUG, Names, org_label, slug
-from sandbox_provider.generate.pyformat import LINE_LENGTH, Call, Ref, literal, render
+from sandbox_provider.generate.pyformat import LINE_LENGTH, Call, Ref, literal, render, width
 
 RUFF = Path(sys.executable).parent / "ruff"
 PULUMI_NAME = re.compile(r"[a-z][a-z0-9-]*")
@@ -146,7 +146,7 @@ def _ruff_format(source: str, tmp: Path) -> str:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(KWARGS, min_size=1, max_size=4), st.booleans())
 def test_rendered_declarations_are_what_ruff_format_writes(
@@ -191,3 +191,10 @@ def _value(node: ast.expr) -> object:
 
 def test_line_length_is_the_narrowest_default() -> None:
     assert LINE_LENGTH == 88
+
+
+def test_wide_characters_count_twice_as_ruff_counts_them() -> None:
+    # 40 CJK characters are 80 columns: with `x = f(` and `)` around them, the line is over 88.
+    text = "日" * 40
+    assert width(text) == 80 and width("e\u0301") == 1
+    assert render(Call("f", kwargs=[("a", text)]), 0, 4) == f'f(\n    a="{text}",\n)'
