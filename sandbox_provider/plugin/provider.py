@@ -133,8 +133,9 @@ class AepProvider(p.Provider):
         replaces = [camel(k) for k in result.replaces or []]
         detailed: dict[str, p.PropertyDiff] = {}
         if result.changes:
+            # Only what the program sets: an unset input (expiry) is still an output.
             for key in spec.input_names():
-                if (olds.get(key) or None) != (news.get(key) or None):
+                if key in news and (olds.get(key) or None) != (news.get(key) or None):
                     detailed[camel(key)] = p.PropertyDiff(p.PropertyDiffKind.UPDATE, True)
             for key in replaces:
                 detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE_REPLACE, True)

@@ -176,3 +176,32 @@ def test_check_runs_the_core_and_names_the_camel_case_property() -> None:
     assert "includeDependencies" in props
     assert "packageTyp" in props
     assert not any("_" in prop for prop in props if prop), props
+
+
+def test_diff_details_the_changed_inputs_and_the_replacing_one() -> None:
+    gold = {"id": PropertyValue("g"), "type": PropertyValue("PROFILE_SEGMENT")}
+    olds = {
+        "name": PropertyValue("old-name"),
+        "packageType": PropertyValue("PARTIAL"),
+        "sourceSandbox": PropertyValue("dev"),
+        "artifacts": PropertyValue([PropertyValue(gold)]),
+        "declaredArtifacts": PropertyValue([PropertyValue(gold)]),
+        "dependencyArtifacts": PropertyValue([]),
+        "status": PropertyValue("DRAFT"),
+        "expiry": PropertyValue(4102444800000.0),
+    }
+    news = {
+        "name": PropertyValue("new-name"),
+        "packageType": PropertyValue("PARTIAL"),
+        "sourceSandbox": PropertyValue("prod"),
+        "artifacts": PropertyValue([PropertyValue(gold)]),
+    }
+    request = p.DiffRequest("urn:pulumi:s::p::aep:index:Package::pkg", "id1", olds, news, [])
+    resp = asyncio.run(AepProvider("0.1.0", workers=1).diff(request))
+    assert resp.changes is True
+    assert resp.replaces == ["sourceSandbox"]
+    kinds = {k: v.kind for k, v in resp.detailed_diff.items()}
+    assert kinds == {
+        "name": p.PropertyDiffKind.UPDATE,
+        "sourceSandbox": p.PropertyDiffKind.UPDATE_REPLACE,
+    }
