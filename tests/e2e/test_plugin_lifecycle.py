@@ -22,7 +22,9 @@ GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 
 def on_plugin(world: World) -> World:
     """Put the venv's bin (where `pip install` put `pulumi-resource-aep`) on the engine's
-    PATH, and refuse any other way of finding the plugin."""
+    PATH (the engine's ambient look-up finds it there)."""
+    exe = VENV / "bin" / "pulumi-resource-aep"
+    assert exe.exists(), f"{exe} is missing: run `.venv/bin/pip install -e . --no-deps`"
     path = str(VENV / "bin") + os.pathsep + world.stack.env()["PATH"]
     world.stack.extra_env["PATH"] = path
     return world
