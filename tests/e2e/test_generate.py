@@ -215,7 +215,7 @@ def test_generated_files_never_hold_the_secret(e2e: E2E, tmp_path: Path) -> None
     assert e2e.emu.org("acme")["clientId"] not in (out / "README.md").read_text()
 
 
-def test_generate_refuses_to_overwrite_and_names_a_missing_setting(
+def test_generate_refuses_to_overwrite_names_a_missing_setting_and_takes_flags(
     e2e: E2E, tmp_path: Path
 ) -> None:
     out = tmp_path / "org"
@@ -235,3 +235,19 @@ def test_generate_refuses_to_overwrite_and_names_a_missing_setting(
     )
     assert missing.returncode != 0
     assert "AEP_ORG_ID" in missing.stderr
+
+    # A flag stands in for its variable (and wins over it).
+    env.update({k: v for k, v in aep_env(e2e).items() if k != "AEP_ORG_ID"})
+    env["AEP_PLATFORM_URL"] = "http://127.0.0.1:9"  # nothing listens there
+    org_id = e2e.emu.org("acme")["imsOrgId"]
+    flagged = subprocess.run(
+        [str(VENV / "bin" / "sandbox-provider"), "generate", "--out", str(tmp_path / "y")]
+        + ["--org-id", org_id, "--platform-url", e2e.emu.url, "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert flagged.returncode == 0, flagged.stderr
+    assert f'aep:orgId: "{org_id}"' in (tmp_path / "y" / "Pulumi.yaml").read_text()
+    assert f'aep:platformUrl: "{e2e.emu.url}"' in (tmp_path / "y" / "Pulumi.yaml").read_text()
