@@ -16,9 +16,9 @@ from ._import_planning import conflicts_output, reuse_skipped
 if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient, Job
 
-#: What a person must do about an object of these types that an import created. Source:
-#: exim-api-facts.md ("Some objects land inactive (journeys and dataflows as drafts)") and the
-#: sandbox tooling guide (a dataflow's source connection credentials are not copied).
+#: What a person must do about an object of these types that an import created. Sources:
+#: /work/shared/reference/exim-api-facts.md ("Some objects land inactive (journeys and
+#: dataflows as drafts)") and issue 10 ("source credentials are not copied").
 AFTER_IMPORT: dict[str, str] = {
     ArtifactType.JOURNEY: "publish the journey in Journey Optimizer: it was imported as a draft",
     ArtifactType.FLOW: (
@@ -43,8 +43,9 @@ def created(
 
     Reused are the artifacts sent as alternatives and those mapped onto one of their conflict's
     suggestions (the platform reuses an object of the same title, and an exact title is always
-    a suggestion). Without the conflicts seen before submitting (`None`: an adopted job), an
-    object reused by name can't be told from one created, and counts as created."""
+    a suggestion). Without the conflicts seen before submitting (`None`: an adopted or
+    taken-over job), an object reused by name can't be told from one created, and counts as
+    created."""
     suggested: dict[str, set[str]] = {}
     for c in conflicts or []:
         suggested[_base(c["artifact_id"])] = {s["id"] for s in c.get("suggestions", [])}
