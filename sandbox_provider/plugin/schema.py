@@ -23,7 +23,16 @@ from sandbox_provider.client.config import KEYS, NAMESPACE
 
 from .values import camel
 
-__all__ = ["PACKAGE", "RESOURCES", "ResourceSpec", "by_token", "schema", "schema_json"]
+__all__ = [
+    "GO_MODULE",
+    "LANGUAGE",
+    "PACKAGE",
+    "RESOURCES",
+    "ResourceSpec",
+    "by_token",
+    "schema",
+    "schema_json",
+]
 
 PACKAGE = NAMESPACE
 
@@ -160,6 +169,26 @@ def _functions() -> dict[str, Any]:
     return {}
 
 
+#: The generated SDKs' names (scripts/gen-sdk.sh writes them to sdk/). Each takes the schema's
+#: version, so an SDK generated for another version of the plugin shows as drift.
+GO_MODULE = "github.com/sandbox-provider/sandbox-provider/sdk/go"
+LANGUAGE: dict[str, Any] = {
+    "python": {"packageName": "pulumi_aep", "respectSchemaVersion": True},
+    "nodejs": {
+        "packageName": "@sandbox-provider/aep",
+        "respectSchemaVersion": True,
+        # The SDK version the CLI and the plugin are pinned to (scripts/ensure-pulumi.sh).
+        "dependencies": {"@pulumi/pulumi": "^3.259.0"},
+        "typescriptVersion": "^5.6.0",
+    },
+    "go": {
+        "importBasePath": f"{GO_MODULE}/aep",
+        "respectSchemaVersion": True,
+        "generateResourceContainerTypes": False,
+    },
+}
+
+
 @cache
 def schema(version: str) -> dict[str, Any]:
     config = _config()
@@ -195,7 +224,7 @@ def schema(version: str) -> dict[str, Any]:
         "types": types_,
         "resources": {r.token: _resource(r) for r in RESOURCES},
         "functions": _functions(),
-        "language": {"python": {"packageName": "pulumi_aep"}},
+        "language": LANGUAGE,
     }
 
 
