@@ -13,6 +13,7 @@ build the same settings from the same `aep:*` keys (and `AEP_*` variables when a
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -22,19 +23,36 @@ from typing import Any, TypeVar
 from pulumi.dynamic import ConfigureRequest as DynamicConfigureRequest
 from pulumi.dynamic.config import Config as DynamicConfig
 from pulumi.provider.experimental import provider as p
+from pulumi.provider.experimental.property_value import PropertyValue
 
 from sandbox_provider.client.config import KEYS, NAMESPACE
 
 from .schema import ResourceSpec, by_token, schema_json
 from .values import camel, from_plain_map, secret_keys, to_plain, to_plain_map
 
-__all__ = ["WORKERS", "AepProvider"]
+__all__ = ["WORKERS", "AepProvider", "EngineLog", "InitFailed"]
 
 #: Threads for the core's blocking calls: at least the engine's parallelism (its default is
 #: far above the 4 the dynamic provider server has), so no resource waits for a thread.
 WORKERS = 64
 
 T = TypeVar("T")
+
+#: `(urn, severity, message)` -> the engine's log, attached to that resource (server.py).
+EngineLog = Callable[[str, str, str], None]
+
+
+class InitFailed(Exception):
+    """A create or update that made its object but did not finish it: the servicer answers
+    with the protocol's `ErrorResourceInitFailed` (the id, the properties, the reason), so
+    the engine records the object and the next `up` calls Update to finish it."""
+
+    def __init__(self, resource_id: str, properties: dict[str, PropertyValue], reason: str):
+        super().__init__(reason)
+        self.resource_id = resource_id
+        self.properties = properties
+        self.reason = reason
+
 
 _CONFIG_KEYS = {k.key for k in KEYS}
 _SECRET_KEYS = {k.key for k in KEYS if k.secret}
@@ -77,9 +95,24 @@ class AepProvider(p.Provider):
         self._version = version
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aep")
         self._cores: dict[str, Any] = {}
+        #: The engine's log (set by `serve`); None: progress goes to stderr as in dynamic.
+        self.engine_log: EngineLog | None = None
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+    async def _run(self, fn: Callable[..., T], *args: Any, urn: str = "", timeout: float = 0) -> T:
+        """`fn(*args)` in the pool, its progress on the engine's log for `urn` and its waits
+        bounded by the engine's custom `timeout` (seconds; 0: none given)."""
+        from sandbox_provider.resources._base import call_scope
+
+        log = self.engine_log
+        reporter = None
+        if log is not None and urn:
+            reporter = functools.partial(log, urn)
+
+        def scoped() -> T:
+            with call_scope(reporter, timeout):
+                return fn(*args)
+
+        return await asyncio.get_running_loop().run_in_executor(self._pool, scoped)
 
     def _core(self, token: str) -> tuple[ResourceSpec, Any]:
         spec = by_token(token)
@@ -121,7 +154,7 @@ class AepProvider(p.Provider):
     async def check(self, request: p.CheckRequest) -> p.CheckResponse:
         _, core = self._core(request.type)
         olds, news = to_plain_map(request.old_inputs), to_plain_map(request.new_inputs)
-        result = await self._run(core.check, olds, news)
+        result = await self._run(core.check, olds, news, urn=request.urn)
         failures = [p.CheckFailure(failure_path(f.property), f.reason) for f in result.failures]
         secret = secret_keys(request.new_inputs)
         return p.CheckResponse(inputs=from_plain_map(result.inputs, secret), failures=failures)
@@ -129,7 +162,7 @@ class AepProvider(p.Provider):
     async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
         spec, core = self._core(request.type)
         olds, news = to_plain_map(request.old_state), to_plain_map(request.new_inputs)
-        result = await self._run(core.diff, request.resource_id, olds, news)
+        result = await self._run(core.diff, request.resource_id, olds, news, urn=request.urn)
         replaces = [camel(k) for k in result.replaces or []]
         detailed: dict[str, p.PropertyDiff] = {}
         if result.changes:
@@ -149,15 +182,25 @@ class AepProvider(p.Provider):
 
     # -- create / read / update / delete --------------------------------------------------------
     async def create(self, request: p.CreateRequest) -> p.CreateResponse:
+        from sandbox_provider.resources._base import Unfinished
+
         _, core = self._core(request.type)
-        result = await self._run(core.create, to_plain_map(request.properties))
         secret = secret_keys(request.properties)
+        try:
+            result = await self._run(
+                core.create,
+                to_plain_map(request.properties),
+                urn=request.urn,
+                timeout=request.timeout,
+            )
+        except Unfinished as exc:
+            raise InitFailed(exc.id, from_plain_map(exc.outs, secret), str(exc)) from None
         return p.CreateResponse(result.id, from_plain_map(result.outs or {}, secret))
 
     async def read(self, request: p.ReadRequest) -> p.ReadResponse:
         _, core = self._core(request.type)
         props = to_plain_map(request.properties)
-        result = await self._run(core.read, request.resource_id, props)
+        result = await self._run(core.read, request.resource_id, props, urn=request.urn)
         if not result.id:  # gone: the engine drops it from the stack
             return p.ReadResponse(resource_id="")
         secret = secret_keys(request.properties) | secret_keys(request.inputs)
@@ -169,12 +212,39 @@ class AepProvider(p.Provider):
         return p.ReadResponse(result.id, from_plain_map(result.outs or {}, secret), inputs)
 
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
+        from sandbox_provider.resources._base import Unfinished
+
         _, core = self._core(request.type)
         olds, news = to_plain_map(request.olds), to_plain_map(request.news)
-        result = await self._run(core.update, request.resource_id, olds, news)
         secret = secret_keys(request.news)
+        try:
+            result = await self._run(
+                core.update,
+                request.resource_id,
+                olds,
+                news,
+                urn=request.urn,
+                timeout=request.timeout,
+            )
+        except Unfinished as exc:
+            # Still not finished: the object stays recorded as failed to initialize.
+            outs = from_plain_map(exc.outs, secret)
+            raise InitFailed(request.resource_id, outs, str(exc)) from None
         return p.UpdateResponse(from_plain_map(result.outs or {}, secret))
 
     async def delete(self, request: p.DeleteRequest) -> None:
         _, core = self._core(request.type)
-        await self._run(core.delete, request.resource_id, to_plain_map(request.properties))
+        await self._run(
+            core.delete,
+            request.resource_id,
+            to_plain_map(request.properties),
+            urn=request.urn,
+            timeout=request.timeout,
+        )
+
+    async def cancel(self) -> None:
+        # The engine cancels the whole provider (Ctrl-C): every wait ends now, and no new one
+        # starts; the process ends soon after.
+        from sandbox_provider.resources._base import cancel
+
+        cancel()

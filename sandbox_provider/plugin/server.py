@@ -5,6 +5,11 @@ grpc, which reports it as "Unexpected <class ...>: ..." with the exception's rep
 dynamic providers' failures read as one line saying what failed, why and the fix; here each
 method's failure is sent as exactly that text (`str(exc)`), so both print the same message.
 Anything unexpected also writes its traceback to the plugin's stderr, for the engine log.
+
+Two answers the SDK's servicer can't give are added here: a create or update that made its
+object but did not finish (`InitFailed`) is sent as the protocol's `ErrorResourceInitFailed`
+detail, which the engine records as partial state; and the core's progress lines go to the
+engine's `Log` with the resource's URN (`engine_logger`), so they show on its own line.
 """
 
 from __future__ import annotations
@@ -24,9 +29,15 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import (
+    engine_pb2,
+    engine_pb2_grpc,
+    provider_pb2,
+    provider_pb2_grpc,
+    status_pb2,
+)
 
-from .provider import AepProvider
+from .provider import AepProvider, EngineLog, InitFailed
 
 __all__ = ["serve"]
 
@@ -40,10 +51,31 @@ def _expected(exc: BaseException) -> bool:
     return isinstance(exc, ProviderError | ConfigError)
 
 
+def init_failed_status(exc: InitFailed) -> grpc.Status:
+    """The status the engine reads as "created, failed to initialize": the error's text, and
+    an `ErrorResourceInitFailed` detail (id, properties, reasons) in the standard
+    `grpc-status-details-bin` trailer, where the Go engine's rpcerror looks for it."""
+    code = grpc.StatusCode.UNKNOWN
+    detail = provider_pb2.ErrorResourceInitFailed(
+        id=exc.resource_id,
+        properties=PropertyValue.marshal_map(exc.properties),
+        reasons=[exc.reason],
+    )
+    body = status_pb2.Status(code=code.value[0], message=exc.reason)
+    body.details.add().Pack(detail)
+    status = grpc.Status()
+    status.code = code
+    status.details = exc.reason
+    status.trailing_metadata = (("grpc-status-details-bin", body.SerializeToString()),)
+    return status
+
+
 def _guard(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     async def guarded(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
             return await method(self, request, context)
+        except InitFailed as exc:
+            await context.abort_with_status(init_failed_status(exc))
         except Exception as exc:
             if not _expected(exc):
                 traceback.print_exc(file=sys.stderr)
@@ -79,6 +111,31 @@ class _Servicer(ProviderServicer):
 for _name in _GUARDED:
     setattr(_Servicer, _name, _guard(getattr(_Servicer, _name)))
 
+_SEVERITY = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
+
+
+def engine_logger(address: str) -> EngineLog:
+    """`(urn, severity, message)` -> the engine's `Log`, attached to the resource `urn`.
+
+    Called from the worker threads that run the core, so it uses a blocking channel of its
+    own (the server's event loop stays out of it). A message the engine can't take goes to
+    stderr as the dynamic provider's do: progress is never worth failing an operation."""
+    channel = grpc.insecure_channel(address, options=_GRPC_CHANNEL_OPTIONS)
+    stub = engine_pb2_grpc.EngineStub(channel)
+
+    def log(urn: str, severity: str, message: str) -> None:
+        request = engine_pb2.LogRequest(
+            severity=_SEVERITY.get(severity, engine_pb2.INFO), message=message, urn=urn
+        )
+        try:
+            stub.Log(request, timeout=10)
+        except grpc.RpcError:
+            prefix = "warning: " if severity == "warning" else ""
+            sys.stderr.write(f"{prefix}{message}\n")
+            sys.stderr.flush()
+
+    return log
+
 
 def serve(args: list[str], version: str, provider: AepProvider) -> None:
     """What `pulumi.provider.experimental.server.main` does, with the guarded servicer: print
@@ -88,6 +145,7 @@ def serve(args: list[str], version: str, provider: AepProvider) -> None:
     parser.add_argument("--logflow", action="store_true")
     parser.add_argument("--logtostderr", action="store_true")
     known, _ = parser.parse_known_args(args)
+    provider.engine_log = engine_logger(known.engine)
 
     async def run() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)

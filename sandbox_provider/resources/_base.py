@@ -9,9 +9,11 @@ process serves four threads with one provider instance.
 
 from __future__ import annotations
 
+import contextvars
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
@@ -36,21 +38,129 @@ DEFAULT_WAIT_SECONDS = 900.0
 
 PROVIDER_KEY = "__provider"
 
+T = TypeVar("T")
+
 
 # -- stderr: progress and warnings reach the CLI output (there is no engine logger here) -------
 _OUT_LOCK = threading.Lock()
 
+#: Where `progress` and `warn` go instead of stderr for the call running in this context:
+#: `(severity, message)`, severity "info" or "warning". The plugin sets it per request to the
+#: engine's log with the resource's URN; the dynamic provider never sets it.
+Reporter = Callable[[str, str], None]
+_REPORTER: contextvars.ContextVar[Reporter | None] = contextvars.ContextVar(
+    "aep_reporter", default=None
+)
+#: The engine's custom timeout for the call running in this context (seconds), which bounds
+#: its waits instead of `timeout_seconds`; None: not given (always so for a dynamic provider).
+_WAIT_OVERRIDE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "aep_wait_override", default=None
+)
+
 
 def progress(message: str) -> None:
+    reporter = _REPORTER.get()
+    if reporter is not None:
+        reporter("info", f"aep: {message}")
+        return
     with _OUT_LOCK:
         sys.stderr.write(f"aep: {message}\n")
         sys.stderr.flush()
 
 
 def warn(message: str) -> None:
+    reporter = _REPORTER.get()
+    if reporter is not None:
+        reporter("warning", f"aep: {message}")
+        return
     with _OUT_LOCK:
         sys.stderr.write(f"warning: aep: {message}\n")
         sys.stderr.flush()
+
+
+@contextmanager
+def call_scope(reporter: Reporter | None = None, timeout: float | None = None) -> Iterator[None]:
+    """Run one provider call with its own progress destination and wait deadline (see
+    `_REPORTER`, `_WAIT_OVERRIDE`); a timeout of 0 or None leaves the resource's own."""
+    tokens = (_REPORTER.set(reporter), _WAIT_OVERRIDE.set(timeout or None))
+    try:
+        yield
+    finally:
+        _WAIT_OVERRIDE.reset(tokens[1])
+        _REPORTER.reset(tokens[0])
+
+
+def wait_override() -> float | None:
+    """The custom timeout of the call in this context, if the engine gave one."""
+    return _WAIT_OVERRIDE.get()
+
+
+# -- cancellation ------------------------------------------------------------------------------
+#: Set once the engine cancels (Ctrl-C): every wait in progress ends and no new one starts.
+#: Process-wide because the engine cancels the whole provider, not one call.
+CANCELLED = threading.Event()
+#: Wakes the waits in progress (each registers one event) the moment cancel() is called.
+_WAKERS: set[threading.Event] = set()
+_WAKERS_LOCK = threading.Lock()
+
+
+class Cancelled(ProviderError):
+    """A wait ended because the operation was cancelled."""
+
+
+class Unfinished(ProviderError):
+    """Made, not finished: the object exists (its first write went through), a later step
+    failed. A dynamic provider reports it as the error it is; the plugin records the object
+    (`id`, `outs`) as a resource that failed to initialize, and the next update finishes it."""
+
+    def __init__(self, message: str, id_: str, outs: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.id = id_
+        self.outs = dict(outs)
+
+
+def cancel() -> None:
+    """Cancel every wait, now and from now on (the engine's Cancel)."""
+    CANCELLED.set()
+    with _WAKERS_LOCK:
+        for event in _WAKERS:
+            event.set()
+
+
+def interruptible(call: Callable[[], T], what: str) -> T:
+    """`call()` (a wait), ended at once by `cancel()` with `Cancelled`.
+
+    The client's waits sleep between polls (up to 10 s); to answer a cancel without waiting
+    for the next poll, the wait runs in a thread of its own (the context copied, so its
+    deadline and reporter hold there) and this one returns as soon as either finishes. A
+    cancelled wait's thread stops at its next poll (`StatusReporter` checks `CANCELLED`)."""
+    if CANCELLED.is_set():
+        raise Cancelled(f"{what} was cancelled before it started")
+    done = threading.Event()
+    box: dict[str, Any] = {}
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            box["value"] = context.run(call)
+        except BaseException as exc:  # handed to the caller's thread as it is
+            box["error"] = exc
+        finally:
+            done.set()
+
+    with _WAKERS_LOCK:
+        _WAKERS.add(done)
+    try:
+        threading.Thread(target=run, name="aep-wait", daemon=True).start()
+        done.wait()
+    finally:
+        with _WAKERS_LOCK:
+            _WAKERS.discard(done)
+    if "error" in box:
+        raise box["error"]
+    if "value" not in box:  # woken by cancel() before the wait finished
+        raise Cancelled(f"{what} was cancelled")
+    return box["value"]
 
 
 # -- clients, one per profile ------------------------------------------------------------------

@@ -26,7 +26,15 @@ from sandbox_provider.client import (
     TransferStatus,
 )
 
-from ._base import DEFAULT_WAIT_SECONDS, ProviderError, is_unknown, progress
+from ._base import (
+    CANCELLED,
+    DEFAULT_WAIT_SECONDS,
+    Cancelled,
+    ProviderError,
+    is_unknown,
+    progress,
+    wait_override,
+)
 
 __all__ = [
     "HandshakeRequestType",
@@ -149,8 +157,11 @@ def gone() -> ReadResult:
 
 # -- waits -------------------------------------------------------------------------------------
 def wait_seconds(inputs: Mapping[str, Any]) -> float:
-    """A wait's own deadline: `timeout_seconds`, else the default (custom_timeouts never reach
-    a dynamic provider)."""
+    """A wait's own deadline: the engine's custom timeout for this call (the plugin's; custom
+    timeouts never reach a dynamic provider), else `timeout_seconds`, else the default."""
+    override = wait_override()
+    if override:
+        return override
     return float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
 
 
@@ -162,8 +173,14 @@ class StatusReporter(Generic[T]):
         self._status = status
         self._line = line
         self.last: str | None = None
+        #: The object of the last poll (None before the first): what a wait cut short had.
+        self.seen: T | None = None
 
     def __call__(self, seen: T) -> None:
+        if CANCELLED.is_set():
+            # A cancelled wait stops polling here (`interruptible` already answered).
+            raise Cancelled("the wait was cancelled")
+        self.seen = seen
         status = self._status(seen)
         if status != self.last:
             self.last = status

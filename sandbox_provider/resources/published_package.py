@@ -51,12 +51,16 @@ from . import _config
 from ._base import (
     GONE,
     BaseProvider,
+    Cancelled,
     Inputs,
     ProviderError,
+    Unfinished,
     api_errors,
+    interruptible,
     is_unknown,
     progress,
     validate,
+    wait_override,
     warn,
 )
 from ._common import (
@@ -181,15 +185,7 @@ class PublishedPackageProvider(BaseProvider):
             if pkg.status == PackageStatus.PUBLISHED:
                 progress(f"package {pkg.name!r} ({package_id}) is already published")
             else:
-                if pkg.status != PackageStatus.PUBLISH_IN_PROGRESS:
-                    # The engine hands every number over as a float (365.0); check() made
-                    # sure it is whole, and the platform wants "365".
-                    days = inputs.get("expiry_period_days")
-                    answer = client.publish_package(
-                        package_id, expiry_period_days=None if days is None else int(days)
-                    )
-                    correlation_id = answer.correlation_id
-                pkg = self._wait_published(package_id, inputs, what)
+                pkg, correlation_id = self._publish(pkg, inputs, what, correlation_id)
             if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
                 pkg = client.set_visibility(package_id, PUBLIC)
                 progress(f"package {pkg.name!r} ({package_id}) is now PUBLIC")
@@ -227,7 +223,28 @@ class PublishedPackageProvider(BaseProvider):
         progress(f"publication of package {pkg.name!r} ({adopt_id}) adopted without changes")
         return CreateResult(adopt_id, outputs_of(pkg, inputs, None))
 
-    def _wait_published(self, package_id: str, inputs: Mapping[str, Any], what: str) -> ApiPackage:
+    def _publish(
+        self, pkg: ApiPackage, inputs: Mapping[str, Any], what: str, correlation_id: str | None
+    ) -> tuple[ApiPackage, str | None]:
+        """Publish a package not yet PUBLISHED (unless it is publishing) and wait for it:
+        create's job, and an update's when a create left it unfinished."""
+        if pkg.status != PackageStatus.PUBLISH_IN_PROGRESS:
+            # The engine hands every number over as a float (365.0); check() made sure it is
+            # whole, and the platform wants "365".
+            days = inputs.get("expiry_period_days")
+            answer = self.client(inputs.get("org")).publish_package(
+                pkg.id, expiry_period_days=None if days is None else int(days)
+            )
+            correlation_id = answer.correlation_id
+        return self._wait_published(pkg.id, inputs, what, correlation_id), correlation_id
+
+    def _wait_published(
+        self,
+        package_id: str,
+        inputs: Mapping[str, Any],
+        what: str,
+        correlation_id: str | None = None,
+    ) -> ApiPackage:
         client = self.client(inputs.get("org"))
         timeout = wait_seconds(inputs)
         report: StatusReporter[ApiPackage] = StatusReporter(
@@ -235,18 +252,33 @@ class PublishedPackageProvider(BaseProvider):
             lambda pkg, status: f"package {pkg.name!r} ({package_id}): {status}",
         )
         try:
-            return client.wait_for_package(package_id, timeout=timeout, progress=report)
+            return interruptible(
+                lambda: client.wait_for_package(package_id, timeout=timeout, progress=report),
+                what,
+            )
         except OperationFailedError as exc:
             raise ProviderError(
                 f"{what} failed: PUBLISH_FAILED: {exc.reason or 'no reason given'}: fix the "
                 "package (e.g. an artifact deleted from the source sandbox), then run "
                 "`pulumi up` again"
             ) from None
-        except ExImTimeoutError:
-            raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {report.last}): "
-                "run `pulumi up` again to keep waiting, or raise timeout_seconds"
-            ) from None
+        except (ExImTimeoutError, Cancelled) as exc:
+            if isinstance(exc, Cancelled):
+                message = (
+                    f"{what} was cancelled while waiting (last status {report.last}): run "
+                    "`pulumi up` again to keep waiting"
+                )
+            else:
+                limit = "customTimeouts" if wait_override() else "timeout_seconds"
+                message = (
+                    f"{what} did not finish within {timeout:g}s (last status {report.last}): "
+                    f"run `pulumi up` again to keep waiting, or raise {limit}"
+                )
+            if report.seen is None:
+                raise ProviderError(message) from None
+            # Submitted: the publication exists on the platform, and an update finishes it.
+            outs = outputs_of(report.seen, inputs, correlation_id)
+            raise Unfinished(message, package_id, outs) from None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
@@ -276,6 +308,11 @@ class PublishedPackageProvider(BaseProvider):
             forbidden=_NOT_OWNER,
         ):
             pkg = client.get_package(id_)
+            correlation_id = olds.get("correlation_id")
+            if pkg.status != PackageStatus.PUBLISHED:
+                # A create that timed out or was cancelled left the publication unfinished.
+                what = f"finishing the publication of package {id_}"
+                pkg, correlation_id = self._publish(pkg, inputs, what, correlation_id)
             if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
                 pkg = client.set_visibility(id_, PUBLIC)
                 progress(f"package {pkg.name!r} ({id_}) is now PUBLIC")
@@ -284,7 +321,7 @@ class PublishedPackageProvider(BaseProvider):
                 f"published package {id_}: expiry_period_days only applies when publishing; "
                 "the package is already published, so its expiry stays as it is"
             )
-        return UpdateResult(outputs_of(pkg, inputs, olds.get("correlation_id")))
+        return UpdateResult(outputs_of(pkg, inputs, correlation_id))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         warn(
