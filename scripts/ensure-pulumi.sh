@@ -22,7 +22,7 @@ set -euo pipefail
 
 PULUMI_VERSION="3.259.0"
 # Bump when the build recipe (or the embedded language host) changes: older caches are rebuilt.
-RECIPE="1"
+RECIPE="2"
 PKG_MODULE="github.com/pulumi/pulumi/pkg/v3"
 SDK_MODULE="github.com/pulumi/pulumi/sdk/v3"
 
@@ -185,6 +185,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pulumi/pulumi/pkg/v3/codegen/hcl2/syntax"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/pcl"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -328,6 +333,81 @@ func resolveToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) 
 	return toolchain.ResolveToolchain(opts)
 }
 
+// GenerateProgram turns PCL into Python: what `pulumi import` asks for to write the code of what it
+// imported (and `pulumi convert`). The same calls as the upstream hosts, over the engine's schema loader.
+func (h *host) GenerateProgram(ctx context.Context, req *pulumirpc.GenerateProgramRequest,
+) (*pulumirpc.GenerateProgramResponse, error) {
+	loader, err := schema.NewLoaderClient(req.GetLoaderTarget())
+	if err != nil {
+		return nil, err
+	}
+	defer loader.Close()
+	parser := syntax.NewParser()
+	for path, contents := range req.GetSource() {
+		if err := parser.ParseFile(strings.NewReader(contents), path); err != nil {
+			return nil, err
+		}
+		if parser.Diagnostics.HasErrors() {
+			return nil, parser.Diagnostics
+		}
+	}
+	opts := []pcl.BindOption{pcl.PreferOutputVersionedInvokes}
+	if !req.GetStrict() {
+		opts = append(opts, pcl.NonStrictBindOptions()...)
+	}
+	program, diags, err := pcl.BindProgram(parser.Files, schema.NewCachedLoader(loader), opts...)
+	if err != nil {
+		return nil, err
+	}
+	rpcDiags := plugin.HclDiagnosticsToRPCDiagnostics(diags)
+	if diags.HasErrors() || program == nil {
+		return &pulumirpc.GenerateProgramResponse{Diagnostics: rpcDiags}, nil
+	}
+	files, diags, err := python.GenerateProgram(program)
+	if err != nil {
+		return nil, err
+	}
+	rpcDiags = append(rpcDiags, plugin.HclDiagnosticsToRPCDiagnostics(diags)...)
+	return &pulumirpc.GenerateProgramResponse{Source: files, Diagnostics: rpcDiags}, nil
+}
+
+// GeneratePackage writes a Python SDK from a provider's schema (`pulumi package gen-sdk --language python`).
+func (h *host) GeneratePackage(ctx context.Context, req *pulumirpc.GeneratePackageRequest,
+) (*pulumirpc.GeneratePackageResponse, error) {
+	loader, err := schema.NewLoaderClient(req.GetLoaderTarget())
+	if err != nil {
+		return nil, err
+	}
+	defer loader.Close()
+	var spec schema.PackageSpec
+	if err := json.Unmarshal([]byte(req.GetSchema()), &spec); err != nil {
+		return nil, err
+	}
+	cached := schema.NewCachedLoader(loader)
+	pkg, diags, err := schema.BindSpec(spec, cached, schema.ValidationOptions{AllowDanglingReferences: true})
+	if err != nil {
+		return nil, err
+	}
+	rpcDiags := plugin.HclDiagnosticsToRPCDiagnostics(diags)
+	if diags.HasErrors() {
+		return &pulumirpc.GeneratePackageResponse{Diagnostics: rpcDiags}, nil
+	}
+	files, err := python.GeneratePackage("pulumi-language-python", pkg, req.GetExtraFiles(), cached)
+	if err != nil {
+		return nil, err
+	}
+	for name, body := range files {
+		path := filepath.Join(req.GetDirectory(), name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return &pulumirpc.GeneratePackageResponse{Diagnostics: rpcDiags}, nil
+}
+
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
 	tc, err := resolveToolchain(info)
@@ -370,7 +450,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
-	config, err := json.Marshal(req.GetConfig())
+	// A stack with no config at all sends none: the SDK's set_all_config needs an object, not null.
+	configMap := req.GetConfig()
+	if configMap == nil {
+		configMap = map[string]string{}
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, err
 	}
