@@ -65,6 +65,7 @@ from ._base import (
     Inputs,
     ProviderError,
     api_errors,
+    interruptible,
     progress,
     validate,
 )
@@ -257,12 +258,16 @@ class ImportJobProvider(BaseProvider):
             lambda _job, status: f"import job {job_name!r}: {status}",
         )
         try:
-            return client.wait_for_job(
-                job_name,
-                correlation_id=correlation_id,
-                request_type=JobRequestType.IMPORT,
-                timeout=timeout,
-                progress=report,
+            # interruptible: the engine's Cancel ends the wait at once.
+            return interruptible(
+                lambda: client.wait_for_job(
+                    job_name,
+                    correlation_id=correlation_id,
+                    request_type=JobRequestType.IMPORT,
+                    timeout=timeout,
+                    progress=report,
+                ),
+                what,
             )
         except OperationFailedError as exc:
             raise ProviderError(

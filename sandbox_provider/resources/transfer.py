@@ -47,6 +47,7 @@ from ._base import (
     Inputs,
     ProviderError,
     api_errors,
+    interruptible,
     progress,
     validate,
 )
@@ -311,7 +312,11 @@ class TransferProvider(BaseProvider):
             lambda t, status: f"transfer {transfer_id}: {status} ({t.last_message or '...'})",
         )
         try:
-            return client.wait_for_transfer(transfer_id, timeout=timeout, progress=report)
+            # interruptible: the engine's Cancel ends the wait at once.
+            return interruptible(
+                lambda: client.wait_for_transfer(transfer_id, timeout=timeout, progress=report),
+                what,
+            )
         except OperationFailedError as exc:
             from sandbox_provider.client import Transfer as ApiTransfer  # loaded with the client
 

@@ -107,4 +107,3 @@ def test_custom_timeouts_bound_the_wait_instead_of_timeout_seconds(plugin: World
     res = plugin.stack.up(check=False)
     assert "did not finish within 2s" in res.stdout + res.stderr
     assert "raise timeout_seconds" in res.stdout + res.stderr
-
