@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 from e2e.conftest import E2E
+from e2e.test_plugin_lifecycle import on_plugin
+from e2e.test_plugin_yaml import on_yaml_host, yaml_host_dir
 
 from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
 
@@ -59,14 +61,23 @@ class Example(E2E):
         return {a["id"] for a in self.emu.artifacts(org, sandbox)}
 
 
+def runtime(name: str) -> str:
+    """The example's language: its Pulumi.yaml `runtime` (a name, or a map with `name`)."""
+    doc = yaml.safe_load((EXAMPLES / name / "Pulumi.yaml").read_text())
+    rt = doc["runtime"]
+    return str(rt["name"] if isinstance(rt, dict) else rt)
+
+
 def copy_example(name: str, dest: Path) -> Path:
-    """The example's folder copied as is; only its virtualenv line points at this clone's
-    venv, because the relative `../../.venv` means nothing under tmp."""
+    """The example's folder copied as is; only a Python example's virtualenv line points at
+    this clone's venv, because the relative `../../.venv` means nothing under tmp."""
     src = EXAMPLES / name
     project = dest / "project"
     shutil.copytree(
         src, project, ignore=shutil.ignore_patterns("__pycache__", ".state", "Pulumi.*.yaml")
     )
+    if runtime(name) != "python":
+        return project
     text = (project / "Pulumi.yaml").read_text()
     line = f"virtualenv: {CLONE_VENV}"
     assert text.count(line) == 1, f"examples/{name}/Pulumi.yaml must say `{line}` once"
@@ -96,6 +107,12 @@ def example(tmp_path: Path, pulumi_bin: str, fresh_emulator: EmulatorProcess) ->
         stack.init()
         orgs = {"acme": fresh_emulator.org("acme"), "partner": fresh_emulator.org("partner")}
         configure_for_emulator(stack, fresh_emulator.url, orgs, extra=extra_config)
-        return Example(emu=fresh_emulator, stack=stack, project_dir=project, name=name)
+        ex = Example(emu=fresh_emulator, stack=stack, project_dir=project, name=name)
+        if runtime(name) == "yaml":
+            # A YAML program uses the plugin (the venv's pulumi-resource-aep) and needs the
+            # YAML language host, both found on PATH.
+            on_plugin(ex)
+            on_yaml_host(stack, yaml_host_dir())
+        return ex
 
     return make

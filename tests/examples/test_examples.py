@@ -13,7 +13,7 @@ import yaml
 
 from sandbox_provider.testing import EmulatorProcess
 
-from .conftest import EXAMPLES, Example, ExampleFactory, project_config
+from .conftest import EXAMPLES, Example, ExampleFactory, project_config, runtime
 
 pytestmark = pytest.mark.examples
 
@@ -29,6 +29,7 @@ TESTED = {
     "conflicts-alternatives",
     "adopt-existing-package",
     "conflicts-from-lookup",
+    "yaml-demo",
 }
 
 
@@ -59,7 +60,8 @@ def test_every_example_folder_is_complete_and_tested() -> None:
     folders = {p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders == TESTED
     for name in folders:
-        for f in ("Pulumi.yaml", "__main__.py", "README.md"):
+        program = {"python": ("__main__.py",), "yaml": ()}[runtime(name)]
+        for f in ("Pulumi.yaml", "README.md", *program):
             assert (EXAMPLES / name / f).is_file(), f"examples/{name}/{f} is missing"
         # Every setting beyond aep:* has a default fitting the demo seed, but the adoption's
         # package id, which only exists once someone made the package.
@@ -291,3 +293,25 @@ def test_adopt_existing_package(example: ExampleFactory, fresh_emulator: Emulato
     assert ex.writes(since) == []
     assert ex.get(f"/packages/{existing['id']}")["status"] == "PUBLISHED"
     assert [p["id"] for p in ex.packages()] == [existing["id"]]
+
+
+def test_yaml_demo(example: ExampleFactory) -> None:
+    ex = example("yaml-demo")
+    out = up_and_check(ex, resources=10)
+
+    assert (out["audiencesStatus"], out["prodImportStatus"]) == ("PUBLISHED", "SUCCESS")
+    assert out["handshakeStatus"] == "APPROVED"
+    assert out["journeyTransferStatus"] == "COMPLETED"
+    assert (out["starterKitVisibility"], out["starterKitPullStatus"]) == ("PUBLIC", "COMPLETED")
+    types = {r["type"] for r in ex.state_resources()}
+    assert "pulumi:providers:aep" in types
+    assert not [t for t in types if "dynamic" in t], types
+    partner_copies = sorted(p["name"] for p in ex.packages("partner"))
+    assert partner_copies == ["consent-starter-kit", "gold-welcome-journey"]
+
+    destroy(ex)
+    # Acme's three packages are gone; the partner keeps its copies, the link stays.
+    assert ex.packages() == []
+    assert sorted(p["name"] for p in ex.packages("partner")) == partner_copies
+    (link,) = ex.get("/handshake/list")["data"]
+    assert (link["targetIMSOrgId"], link["status"]) == (PARTNER, "APPROVED")
