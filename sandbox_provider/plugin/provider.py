@@ -27,6 +27,8 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from sandbox_provider.client.config import KEYS, NAMESPACE
 
+from . import invoke
+from .diffs import detailed_diff
 from .schema import ResourceSpec, by_token, schema_json
 from .values import camel, from_plain_map, secret_keys, to_plain, to_plain_map
 
@@ -167,16 +169,14 @@ class AepProvider(p.Provider):
         detailed: dict[str, p.PropertyDiff] = {}
         if result.changes:
             # Only what the program sets: an unset input (expiry) is still an output.
-            for key in spec.input_names():
-                if key in news and (olds.get(key) or None) != (news.get(key) or None):
-                    detailed[camel(key)] = p.PropertyDiff(p.PropertyDiffKind.UPDATE, True)
-            for key in replaces:
-                detailed[key] = p.PropertyDiff(p.PropertyDiffKind.UPDATE_REPLACE, True)
+            detailed = detailed_diff(spec.input_names(), olds, news, replaces)
+        # `diffs` names top-level properties; `artifacts[2]` is a change of `artifacts`.
+        diffs = list(dict.fromkeys(k.split("[")[0].split(".")[0] for k in detailed))
         return p.DiffResponse(
             changes=bool(result.changes),
             replaces=replaces,
             delete_before_replace=bool(result.delete_before_replace),
-            diffs=list(detailed),
+            diffs=diffs,
             detailed_diff=detailed,
         )
 
@@ -241,6 +241,10 @@ class AepProvider(p.Provider):
             urn=request.urn,
             timeout=request.timeout,
         )
+
+    # -- invokes: the lookup functions (invoke.py) ------------------------------------------------
+    async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
+        return await self._run(invoke.invoke, request)
 
     async def cancel(self) -> None:
         # The engine cancels the whole provider (Ctrl-C): every wait ends now, and no new one
