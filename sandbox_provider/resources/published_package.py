@@ -9,7 +9,9 @@ Lifecycle
   is made public.
 - **update in place**: `visibility` PRIVATE -> PUBLIC. `expiry_period_days` and
   `timeout_seconds` only matter while publishing: a change is recorded and nothing is sent
-  (a warning says so).
+  (a warning says so). A publication a create left unfinished (its wait timed out or was
+  cancelled: the plugin records it as partial state) is finished by the update: waited for,
+  or published again if it is neither PUBLISHED nor in progress.
 - **refused at preview**: `visibility` PUBLIC -> PRIVATE; the platform can't make a public
   package private again.
 - **replace**: `package_id`, `org` (another package is published).
