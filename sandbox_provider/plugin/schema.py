@@ -163,10 +163,92 @@ def _config() -> dict[str, Any]:
     return variables
 
 
+# -- the lookup functions (invoke.py) -------------------------------------------------------------
+#: The lookups' `ArtifactRef` ({id, type, title}) is the schema's Artifact already.
+_SAME_TYPES = {"ArtifactRef": "Artifact"}
+_ORG = {
+    "type": "string",
+    "description": "The aep:orgs profile to act as; left out, the provider's own org.",
+}
+
+
+def _result_spec(annotation: Any, found: dict[str, Any]) -> dict[str, Any]:
+    """The schema type of a lookup result's annotation; each TypedDict met is an object type
+    of the package, added to `found` (token -> type)."""
+    import inspect
+    from typing import get_type_hints, is_typeddict
+
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return _result_spec(args[0], found) if len(args) == 1 else _ANY
+    if origin is list:
+        return {"type": "array", "items": _result_spec(get_args(annotation)[0], found)}
+    if origin is dict:
+        return {
+            "type": "object",
+            "additionalProperties": _result_spec(get_args(annotation)[1], found),
+        }
+    if not is_typeddict(annotation):
+        return _spec(annotation)
+    name = _SAME_TYPES.get(annotation.__name__, annotation.__name__)
+    tok = f"{PACKAGE}:index:{name}"
+    if name not in _SAME_TYPES.values() and tok not in found:
+        found[tok] = {}  # taken before recursing: a type may refer to itself
+        found[tok] = {
+            "type": "object",
+            "description": inspect.cleandoc(annotation.__doc__ or ""),
+            **_object_of(get_type_hints(annotation), found),
+        }
+    return {"$ref": f"#/types/{tok}"}
+
+
+def _object_of(fields: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """`properties` (camelCase) and `required` (the fields that are never None)."""
+    required = [
+        camel(k)
+        for k, a in fields.items()
+        if not (get_origin(a) in (Union, types.UnionType) and type(None) in get_args(a))
+    ]
+    props = {camel(k): _result_spec(a, found) for k, a in fields.items()}
+    return {"properties": props, "required": required}
+
+
+def _lookup_functions() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The functions, from the core's reads (`resources._lookup_reads`: inputs from their
+    signatures, outputs from their TypedDict results), and the object types they use."""
+    import inspect
+
+    from . import invoke
+
+    found: dict[str, Any] = {}
+    functions: dict[str, Any] = {}
+    for tok, lookup in invoke.lookups().items():
+        hints = invoke.hints(lookup.read)
+        params = lookup.params()
+        inputs = {camel(k): _spec(hints[k]) for k in params}
+        inputs["org"] = _ORG
+        required = [camel(k) for k, v in params.items() if v.default is inspect.Parameter.empty]
+        if lookup.listed:
+            result = _result_spec(hints["return"], found)
+            outputs = {"properties": {lookup.listed: result}, "required": [lookup.listed]}
+        else:  # the TypedDict is the invoke's answer itself
+            outputs = _object_of(typing.get_type_hints(hints["return"]), found)
+        functions[tok] = {
+            "description": inspect.getdoc(lookup.read) or "",
+            "inputs": {"properties": inputs, "required": required},
+            "outputs": outputs,
+        }
+    return functions, found
+
+
 def _functions() -> dict[str, Any]:
-    # The lookup functions stay in the program's process for now (resources/lookups.py has
-    # no plain-value core an invoke could call): none are served yet.
-    return {}
+    return _lookup_functions()[0]
+
+
+def _function_types() -> dict[str, Any]:
+    """The object types the functions' results use (`aep:index:PackageInfo`, ...)."""
+    return _lookup_functions()[1]
 
 
 #: The generated SDKs' names (scripts/gen-sdk.sh writes them to sdk/). Each takes the schema's
@@ -210,6 +292,7 @@ def schema(version: str) -> dict[str, Any]:
             "required": ["id", "type"],
         },
     }
+    types_.update(_function_types())
     return {
         "name": PACKAGE,
         "displayName": "Adobe Experience Platform sandbox tooling",

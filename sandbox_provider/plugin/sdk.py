@@ -7,22 +7,49 @@
     aep.Transfer("to-partner", package_id=pkg.package_id, opts=pulumi.ResourceOptions(
         provider=partner))
 
+    found = aep.get_package(name="dev-audiences")  # the lookups, as the plugin's invokes
+
 Keyword arguments and attributes keep the dynamic resources' snake_case names; the wire uses
 the schema's camelCase (`package_id` is `packageId`), converted here for the top-level names
 only, as the plugin does. The inputs and outputs each resource takes are the schema's
-(`schema.RESOURCES`), so the SDK and the plugin can't disagree about them.
+(`schema.RESOURCES`), so the SDK and the plugin can't disagree about them. The `get_*`
+functions take the arguments of `sandbox_provider.lookups`' and answer the same TypedDicts,
+read by the plugin (with the provider's configuration) rather than in the program.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 
 from .schema import PACKAGE, RESOURCES, ResourceSpec
 from .values import camel
 
-__all__ = ["Handshake", "ImportJob", "Package", "Provider", "PublishedPackage", "Transfer"]
+if TYPE_CHECKING:
+    from sandbox_provider.resources._lookup_results import (
+        ArtifactDependencies,
+        ImportConflict,
+        ImportJobInfo,
+        PackageInfo,
+        Preflight,
+    )
+
+__all__ = [
+    "Handshake",
+    "ImportJob",
+    "Package",
+    "Provider",
+    "PublishedPackage",
+    "Transfer",
+    "get_artifact_dependencies",
+    "get_import_conflicts",
+    "get_import_jobs",
+    "get_package",
+    "get_packages",
+    "get_preflight",
+]
 
 
 def _names(spec: ResourceSpec) -> tuple[frozenset[str], frozenset[str]]:
@@ -92,3 +119,131 @@ class Provider(pulumi.ProviderResource):
                 value = str(value)
             props[camel(name)] = pulumi.Output.secret(value) if keys[name].secret else value
         super().__init__(PACKAGE, resource_name, props, opts)
+
+
+# -- the lookup functions, as invokes ------------------------------------------------------------
+def _invoke(
+    function: str, inputs: dict[str, Any], opts: pulumi.InvokeOptions | None
+) -> pulumi.Output[Any]:
+    """The plugin's invoke of `function` (`get_package` -> `aep:index:getPackage`) once every
+    input is known; its answer as the Python lookup's result."""
+    from . import invoke
+
+    tok = invoke.token(function)
+    lookup = invoke.lookups()[tok]
+    args = {camel(k): v for k, v in inputs.items() if v is not None}
+
+    async def call(known: dict[str, Any]) -> Any:
+        try:
+            returned = await pulumi.runtime.invoke_async(tok, known, opts)
+        except Exception as exc:
+            # The CLI prints a traceback for anything but a RunError, and the SDK words a
+            # failure "invoke of <tok> failed: <reason> (<property>)": the reason alone, as
+            # the dynamic get_* print it.
+            raise pulumi.RunError(_reason(str(exc), tok)) from None
+        return invoke.from_wire(lookup, returned or {})
+
+    return pulumi.Output.from_input(args).apply(call)
+
+
+def _reason(message: str, tok: str) -> str:
+    message = message.removeprefix(f"invoke of {tok} failed: ")
+    return message.removesuffix(" ()")
+
+
+def _listed(value: str | Sequence[str] | None) -> list[str] | None:
+    return [value] if isinstance(value, str) else None if value is None else list(value)
+
+
+def get_package(
+    *,
+    name: pulumi.Input[str] | None = None,
+    package_id: pulumi.Input[str] | None = None,
+    org: pulumi.Input[str] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> pulumi.Output[PackageInfo]:
+    """`sandbox_provider.get_package`, read by the plugin."""
+    if (name is None) == (package_id is None):
+        raise pulumi.RunError("get_package: give exactly one of `name` and `package_id`")
+    return _invoke("get_package", {"name": name, "package_id": package_id, "org": org}, opts)
+
+
+def get_packages(
+    *,
+    name: pulumi.Input[str] | None = None,
+    status: str | Sequence[str] | None = None,
+    package_type: str | Sequence[str] | None = None,
+    visibility: str | Sequence[str] | None = None,
+    created_after: pulumi.Input[int] | None = None,
+    created_before: pulumi.Input[int] | None = None,
+    org: pulumi.Input[str] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> pulumi.Output[list[PackageInfo]]:
+    """`sandbox_provider.get_packages`, read by the plugin."""
+    inputs = {
+        "name": name,
+        "status": _listed(status),
+        "package_type": _listed(package_type),
+        "visibility": _listed(visibility),
+        "created_after": created_after,
+        "created_before": created_before,
+        "org": org,
+    }
+    return _invoke("get_packages", inputs, opts)
+
+
+def get_import_conflicts(
+    package_id: pulumi.Input[str],
+    target_sandbox: pulumi.Input[str],
+    *,
+    org: pulumi.Input[str] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> pulumi.Output[list[ImportConflict]]:
+    """`sandbox_provider.get_import_conflicts`, read by the plugin."""
+    inputs = {"package_id": package_id, "target_sandbox": target_sandbox, "org": org}
+    return _invoke("get_import_conflicts", inputs, opts)
+
+
+def get_preflight(
+    package_id: pulumi.Input[str],
+    target_sandbox: pulumi.Input[str],
+    *,
+    org: pulumi.Input[str] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> pulumi.Output[Preflight]:
+    """`sandbox_provider.get_preflight`, read by the plugin."""
+    inputs = {"package_id": package_id, "target_sandbox": target_sandbox, "org": org}
+    return _invoke("get_preflight", inputs, opts)
+
+
+def get_artifact_dependencies(
+    package_id: pulumi.Input[str],
+    *,
+    org: pulumi.Input[str] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> pulumi.Output[list[ArtifactDependencies]]:
+    """`sandbox_provider.get_artifact_dependencies`, read by the plugin."""
+    return _invoke("get_artifact_dependencies", {"package_id": package_id, "org": org}, opts)
+
+
+def get_import_jobs(
+    *,
+    package_id: pulumi.Input[str] | None = None,
+    target_sandbox: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+    status: str | Sequence[str] | None = None,
+    request_type: str | None = "IMPORT",
+    org: pulumi.Input[str] | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> pulumi.Output[list[ImportJobInfo]]:
+    """`sandbox_provider.get_import_jobs`, read by the plugin (`request_type=None`: both)."""
+    inputs = {
+        "package_id": package_id,
+        "target_sandbox": target_sandbox,
+        "name": name,
+        "status": _listed(status),
+        # An invoke leaves out what is None, which is the default IMPORT: "" asks for both.
+        "request_type": "" if request_type is None else request_type,
+        "org": org,
+    }
+    return _invoke("get_import_jobs", inputs, opts)
