@@ -5,6 +5,36 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { GetArtifactDependenciesArgs, GetArtifactDependenciesResult, GetArtifactDependenciesOutputArgs } from "./getArtifactDependencies";
+export const getArtifactDependencies: typeof import("./getArtifactDependencies").getArtifactDependencies = null as any;
+export const getArtifactDependenciesOutput: typeof import("./getArtifactDependencies").getArtifactDependenciesOutput = null as any;
+utilities.lazyLoad(exports, ["getArtifactDependencies","getArtifactDependenciesOutput"], () => require("./getArtifactDependencies"));
+
+export { GetImportConflictsArgs, GetImportConflictsResult, GetImportConflictsOutputArgs } from "./getImportConflicts";
+export const getImportConflicts: typeof import("./getImportConflicts").getImportConflicts = null as any;
+export const getImportConflictsOutput: typeof import("./getImportConflicts").getImportConflictsOutput = null as any;
+utilities.lazyLoad(exports, ["getImportConflicts","getImportConflictsOutput"], () => require("./getImportConflicts"));
+
+export { GetImportJobsArgs, GetImportJobsResult, GetImportJobsOutputArgs } from "./getImportJobs";
+export const getImportJobs: typeof import("./getImportJobs").getImportJobs = null as any;
+export const getImportJobsOutput: typeof import("./getImportJobs").getImportJobsOutput = null as any;
+utilities.lazyLoad(exports, ["getImportJobs","getImportJobsOutput"], () => require("./getImportJobs"));
+
+export { GetPackageArgs, GetPackageResult, GetPackageOutputArgs } from "./getPackage";
+export const getPackage: typeof import("./getPackage").getPackage = null as any;
+export const getPackageOutput: typeof import("./getPackage").getPackageOutput = null as any;
+utilities.lazyLoad(exports, ["getPackage","getPackageOutput"], () => require("./getPackage"));
+
+export { GetPackagesArgs, GetPackagesResult, GetPackagesOutputArgs } from "./getPackages";
+export const getPackages: typeof import("./getPackages").getPackages = null as any;
+export const getPackagesOutput: typeof import("./getPackages").getPackagesOutput = null as any;
+utilities.lazyLoad(exports, ["getPackages","getPackagesOutput"], () => require("./getPackages"));
+
+export { GetPreflightArgs, GetPreflightResult, GetPreflightOutputArgs } from "./getPreflight";
+export const getPreflight: typeof import("./getPreflight").getPreflight = null as any;
+export const getPreflightOutput: typeof import("./getPreflight").getPreflightOutput = null as any;
+utilities.lazyLoad(exports, ["getPreflight","getPreflightOutput"], () => require("./getPreflight"));
+
 export { HandshakeArgs } from "./handshake";
 export type Handshake = import("./handshake").Handshake;
 export const Handshake: typeof import("./handshake").Handshake = null as any;

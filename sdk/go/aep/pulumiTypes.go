@@ -122,6 +122,126 @@ func (o ArtifactArrayOutput) Index(i pulumi.IntInput) ArtifactOutput {
 	}).(ArtifactOutput)
 }
 
+// One artifact of the package and its direct dependencies (`children`).
+type ArtifactDependencies struct {
+	Children []Artifact `pulumi:"children"`
+	Id       string     `pulumi:"id"`
+	Title    *string    `pulumi:"title"`
+	Type     string     `pulumi:"type"`
+}
+
+// One artifact of the package and its direct dependencies (`children`).
+type ArtifactDependenciesOutput struct{ *pulumi.OutputState }
+
+func (ArtifactDependenciesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ArtifactDependencies)(nil)).Elem()
+}
+
+func (o ArtifactDependenciesOutput) ToArtifactDependenciesOutput() ArtifactDependenciesOutput {
+	return o
+}
+
+func (o ArtifactDependenciesOutput) ToArtifactDependenciesOutputWithContext(ctx context.Context) ArtifactDependenciesOutput {
+	return o
+}
+
+func (o ArtifactDependenciesOutput) Children() ArtifactArrayOutput {
+	return o.ApplyT(func(v ArtifactDependencies) []Artifact { return v.Children }).(ArtifactArrayOutput)
+}
+
+func (o ArtifactDependenciesOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v ArtifactDependencies) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o ArtifactDependenciesOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ArtifactDependencies) *string { return v.Title }).(pulumi.StringPtrOutput)
+}
+
+func (o ArtifactDependenciesOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v ArtifactDependencies) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type ArtifactDependenciesArrayOutput struct{ *pulumi.OutputState }
+
+func (ArtifactDependenciesArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ArtifactDependencies)(nil)).Elem()
+}
+
+func (o ArtifactDependenciesArrayOutput) ToArtifactDependenciesArrayOutput() ArtifactDependenciesArrayOutput {
+	return o
+}
+
+func (o ArtifactDependenciesArrayOutput) ToArtifactDependenciesArrayOutputWithContext(ctx context.Context) ArtifactDependenciesArrayOutput {
+	return o
+}
+
+func (o ArtifactDependenciesArrayOutput) Index(i pulumi.IntInput) ArtifactDependenciesOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ArtifactDependencies {
+		return vs[0].([]ArtifactDependencies)[vs[1].(int)]
+	}).(ArtifactDependenciesOutput)
+}
+
+// Whether the caller may create one artifact in the target; `missing_permissions` maps a
+// permission resource type to the permissions lacking.
+type ArtifactPermissions struct {
+	ArtifactId         string              `pulumi:"artifactId"`
+	ArtifactType       *string             `pulumi:"artifactType"`
+	CreationAllowed    bool                `pulumi:"creationAllowed"`
+	MissingPermissions map[string][]string `pulumi:"missingPermissions"`
+}
+
+// Whether the caller may create one artifact in the target; `missing_permissions` maps a
+// permission resource type to the permissions lacking.
+type ArtifactPermissionsOutput struct{ *pulumi.OutputState }
+
+func (ArtifactPermissionsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ArtifactPermissions)(nil)).Elem()
+}
+
+func (o ArtifactPermissionsOutput) ToArtifactPermissionsOutput() ArtifactPermissionsOutput {
+	return o
+}
+
+func (o ArtifactPermissionsOutput) ToArtifactPermissionsOutputWithContext(ctx context.Context) ArtifactPermissionsOutput {
+	return o
+}
+
+func (o ArtifactPermissionsOutput) ArtifactId() pulumi.StringOutput {
+	return o.ApplyT(func(v ArtifactPermissions) string { return v.ArtifactId }).(pulumi.StringOutput)
+}
+
+func (o ArtifactPermissionsOutput) ArtifactType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ArtifactPermissions) *string { return v.ArtifactType }).(pulumi.StringPtrOutput)
+}
+
+func (o ArtifactPermissionsOutput) CreationAllowed() pulumi.BoolOutput {
+	return o.ApplyT(func(v ArtifactPermissions) bool { return v.CreationAllowed }).(pulumi.BoolOutput)
+}
+
+func (o ArtifactPermissionsOutput) MissingPermissions() pulumi.StringArrayMapOutput {
+	return o.ApplyT(func(v ArtifactPermissions) map[string][]string { return v.MissingPermissions }).(pulumi.StringArrayMapOutput)
+}
+
+type ArtifactPermissionsArrayOutput struct{ *pulumi.OutputState }
+
+func (ArtifactPermissionsArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ArtifactPermissions)(nil)).Elem()
+}
+
+func (o ArtifactPermissionsArrayOutput) ToArtifactPermissionsArrayOutput() ArtifactPermissionsArrayOutput {
+	return o
+}
+
+func (o ArtifactPermissionsArrayOutput) ToArtifactPermissionsArrayOutputWithContext(ctx context.Context) ArtifactPermissionsArrayOutput {
+	return o
+}
+
+func (o ArtifactPermissionsArrayOutput) Index(i pulumi.IntInput) ArtifactPermissionsOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ArtifactPermissions {
+		return vs[0].([]ArtifactPermissions)[vs[1].(int)]
+	}).(ArtifactPermissionsOutput)
+}
+
 // An {id, type} pair naming an artifact.
 type ArtifactRef struct {
 	Id   string `pulumi:"id"`
@@ -225,6 +345,263 @@ func (o ArtifactRefMapOutput) MapIndex(k pulumi.StringInput) ArtifactRefOutput {
 	}).(ArtifactRefOutput)
 }
 
+// An artifact of the package with look-alikes in the target sandbox, best match first.
+type ImportConflict struct {
+	ArtifactId   string     `pulumi:"artifactId"`
+	ArtifactType string     `pulumi:"artifactType"`
+	Suggestions  []Artifact `pulumi:"suggestions"`
+	Title        *string    `pulumi:"title"`
+}
+
+// An artifact of the package with look-alikes in the target sandbox, best match first.
+type ImportConflictOutput struct{ *pulumi.OutputState }
+
+func (ImportConflictOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ImportConflict)(nil)).Elem()
+}
+
+func (o ImportConflictOutput) ToImportConflictOutput() ImportConflictOutput {
+	return o
+}
+
+func (o ImportConflictOutput) ToImportConflictOutputWithContext(ctx context.Context) ImportConflictOutput {
+	return o
+}
+
+func (o ImportConflictOutput) ArtifactId() pulumi.StringOutput {
+	return o.ApplyT(func(v ImportConflict) string { return v.ArtifactId }).(pulumi.StringOutput)
+}
+
+func (o ImportConflictOutput) ArtifactType() pulumi.StringOutput {
+	return o.ApplyT(func(v ImportConflict) string { return v.ArtifactType }).(pulumi.StringOutput)
+}
+
+func (o ImportConflictOutput) Suggestions() ArtifactArrayOutput {
+	return o.ApplyT(func(v ImportConflict) []Artifact { return v.Suggestions }).(ArtifactArrayOutput)
+}
+
+func (o ImportConflictOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportConflict) *string { return v.Title }).(pulumi.StringPtrOutput)
+}
+
+type ImportConflictArrayOutput struct{ *pulumi.OutputState }
+
+func (ImportConflictArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ImportConflict)(nil)).Elem()
+}
+
+func (o ImportConflictArrayOutput) ToImportConflictArrayOutput() ImportConflictArrayOutput {
+	return o
+}
+
+func (o ImportConflictArrayOutput) ToImportConflictArrayOutputWithContext(ctx context.Context) ImportConflictArrayOutput {
+	return o
+}
+
+func (o ImportConflictArrayOutput) Index(i pulumi.IntInput) ImportConflictOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ImportConflict {
+		return vs[0].([]ImportConflict)[vs[1].(int)]
+	}).(ImportConflictOutput)
+}
+
+// An export or import job; `imported_artifacts` maps source ids to target ids.
+type ImportJobInfo struct {
+	Created           *int              `pulumi:"created"`
+	FailureReason     *string           `pulumi:"failureReason"`
+	ImportedArtifacts map[string]string `pulumi:"importedArtifacts"`
+	JobId             *string           `pulumi:"jobId"`
+	Name              string            `pulumi:"name"`
+	PackageId         *string           `pulumi:"packageId"`
+	RequestType       *string           `pulumi:"requestType"`
+	SourceSandbox     *string           `pulumi:"sourceSandbox"`
+	Status            *string           `pulumi:"status"`
+	TargetSandbox     *string           `pulumi:"targetSandbox"`
+	Updated           *int              `pulumi:"updated"`
+}
+
+// An export or import job; `imported_artifacts` maps source ids to target ids.
+type ImportJobInfoOutput struct{ *pulumi.OutputState }
+
+func (ImportJobInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ImportJobInfo)(nil)).Elem()
+}
+
+func (o ImportJobInfoOutput) ToImportJobInfoOutput() ImportJobInfoOutput {
+	return o
+}
+
+func (o ImportJobInfoOutput) ToImportJobInfoOutputWithContext(ctx context.Context) ImportJobInfoOutput {
+	return o
+}
+
+func (o ImportJobInfoOutput) Created() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *int { return v.Created }).(pulumi.IntPtrOutput)
+}
+
+func (o ImportJobInfoOutput) FailureReason() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.FailureReason }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) ImportedArtifacts() pulumi.StringMapOutput {
+	return o.ApplyT(func(v ImportJobInfo) map[string]string { return v.ImportedArtifacts }).(pulumi.StringMapOutput)
+}
+
+func (o ImportJobInfoOutput) JobId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.JobId }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ImportJobInfo) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o ImportJobInfoOutput) PackageId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.PackageId }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) RequestType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.RequestType }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) SourceSandbox() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.SourceSandbox }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) Status() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.Status }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) TargetSandbox() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *string { return v.TargetSandbox }).(pulumi.StringPtrOutput)
+}
+
+func (o ImportJobInfoOutput) Updated() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ImportJobInfo) *int { return v.Updated }).(pulumi.IntPtrOutput)
+}
+
+type ImportJobInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (ImportJobInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ImportJobInfo)(nil)).Elem()
+}
+
+func (o ImportJobInfoArrayOutput) ToImportJobInfoArrayOutput() ImportJobInfoArrayOutput {
+	return o
+}
+
+func (o ImportJobInfoArrayOutput) ToImportJobInfoArrayOutputWithContext(ctx context.Context) ImportJobInfoArrayOutput {
+	return o
+}
+
+func (o ImportJobInfoArrayOutput) Index(i pulumi.IntInput) ImportJobInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ImportJobInfo {
+		return vs[0].([]ImportJobInfo)[vs[1].(int)]
+	}).(ImportJobInfoOutput)
+}
+
+// A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+type PackageInfo struct {
+	Artifacts     []Artifact `pulumi:"artifacts"`
+	CreatedDate   *int       `pulumi:"createdDate"`
+	Description   *string    `pulumi:"description"`
+	Expiry        *int       `pulumi:"expiry"`
+	ModifiedDate  *int       `pulumi:"modifiedDate"`
+	Name          string     `pulumi:"name"`
+	PackageId     string     `pulumi:"packageId"`
+	PackageType   *string    `pulumi:"packageType"`
+	PublishDate   *int       `pulumi:"publishDate"`
+	SourceSandbox *string    `pulumi:"sourceSandbox"`
+	Status        *string    `pulumi:"status"`
+	Version       *int       `pulumi:"version"`
+	Visibility    *string    `pulumi:"visibility"`
+}
+
+// A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+type PackageInfoOutput struct{ *pulumi.OutputState }
+
+func (PackageInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PackageInfo)(nil)).Elem()
+}
+
+func (o PackageInfoOutput) ToPackageInfoOutput() PackageInfoOutput {
+	return o
+}
+
+func (o PackageInfoOutput) ToPackageInfoOutputWithContext(ctx context.Context) PackageInfoOutput {
+	return o
+}
+
+func (o PackageInfoOutput) Artifacts() ArtifactArrayOutput {
+	return o.ApplyT(func(v PackageInfo) []Artifact { return v.Artifacts }).(ArtifactArrayOutput)
+}
+
+func (o PackageInfoOutput) CreatedDate() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *int { return v.CreatedDate }).(pulumi.IntPtrOutput)
+}
+
+func (o PackageInfoOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o PackageInfoOutput) Expiry() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *int { return v.Expiry }).(pulumi.IntPtrOutput)
+}
+
+func (o PackageInfoOutput) ModifiedDate() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *int { return v.ModifiedDate }).(pulumi.IntPtrOutput)
+}
+
+func (o PackageInfoOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v PackageInfo) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o PackageInfoOutput) PackageId() pulumi.StringOutput {
+	return o.ApplyT(func(v PackageInfo) string { return v.PackageId }).(pulumi.StringOutput)
+}
+
+func (o PackageInfoOutput) PackageType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *string { return v.PackageType }).(pulumi.StringPtrOutput)
+}
+
+func (o PackageInfoOutput) PublishDate() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *int { return v.PublishDate }).(pulumi.IntPtrOutput)
+}
+
+func (o PackageInfoOutput) SourceSandbox() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *string { return v.SourceSandbox }).(pulumi.StringPtrOutput)
+}
+
+func (o PackageInfoOutput) Status() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *string { return v.Status }).(pulumi.StringPtrOutput)
+}
+
+func (o PackageInfoOutput) Version() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *int { return v.Version }).(pulumi.IntPtrOutput)
+}
+
+func (o PackageInfoOutput) Visibility() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PackageInfo) *string { return v.Visibility }).(pulumi.StringPtrOutput)
+}
+
+type PackageInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (PackageInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PackageInfo)(nil)).Elem()
+}
+
+func (o PackageInfoArrayOutput) ToPackageInfoArrayOutput() PackageInfoArrayOutput {
+	return o
+}
+
+func (o PackageInfoArrayOutput) ToPackageInfoArrayOutputWithContext(ctx context.Context) PackageInfoArrayOutput {
+	return o
+}
+
+func (o PackageInfoArrayOutput) Index(i pulumi.IntInput) PackageInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PackageInfo {
+		return vs[0].([]PackageInfo)[vs[1].(int)]
+	}).(PackageInfoOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactInput)(nil)).Elem(), ArtifactArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactArrayInput)(nil)).Elem(), ArtifactArray{})
@@ -232,6 +609,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactRefMapInput)(nil)).Elem(), ArtifactRefMap{})
 	pulumi.RegisterOutputType(ArtifactOutput{})
 	pulumi.RegisterOutputType(ArtifactArrayOutput{})
+	pulumi.RegisterOutputType(ArtifactDependenciesOutput{})
+	pulumi.RegisterOutputType(ArtifactDependenciesArrayOutput{})
+	pulumi.RegisterOutputType(ArtifactPermissionsOutput{})
+	pulumi.RegisterOutputType(ArtifactPermissionsArrayOutput{})
 	pulumi.RegisterOutputType(ArtifactRefOutput{})
 	pulumi.RegisterOutputType(ArtifactRefMapOutput{})
+	pulumi.RegisterOutputType(ImportConflictOutput{})
+	pulumi.RegisterOutputType(ImportConflictArrayOutput{})
+	pulumi.RegisterOutputType(ImportJobInfoOutput{})
+	pulumi.RegisterOutputType(ImportJobInfoArrayOutput{})
+	pulumi.RegisterOutputType(PackageInfoOutput{})
+	pulumi.RegisterOutputType(PackageInfoArrayOutput{})
 }

@@ -21,3 +21,4 @@ export interface ArtifactRefArgs {
     id: pulumi.Input<string>;
     type: pulumi.Input<string>;
 }
+

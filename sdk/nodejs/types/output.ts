@@ -6,10 +6,86 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
+ * An artifact of a sandbox: its id, its type, and a title.
+ */
+export interface Artifact {
+    id: string;
+    title?: string;
+    type: string;
+}
+
+/**
+ * One artifact of the package and its direct dependencies (`children`).
+ */
+export interface ArtifactDependencies {
+    children: outputs.Artifact[];
+    id: string;
+    title?: string;
+    type: string;
+}
+
+/**
+ * Whether the caller may create one artifact in the target; `missing_permissions` maps a
+ * permission resource type to the permissions lacking.
+ */
+export interface ArtifactPermissions {
+    artifactId: string;
+    artifactType?: string;
+    creationAllowed: boolean;
+    missingPermissions: {[key: string]: string[]};
+}
+
+/**
  * An {id, type} pair naming an artifact.
  */
 export interface ArtifactRef {
     id: string;
     type: string;
+}
+
+/**
+ * An artifact of the package with look-alikes in the target sandbox, best match first.
+ */
+export interface ImportConflict {
+    artifactId: string;
+    artifactType: string;
+    suggestions: outputs.Artifact[];
+    title?: string;
+}
+
+/**
+ * An export or import job; `imported_artifacts` maps source ids to target ids.
+ */
+export interface ImportJobInfo {
+    created?: number;
+    failureReason?: string;
+    importedArtifacts: {[key: string]: string};
+    jobId?: string;
+    name: string;
+    packageId?: string;
+    requestType?: string;
+    sourceSandbox?: string;
+    status?: string;
+    targetSandbox?: string;
+    updated?: number;
+}
+
+/**
+ * A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+ */
+export interface PackageInfo {
+    artifacts: outputs.Artifact[];
+    createdDate?: number;
+    description?: string;
+    expiry?: number;
+    modifiedDate?: number;
+    name: string;
+    packageId: string;
+    packageType?: string;
+    publishDate?: number;
+    sourceSandbox?: string;
+    status?: string;
+    version?: number;
+    visibility?: string;
 }
 

@@ -6,6 +6,12 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .get_artifact_dependencies import *
+from .get_import_conflicts import *
+from .get_import_jobs import *
+from .get_package import *
+from .get_packages import *
+from .get_preflight import *
 from .handshake import *
 from .import_job import *
 from .package import *

@@ -13,10 +13,132 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
+    'Artifact',
+    'ArtifactDependencies',
+    'ArtifactPermissions',
     'ArtifactRef',
+    'ImportConflict',
+    'ImportJobInfo',
+    'PackageInfo',
 ]
+
+@pulumi.output_type
+class Artifact(dict):
+    """
+    An artifact of a sandbox: its id, its type, and a title.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 type: _builtins.str,
+                 title: Optional[_builtins.str] = None):
+        """
+        An artifact of a sandbox: its id, its type, and a title.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "type", type)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "title")
+
+
+@pulumi.output_type
+class ArtifactDependencies(dict):
+    """
+    One artifact of the package and its direct dependencies (`children`).
+    """
+    def __init__(__self__, *,
+                 children: Sequence['outputs.Artifact'],
+                 id: _builtins.str,
+                 type: _builtins.str,
+                 title: Optional[_builtins.str] = None):
+        """
+        One artifact of the package and its direct dependencies (`children`).
+        """
+        pulumi.set(__self__, "children", children)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "type", type)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
+
+    @_builtins.property
+    @pulumi.getter
+    def children(self) -> Sequence['outputs.Artifact']:
+        return pulumi.get(self, "children")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "title")
+
+
+@pulumi.output_type
+class ArtifactPermissions(dict):
+    """
+    Whether the caller may create one artifact in the target; `missing_permissions` maps a
+    permission resource type to the permissions lacking.
+    """
+    def __init__(__self__, *,
+                 artifact_id: _builtins.str,
+                 creation_allowed: _builtins.bool,
+                 missing_permissions: Mapping[str, Sequence[_builtins.str]],
+                 artifact_type: Optional[_builtins.str] = None):
+        """
+        Whether the caller may create one artifact in the target; `missing_permissions` maps a
+        permission resource type to the permissions lacking.
+        """
+        pulumi.set(__self__, "artifact_id", artifact_id)
+        pulumi.set(__self__, "creation_allowed", creation_allowed)
+        pulumi.set(__self__, "missing_permissions", missing_permissions)
+        if artifact_type is not None:
+            pulumi.set(__self__, "artifact_type", artifact_type)
+
+    @_builtins.property
+    @pulumi.getter(name="artifactId")
+    def artifact_id(self) -> _builtins.str:
+        return pulumi.get(self, "artifact_id")
+
+    @_builtins.property
+    @pulumi.getter(name="creationAllowed")
+    def creation_allowed(self) -> _builtins.bool:
+        return pulumi.get(self, "creation_allowed")
+
+    @_builtins.property
+    @pulumi.getter(name="missingPermissions")
+    def missing_permissions(self) -> Mapping[str, Sequence[_builtins.str]]:
+        return pulumi.get(self, "missing_permissions")
+
+    @_builtins.property
+    @pulumi.getter(name="artifactType")
+    def artifact_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "artifact_type")
+
 
 @pulumi.output_type
 class ArtifactRef(dict):
@@ -41,5 +163,254 @@ class ArtifactRef(dict):
     @pulumi.getter
     def type(self) -> _builtins.str:
         return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class ImportConflict(dict):
+    """
+    An artifact of the package with look-alikes in the target sandbox, best match first.
+    """
+    def __init__(__self__, *,
+                 artifact_id: _builtins.str,
+                 artifact_type: _builtins.str,
+                 suggestions: Sequence['outputs.Artifact'],
+                 title: Optional[_builtins.str] = None):
+        """
+        An artifact of the package with look-alikes in the target sandbox, best match first.
+        """
+        pulumi.set(__self__, "artifact_id", artifact_id)
+        pulumi.set(__self__, "artifact_type", artifact_type)
+        pulumi.set(__self__, "suggestions", suggestions)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
+
+    @_builtins.property
+    @pulumi.getter(name="artifactId")
+    def artifact_id(self) -> _builtins.str:
+        return pulumi.get(self, "artifact_id")
+
+    @_builtins.property
+    @pulumi.getter(name="artifactType")
+    def artifact_type(self) -> _builtins.str:
+        return pulumi.get(self, "artifact_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def suggestions(self) -> Sequence['outputs.Artifact']:
+        return pulumi.get(self, "suggestions")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "title")
+
+
+@pulumi.output_type
+class ImportJobInfo(dict):
+    """
+    An export or import job; `imported_artifacts` maps source ids to target ids.
+    """
+    def __init__(__self__, *,
+                 imported_artifacts: Mapping[str, _builtins.str],
+                 name: _builtins.str,
+                 created: Optional[_builtins.int] = None,
+                 failure_reason: Optional[_builtins.str] = None,
+                 job_id: Optional[_builtins.str] = None,
+                 package_id: Optional[_builtins.str] = None,
+                 request_type: Optional[_builtins.str] = None,
+                 source_sandbox: Optional[_builtins.str] = None,
+                 status: Optional[_builtins.str] = None,
+                 target_sandbox: Optional[_builtins.str] = None,
+                 updated: Optional[_builtins.int] = None):
+        """
+        An export or import job; `imported_artifacts` maps source ids to target ids.
+        """
+        pulumi.set(__self__, "imported_artifacts", imported_artifacts)
+        pulumi.set(__self__, "name", name)
+        if created is not None:
+            pulumi.set(__self__, "created", created)
+        if failure_reason is not None:
+            pulumi.set(__self__, "failure_reason", failure_reason)
+        if job_id is not None:
+            pulumi.set(__self__, "job_id", job_id)
+        if package_id is not None:
+            pulumi.set(__self__, "package_id", package_id)
+        if request_type is not None:
+            pulumi.set(__self__, "request_type", request_type)
+        if source_sandbox is not None:
+            pulumi.set(__self__, "source_sandbox", source_sandbox)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if target_sandbox is not None:
+            pulumi.set(__self__, "target_sandbox", target_sandbox)
+        if updated is not None:
+            pulumi.set(__self__, "updated", updated)
+
+    @_builtins.property
+    @pulumi.getter(name="importedArtifacts")
+    def imported_artifacts(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "imported_artifacts")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter(name="failureReason")
+    def failure_reason(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "failure_reason")
+
+    @_builtins.property
+    @pulumi.getter(name="jobId")
+    def job_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "job_id")
+
+    @_builtins.property
+    @pulumi.getter(name="packageId")
+    def package_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "package_id")
+
+    @_builtins.property
+    @pulumi.getter(name="requestType")
+    def request_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "request_type")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceSandbox")
+    def source_sandbox(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "source_sandbox")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="targetSandbox")
+    def target_sandbox(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "target_sandbox")
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "updated")
+
+
+@pulumi.output_type
+class PackageInfo(dict):
+    """
+    A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+    """
+    def __init__(__self__, *,
+                 artifacts: Sequence['outputs.Artifact'],
+                 name: _builtins.str,
+                 package_id: _builtins.str,
+                 created_date: Optional[_builtins.int] = None,
+                 description: Optional[_builtins.str] = None,
+                 expiry: Optional[_builtins.int] = None,
+                 modified_date: Optional[_builtins.int] = None,
+                 package_type: Optional[_builtins.str] = None,
+                 publish_date: Optional[_builtins.int] = None,
+                 source_sandbox: Optional[_builtins.str] = None,
+                 status: Optional[_builtins.str] = None,
+                 version: Optional[_builtins.int] = None,
+                 visibility: Optional[_builtins.str] = None):
+        """
+        A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+        """
+        pulumi.set(__self__, "artifacts", artifacts)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "package_id", package_id)
+        if created_date is not None:
+            pulumi.set(__self__, "created_date", created_date)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if expiry is not None:
+            pulumi.set(__self__, "expiry", expiry)
+        if modified_date is not None:
+            pulumi.set(__self__, "modified_date", modified_date)
+        if package_type is not None:
+            pulumi.set(__self__, "package_type", package_type)
+        if publish_date is not None:
+            pulumi.set(__self__, "publish_date", publish_date)
+        if source_sandbox is not None:
+            pulumi.set(__self__, "source_sandbox", source_sandbox)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+        if visibility is not None:
+            pulumi.set(__self__, "visibility", visibility)
+
+    @_builtins.property
+    @pulumi.getter
+    def artifacts(self) -> Sequence['outputs.Artifact']:
+        return pulumi.get(self, "artifacts")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="packageId")
+    def package_id(self) -> _builtins.str:
+        return pulumi.get(self, "package_id")
+
+    @_builtins.property
+    @pulumi.getter(name="createdDate")
+    def created_date(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "created_date")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def expiry(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "expiry")
+
+    @_builtins.property
+    @pulumi.getter(name="modifiedDate")
+    def modified_date(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "modified_date")
+
+    @_builtins.property
+    @pulumi.getter(name="packageType")
+    def package_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "package_type")
+
+    @_builtins.property
+    @pulumi.getter(name="publishDate")
+    def publish_date(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "publish_date")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceSandbox")
+    def source_sandbox(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "source_sandbox")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "version")
+
+    @_builtins.property
+    @pulumi.getter
+    def visibility(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "visibility")
 
 
