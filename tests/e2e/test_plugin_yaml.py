@@ -188,10 +188,9 @@ def test_the_yaml_demo_up_drift_repair_destroy(demo: World) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the plugin does not preview updates (no supports_preview): the engine plans the "
-    "update's packageId as unknown, so the PublishedPackage and ImportJob on it show as "
-    "replaced, and the detailed diff flags `artifacts` (the state's expanded list against the "
-    "program's refs) though only the description drifted",
+    reason="the plugin does not preview updates (Configure answers no supports_preview): the "
+    "engine plans the update's packageId as unknown, so the PublishedPackage and ImportJob on "
+    "it show as replaced in the preview (`up` replaces nothing)",
 )
 def test_a_refreshing_preview_plans_only_the_drifted_update(demo: World) -> None:
     demo.stack.up()
