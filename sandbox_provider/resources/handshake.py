@@ -12,6 +12,8 @@ Lifecycle
 - **delete**: removes it from the stack only (the platform has no call to undo a link).
 - **read** (refresh): the handshake in the acting org's list (a GET), so `status` shows
   APPROVED or REJECTED once the target org acted. A link no longer listed drops the resource.
+  Given the id alone (`pulumi import` on the plugin), the id or linking id finds the link,
+  whose target org and source org name are the inputs.
 - **adoption**: `opts=pulumi.ResourceOptions(import_=id)`, the handshake's id or its linking
   id. Create finds it among the acting org's outgoing handshakes and takes it over without
   writing when its target org (and `source_org_name`, when the program gives one) is the
@@ -235,10 +237,18 @@ class HandshakeProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
         client = self.client(olds.get("org"))
+        # Nothing recorded: `pulumi import` through the plugin sends the id alone, which may
+        # be the handshake's id as well as its linking id (as for adoption).
+        imported = not olds.get("target_org_id")
         with api_errors(f"reading handshake {id_}", org=olds.get("org")):
-            hs = _find(client, id_, HandshakeRequestType.OUTGOING)
+            hs = _find(client, id_, HandshakeRequestType.OUTGOING, by_id=imported)
         if hs is None:
             return gone()
+        if imported:
+            # The inputs are the link's own; `approve_as` only acts on a pending one.
+            own = {"target_org_id": hs.target_ims_org_id, "source_org_name": hs.source_ims_org_name}
+            inputs = {k: v for k, v in own.items() if v}
+            return ReadResult(str(hs.linking_id), outputs_of(hs, inputs), inputs=inputs)
         inputs = {k: v for k, v in olds.items() if k in HandshakeInputs.model_fields}
         outs = dict(olds)
         outs["status"] = hs.status

@@ -31,7 +31,9 @@ Lifecycle
 - **delete**: removes the record from the stack only; what the import created stays in the
   target sandbox.
 - **read** (refresh): the job in the jobs list (a GET); its status shows in `job_status`.
-  A job the platform no longer lists drops the resource.
+  A job the platform no longer lists drops the resource. Given the id alone (`pulumi
+  import` on the plugin), the job is found by its id and its package, target sandbox, name
+  and description are the inputs (no `alternatives`: they can't be told from the job).
 - **adoption**: `opts=pulumi.ResourceOptions(import_=job_id)`. Create finds the job (by id or
   correlation id) and takes it over without writing when its package and target sandbox are
   the declared ones, and so are its name and description when the program gives them and
@@ -92,7 +94,13 @@ from ._fields import (
     SandboxName,
     Seconds,
 )
-from ._import_attention import finished, preview_skips, warn_skips
+from ._import_attention import (
+    finished,
+    needs_attention,
+    outputs_of,
+    preview_skips,
+    warn_skips,
+)
 from ._import_planning import (
     NOT_PULLED,
     PACKAGE_MISSING,
@@ -284,6 +292,9 @@ class ImportJobProvider(BaseProvider):
         olds = self.strip(props)
         client = self.client(olds.get("org"))
         with api_errors(f"reading import job {id_}", org=olds.get("org")):
+            if not olds.get("package_id"):
+                # Nothing recorded: `pulumi import` through the plugin sends the id alone.
+                return self._read_imported(client, id_)
             job = client.find_job(
                 olds.get("job_name") or olds.get("name") or "",
                 correlation_id=olds.get("correlation_id"),
@@ -297,6 +308,28 @@ class ImportJobProvider(BaseProvider):
         if job.imported_artifacts is not None:
             outs["imported_artifacts"] = dict(job.imported_artifacts)
         return ReadResult(id_, outs, inputs=inputs)
+
+    @staticmethod
+    def _read_imported(client: ExImClient, id_: str) -> ReadResult:
+        """The job with this id (or correlation id), its inputs rebuilt from the job itself:
+        what was sent as `alternatives` can't be told from it, so it has none, and
+        `needs_attention` counts everything it imported, as for an adopted job."""
+        job = job_by_id(client, id_)
+        if job is None:
+            return gone()
+        own = {
+            "package_id": job.package_id,
+            "target_sandbox": job.target_sandbox,
+            "name": job.name,
+            "description": job.description,
+        }
+        inputs = {k: v for k, v in own.items() if v}
+        outs = outputs_of(job, inputs, {"conflicts": [], "alternatives_used": {}})
+        if job.package_id and job.target_sandbox:
+            outs["needs_attention"] = needs_attention(
+                client, job.package_id, job.target_sandbox, job.imported_artifacts, {}, None
+            )
+        return ReadResult(str(outs["job_id"]), outs, inputs=inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         outs = self.strip(olds)

@@ -18,7 +18,8 @@ Lifecycle
 - **replace**: any other input change: a new transfer.
 - **delete**: removes it from the stack only; the copy stays in the target org.
 - **read** (refresh): one GET of the transfer; `status` and `messages` as the platform has
-  them. A transfer that no longer exists drops the resource.
+  them. A transfer that no longer exists drops the resource. Given the id alone (`pulumi
+  import` on the plugin), its package, kind and other org are the inputs.
 - **adoption**: `opts=pulumi.ResourceOptions(import_=transfer_id)`. Create takes the transfer
   over without writing when its package, kind (`request_type`) and target org (for a pull:
   source org) are the declared ones; a running one is waited for. A FAILED transfer copied
@@ -346,6 +347,15 @@ class TransferProvider(BaseProvider):
             except NotFoundError:
                 return gone()
         inputs = {k: v for k, v in olds.items() if k in TransferInputs.model_fields}
+        if not inputs.get("package_id"):
+            # Nothing recorded: `pulumi import` through the plugin sends the id alone, so the
+            # inputs are the transfer's own (a pull names the org it came from).
+            kind = (t.request_type or PRIVATE).upper()
+            other = ("source_org_id", t.source_ims_org_id)
+            if kind != PUBLIC:
+                other = ("target_org_id", t.target_ims_org_id)
+            own = {"package_id": t.package_id, "request_type": kind, other[0]: other[1]}
+            inputs = {k: v for k, v in own.items() if v}
         return ReadResult(id_, outputs_of(t, inputs), inputs=inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
