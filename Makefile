@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lock pulumi demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-pulumi clean
+.PHONY: venv lock pulumi sdk demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-pulumi clean
 
 # pyproject.toml states ranges (what a team's install may resolve); requirements.lock pins
 # this project's own installs, so every clone and CI run tests the same versions.
@@ -31,6 +31,11 @@ venv: $(STAMP)
 pulumi: $(STAMP)
 	@bash scripts/ensure-pulumi-yaml.sh >/dev/null
 	@bash scripts/ensure-pulumi.sh
+
+# The aep plugin's SDKs (sdk/python, sdk/nodejs, sdk/go) regenerated from its schema: run after a
+# schema change and commit sdk/ (the e2e tier checks they agree).
+sdk: $(STAMP)
+	@bash scripts/gen-sdk.sh
 
 demo: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
