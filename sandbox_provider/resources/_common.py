@@ -15,10 +15,12 @@ import pulumi
 from pulumi.dynamic import ReadResult
 
 from sandbox_provider.client import (
+    ExImTimeoutError,
     HandshakeRequestType,
     HandshakeStatus,
     JobRequestType,
     JobStatus,
+    OperationFailedError,
     PackageStatus,
     PackageType,
     PackageVisibility,
@@ -31,10 +33,13 @@ from ._base import (
     DEFAULT_WAIT_SECONDS,
     Cancelled,
     ProviderError,
+    Unfinished,
+    interruptible,
     is_unknown,
     progress,
     wait_override,
 )
+from ._errors import api_errors
 
 __all__ = [
     "HandshakeRequestType",
@@ -47,6 +52,8 @@ __all__ = [
     "TransferRequestType",
     "TransferStatus",
     "ADOPT_ID",
+    "Ended",
+    "Partial",
     "StatusReporter",
     "adoption",
     "adoption_missing",
@@ -55,6 +62,7 @@ __all__ = [
     "gone",
     "not_adoptable",
     "typed_outputs",
+    "wait_for",
     "wait_seconds",
 ]
 
@@ -185,3 +193,67 @@ class StatusReporter(Generic[T]):
         if status != self.last:
             self.last = status
             progress(self._line(seen, str(status)))
+
+
+#: `(the last object seen, None before the first poll)` -> `(id, outputs)` of the object a
+#: wait is for, as far as it is known: what `Unfinished` records when the wait is cut short.
+Partial = Callable[[Any], tuple[str | None, Mapping[str, Any]]]
+
+
+class Ended(ProviderError):
+    """The awaited object ended in a failed state: done, having made nothing."""
+
+
+def wait_for(
+    wait: Callable[[StatusReporter[T]], T],
+    report: StatusReporter[T],
+    *,
+    what: str,
+    org: str | None,
+    timeout: float,
+    still: str,
+    failed: Callable[[OperationFailedError], str],
+    partial: Partial | None = None,
+    record_failure: bool = False,
+) -> T:
+    """`wait(report)` (a client wait), its failures worded, ended at once by a cancel.
+
+    Timed out: "... did not finish within Ns (last status S): <still>; raise <the limit>".
+    Ended in a failed state: `Ended` with `failed(exc)` (the object made nothing); with
+    `record_failure` (an update finishing a create) `Unfinished` instead, so that the state
+    keeps the failure for the next diff. With `partial` (the object exists: this run or an
+    earlier one made it), any other failure of the wait (timeout, cancel, the API) is
+    `Unfinished` with the object's id and outputs and the same text: the plugin records it
+    and the next update finishes it. With no id known yet it stays a plain error."""
+
+    def unfinished(message: str, seen: Any) -> ProviderError:
+        id_, outs = partial(seen) if partial is not None else (None, {})
+        return Unfinished(message, id_, outs) if id_ else ProviderError(message)
+
+    try:
+        with api_errors(what, org=org):
+            try:
+                return interruptible(lambda: wait(report), what)
+            except OperationFailedError as exc:
+                message = failed(exc)
+                if record_failure:
+                    seen = exc.last_seen if exc.last_seen is not None else report.seen
+                    raise unfinished(message, seen) from None
+                raise Ended(message) from None
+            except ExImTimeoutError:
+                limit = "customTimeouts" if wait_override() else "timeout_seconds"
+                raise ProviderError(
+                    f"{what} did not finish within {timeout:g}s (last status {report.last}): "
+                    f"{still}; raise {limit}"
+                ) from None
+            except Cancelled:
+                raise ProviderError(
+                    f"{what} was cancelled while waiting (last status {report.last}): run "
+                    "`pulumi up` again to keep waiting"
+                ) from None
+    except (Unfinished, Ended):
+        raise
+    except ProviderError as exc:
+        if partial is None:
+            raise
+        raise unfinished(str(exc), report.seen) from None

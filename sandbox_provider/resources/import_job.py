@@ -60,28 +60,24 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
-from sandbox_provider.client import ExImTimeoutError, OperationFailedError
-
 from ._base import (
     BaseProvider,
     Inputs,
     ProviderError,
     api_errors,
-    interruptible,
     progress,
     validate,
 )
 from ._common import (
     ADOPT_ID,
     JobRequestType,
-    StatusReporter,
+    JobStatus,
     adoption,
     adoption_missing,
     changed,
     gone,
     not_adoptable,
     typed_outputs,
-    wait_seconds,
 )
 from ._fields import (
     SECONDS_MAX,
@@ -101,10 +97,12 @@ from ._import_attention import (
     preview_skips,
     warn_skips,
 )
+from ._import_partial import conflicts_from, keeping_id, partial_of, wait_for_import
 from ._import_planning import (
     NOT_PULLED,
     PACKAGE_MISSING,
     RUNNING,
+    SUCCESS,
     adoption_differences,
     earlier_job,
     job_by_id,
@@ -113,7 +111,7 @@ from ._import_planning import (
 from ._wording import prop_path
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient, Job
+    from sandbox_provider.client import Conflict, ExImClient
 
 POLICIES = ("fail", "use_existing", "create_new")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.
@@ -183,7 +181,11 @@ class ImportJobProvider(BaseProvider):
         keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, defaults)
         replaces = [k for k in differ if k not in IN_PLACE]
-        return DiffResult(changes=bool(differ), replaces=replaces)
+        if olds.get("job_status") == JobStatus.FAILED:
+            # Recorded by an update that found the submitted job FAILED: it imported nothing,
+            # and only a new import (a create) can.
+            replaces.append("job_status")
+        return DiffResult(changes=bool(differ or replaces), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -226,7 +228,9 @@ class ImportJobProvider(BaseProvider):
                 progress(
                     f"import of package {package_id} into {target!r} submitted as {job_name!r}"
                 )
-            job = self._wait(client, job_name, correlation_id, inputs, what)
+            # Submitted (by this run or an earlier one): a wait cut short records the job.
+            partial = partial_of(job_name, correlation_id, inputs, alternatives, conflicts)
+            job = wait_for_import(client, job_name, correlation_id, inputs, what, partial)
             outs = finished(client, job, inputs, alternatives, conflicts)
         return CreateResult(str(outs["job_id"]), outs)
 
@@ -246,47 +250,11 @@ class ImportJobProvider(BaseProvider):
                 raise not_adoptable(what, differences)
             if job.job_status in RUNNING:
                 progress(f"import job {job.name!r} ({adopt_id}) is {job.job_status}: waiting")
-                job = self._wait(client, job.name, job.correlation_id, inputs, what)
+                job = wait_for_import(client, job.name, job.correlation_id, inputs, what)
             progress(f"import job {job.name!r} ({adopt_id}) adopted without changes")
             alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
             outs = finished(client, job, inputs, alternatives, None)
         return CreateResult(str(outs["job_id"]), outs)
-
-    def _wait(
-        self,
-        client: ExImClient,
-        job_name: str,
-        correlation_id: str | None,
-        inputs: Mapping[str, Any],
-        what: str,
-    ) -> Job:
-        timeout = wait_seconds(inputs)
-        report: StatusReporter[Job | None] = StatusReporter(
-            lambda job: job.job_status if job is not None else "NOT_LISTED_YET",
-            lambda _job, status: f"import job {job_name!r}: {status}",
-        )
-        try:
-            # interruptible: the engine's Cancel ends the wait at once.
-            return interruptible(
-                lambda: client.wait_for_job(
-                    job_name,
-                    correlation_id=correlation_id,
-                    request_type=JobRequestType.IMPORT,
-                    timeout=timeout,
-                    progress=report,
-                ),
-                what,
-            )
-        except OperationFailedError as exc:
-            raise ProviderError(
-                f"{what} failed: the job ended {exc.last_status}: "
-                f"{exc.reason or 'no reason given'}: fix the cause, then run `pulumi up` again"
-            ) from None
-        except ExImTimeoutError:
-            raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {report.last}): the job "
-                f"{job_name!r} may still finish on the platform; raise timeout_seconds"
-            ) from None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
@@ -333,11 +301,35 @@ class ImportJobProvider(BaseProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         outs = self.strip(olds)
+        if outs.get("job_status") != SUCCESS:
+            # A create cut short after submitting (the plugin's partial state): finish that
+            # job, never submit another.
+            return UpdateResult(self._finish(id_, outs, self.strip(news)))
         for key in IN_PLACE:
             outs.pop(key, None)
             if news.get(key) is not None:
                 outs[key] = news[key]
         return UpdateResult(outs)
+
+    def _finish(
+        self, id_: str, recorded: Mapping[str, Any], inputs: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The outputs of the job a create recorded unfinished, waited for until SUCCESS; it
+        stays recorded unfinished if the wait is cut short again or the job FAILED."""
+        client = self.client(inputs.get("org"))
+        job_name = str(recorded.get("job_name") or inputs.get("name") or "")
+        correlation_id = recorded.get("correlation_id")
+        what = f"finishing import job {job_name!r} ({id_})"
+        alternatives = dict(recorded.get("alternatives_used") or {})
+        conflicts = conflicts_from(recorded.get("conflicts"))
+        partial = keeping_id(
+            id_, partial_of(job_name, correlation_id, inputs, alternatives, conflicts)
+        )
+        job = wait_for_import(
+            client, job_name, correlation_id, inputs, what, partial, finishing=True
+        )
+        with api_errors(what, org=inputs.get("org")):
+            return finished(client, job, inputs, alternatives, conflicts)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         progress(
