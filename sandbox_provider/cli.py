@@ -1,5 +1,6 @@
 """The `sandbox-provider` command line: `emulator` serves the exim emulator, `recover` clears
-a killed update, `generate` writes a program adopting an existing org."""
+a killed update, `generate` writes a program adopting an existing org, `migrate` the import
+file moving a stack from the dynamic resources to the plugin."""
 
 from __future__ import annotations
 
@@ -252,6 +253,47 @@ def generate(
         f"{len(plan.declarations)} object(s) declared, {len(plan.left_out)} left out "
         f"(see {out / 'README.md'}): " + ", ".join(str(p) for p in paths)
     )
+
+
+@main.command()
+@click.option("--stack", "-s", "stack_name", required=True, help="The stack to move.")
+@click.option(
+    "--cwd",
+    "work_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The project directory (holding Pulumi.yaml).",
+)
+@click.option("--out", default="migrate.json", show_default=True, help="The import file to write.")
+@click.option(
+    "--pulumi",
+    "pulumi_bin",
+    default=None,
+    envvar="PULUMI_BIN",
+    help="The pulumi binary (default: the one on PATH; env PULUMI_BIN).",
+)
+def migrate(stack_name: str, work_dir: str, out: str, pulumi_bin: str | None) -> None:
+    """Write the import file that moves a stack's dynamic resources to the aep plugin (each
+    with its recorded inputs and outputs: no API call), and print the commands that use it.
+    It only reads the stack."""
+    import json
+    from pathlib import Path
+
+    from pulumi.automation import CommandError
+
+    from sandbox_provider.migrate import export_deployment, plan
+
+    try:
+        deployment = export_deployment(stack_name, work_dir, pulumi_bin=pulumi_bin)
+        migration = plan(deployment, stack_name)
+    except CommandError as exc:
+        raise click.ClickException(f"reading stack {stack_name!r} failed: {exc}") from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    Path(work_dir, out).write_text(json.dumps(migration.import_file(), indent=2) + "\n")
+    for line in migration.lines(out):
+        click.echo(line)
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
