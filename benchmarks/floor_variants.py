@@ -3,7 +3,9 @@
     python -m benchmarks.floor_variants [--rounds 2] [--n 200]
 
 `undeclared` keeps a Package's outputs in the state but declares none in the program;
-`declared` declares them but records none. Printed: the median seconds of up, a no-change
+`declared` declares them but records none. `plugin` is the same Package through the `aep` plugin
+(`sandbox_provider.plugin.sdk`, `pulumi-resource-aep` from the venv's bin on PATH) instead of a
+dynamic provider. Printed: the median seconds of up, a no-change
 preview and destroy per stack, and each stack over `trivial` (see RESULTS.md, "Engine floor:
 where the rest goes").
 """
@@ -11,6 +13,7 @@ where the rest goes").
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -23,6 +26,7 @@ from . import engine_floor as ef
 VARIANTS = {
     "undeclared": ("benchmarks.trivial", "UndeclaredWide"),
     "declared": ("benchmarks.trivial", "DeclaredOnly"),
+    "plugin": ("sandbox_provider.plugin.sdk", "Package"),
 }
 
 
@@ -32,13 +36,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=200)
     args = ap.parse_args(argv)
     ef.KINDS.update(VARIANTS)
-    kinds = ["trivial", "declared", "undeclared", "wide", "package"]
+    kinds = ["trivial", "declared", "undeclared", "wide", "package", "plugin"]
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
     with tempfile.TemporaryDirectory(prefix="bench-variants-") as tmp_name:
         tmp = Path(tmp_name)
         emu = EmulatorProcess.start(tmp / "exim.db", seed="demo", delay=0.05)
         try:
-            env = {"PYTHONPATH": str(ef.ROOT)}
+            venv_bin = ef.ROOT / ".venv" / "bin"
+            env = {
+                "PYTHONPATH": str(ef.ROOT),
+                "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            }
             stacks = {k: ef.make_stack(k, args.n, tmp, emu, env) for k in kinds}
             for i in range(args.rounds):
                 for kind in kinds[i % len(kinds) :] + kinds[: i % len(kinds)]:
