@@ -29,7 +29,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -41,20 +41,19 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
+from sandbox_provider.client import NotFoundError
 
 from ._base import (
+    GONE,
     BaseProvider,
     Inputs,
     ProviderError,
     api_errors,
-    interruptible,
     progress,
     validate,
 )
 from ._common import (
     ADOPT_ID,
-    StatusReporter,
     TransferRequestType,
     TransferStatus,
     adoption,
@@ -64,19 +63,19 @@ from ._common import (
     gone,
     not_adoptable,
     typed_outputs,
-    wait_seconds,
 )
 from ._fields import SECONDS_MAX, NonEmpty, OrgId, PackageId, Seconds, acting_org_id
+from ._transfer_partial import (
+    COMPLETED,
+    PRIVATE,
+    RUNNING,
+    earlier_transfer,
+    outputs_of,
+    wait_for_transfer,
+)
 
-if TYPE_CHECKING:
-    from sandbox_provider.client import ExImClient
-    from sandbox_provider.client import Transfer as ApiTransfer
-
-PRIVATE = TransferRequestType.PRIVATE
 PUBLIC = TransferRequestType.PUBLIC
 IN_PLACE = ("timeout_seconds",)
-RUNNING = (TransferStatus.PENDING, TransferStatus.IN_PROGRESS)
-COMPLETED = TransferStatus.COMPLETED
 
 
 class TransferInputs(Inputs):
@@ -180,28 +179,6 @@ class TransferInputs(Inputs):
         return failures
 
 
-def earlier_transfer(client: ExImClient, inputs: Mapping[str, Any]) -> ApiTransfer | None:
-    """A transfer of the same package to the same org that is still running (preferred) or
-    ended COMPLETED: what an earlier run of this create requested before it timed out or was
-    interrupted. The newest wins."""
-    request_type = inputs.get("request_type", PRIVATE)
-    target = inputs.get("target_org_id") or client.org_id
-    source = inputs.get("source_org_id")
-    candidates = [
-        t
-        for t in client.list_transfers(request_type=request_type)
-        if t.package_id == inputs["package_id"]
-        and t.target_ims_org_id in (None, target)
-        and (source is None or t.source_ims_org_id in (None, source))
-        and t.status in (*RUNNING, COMPLETED)
-    ]
-    candidates.sort(
-        key=lambda t: (t.status in RUNNING, t.created_date or 0, t.modified_date or 0),
-        reverse=True,
-    )
-    return candidates[0] if candidates else None
-
-
 #: A 404 on the package: the input that named it.
 _PACKAGE_MISSING = (
     "package_id names no package this org can see: pass the package_id of a published "
@@ -214,15 +191,6 @@ _NOT_OWNER = (
 )
 
 
-def outputs_of(t: ApiTransfer, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
-    outs["transfer_id"] = t.id
-    outs["status"] = t.status
-    outs["messages"] = list(t.messages)
-    outs["request_type"] = (t.request_type or inputs.get("request_type") or PRIVATE).upper()
-    return {k: v for k, v in outs.items() if v is not None}
-
-
 class TransferProvider(BaseProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(TransferInputs, news)
@@ -232,7 +200,11 @@ class TransferProvider(BaseProvider):
         keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, {"request_type": PRIVATE})
         replaces = [k for k in differ if k not in IN_PLACE]
-        return DiffResult(changes=bool(differ), replaces=replaces)
+        if olds.get("status") == TransferStatus.FAILED:
+            # Recorded by an update that found the requested transfer FAILED: it copied
+            # nothing, and only a new transfer (a create) can.
+            replaces.append("status")
+        return DiffResult(changes=bool(differ or replaces), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
@@ -268,7 +240,8 @@ class TransferProvider(BaseProvider):
                 raise ProviderError(f"{what} failed: the platform answered no transfer id")
             if earlier is None:
                 progress(f"transfer {transfer.id}: requested ({what})")
-            transfer = self._wait(client, str(transfer.id), inputs, what)
+            # Requested (by this run or an earlier one): a wait cut short records it.
+            transfer = wait_for_transfer(client, str(transfer.id), inputs, what, partial=transfer)
         return CreateResult(str(transfer.id), outputs_of(transfer, inputs))
 
     def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
@@ -300,43 +273,9 @@ class TransferProvider(BaseProvider):
                 raise not_adoptable(what, differences)
             if t.status in RUNNING:
                 progress(f"transfer {adopt_id} is {t.status}: waiting")
-                t = self._wait(client, adopt_id, inputs, what)
+                t = wait_for_transfer(client, adopt_id, inputs, what)
         progress(f"transfer {adopt_id} ({t.package_name or t.package_id}) adopted without changes")
         return CreateResult(str(t.id or adopt_id), outputs_of(t, inputs))
-
-    def _wait(
-        self, client: ExImClient, transfer_id: str, inputs: Mapping[str, Any], what: str
-    ) -> ApiTransfer:
-        timeout = wait_seconds(inputs)
-        report: StatusReporter[ApiTransfer] = StatusReporter(
-            lambda t: t.status,
-            lambda t, status: f"transfer {transfer_id}: {status} ({t.last_message or '...'})",
-        )
-        try:
-            # interruptible: the engine's Cancel ends the wait at once.
-            return interruptible(
-                lambda: client.wait_for_transfer(transfer_id, timeout=timeout, progress=report),
-                what,
-            )
-        except OperationFailedError as exc:
-            from sandbox_provider.client import Transfer as ApiTransfer  # loaded with the client
-
-            seen = exc.last_seen if isinstance(exc.last_seen, ApiTransfer) else None
-            messages = seen.messages if seen is not None else []
-            # The last message is the final status; the one before it says why.
-            telling = [m for m in messages if not m.startswith("Finished with status")]
-            reason = telling[-1] if telling else exc.reason or "no message"
-            raise ProviderError(
-                f"{what} failed: transfer {transfer_id} ended FAILED ({reason}): fix the cause "
-                "(a handshake approved by the target? the package published and unexpired?), "
-                "then run `pulumi up` again" + "".join(f"\n  | {m}" for m in messages)
-            ) from None
-        except ExImTimeoutError:
-            raise ProviderError(
-                f"{what} did not finish within {timeout:g}s (last status {report.last}): "
-                f"transfer {transfer_id} may still complete on the platform; raise "
-                "timeout_seconds"
-            ) from None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
@@ -360,6 +299,16 @@ class TransferProvider(BaseProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         outs = self.strip(olds)
+        if outs.get("status") != COMPLETED:
+            # A create cut short after requesting (the plugin's partial state): finish that
+            # transfer, never request another.
+            inputs = self.strip(news)
+            client = self.client(inputs.get("org"))
+            what = f"finishing transfer {id_}"
+            with api_errors(what, org=inputs.get("org"), missing=GONE):
+                current = client.get_transfer(id_)
+            done = wait_for_transfer(client, id_, inputs, what, partial=current, finishing=True)
+            return UpdateResult(outputs_of(done, inputs))
         for key in IN_PLACE:
             outs.pop(key, None)
             if news.get(key) is not None:
