@@ -7,7 +7,9 @@ Lifecycle
   credentials, so one program can link two orgs it holds credentials for. Without it the
   handshake stays APPROVAL_PENDING and a warning says the target org has to approve it.
   An existing pending or approved link is answered again by the platform and taken over.
-- **update in place**: `approve_as` (set on a pending handshake: approve it now).
+- **update in place**: `approve_as` (set on a pending handshake: approve it now). A link
+  created whose approval failed (the plugin records it as partial state) is approved by the
+  next update.
 - **replace**: `target_org_id`, `source_org_name`, `org`.
 - **delete**: removes it from the stack only (the platform has no call to undo a link).
 - **read** (refresh): the handshake in the acting org's list (a GET), so `status` shows
@@ -41,6 +43,7 @@ from ._base import (
     BaseProvider,
     Inputs,
     ProviderError,
+    Unfinished,
     api_errors,
     client_for,
     config_failures,
@@ -215,20 +218,25 @@ class HandshakeProvider(BaseProvider):
             )
             return hs
         linking_id = str(hs.linking_id)
-        with api_errors(
-            f"{what}: approving as profile {approver!r}",
-            org=approver,
-            forbidden=f"approve_as must name the profile of the target org {target}",
-        ):
-            as_target = client_for(approver)
-            incoming = _find(as_target, linking_id, HandshakeRequestType.INCOMING) or hs
-            approved = as_target.act_on_handshake(
-                linking_id,
-                APPROVED,
-                reason="approved by the Pulumi program that created it",
-                target_org_name=incoming.target_org_name or approver,
-                target_region=incoming.target_region or incoming.source_region or "",
-            )
+        try:
+            with api_errors(
+                f"{what}: approving as profile {approver!r}",
+                org=approver,
+                forbidden=f"approve_as must name the profile of the target org {target}",
+            ):
+                as_target = client_for(approver)
+                incoming = _find(as_target, linking_id, HandshakeRequestType.INCOMING) or hs
+                approved = as_target.act_on_handshake(
+                    linking_id,
+                    APPROVED,
+                    reason="approved by the Pulumi program that created it",
+                    target_org_name=incoming.target_org_name or approver,
+                    target_region=incoming.target_region or incoming.source_region or "",
+                )
+        except ProviderError as exc:
+            # The link exists, still APPROVAL_PENDING: the plugin records it, and the next
+            # update approves it.
+            raise Unfinished(str(exc), linking_id, outputs_of(hs, inputs)) from None
         progress(f"handshake with {target}: approved as profile {approver!r}")
         # The approval answers as the target sees it; the status is what matters here.
         hs.status = approved.status or APPROVED

@@ -25,7 +25,9 @@ Lifecycle
   running, it is waited for; ended SUCCESS, it is taken over as this create's result. Either
   way nothing is submitted twice (a FAILED job imported nothing and is ignored).
 - **update in place**: `timeout_seconds` and `check_permissions` only (they steer how an
-  import is run, not what it does): recorded, nothing sent.
+  import is run, not what it does): recorded, nothing sent. An import a create submitted
+  but did not see finish (the plugin records it as partial state) is waited for by the
+  update, never submitted again; one that ended FAILED is replaced at the next `up`.
 - **replace**: any other input change: a new import. An import can't be undone, so the old
   one is only removed from the stack.
 - **delete**: removes the record from the stack only; what the import created stays in the

@@ -14,7 +14,9 @@ Lifecycle
   to the same org requested by an earlier run that timed out, failed or was killed is not
   repeated: still running, it is waited for; COMPLETED, it is taken over as this create's
   result (a FAILED one copied nothing and is ignored).
-- **update in place**: `timeout_seconds` only (recorded, nothing sent).
+- **update in place**: `timeout_seconds` only (recorded, nothing sent). A transfer a create
+  requested but did not see finish (the plugin records it as partial state) is waited for
+  by the update, never requested again; one that ended FAILED is replaced at the next `up`.
 - **replace**: any other input change: a new transfer.
 - **delete**: removes it from the stack only; the copy stays in the target org.
 - **read** (refresh): one GET of the transfer; `status` and `messages` as the platform has
