@@ -29,6 +29,7 @@ from sandbox_provider.client.config import KEYS, NAMESPACE
 
 from . import invoke
 from .diffs import detailed_diff
+from .previews import planned_create, planned_update, to_properties
 from .schema import ResourceSpec, by_token, schema_json
 from .values import camel, from_plain_map, secret_keys, to_plain, to_plain_map
 
@@ -149,8 +150,10 @@ class AepProvider(p.Provider):
         await self._run(
             BaseProvider().configure, DynamicConfigureRequest(DynamicConfig(config, NAMESPACE))
         )
-        # Secrets stay wrapped on the wire and in the engine's log; no preview of create.
-        return p.ConfigureResponse(accept_secrets=True)
+        # Secrets stay wrapped on the wire and in the engine's log. Previews ask create and
+        # update for their plan (previews.py): the outputs an update keeps stay known, so
+        # what is built on them isn't planned as replaced.
+        return p.ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     # -- check / diff ------------------------------------------------------------------------------
     async def check(self, request: p.CheckRequest) -> p.CheckResponse:
@@ -184,8 +187,11 @@ class AepProvider(p.Provider):
     async def create(self, request: p.CreateRequest) -> p.CreateResponse:
         from sandbox_provider.resources._base import Unfinished
 
-        _, core = self._core(request.type)
+        spec, core = self._core(request.type)
         secret = secret_keys(request.properties)
+        if request.preview:  # a plan, no call
+            plan = planned_create(spec, to_plain_map(request.properties))
+            return p.CreateResponse("", to_properties(plan, secret))
         try:
             result = await self._run(
                 core.create,
@@ -214,9 +220,12 @@ class AepProvider(p.Provider):
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
         from sandbox_provider.resources._base import Unfinished
 
-        _, core = self._core(request.type)
+        spec, core = self._core(request.type)
         olds, news = to_plain_map(request.olds), to_plain_map(request.news)
         secret = secret_keys(request.news)
+        if request.preview:  # a plan, no call
+            plan = planned_update(spec, olds, news)
+            return p.UpdateResponse(to_properties(plan, secret | secret_keys(request.olds)))
         try:
             result = await self._run(
                 core.update,

@@ -5,6 +5,8 @@ pydantic input model (the inputs: every field but the model's `HIDDEN` ones, req
 model's `REQUIRED`) and its dynamic resource class (the outputs: its annotations). Nothing is
 listed twice: a new input of a core model appears in the schema by itself. Provider
 configuration comes from `sandbox_provider.client.config.KEYS`, the one source of settings.
+Descriptions come from `docs.py`, each default from its own source (the input model's field,
+the key's default).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from importlib import import_module
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from sandbox_provider.client.config import KEYS, NAMESPACE
 
+from .docs import describe
 from .values import camel
 
 __all__ = [
@@ -75,6 +79,27 @@ class ResourceSpec:
         return dict(self.resource_class.__dict__.get("__annotations__", {}))
 
 
+#: Outputs every object of a resource has, beside its required inputs: the ones its core's
+#: outputs function (`outputs_of`) always sets, from the object's id, its status and values the
+#: inputs' defaults fill in. Listed in the schema's `required`, so typed SDKs don't type them
+#: optional. (The platform's other fields, such as a version or a date, may be absent.)
+ALWAYS: dict[str, tuple[str, ...]] = {
+    "Package": (
+        "package_id",
+        "name",
+        "package_type",
+        "include_dependencies",
+        "artifacts",
+        "declared_artifacts",
+        "dependency_artifacts",
+        "status",
+    ),
+    "PublishedPackage": ("package_id", "status", "visibility"),
+    "ImportJob": ("job_id", "job_name", "job_status"),
+    "Handshake": ("linking_id", "status"),
+    "Transfer": ("transfer_id", "status", "messages", "request_type"),
+}
+
 RESOURCES: tuple[ResourceSpec, ...] = (
     ResourceSpec("Package", "package"),
     ResourceSpec("PublishedPackage", "published_package"),
@@ -127,26 +152,49 @@ def _with_doc(spec: dict[str, Any], doc: str | None) -> dict[str, Any]:
     return {**spec, "description": doc} if doc else spec
 
 
+def default_text(model: type[BaseModel], field: str) -> str | None:
+    """The input model's default of `field` as the reference shows it (`PARTIAL`, `false`),
+    None when the field has none worth saying (unset, or an empty list or map)."""
+    info = model.model_fields[field]
+    value = info.default
+    if value is PydanticUndefined or value is None:
+        return None
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def _input_doc(spec: ResourceSpec, field: str) -> str | None:
+    doc = describe(f"{spec.name}.{camel(field)}")
+    default = default_text(spec.inputs_model, field)
+    if doc and default is not None:
+        doc = f"{doc} Default: `{default}`."
+    return doc
+
+
 def _resource(spec: ResourceSpec) -> dict[str, Any]:
     model = spec.inputs_model
-    hints: dict[str, str] = getattr(model, "HINTS", {})
+    names = spec.input_names()
     inputs = {
         camel(k): _with_doc(
-            _INPUT_OVERRIDES.get(k) or _spec(model.model_fields[k].annotation), hints.get(k)
+            _INPUT_OVERRIDES.get(k) or _spec(model.model_fields[k].annotation), _input_doc(spec, k)
         )
-        for k in spec.input_names()
+        for k in names
     }
-    hints_out = spec.outputs()
     outputs = dict(inputs)
-    outputs.update({camel(k): _spec(a) for k, a in hints_out.items()})
-    required_in = [camel(k) for k in getattr(model, "REQUIRED", ()) if k in spec.input_names()]
+    outputs.update(
+        {
+            camel(k): _with_doc(_spec(a), describe(f"{spec.name}.{camel(k)}"))
+            for k, a in spec.outputs().items()
+        }
+    )
+    required_in = [camel(k) for k in getattr(model, "REQUIRED", ()) if k in names]
+    always = [camel(k) for k in ALWAYS.get(spec.name, ())]
     return {
-        "description": (spec.resource_class.__doc__ or "").strip(),
+        "description": describe(spec.name) or "",
         "inputProperties": inputs,
         "requiredInputs": required_in,
         "properties": outputs,
         # A required input is always in the outputs too.
-        "required": required_in,
+        "required": list(dict.fromkeys(required_in + always)),
     }
 
 
@@ -156,8 +204,11 @@ def _config() -> dict[str, Any]:
         var: dict[str, Any] = {"type": "string"}
         if key.secret:
             var["secret"] = True
+        doc = describe(f"config.{key.key}") or ""
         if key.default_text is not None:
-            var["description"] = f"Default: {key.default_text}."
+            doc = f"{doc} Default: `{key.default_text}`.".strip()
+        doc = f"{doc} Environment: `{key.env}`.".strip()
+        var["description"] = doc
         var["defaultInfo"] = {"environment": [key.env]}
         variables[key.key] = var
     return variables
@@ -166,10 +217,6 @@ def _config() -> dict[str, Any]:
 # -- the lookup functions (invoke.py) -------------------------------------------------------------
 #: The lookups' `ArtifactRef` ({id, type, title}) is the schema's Artifact already.
 _SAME_TYPES = {"ArtifactRef": "Artifact"}
-_ORG = {
-    "type": "string",
-    "description": "The aep:orgs profile to act as; left out, the provider's own org.",
-}
 
 
 def _result_spec(annotation: Any, found: dict[str, Any]) -> dict[str, Any]:
@@ -197,21 +244,33 @@ def _result_spec(annotation: Any, found: dict[str, Any]) -> dict[str, Any]:
         found[tok] = {}  # taken before recursing: a type may refer to itself
         found[tok] = {
             "type": "object",
-            "description": inspect.cleandoc(annotation.__doc__ or ""),
-            **_object_of(get_type_hints(annotation), found),
+            "description": describe(name) or inspect.cleandoc(annotation.__doc__ or ""),
+            **_object_of(get_type_hints(annotation), found, name),
         }
     return {"$ref": f"#/types/{tok}"}
 
 
-def _object_of(fields: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
-    """`properties` (camelCase) and `required` (the fields that are never None)."""
+def _object_of(fields: dict[str, Any], found: dict[str, Any], owner: str) -> dict[str, Any]:
+    """`properties` (camelCase, described as `owner.<name>`) and `required` (the fields that
+    are never None)."""
     required = [
         camel(k)
         for k, a in fields.items()
         if not (get_origin(a) in (Union, types.UnionType) and type(None) in get_args(a))
     ]
-    props = {camel(k): _result_spec(a, found) for k, a in fields.items()}
+    props = {
+        camel(k): _with_doc(_result_spec(a, found), describe(f"{owner}.{camel(k)}"))
+        for k, a in fields.items()
+    }
     return {"properties": props, "required": required}
+
+
+def _arg_doc(function: str, arg: str, default: Any) -> str | None:
+    """A function argument's description: its own, or the one every function shares."""
+    doc = describe(f"{function}.{camel(arg)}", f"*.{camel(arg)}")
+    if doc and isinstance(default, str):
+        doc = f"{doc} Default: `{default}`."
+    return doc
 
 
 def _lookup_functions() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -226,16 +285,23 @@ def _lookup_functions() -> tuple[dict[str, Any], dict[str, Any]]:
     for tok, lookup in invoke.lookups().items():
         hints = invoke.hints(lookup.read)
         params = lookup.params()
-        inputs = {camel(k): _spec(hints[k]) for k in params}
-        inputs["org"] = _ORG
+        name = tok.rsplit(":", 1)[-1]
+        inputs = {
+            camel(k): _with_doc(_spec(hints[k]), _arg_doc(name, k, v.default))
+            for k, v in params.items()
+        }
+        inputs["org"] = _with_doc({"type": "string"}, _arg_doc(name, "org", None))
         required = [camel(k) for k, v in params.items() if v.default is inspect.Parameter.empty]
         if lookup.listed:
-            result = _result_spec(hints["return"], found)
+            result = _with_doc(
+                _result_spec(hints["return"], found), describe(f"{name}.{lookup.listed}")
+            )
             outputs = {"properties": {lookup.listed: result}, "required": [lookup.listed]}
         else:  # the TypedDict is the invoke's answer itself
-            outputs = _object_of(typing.get_type_hints(hints["return"]), found)
+            kind = hints["return"]
+            outputs = _object_of(typing.get_type_hints(kind), found, kind.__name__)
         functions[tok] = {
-            "description": inspect.getdoc(lookup.read) or "",
+            "description": describe(name) or inspect.getdoc(lookup.read) or "",
             "inputs": {"properties": inputs, "required": required},
             "outputs": outputs,
         }
@@ -275,22 +341,15 @@ LANGUAGE: dict[str, Any] = {
 def schema(version: str) -> dict[str, Any]:
     config = _config()
     types_: dict[str, Any] = {
-        f"{PACKAGE}:index:Artifact": {
+        f"{PACKAGE}:index:{name}": {
             "type": "object",
-            "description": "An artifact of a sandbox: its id, its type, and a title.",
+            "description": describe(name),
             "properties": {
-                "id": {"type": "string"},
-                "type": {"type": "string"},
-                "title": {"type": "string"},
+                k: {"type": "string", "description": describe(f"{name}.{k}")} for k in fields
             },
             "required": ["id", "type"],
-        },
-        f"{PACKAGE}:index:ArtifactRef": {
-            "type": "object",
-            "description": "An {id, type} pair naming an artifact.",
-            "properties": {"id": {"type": "string"}, "type": {"type": "string"}},
-            "required": ["id", "type"],
-        },
+        }
+        for name, fields in (("Artifact", ("id", "type", "title")), ("ArtifactRef", ("id", "type")))
     }
     types_.update(_function_types())
     return {
@@ -301,7 +360,7 @@ def schema(version: str) -> dict[str, Any]:
         "sandbox tooling (exim).",
         "config": {"variables": config},
         "provider": {
-            "description": "The aep provider: one org's credentials and endpoints.",
+            "description": describe("provider"),
             "inputProperties": config,
         },
         "types": types_,
