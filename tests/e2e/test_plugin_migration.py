@@ -131,7 +131,10 @@ def test_the_documented_move_writes_nothing_and_changes_nothing(world: World) ->
     run_printed(world, delete)
     assert not [r for r in world.state_resources() if "pulumi-python" in r["type"]]
 
-    # 3. The file is imported through the plugin: recorded as they were, Read skipped.
+    # 3. The program on the plugin's SDK: its import line and `aep.` before each resource.
+    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + body(world, "aep."))
+
+    # 4. The file is imported through the plugin: recorded as they were, Read skipped.
     on_plugin(world)
     run_printed(world, import_)
     by_type = {r["type"]: r for r in world.state_resources()}
@@ -141,8 +144,7 @@ def test_the_documented_move_writes_nothing_and_changes_nothing(world: World) ->
     assert pkg["inputs"]["artifacts"] == [GOLD, HIGH]
     assert not pkg.get("protect")
 
-    # 4. The program on the plugin's SDK: its import line and `aep.` before each resource.
-    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + body(world, "aep."))
+    # 5. Nothing to change, with the platform read back or not.
     run_printed(world, preview)
     world.stack.up(expect_no_changes=True)
     world.stack.preview(expect_no_changes=True, refresh=True)
