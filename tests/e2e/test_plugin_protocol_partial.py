@@ -107,3 +107,169 @@ def test_custom_timeouts_bound_the_wait_instead_of_timeout_seconds(plugin: World
     res = plugin.stack.up(check=False)
     assert "did not finish within 2s" in res.stdout + res.stderr
     assert "raise timeout_seconds" in res.stdout + res.stderr
+
+
+# -- ImportJob, Transfer, Handshake: each create that writes before it can fail ------------------
+JOB = "aep:index:ImportJob"
+TRANSFER = "aep:index:Transfer"
+HANDSHAKE = "aep:index:Handshake"
+#: A wait that outlasts any test: the operation stays where it is until `advance()`.
+FOREVER = 1e6
+
+
+def _import_program(alternatives: dict[str, Any] | None = None) -> str:
+    return f"""
+    pkg = aep.Package("pkg", name="partial-import", source_sandbox="dev", artifacts=[{GOLD!r}])
+    pub = aep.PublishedPackage("pub", package_id=pkg.package_id)
+    job = aep.ImportJob("job", package_id=pub.package_id, target_sandbox="prod",
+                        conflict_policy="use_existing", alternatives={alternatives!r},
+                        timeout_seconds=2)
+    pulumi.export("jobStatus", job.job_status)
+    """
+
+
+def _imports(world: World) -> list[dict[str, Any]]:
+    return [j for j in world.jobs() if j.get("requestType") == "IMPORT"]
+
+
+def _finish_everything(world: World) -> None:
+    """Every operation on the platform moves to its end, and new ones finish at once."""
+    world.emu.set_timing(mode="manual")
+    world.emu.advance()
+    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05)
+
+
+def _posts(world: World, since: int, suffix: str) -> list[dict[str, Any]]:
+    return [w for w in world.writes(since) if w["path"].endswith(suffix)]
+
+
+def test_a_timed_out_import_is_recorded_and_the_next_up_waits_for_it(plugin: World) -> None:
+    plugin.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=FOREVER)
+    write(plugin, _import_program())
+    res = plugin.stack.up(check=False)
+    out = res.stdout + res.stderr
+    assert res.code != 0
+    assert "did not finish within 2s (last status PENDING)" in out, out
+    (submitted,) = _imports(plugin)
+    job = _resource(plugin, JOB)
+    # The engine kept the job it was told of: its id, what is known of it, and the reason.
+    assert job["id"] == submitted["id"] == job["outputs"]["jobId"]
+    assert job["outputs"]["jobStatus"] == "PENDING"
+    assert job["outputs"]["correlationId"] == submitted["correlationId"]
+    assert any("did not finish within 2s" in r for r in job.get("initErrors", [])), job
+
+    _finish_everything(plugin)
+    since = plugin.last_seq()
+    res = plugin.stack.up()
+    assert res.summary.get("update") == 1, res.stdout
+    assert plugin.stack.outputs()["jobStatus"] == "SUCCESS"
+    job = _resource(plugin, JOB)
+    assert not job.get("initErrors") and job["outputs"]["jobStatus"] == "SUCCESS", job
+    assert job["outputs"]["importedArtifacts"], job
+    # Waited for, never submitted again: one import on the platform.
+    assert _posts(plugin, since, "/import") == []
+    assert [j["id"] for j in _imports(plugin)] == [submitted["id"]]
+    assert plugin.stack.preview().summary.get("update", 0) == 0
+
+
+def test_a_recorded_import_that_failed_is_replaced_once_the_cause_is_fixed(
+    plugin: World,
+) -> None:
+    plugin.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=FOREVER)
+    # The target id isn't in prod yet: the import fails when it runs.
+    later = {"id": "acme-seg-later", "type": "PROFILE_SEGMENT"}
+    write(plugin, _import_program({GOLD["id"]: later}))
+    assert plugin.stack.up(check=False).code != 0
+    _finish_everything(plugin)
+    (failed,) = _imports(plugin)
+    assert failed["jobStatus"] == "FAILED"
+
+    # The update finds the job FAILED: the platform's reason, and it stays recorded as such.
+    res = plugin.stack.up(check=False)
+    out = res.stdout + res.stderr
+    assert res.code != 0
+    assert "the job ended FAILED: alternative 'acme-seg-later'" in out, out
+    assert "which replaces this import with a new one" in out
+    job = _resource(plugin, JOB)
+    assert job["outputs"]["jobStatus"] == "FAILED" and job.get("initErrors"), job
+
+    # Fixed behind the program's back: the next up replaces the import with a new one.
+    plugin.emu.add_artifact("acme", "prod", {**later, "title": "Later"})
+    assert plugin.stack.preview().summary.get("replace") == 1
+    since = plugin.last_seq()
+    res = plugin.stack.up()
+    assert res.summary.get("replace") == 1, res.stdout
+    assert len(_posts(plugin, since, "/import")) == 1
+    statuses = sorted(j["jobStatus"] for j in _imports(plugin))
+    assert statuses == ["FAILED", "SUCCESS"]
+    job = _resource(plugin, JOB)
+    assert job["outputs"]["jobStatus"] == "SUCCESS" and not job.get("initErrors"), job
+    assert job["id"] != failed["id"]
+    assert plugin.stack.preview().summary.get("update", 0) == 0
+
+
+def _sharing_program(world: World, transfer_timeout: float = 2) -> str:
+    partner = world.orgs["partner"]["imsOrgId"]
+    return f"""
+    pkg = aep.Package("pkg", name="partial-share", source_sandbox="dev", artifacts=[{GOLD!r}])
+    pub = aep.PublishedPackage("pub", package_id=pkg.package_id)
+    link = aep.Handshake("link", target_org_id={partner!r}, source_org_name="acme",
+                         approve_as="partner")
+    share = aep.Transfer("share", package_id=pub.package_id, target_org_id={partner!r},
+                         timeout_seconds={transfer_timeout},
+                         opts=pulumi.ResourceOptions(depends_on=[link]))
+    pulumi.export("linkStatus", link.status)
+    pulumi.export("transferStatus", share.status)
+    """
+
+
+def test_a_timed_out_transfer_is_recorded_and_the_next_up_waits_for_it(plugin: World) -> None:
+    plugin.emu.set_timing(mode="auto", publishSeconds=0.05, transferSeconds=FOREVER)
+    write(plugin, _sharing_program(plugin))
+    res = plugin.stack.up(check=False)
+    out = res.stdout + res.stderr
+    assert res.code != 0
+    assert "did not finish within 2s (last status PENDING)" in out, out
+    (requested,) = plugin.transfers()
+    share = _resource(plugin, TRANSFER)
+    assert share["id"] == requested["id"] == share["outputs"]["transferId"]
+    assert share["outputs"]["status"] == "PENDING"
+    assert any("may still complete" in r for r in share.get("initErrors", [])), share
+
+    _finish_everything(plugin)
+    since = plugin.last_seq()
+    res = plugin.stack.up()
+    assert res.summary.get("update") == 1, res.stdout
+    assert plugin.stack.outputs()["transferStatus"] == "COMPLETED"
+    assert not _resource(plugin, TRANSFER).get("initErrors")
+    assert _posts(plugin, since, "/transfer") == []
+    assert [t["id"] for t in plugin.transfers()] == [requested["id"]]
+    assert plugin.stack.preview().summary.get("update", 0) == 0
+
+
+def test_a_link_whose_approval_failed_is_recorded_and_the_next_up_approves_it(
+    plugin: World,
+) -> None:
+    # The approval (as the target org) is refused once; the link itself was created.
+    plugin.emu.set_faults([{"path": "/handshake/action", "method": "POST", "status": 400}])
+    write(plugin, _sharing_program(plugin, transfer_timeout=60))
+    res = plugin.stack.up(check=False)
+    out = res.stdout + res.stderr
+    assert res.code != 0
+    assert "approving as profile 'partner' failed" in out, out
+    link = _resource(plugin, HANDSHAKE)
+    assert link["outputs"]["status"] == "APPROVAL_PENDING" and link.get("initErrors"), link
+    assert link["id"] == link["outputs"]["linkingId"]
+    assert not [r for r in plugin.state_resources() if r["type"] == TRANSFER]
+
+    plugin.emu.clear_faults()
+    since = plugin.last_seq()
+    res = plugin.stack.up()
+    assert res.summary.get("update") == 1 and res.summary.get("create") == 1, res.stdout
+    out = plugin.stack.outputs()
+    assert (out["linkStatus"], out["transferStatus"]) == ("APPROVED", "COMPLETED")
+    # Approved, not created again.
+    assert _posts(plugin, since, "/handshake/bulkCreate") == []
+    assert len(_posts(plugin, since, "/handshake/action")) == 1
+    assert not _resource(plugin, HANDSHAKE).get("initErrors")
+    assert plugin.stack.preview().summary.get("update", 0) == 0
