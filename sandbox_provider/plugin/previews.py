@@ -68,11 +68,11 @@ def _package(plan: Plan, olds: Mapping[str, Any], news: Mapping[str, Any]) -> No
         # The platform's list (titles, counts) and the dependencies the update finds.
         plan["artifacts"] = UNKNOWN
         plan["dependency_artifacts"] = UNKNOWN if news.get("include_dependencies") else []
-    if news.get("expiry") != olds.get("declared_expiry"):
-        plan["expiry"] = UNKNOWN
-    # Every update in place writes, and every write bumps these.
-    plan["version"] = UNKNOWN
-    plan["modified_date"] = UNKNOWN
+    # Every update in place writes, and every write bumps the version and date. The status
+    # and expiry are the live package's, which a publication changes behind the state (a
+    # Package's state says DRAFT while its PublishedPackage has published it).
+    for key in ("version", "modified_date", "status", "expiry"):
+        plan[key] = UNKNOWN
 
 
 def _published_package(plan: Plan, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
