@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Regenerate the aep SDKs (Python, Node.js, Go) from the plugin's schema into OUT_DIR (default:
 # sdk/ of this repository), replacing OUT_DIR/{python,nodejs,go} and OUT_DIR/schema.json.
+# Without OUT_DIR it also rewrites docs/plugin-reference.md (rendered from the same schema by
+# `python -m sandbox_provider.plugin.reference`); a run into another directory (the e2e drift
+# check) leaves the repository's docs alone.
 #
 #   bash scripts/gen-sdk.sh [OUT_DIR]
 #
@@ -15,6 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 OUT="${1:-$ROOT/sdk}"
+REFERENCE="${1:+}"
+[ -n "${1:-}" ] || REFERENCE="$ROOT/docs/plugin-reference.md"
 log() { printf 'gen-sdk: %s\n' "$*" >&2; }
 die() {
     printf 'gen-sdk: ERROR: %s\n' "$*" >&2
@@ -64,3 +69,6 @@ for lang in python nodejs go; do
 done
 mv "$TMP/schema.json" "$OUT/schema.json"
 log "wrote $OUT/{python,nodejs,go,schema.json}"
+if [ -n "$REFERENCE" ]; then
+    "$PY" -m sandbox_provider.plugin.reference "$REFERENCE"
+fi

@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * Each artifact of the package with its direct dependencies (a read, though a POST).
+ * Each artifact of the package with its direct dependencies.
  */
 export function getArtifactDependencies(args: GetArtifactDependenciesArgs, opts?: pulumi.InvokeOptions): Promise<GetArtifactDependenciesResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -19,17 +19,23 @@ export function getArtifactDependencies(args: GetArtifactDependenciesArgs, opts?
 
 export interface GetArtifactDependenciesArgs {
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: string;
+    /**
+     * The package's id.
+     */
     packageId: string;
 }
 
 export interface GetArtifactDependenciesResult {
+    /**
+     * The package's artifacts.
+     */
     readonly artifacts: outputs.ArtifactDependencies[];
 }
 /**
- * Each artifact of the package with its direct dependencies (a read, though a POST).
+ * Each artifact of the package with its direct dependencies.
  */
 export function getArtifactDependenciesOutput(args: GetArtifactDependenciesOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetArtifactDependenciesResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -41,8 +47,11 @@ export function getArtifactDependenciesOutput(args: GetArtifactDependenciesOutpu
 
 export interface GetArtifactDependenciesOutputArgs {
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: pulumi.Input<string | undefined>;
+    /**
+     * The package's id.
+     */
     packageId: pulumi.Input<string>;
 }

@@ -7,8 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * The artifacts of a published package that have look-alikes in `target_sandbox`, each
- * with the platform's suggestions, best first: what an ImportJob's `alternatives` decides.
+ * The artifacts of a published package that have look-alikes in `targetSandbox`, each with the platform's suggestions.
  */
 export function getImportConflicts(args: GetImportConflictsArgs, opts?: pulumi.InvokeOptions): Promise<GetImportConflictsResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -21,19 +20,27 @@ export function getImportConflicts(args: GetImportConflictsArgs, opts?: pulumi.I
 
 export interface GetImportConflictsArgs {
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: string;
+    /**
+     * The published package.
+     */
     packageId: string;
+    /**
+     * The sandbox an import would go into.
+     */
     targetSandbox: string;
 }
 
 export interface GetImportConflictsResult {
+    /**
+     * The conflicts found.
+     */
     readonly conflicts: outputs.ImportConflict[];
 }
 /**
- * The artifacts of a published package that have look-alikes in `target_sandbox`, each
- * with the platform's suggestions, best first: what an ImportJob's `alternatives` decides.
+ * The artifacts of a published package that have look-alikes in `targetSandbox`, each with the platform's suggestions.
  */
 export function getImportConflictsOutput(args: GetImportConflictsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetImportConflictsResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -46,9 +53,15 @@ export function getImportConflictsOutput(args: GetImportConflictsOutputArgs, opt
 
 export interface GetImportConflictsOutputArgs {
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: pulumi.Input<string | undefined>;
+    /**
+     * The published package.
+     */
     packageId: pulumi.Input<string>;
+    /**
+     * The sandbox an import would go into.
+     */
     targetSandbox: pulumi.Input<string>;
 }

@@ -7,9 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
- * `FAILED`, `IN_PROGRESS`, ...; any of a list), `name`, `package_id`, `target_sandbox`.
- * `request_type` is `IMPORT` unless given (`EXPORT`; empty for both).
+ * The org's jobs matching every filter given, newest first.
  */
 export function getImportJobs(args?: GetImportJobsArgs, opts?: pulumi.InvokeOptions): Promise<GetImportJobsResult> {
     args = args || {};
@@ -25,24 +23,40 @@ export function getImportJobs(args?: GetImportJobsArgs, opts?: pulumi.InvokeOpti
 }
 
 export interface GetImportJobsArgs {
+    /**
+     * Jobs whose name contains this text.
+     */
     name?: string;
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: string;
+    /**
+     * Jobs of this package.
+     */
     packageId?: string;
+    /**
+     * `IMPORT` or `EXPORT`; null for both. Default: `IMPORT`.
+     */
     requestType?: string;
+    /**
+     * One status or a list of any: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+     */
     status?: string[];
+    /**
+     * Jobs into this sandbox.
+     */
     targetSandbox?: string;
 }
 
 export interface GetImportJobsResult {
+    /**
+     * The jobs found.
+     */
     readonly jobs: outputs.ImportJobInfo[];
 }
 /**
- * The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
- * `FAILED`, `IN_PROGRESS`, ...; any of a list), `name`, `package_id`, `target_sandbox`.
- * `request_type` is `IMPORT` unless given (`EXPORT`; empty for both).
+ * The org's jobs matching every filter given, newest first.
  */
 export function getImportJobsOutput(args?: GetImportJobsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetImportJobsResult> {
     args = args || {};
@@ -58,13 +72,28 @@ export function getImportJobsOutput(args?: GetImportJobsOutputArgs, opts?: pulum
 }
 
 export interface GetImportJobsOutputArgs {
+    /**
+     * Jobs whose name contains this text.
+     */
     name?: pulumi.Input<string | undefined>;
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: pulumi.Input<string | undefined>;
+    /**
+     * Jobs of this package.
+     */
     packageId?: pulumi.Input<string | undefined>;
+    /**
+     * `IMPORT` or `EXPORT`; null for both. Default: `IMPORT`.
+     */
     requestType?: pulumi.Input<string | undefined>;
+    /**
+     * One status or a list of any: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+     */
     status?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Jobs into this sandbox.
+     */
     targetSandbox?: pulumi.Input<string | undefined>;
 }

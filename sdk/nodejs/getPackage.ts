@@ -7,8 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * One package of the org, by its exact `name` or its `package_id` (give exactly one).
- * Fails when there is none.
+ * One package of the org, by its exact `name` or its `packageId` (give exactly one); fails when there is none.
  */
 export function getPackage(args?: GetPackageArgs, opts?: pulumi.InvokeOptions): Promise<GetPackageResult> {
     args = args || {};
@@ -21,32 +20,76 @@ export function getPackage(args?: GetPackageArgs, opts?: pulumi.InvokeOptions): 
 }
 
 export interface GetPackageArgs {
+    /**
+     * The package's exact name.
+     */
     name?: string;
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: string;
+    /**
+     * The package's id.
+     */
     packageId?: string;
 }
 
 export interface GetPackageResult {
+    /**
+     * Its artifacts.
+     */
     readonly artifacts: outputs.Artifact[];
+    /**
+     * When it was created.
+     */
     readonly createdDate?: number;
+    /**
+     * The package's description.
+     */
     readonly description?: string;
+    /**
+     * When it expires.
+     */
     readonly expiry?: number;
+    /**
+     * When it last changed.
+     */
     readonly modifiedDate?: number;
+    /**
+     * The package's name.
+     */
     readonly name: string;
+    /**
+     * The package's id.
+     */
     readonly packageId: string;
+    /**
+     * `PARTIAL` or `FULL`.
+     */
     readonly packageType?: string;
+    /**
+     * When it was published.
+     */
     readonly publishDate?: number;
+    /**
+     * The sandbox its artifacts come from.
+     */
     readonly sourceSandbox?: string;
+    /**
+     * The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+     */
     readonly status?: string;
+    /**
+     * The platform's version of the package.
+     */
     readonly version?: number;
+    /**
+     * `PRIVATE` or `PUBLIC`.
+     */
     readonly visibility?: string;
 }
 /**
- * One package of the org, by its exact `name` or its `package_id` (give exactly one).
- * Fails when there is none.
+ * One package of the org, by its exact `name` or its `packageId` (give exactly one); fails when there is none.
  */
 export function getPackageOutput(args?: GetPackageOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetPackageResult> {
     args = args || {};
@@ -59,10 +102,16 @@ export function getPackageOutput(args?: GetPackageOutputArgs, opts?: pulumi.Invo
 }
 
 export interface GetPackageOutputArgs {
+    /**
+     * The package's exact name.
+     */
     name?: pulumi.Input<string | undefined>;
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: pulumi.Input<string | undefined>;
+    /**
+     * The package's id.
+     */
     packageId?: pulumi.Input<string | undefined>;
 }

@@ -7,10 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * The org's packages matching every filter given, newest first: `status` (`DRAFT`,
- * `PUBLISHED`, ...), `package_type` (`PARTIAL`, `FULL`), `visibility` (`PRIVATE`,
- * `PUBLIC`), each any of a list; `name`, exact; `created_after` / `created_before`, epoch
- * milliseconds, inclusive.
+ * The org's packages matching every filter given, newest first.
  */
 export function getPackages(args?: GetPackagesArgs, opts?: pulumi.InvokeOptions): Promise<GetPackagesResult> {
     args = args || {};
@@ -27,26 +24,44 @@ export function getPackages(args?: GetPackagesArgs, opts?: pulumi.InvokeOptions)
 }
 
 export interface GetPackagesArgs {
+    /**
+     * Packages created at or after this time (epoch ms).
+     */
     createdAfter?: number;
+    /**
+     * Packages created at or before this time (epoch ms).
+     */
     createdBefore?: number;
+    /**
+     * Packages whose name contains this text.
+     */
     name?: string;
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: string;
+    /**
+     * `PARTIAL` or `FULL`, or a list of both.
+     */
     packageType?: string[];
+    /**
+     * One status or a list of any: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+     */
     status?: string[];
+    /**
+     * `PRIVATE` or `PUBLIC`, or a list of both.
+     */
     visibility?: string[];
 }
 
 export interface GetPackagesResult {
+    /**
+     * The packages found.
+     */
     readonly packages: outputs.PackageInfo[];
 }
 /**
- * The org's packages matching every filter given, newest first: `status` (`DRAFT`,
- * `PUBLISHED`, ...), `package_type` (`PARTIAL`, `FULL`), `visibility` (`PRIVATE`,
- * `PUBLIC`), each any of a list; `name`, exact; `created_after` / `created_before`, epoch
- * milliseconds, inclusive.
+ * The org's packages matching every filter given, newest first.
  */
 export function getPackagesOutput(args?: GetPackagesOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetPackagesResult> {
     args = args || {};
@@ -63,14 +78,32 @@ export function getPackagesOutput(args?: GetPackagesOutputArgs, opts?: pulumi.In
 }
 
 export interface GetPackagesOutputArgs {
+    /**
+     * Packages created at or after this time (epoch ms).
+     */
     createdAfter?: pulumi.Input<number | undefined>;
+    /**
+     * Packages created at or before this time (epoch ms).
+     */
     createdBefore?: pulumi.Input<number | undefined>;
+    /**
+     * Packages whose name contains this text.
+     */
     name?: pulumi.Input<string | undefined>;
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: pulumi.Input<string | undefined>;
+    /**
+     * `PARTIAL` or `FULL`, or a list of both.
+     */
     packageType?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * One status or a list of any: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+     */
     status?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * `PRIVATE` or `PUBLIC`, or a list of both.
+     */
     visibility?: pulumi.Input<pulumi.Input<string>[] | undefined>;
 }

@@ -7,8 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * Whether the acting credential may create every artifact of the package in
- * `target_sandbox`, and what each one lacks.
+ * Whether the acting credential may create every artifact of the package in `targetSandbox`, and what it lacks.
  */
 export function getPreflight(args: GetPreflightArgs, opts?: pulumi.InvokeOptions): Promise<GetPreflightResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -21,22 +20,39 @@ export function getPreflight(args: GetPreflightArgs, opts?: pulumi.InvokeOptions
 
 export interface GetPreflightArgs {
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: string;
+    /**
+     * The published package.
+     */
     packageId: string;
+    /**
+     * The sandbox an import would go into.
+     */
     targetSandbox: string;
 }
 
 export interface GetPreflightResult {
+    /**
+     * Whether every artifact may be created.
+     */
     readonly allowed: boolean;
+    /**
+     * Each artifact's permissions.
+     */
     readonly artifacts: outputs.ArtifactPermissions[];
+    /**
+     * The package checked.
+     */
     readonly packageId: string;
+    /**
+     * The sandbox checked.
+     */
     readonly targetSandbox: string;
 }
 /**
- * Whether the acting credential may create every artifact of the package in
- * `target_sandbox`, and what each one lacks.
+ * Whether the acting credential may create every artifact of the package in `targetSandbox`, and what it lacks.
  */
 export function getPreflightOutput(args: GetPreflightOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetPreflightResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -49,9 +65,15 @@ export function getPreflightOutput(args: GetPreflightOutputArgs, opts?: pulumi.I
 
 export interface GetPreflightOutputArgs {
     /**
-     * The aep:orgs profile to act as; left out, the provider's own org.
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org.
      */
     org?: pulumi.Input<string | undefined>;
+    /**
+     * The published package.
+     */
     packageId: pulumi.Input<string>;
+    /**
+     * The sandbox an import would go into.
+     */
     targetSandbox: pulumi.Input<string>;
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * A sharing link with another org (lifecycle: module docstring).
+ * A sharing link from the acting org to a target org; private transfers need an approved one. Deleting it only removes it from the stack.
  */
 export class Handshake extends pulumi.CustomResource {
     /**
@@ -35,17 +35,32 @@ export class Handshake extends pulumi.CustomResource {
     }
 
     /**
-     * give the name of the aep:orgs profile of the target org, or leave it out
+     * The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
      */
     declare public readonly approveAs: pulumi.Output<string | undefined>;
+    /**
+     * The handshake's id.
+     */
     declare public /*out*/ readonly handshakeId: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly linkingId: pulumi.Output<string | undefined>;
+    /**
+     * The link's linking id (also the resource's id).
+     */
+    declare public /*out*/ readonly linkingId: pulumi.Output<string>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     declare public readonly org: pulumi.Output<string | undefined>;
     /**
-     * give the name the target org sees as text, or leave it out
+     * The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
      */
     declare public readonly sourceOrgName: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
+    /**
+     * `APPROVAL_PENDING`, `APPROVED` or `REJECTED`.
+     */
+    declare public /*out*/ readonly status: pulumi.Output<string>;
+    /**
+     * The org to link with (`...@AdobeOrg`). Changing it replaces the link.
+     */
     declare public readonly targetOrgId: pulumi.Output<string>;
 
     /**
@@ -88,16 +103,19 @@ export class Handshake extends pulumi.CustomResource {
  */
 export interface HandshakeArgs {
     /**
-     * give the name of the aep:orgs profile of the target org, or leave it out
+     * The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
      */
     approveAs?: pulumi.Input<string | undefined>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     org?: pulumi.Input<string | undefined>;
     /**
-     * give the name the target org sees as text, or leave it out
+     * The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
      */
     sourceOrgName?: pulumi.Input<string | undefined>;
     /**
-     * give the IMS org id of the org to link with, like '...@AdobeOrg'
+     * The org to link with (`...@AdobeOrg`). Changing it replaces the link.
      */
     targetOrgId: pulumi.Input<string>;
 }

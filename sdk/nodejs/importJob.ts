@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * An import of a published package into a sandbox (lifecycle: module docstring).
+ * One import of a published package into a sandbox. Only its timeout and `checkPermissions` update in place; any other change is a new import. Deleting it only removes it from the stack (what was imported stays).
  */
 export class ImportJob extends pulumi.CustomResource {
     /**
@@ -37,38 +37,71 @@ export class ImportJob extends pulumi.CustomResource {
     }
 
     /**
-     * map a source artifact id to {"id": <target id>, "type": <type>}
+     * Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
      */
     declare public readonly alternatives: pulumi.Output<{[key: string]: outputs.ArtifactRef} | undefined>;
+    /**
+     * The alternatives sent with the import: source id -> `{id, type}`.
+     */
     declare public /*out*/ readonly alternativesUsed: pulumi.Output<{[key: string]: {[key: string]: string}} | undefined>;
     /**
-     * write True or False (without quotes)
+     * Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
      */
     declare public readonly checkPermissions: pulumi.Output<boolean | undefined>;
     /**
-     * use 'fail', 'use_existing' or 'create_new'
+     * What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
      */
     declare public readonly conflictPolicy: pulumi.Output<string | undefined>;
+    /**
+     * The conflicts found before submitting: `{artifact_id, type, suggestions}` each (the platform's names).
+     */
     declare public /*out*/ readonly conflicts: pulumi.Output<{[key: string]: any}[] | undefined>;
+    /**
+     * The job's correlation id.
+     */
     declare public /*out*/ readonly correlationId: pulumi.Output<string | undefined>;
     /**
-     * give the description as text, or leave it out
+     * The job's description; left out, the package's.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly importedArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
-    declare public /*out*/ readonly jobId: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly jobName: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly jobStatus: pulumi.Output<string | undefined>;
     /**
-     * give the job's name as text, or leave it out for the package's name
+     * What the import made: source artifact id -> target artifact id.
+     */
+    declare public /*out*/ readonly importedArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
+     * The import job's id (also the resource's id).
+     */
+    declare public /*out*/ readonly jobId: pulumi.Output<string>;
+    /**
+     * The job's name as the platform lists it.
+     */
+    declare public /*out*/ readonly jobName: pulumi.Output<string>;
+    /**
+     * The job's status: `SUCCESS` once created.
+     */
+    declare public /*out*/ readonly jobStatus: pulumi.Output<string>;
+    /**
+     * The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
      */
     declare public readonly name: pulumi.Output<string | undefined>;
+    /**
+     * What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
+     */
     declare public /*out*/ readonly needsAttention: pulumi.Output<{[key: string]: string}[] | undefined>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     declare public readonly org: pulumi.Output<string | undefined>;
+    /**
+     * The published package to import: the org's own, or one transferred to it.
+     */
     declare public readonly packageId: pulumi.Output<string>;
+    /**
+     * The sandbox to import into.
+     */
     declare public readonly targetSandbox: pulumi.Output<string>;
     /**
-     * give a number of seconds up to 86400, e.g. 900
+     * How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
      */
     declare public readonly timeoutSeconds: pulumi.Output<number | undefined>;
 
@@ -135,36 +168,39 @@ export class ImportJob extends pulumi.CustomResource {
  */
 export interface ImportJobArgs {
     /**
-     * map a source artifact id to {"id": <target id>, "type": <type>}
+     * Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
      */
     alternatives?: pulumi.Input<{[key: string]: pulumi.Input<inputs.ArtifactRefArgs>} | undefined>;
     /**
-     * write True or False (without quotes)
+     * Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
      */
     checkPermissions?: pulumi.Input<boolean | undefined>;
     /**
-     * use 'fail', 'use_existing' or 'create_new'
+     * What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
      */
     conflictPolicy?: pulumi.Input<string | undefined>;
     /**
-     * give the description as text, or leave it out
+     * The job's description; left out, the package's.
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * give the job's name as text, or leave it out for the package's name
+     * The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
      */
     name?: pulumi.Input<string | undefined>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     org?: pulumi.Input<string | undefined>;
     /**
-     * pass a PublishedPackage's package_id output (package_id=pub.package_id)
+     * The published package to import: the org's own, or one transferred to it.
      */
     packageId: pulumi.Input<string>;
     /**
-     * give the name of the sandbox to import into, e.g. 'prod'
+     * The sandbox to import into.
      */
     targetSandbox: pulumi.Input<string>;
     /**
-     * give a number of seconds up to 86400, e.g. 900
+     * How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
 }

@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * A package of artifacts from one sandbox (see the module docstring for its lifecycle).
+ * A set of artifacts of one sandbox: the unit that is published, imported and shared. Its name, description and (while a draft) its artifacts update in place; its type, source sandbox and org replace it.
  */
 export class Package extends pulumi.CustomResource {
     /**
@@ -36,21 +36,69 @@ export class Package extends pulumi.CustomResource {
         return obj['__pulumiType'] === Package.__pulumiType;
     }
 
-    declare public readonly artifacts: pulumi.Output<{[key: string]: any}[] | undefined>;
+    /**
+     * As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
+     */
+    declare public readonly artifacts: pulumi.Output<{[key: string]: any}[]>;
+    /**
+     * When the package was created, in epoch milliseconds.
+     */
     declare public /*out*/ readonly createdDate: pulumi.Output<number | undefined>;
-    declare public /*out*/ readonly declaredArtifacts: pulumi.Output<{[key: string]: any}[] | undefined>;
-    declare public /*out*/ readonly dependencyArtifacts: pulumi.Output<{[key: string]: string}[] | undefined>;
+    /**
+     * The `artifacts` input as last applied.
+     */
+    declare public /*out*/ readonly declaredArtifacts: pulumi.Output<{[key: string]: any}[]>;
+    /**
+     * The artifacts `includeDependencies` added.
+     */
+    declare public /*out*/ readonly dependencyArtifacts: pulumi.Output<{[key: string]: string}[]>;
+    /**
+     * What the package holds, up to 4096 characters (newlines and tabs allowed).
+     */
     declare public readonly description: pulumi.Output<string | undefined>;
+    /**
+     * As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
+     */
     declare public readonly expiry: pulumi.Output<number | undefined>;
+    /**
+     * The org that owns the package (`...@AdobeOrg`).
+     */
     declare public /*out*/ readonly imsOrgId: pulumi.Output<string | undefined>;
-    declare public readonly includeDependencies: pulumi.Output<boolean | undefined>;
+    /**
+     * Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one.
+     */
+    declare public readonly includeDependencies: pulumi.Output<boolean>;
+    /**
+     * When the package last changed, in epoch milliseconds.
+     */
     declare public /*out*/ readonly modifiedDate: pulumi.Output<number | undefined>;
+    /**
+     * The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
+     */
     declare public readonly name: pulumi.Output<string>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     declare public readonly org: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly packageId: pulumi.Output<string | undefined>;
-    declare public readonly packageType: pulumi.Output<string | undefined>;
+    /**
+     * The package's id (also the resource's id).
+     */
+    declare public /*out*/ readonly packageId: pulumi.Output<string>;
+    /**
+     * `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package.
+     */
+    declare public readonly packageType: pulumi.Output<string>;
+    /**
+     * The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
+     */
     declare public readonly sourceSandbox: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
+    /**
+     * The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+     */
+    declare public /*out*/ readonly status: pulumi.Output<string>;
+    /**
+     * The platform's version of the package; it changes on every write.
+     */
     declare public /*out*/ readonly version: pulumi.Output<number | undefined>;
 
     /**
@@ -111,32 +159,35 @@ export class Package extends pulumi.CustomResource {
  */
 export interface PackageArgs {
     /**
-     * give a list of {"id": ..., "type": ...} dicts
+     * As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
      */
     artifacts?: pulumi.Input<pulumi.Input<inputs.ArtifactArgs>[] | undefined>;
     /**
-     * give the description as text, or leave it out
+     * What the package holds, up to 4096 characters (newlines and tabs allowed).
      */
     description?: pulumi.Input<string | undefined>;
     /**
-     * use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds
+     * As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
      */
     expiry?: pulumi.Input<string | number | undefined>;
     /**
-     * write True or False (without quotes)
+     * Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one. Default: `false`.
      */
     includeDependencies?: pulumi.Input<boolean | undefined>;
     /**
-     * give the package's name, e.g. 'dev-audiences' (unique per org)
+     * The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
      */
     name: pulumi.Input<string>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     org?: pulumi.Input<string | undefined>;
     /**
-     * use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)
+     * `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package. Default: `PARTIAL`.
      */
     packageType?: pulumi.Input<string | undefined>;
     /**
-     * give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox
+     * The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
      */
     sourceSandbox?: pulumi.Input<string | undefined>;
 }

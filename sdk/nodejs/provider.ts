@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * The aep provider: one org's credentials and endpoints.
+ * The aep provider: one org's credentials and endpoints. A second instance (with its own `orgId`, `clientId`, ...) acts for another org.
  */
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
@@ -55,33 +55,48 @@ export class Provider extends pulumi.ProviderResource {
  * The set of arguments for constructing a Provider resource.
  */
 export interface ProviderArgs {
+    /**
+     * A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+     */
     accessToken?: pulumi.Input<string | undefined>;
+    /**
+     * The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+     */
     clientId?: pulumi.Input<string | undefined>;
+    /**
+     * The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+     */
     clientSecret?: pulumi.Input<string | undefined>;
     /**
-     * Default: 14.
+     * A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
      */
     expiryWarningDays?: pulumi.Input<string | undefined>;
     /**
-     * Default: https://ims-na1.adobelogin.com.
+     * The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
      */
     imsUrl?: pulumi.Input<string | undefined>;
+    /**
+     * The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+     */
     orgId?: pulumi.Input<string | undefined>;
+    /**
+     * Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+     */
     orgs?: pulumi.Input<string | undefined>;
     /**
-     * Default: https://platform.adobe.io.
+     * The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
      */
     platformUrl?: pulumi.Input<string | undefined>;
     /**
-     * Default: 300.
+     * How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
      */
     retryTimeoutSeconds?: pulumi.Input<string | undefined>;
     /**
-     * Default: prod.
+     * The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
      */
     sandbox?: pulumi.Input<string | undefined>;
     /**
-     * Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+     * The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
      */
     scopes?: pulumi.Input<string | undefined>;
 }

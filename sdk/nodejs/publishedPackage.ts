@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * The publication of a package (see the module docstring for its lifecycle).
+ * The publication of a package: what makes it importable and shareable. Deleting it only removes it from the stack (a publication can't be undone).
  */
 export class PublishedPackage extends pulumi.CustomResource {
     /**
@@ -34,18 +34,42 @@ export class PublishedPackage extends pulumi.CustomResource {
         return obj['__pulumiType'] === PublishedPackage.__pulumiType;
     }
 
-    declare public /*out*/ readonly correlationId: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly expiry: pulumi.Output<number | undefined>;
-    declare public readonly expiryPeriodDays: pulumi.Output<number | undefined>;
-    declare public readonly org: pulumi.Output<string | undefined>;
-    declare public readonly packageId: pulumi.Output<string>;
-    declare public /*out*/ readonly publishDate: pulumi.Output<number | undefined>;
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
     /**
-     * give a number of seconds up to 86400, e.g. 900
+     * The publication's correlation id.
+     */
+    declare public /*out*/ readonly correlationId: pulumi.Output<string | undefined>;
+    /**
+     * When the published package expires, in epoch milliseconds.
+     */
+    declare public /*out*/ readonly expiry: pulumi.Output<number | undefined>;
+    /**
+     * Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
+     */
+    declare public readonly expiryPeriodDays: pulumi.Output<number | undefined>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
+    declare public readonly org: pulumi.Output<string | undefined>;
+    /**
+     * The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
+     */
+    declare public readonly packageId: pulumi.Output<string>;
+    /**
+     * When the package was published, in epoch milliseconds.
+     */
+    declare public /*out*/ readonly publishDate: pulumi.Output<number | undefined>;
+    /**
+     * The package's status: `PUBLISHED` once created (`PUBLISH_IN_PROGRESS` when the wait ended first; the next update finishes it).
+     */
+    declare public /*out*/ readonly status: pulumi.Output<string>;
+    /**
+     * How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
      */
     declare public readonly timeoutSeconds: pulumi.Output<number | undefined>;
-    declare public readonly visibility: pulumi.Output<string | undefined>;
+    /**
+     * `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE.
+     */
+    declare public readonly visibility: pulumi.Output<string>;
 
     /**
      * Create a PublishedPackage resource with the given unique name, arguments, and options.
@@ -91,20 +115,23 @@ export class PublishedPackage extends pulumi.CustomResource {
  */
 export interface PublishedPackageArgs {
     /**
-     * give a whole number of days from 1 to 3650
+     * Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
      */
     expiryPeriodDays?: pulumi.Input<number | undefined>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
     org?: pulumi.Input<string | undefined>;
     /**
-     * pass a Package's package_id output (package_id=pkg.package_id)
+     * The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
      */
     packageId: pulumi.Input<string>;
     /**
-     * give a number of seconds up to 86400, e.g. 900
+     * How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
     /**
-     * use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)
+     * `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE. Default: `PRIVATE`.
      */
     visibility?: pulumi.Input<string | undefined>;
 }

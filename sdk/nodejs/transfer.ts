@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * A package copied to another org (lifecycle: module docstring).
+ * A published package copied to another org: shared privately with a linked org, or pulled (PUBLIC) from the org that published it. Only its timeout updates in place. Deleting it only removes it from the stack (the copy stays).
  */
 export class Transfer extends pulumi.CustomResource {
     /**
@@ -34,24 +34,42 @@ export class Transfer extends pulumi.CustomResource {
         return obj['__pulumiType'] === Transfer.__pulumiType;
     }
 
-    declare public /*out*/ readonly messages: pulumi.Output<string[] | undefined>;
-    declare public readonly org: pulumi.Output<string | undefined>;
-    declare public readonly packageId: pulumi.Output<string>;
-    declare public readonly requestType: pulumi.Output<string | undefined>;
     /**
-     * give the IMS org id of the org that published the package
+     * The platform's progress messages.
+     */
+    declare public /*out*/ readonly messages: pulumi.Output<string[]>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+     */
+    declare public readonly org: pulumi.Output<string | undefined>;
+    /**
+     * The published package to copy (PUBLIC for a pull).
+     */
+    declare public readonly packageId: pulumi.Output<string>;
+    /**
+     * `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org).
+     */
+    declare public readonly requestType: pulumi.Output<string>;
+    /**
+     * For a PUBLIC pull (required then): the org that published the package.
      */
     declare public readonly sourceOrgId: pulumi.Output<string | undefined>;
-    declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
     /**
-     * give the IMS org id of the org to share with, like '...@AdobeOrg'
+     * The transfer's status: `COMPLETED` once created.
+     */
+    declare public /*out*/ readonly status: pulumi.Output<string>;
+    /**
+     * For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
      */
     declare public readonly targetOrgId: pulumi.Output<string | undefined>;
     /**
-     * give a number of seconds up to 86400, e.g. 900
+     * How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
      */
     declare public readonly timeoutSeconds: pulumi.Output<number | undefined>;
-    declare public /*out*/ readonly transferId: pulumi.Output<string | undefined>;
+    /**
+     * The transfer's id (also the resource's id).
+     */
+    declare public /*out*/ readonly transferId: pulumi.Output<string>;
 
     /**
      * Create a Transfer resource with the given unique name, arguments, and options.
@@ -96,25 +114,28 @@ export class Transfer extends pulumi.CustomResource {
  * The set of arguments for constructing a Transfer resource.
  */
 export interface TransferArgs {
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+     */
     org?: pulumi.Input<string | undefined>;
     /**
-     * pass a PublishedPackage's package_id output (package_id=pub.package_id)
+     * The published package to copy (PUBLIC for a pull).
      */
     packageId: pulumi.Input<string>;
     /**
-     * use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)
+     * `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org). Default: `PRIVATE`.
      */
     requestType?: pulumi.Input<string | undefined>;
     /**
-     * give the IMS org id of the org that published the package
+     * For a PUBLIC pull (required then): the org that published the package.
      */
     sourceOrgId?: pulumi.Input<string | undefined>;
     /**
-     * give the IMS org id of the org to share with, like '...@AdobeOrg'
+     * For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
      */
     targetOrgId?: pulumi.Input<string | undefined>;
     /**
-     * give a number of seconds up to 86400, e.g. 900
+     * How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
 }

@@ -272,12 +272,12 @@ const pkg = new aep.Package("pkg", {
     sourceSandbox: "dev",
     artifacts: [{ id: "acme-seg-gold", type: "PROFILE_SEGMENT" }],
 });
-const pub = new aep.PublishedPackage("pub", { packageId: pkg.packageId.apply(id => id!) });
+const pub = new aep.PublishedPackage("pub", { packageId: pkg.packageId });
 const partner = new aep.Provider("partner", { orgId: "PRTN0000000000000000B002@AdobeOrg" });
-export const status: pulumi.Output<string | undefined> = pub.status;
+export const status: pulumi.Output<string> = pub.status;
 export const job = new aep.ImportJob(
     "job",
-    { packageId: pub.packageId.apply(id => id!), targetSandbox: "prod" },
+    { packageId: pub.packageId, targetSandbox: "prod" },
     { provider: partner },
 );
 """
@@ -349,7 +349,7 @@ func main() {{
 			return err
 		}}
 		_, err = aep.NewPublishedPackage(ctx, "pub", &aep.PublishedPackageArgs{{
-			PackageId: pkg.PackageId.Elem(),
+			PackageId: pkg.PackageId,
 		}}, pulumi.Provider(partner))
 		return err
 	}})

@@ -11,7 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// Each artifact of the package with its direct dependencies (a read, though a POST).
+// Each artifact of the package with its direct dependencies.
 func GetArtifactDependencies(ctx *pulumi.Context, args *GetArtifactDependenciesArgs, opts ...pulumi.InvokeOption) (*GetArtifactDependenciesResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetArtifactDependenciesResult
@@ -23,12 +23,14 @@ func GetArtifactDependencies(ctx *pulumi.Context, args *GetArtifactDependenciesA
 }
 
 type GetArtifactDependenciesArgs struct {
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org       *string `pulumi:"org"`
-	PackageId string  `pulumi:"packageId"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org *string `pulumi:"org"`
+	// The package's id.
+	PackageId string `pulumi:"packageId"`
 }
 
 type GetArtifactDependenciesResult struct {
+	// The package's artifacts.
 	Artifacts []ArtifactDependencies `pulumi:"artifacts"`
 }
 
@@ -38,9 +40,10 @@ func GetArtifactDependenciesOutput(ctx *pulumi.Context, args GetArtifactDependen
 }
 
 type GetArtifactDependenciesOutputArgs struct {
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org       pulumi.StringPtrInput `pulumi:"org"`
-	PackageId pulumi.StringInput    `pulumi:"packageId"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// The package's id.
+	PackageId pulumi.StringInput `pulumi:"packageId"`
 }
 
 func (GetArtifactDependenciesOutputArgs) ElementType() reflect.Type {
@@ -61,6 +64,7 @@ func (o GetArtifactDependenciesResultOutput) ToGetArtifactDependenciesResultOutp
 	return o
 }
 
+// The package's artifacts.
 func (o GetArtifactDependenciesResultOutput) Artifacts() ArtifactDependenciesArrayOutput {
 	return o.ApplyT(func(v GetArtifactDependenciesResult) []ArtifactDependencies { return v.Artifacts }).(ArtifactDependenciesArrayOutput)
 }

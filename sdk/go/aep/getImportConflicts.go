@@ -11,8 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// The artifacts of a published package that have look-alikes in `target_sandbox`, each
-// with the platform's suggestions, best first: what an ImportJob's `alternatives` decides.
+// The artifacts of a published package that have look-alikes in `targetSandbox`, each with the platform's suggestions.
 func GetImportConflicts(ctx *pulumi.Context, args *GetImportConflictsArgs, opts ...pulumi.InvokeOption) (*GetImportConflictsResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetImportConflictsResult
@@ -24,13 +23,16 @@ func GetImportConflicts(ctx *pulumi.Context, args *GetImportConflictsArgs, opts 
 }
 
 type GetImportConflictsArgs struct {
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org           *string `pulumi:"org"`
-	PackageId     string  `pulumi:"packageId"`
-	TargetSandbox string  `pulumi:"targetSandbox"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org *string `pulumi:"org"`
+	// The published package.
+	PackageId string `pulumi:"packageId"`
+	// The sandbox an import would go into.
+	TargetSandbox string `pulumi:"targetSandbox"`
 }
 
 type GetImportConflictsResult struct {
+	// The conflicts found.
 	Conflicts []ImportConflict `pulumi:"conflicts"`
 }
 
@@ -40,10 +42,12 @@ func GetImportConflictsOutput(ctx *pulumi.Context, args GetImportConflictsOutput
 }
 
 type GetImportConflictsOutputArgs struct {
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org           pulumi.StringPtrInput `pulumi:"org"`
-	PackageId     pulumi.StringInput    `pulumi:"packageId"`
-	TargetSandbox pulumi.StringInput    `pulumi:"targetSandbox"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// The published package.
+	PackageId pulumi.StringInput `pulumi:"packageId"`
+	// The sandbox an import would go into.
+	TargetSandbox pulumi.StringInput `pulumi:"targetSandbox"`
 }
 
 func (GetImportConflictsOutputArgs) ElementType() reflect.Type {
@@ -64,6 +68,7 @@ func (o GetImportConflictsResultOutput) ToGetImportConflictsResultOutputWithCont
 	return o
 }
 
+// The conflicts found.
 func (o GetImportConflictsResultOutput) Conflicts() ImportConflictArrayOutput {
 	return o.ApplyT(func(v GetImportConflictsResult) []ImportConflict { return v.Conflicts }).(ImportConflictArrayOutput)
 }

@@ -11,9 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
-// `FAILED`, `IN_PROGRESS`, ...; any of a list), `name`, `package_id`, `target_sandbox`.
-// `request_type` is `IMPORT` unless given (`EXPORT`; empty for both).
+// The org's jobs matching every filter given, newest first.
 func GetImportJobs(ctx *pulumi.Context, args *GetImportJobsArgs, opts ...pulumi.InvokeOption) (*GetImportJobsResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetImportJobsResult
@@ -25,16 +23,22 @@ func GetImportJobs(ctx *pulumi.Context, args *GetImportJobsArgs, opts ...pulumi.
 }
 
 type GetImportJobsArgs struct {
+	// Jobs whose name contains this text.
 	Name *string `pulumi:"name"`
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org           *string  `pulumi:"org"`
-	PackageId     *string  `pulumi:"packageId"`
-	RequestType   *string  `pulumi:"requestType"`
-	Status        []string `pulumi:"status"`
-	TargetSandbox *string  `pulumi:"targetSandbox"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org *string `pulumi:"org"`
+	// Jobs of this package.
+	PackageId *string `pulumi:"packageId"`
+	// `IMPORT` or `EXPORT`; null for both. Default: `IMPORT`.
+	RequestType *string `pulumi:"requestType"`
+	// One status or a list of any: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+	Status []string `pulumi:"status"`
+	// Jobs into this sandbox.
+	TargetSandbox *string `pulumi:"targetSandbox"`
 }
 
 type GetImportJobsResult struct {
+	// The jobs found.
 	Jobs []ImportJobInfo `pulumi:"jobs"`
 }
 
@@ -44,13 +48,18 @@ func GetImportJobsOutput(ctx *pulumi.Context, args GetImportJobsOutputArgs, opts
 }
 
 type GetImportJobsOutputArgs struct {
+	// Jobs whose name contains this text.
 	Name pulumi.StringPtrInput `pulumi:"name"`
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org           pulumi.StringPtrInput   `pulumi:"org"`
-	PackageId     pulumi.StringPtrInput   `pulumi:"packageId"`
-	RequestType   pulumi.StringPtrInput   `pulumi:"requestType"`
-	Status        pulumi.StringArrayInput `pulumi:"status"`
-	TargetSandbox pulumi.StringPtrInput   `pulumi:"targetSandbox"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// Jobs of this package.
+	PackageId pulumi.StringPtrInput `pulumi:"packageId"`
+	// `IMPORT` or `EXPORT`; null for both. Default: `IMPORT`.
+	RequestType pulumi.StringPtrInput `pulumi:"requestType"`
+	// One status or a list of any: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+	Status pulumi.StringArrayInput `pulumi:"status"`
+	// Jobs into this sandbox.
+	TargetSandbox pulumi.StringPtrInput `pulumi:"targetSandbox"`
 }
 
 func (GetImportJobsOutputArgs) ElementType() reflect.Type {
@@ -71,6 +80,7 @@ func (o GetImportJobsResultOutput) ToGetImportJobsResultOutputWithContext(ctx co
 	return o
 }
 
+// The jobs found.
 func (o GetImportJobsResultOutput) Jobs() ImportJobInfoArrayOutput {
 	return o.ApplyT(func(v GetImportJobsResult) []ImportJobInfo { return v.Jobs }).(ImportJobInfoArrayOutput)
 }

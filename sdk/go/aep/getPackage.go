@@ -11,8 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// One package of the org, by its exact `name` or its `package_id` (give exactly one).
-// Fails when there is none.
+// One package of the org, by its exact `name` or its `packageId` (give exactly one); fails when there is none.
 func LookupPackage(ctx *pulumi.Context, args *LookupPackageArgs, opts ...pulumi.InvokeOption) (*LookupPackageResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv LookupPackageResult
@@ -24,26 +23,41 @@ func LookupPackage(ctx *pulumi.Context, args *LookupPackageArgs, opts ...pulumi.
 }
 
 type LookupPackageArgs struct {
+	// The package's exact name.
 	Name *string `pulumi:"name"`
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org       *string `pulumi:"org"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org *string `pulumi:"org"`
+	// The package's id.
 	PackageId *string `pulumi:"packageId"`
 }
 
 type LookupPackageResult struct {
-	Artifacts     []Artifact `pulumi:"artifacts"`
-	CreatedDate   *int       `pulumi:"createdDate"`
-	Description   *string    `pulumi:"description"`
-	Expiry        *int       `pulumi:"expiry"`
-	ModifiedDate  *int       `pulumi:"modifiedDate"`
-	Name          string     `pulumi:"name"`
-	PackageId     string     `pulumi:"packageId"`
-	PackageType   *string    `pulumi:"packageType"`
-	PublishDate   *int       `pulumi:"publishDate"`
-	SourceSandbox *string    `pulumi:"sourceSandbox"`
-	Status        *string    `pulumi:"status"`
-	Version       *int       `pulumi:"version"`
-	Visibility    *string    `pulumi:"visibility"`
+	// Its artifacts.
+	Artifacts []Artifact `pulumi:"artifacts"`
+	// When it was created.
+	CreatedDate *int `pulumi:"createdDate"`
+	// The package's description.
+	Description *string `pulumi:"description"`
+	// When it expires.
+	Expiry *int `pulumi:"expiry"`
+	// When it last changed.
+	ModifiedDate *int `pulumi:"modifiedDate"`
+	// The package's name.
+	Name string `pulumi:"name"`
+	// The package's id.
+	PackageId string `pulumi:"packageId"`
+	// `PARTIAL` or `FULL`.
+	PackageType *string `pulumi:"packageType"`
+	// When it was published.
+	PublishDate *int `pulumi:"publishDate"`
+	// The sandbox its artifacts come from.
+	SourceSandbox *string `pulumi:"sourceSandbox"`
+	// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+	Status *string `pulumi:"status"`
+	// The platform's version of the package.
+	Version *int `pulumi:"version"`
+	// `PRIVATE` or `PUBLIC`.
+	Visibility *string `pulumi:"visibility"`
 }
 
 func LookupPackageOutput(ctx *pulumi.Context, args LookupPackageOutputArgs, opts ...pulumi.InvokeOption) LookupPackageResultOutput {
@@ -52,9 +66,11 @@ func LookupPackageOutput(ctx *pulumi.Context, args LookupPackageOutputArgs, opts
 }
 
 type LookupPackageOutputArgs struct {
+	// The package's exact name.
 	Name pulumi.StringPtrInput `pulumi:"name"`
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org       pulumi.StringPtrInput `pulumi:"org"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// The package's id.
 	PackageId pulumi.StringPtrInput `pulumi:"packageId"`
 }
 
@@ -76,54 +92,67 @@ func (o LookupPackageResultOutput) ToLookupPackageResultOutputWithContext(ctx co
 	return o
 }
 
+// Its artifacts.
 func (o LookupPackageResultOutput) Artifacts() ArtifactArrayOutput {
 	return o.ApplyT(func(v LookupPackageResult) []Artifact { return v.Artifacts }).(ArtifactArrayOutput)
 }
 
+// When it was created.
 func (o LookupPackageResultOutput) CreatedDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *int { return v.CreatedDate }).(pulumi.IntPtrOutput)
 }
 
+// The package's description.
 func (o LookupPackageResultOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// When it expires.
 func (o LookupPackageResultOutput) Expiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *int { return v.Expiry }).(pulumi.IntPtrOutput)
 }
 
+// When it last changed.
 func (o LookupPackageResultOutput) ModifiedDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *int { return v.ModifiedDate }).(pulumi.IntPtrOutput)
 }
 
+// The package's name.
 func (o LookupPackageResultOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v LookupPackageResult) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// The package's id.
 func (o LookupPackageResultOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v LookupPackageResult) string { return v.PackageId }).(pulumi.StringOutput)
 }
 
+// `PARTIAL` or `FULL`.
 func (o LookupPackageResultOutput) PackageType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *string { return v.PackageType }).(pulumi.StringPtrOutput)
 }
 
+// When it was published.
 func (o LookupPackageResultOutput) PublishDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *int { return v.PublishDate }).(pulumi.IntPtrOutput)
 }
 
+// The sandbox its artifacts come from.
 func (o LookupPackageResultOutput) SourceSandbox() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *string { return v.SourceSandbox }).(pulumi.StringPtrOutput)
 }
 
+// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
 func (o LookupPackageResultOutput) Status() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *string { return v.Status }).(pulumi.StringPtrOutput)
 }
 
+// The platform's version of the package.
 func (o LookupPackageResultOutput) Version() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *int { return v.Version }).(pulumi.IntPtrOutput)
 }
 
+// `PRIVATE` or `PUBLIC`.
 func (o LookupPackageResultOutput) Visibility() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupPackageResult) *string { return v.Visibility }).(pulumi.StringPtrOutput)
 }

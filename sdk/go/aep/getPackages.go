@@ -11,10 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// The org's packages matching every filter given, newest first: `status` (`DRAFT`,
-// `PUBLISHED`, ...), `package_type` (`PARTIAL`, `FULL`), `visibility` (`PRIVATE`,
-// `PUBLIC`), each any of a list; `name`, exact; `created_after` / `created_before`, epoch
-// milliseconds, inclusive.
+// The org's packages matching every filter given, newest first.
 func GetPackages(ctx *pulumi.Context, args *GetPackagesArgs, opts ...pulumi.InvokeOption) (*GetPackagesResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetPackagesResult
@@ -26,17 +23,24 @@ func GetPackages(ctx *pulumi.Context, args *GetPackagesArgs, opts ...pulumi.Invo
 }
 
 type GetPackagesArgs struct {
-	CreatedAfter  *int    `pulumi:"createdAfter"`
-	CreatedBefore *int    `pulumi:"createdBefore"`
-	Name          *string `pulumi:"name"`
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org         *string  `pulumi:"org"`
+	// Packages created at or after this time (epoch ms).
+	CreatedAfter *int `pulumi:"createdAfter"`
+	// Packages created at or before this time (epoch ms).
+	CreatedBefore *int `pulumi:"createdBefore"`
+	// Packages whose name contains this text.
+	Name *string `pulumi:"name"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org *string `pulumi:"org"`
+	// `PARTIAL` or `FULL`, or a list of both.
 	PackageType []string `pulumi:"packageType"`
-	Status      []string `pulumi:"status"`
-	Visibility  []string `pulumi:"visibility"`
+	// One status or a list of any: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+	Status []string `pulumi:"status"`
+	// `PRIVATE` or `PUBLIC`, or a list of both.
+	Visibility []string `pulumi:"visibility"`
 }
 
 type GetPackagesResult struct {
+	// The packages found.
 	Packages []PackageInfo `pulumi:"packages"`
 }
 
@@ -46,14 +50,20 @@ func GetPackagesOutput(ctx *pulumi.Context, args GetPackagesOutputArgs, opts ...
 }
 
 type GetPackagesOutputArgs struct {
-	CreatedAfter  pulumi.IntPtrInput    `pulumi:"createdAfter"`
-	CreatedBefore pulumi.IntPtrInput    `pulumi:"createdBefore"`
-	Name          pulumi.StringPtrInput `pulumi:"name"`
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org         pulumi.StringPtrInput   `pulumi:"org"`
+	// Packages created at or after this time (epoch ms).
+	CreatedAfter pulumi.IntPtrInput `pulumi:"createdAfter"`
+	// Packages created at or before this time (epoch ms).
+	CreatedBefore pulumi.IntPtrInput `pulumi:"createdBefore"`
+	// Packages whose name contains this text.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// `PARTIAL` or `FULL`, or a list of both.
 	PackageType pulumi.StringArrayInput `pulumi:"packageType"`
-	Status      pulumi.StringArrayInput `pulumi:"status"`
-	Visibility  pulumi.StringArrayInput `pulumi:"visibility"`
+	// One status or a list of any: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+	Status pulumi.StringArrayInput `pulumi:"status"`
+	// `PRIVATE` or `PUBLIC`, or a list of both.
+	Visibility pulumi.StringArrayInput `pulumi:"visibility"`
 }
 
 func (GetPackagesOutputArgs) ElementType() reflect.Type {
@@ -74,6 +84,7 @@ func (o GetPackagesResultOutput) ToGetPackagesResultOutputWithContext(ctx contex
 	return o
 }
 
+// The packages found.
 func (o GetPackagesResultOutput) Packages() PackageInfoArrayOutput {
 	return o.ApplyT(func(v GetPackagesResult) []PackageInfo { return v.Packages }).(PackageInfoArrayOutput)
 }

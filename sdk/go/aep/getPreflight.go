@@ -11,8 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// Whether the acting credential may create every artifact of the package in
-// `target_sandbox`, and what each one lacks.
+// Whether the acting credential may create every artifact of the package in `targetSandbox`, and what it lacks.
 func GetPreflight(ctx *pulumi.Context, args *GetPreflightArgs, opts ...pulumi.InvokeOption) (*GetPreflightResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetPreflightResult
@@ -24,17 +23,23 @@ func GetPreflight(ctx *pulumi.Context, args *GetPreflightArgs, opts ...pulumi.In
 }
 
 type GetPreflightArgs struct {
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org           *string `pulumi:"org"`
-	PackageId     string  `pulumi:"packageId"`
-	TargetSandbox string  `pulumi:"targetSandbox"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org *string `pulumi:"org"`
+	// The published package.
+	PackageId string `pulumi:"packageId"`
+	// The sandbox an import would go into.
+	TargetSandbox string `pulumi:"targetSandbox"`
 }
 
 type GetPreflightResult struct {
-	Allowed       bool                  `pulumi:"allowed"`
-	Artifacts     []ArtifactPermissions `pulumi:"artifacts"`
-	PackageId     string                `pulumi:"packageId"`
-	TargetSandbox string                `pulumi:"targetSandbox"`
+	// Whether every artifact may be created.
+	Allowed bool `pulumi:"allowed"`
+	// Each artifact's permissions.
+	Artifacts []ArtifactPermissions `pulumi:"artifacts"`
+	// The package checked.
+	PackageId string `pulumi:"packageId"`
+	// The sandbox checked.
+	TargetSandbox string `pulumi:"targetSandbox"`
 }
 
 func GetPreflightOutput(ctx *pulumi.Context, args GetPreflightOutputArgs, opts ...pulumi.InvokeOption) GetPreflightResultOutput {
@@ -43,10 +48,12 @@ func GetPreflightOutput(ctx *pulumi.Context, args GetPreflightOutputArgs, opts .
 }
 
 type GetPreflightOutputArgs struct {
-	// The aep:orgs profile to act as; left out, the provider's own org.
-	Org           pulumi.StringPtrInput `pulumi:"org"`
-	PackageId     pulumi.StringInput    `pulumi:"packageId"`
-	TargetSandbox pulumi.StringInput    `pulumi:"targetSandbox"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// The published package.
+	PackageId pulumi.StringInput `pulumi:"packageId"`
+	// The sandbox an import would go into.
+	TargetSandbox pulumi.StringInput `pulumi:"targetSandbox"`
 }
 
 func (GetPreflightOutputArgs) ElementType() reflect.Type {
@@ -67,18 +74,22 @@ func (o GetPreflightResultOutput) ToGetPreflightResultOutputWithContext(ctx cont
 	return o
 }
 
+// Whether every artifact may be created.
 func (o GetPreflightResultOutput) Allowed() pulumi.BoolOutput {
 	return o.ApplyT(func(v GetPreflightResult) bool { return v.Allowed }).(pulumi.BoolOutput)
 }
 
+// Each artifact's permissions.
 func (o GetPreflightResultOutput) Artifacts() ArtifactPermissionsArrayOutput {
 	return o.ApplyT(func(v GetPreflightResult) []ArtifactPermissions { return v.Artifacts }).(ArtifactPermissionsArrayOutput)
 }
 
+// The package checked.
 func (o GetPreflightResultOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v GetPreflightResult) string { return v.PackageId }).(pulumi.StringOutput)
 }
 
+// The sandbox checked.
 func (o GetPreflightResultOutput) TargetSandbox() pulumi.StringOutput {
 	return o.ApplyT(func(v GetPreflightResult) string { return v.TargetSandbox }).(pulumi.StringOutput)
 }

@@ -12,19 +12,24 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// A sharing link with another org (lifecycle: module docstring).
+// A sharing link from the acting org to a target org; private transfers need an approved one. Deleting it only removes it from the stack.
 type Handshake struct {
 	pulumi.CustomResourceState
 
-	// give the name of the aep:orgs profile of the target org, or leave it out
-	ApproveAs   pulumi.StringPtrOutput `pulumi:"approveAs"`
+	// The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
+	ApproveAs pulumi.StringPtrOutput `pulumi:"approveAs"`
+	// The handshake's id.
 	HandshakeId pulumi.StringPtrOutput `pulumi:"handshakeId"`
-	LinkingId   pulumi.StringPtrOutput `pulumi:"linkingId"`
-	Org         pulumi.StringPtrOutput `pulumi:"org"`
-	// give the name the target org sees as text, or leave it out
+	// The link's linking id (also the resource's id).
+	LinkingId pulumi.StringOutput `pulumi:"linkingId"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrOutput `pulumi:"org"`
+	// The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
 	SourceOrgName pulumi.StringPtrOutput `pulumi:"sourceOrgName"`
-	Status        pulumi.StringPtrOutput `pulumi:"status"`
-	TargetOrgId   pulumi.StringOutput    `pulumi:"targetOrgId"`
+	// `APPROVAL_PENDING`, `APPROVED` or `REJECTED`.
+	Status pulumi.StringOutput `pulumi:"status"`
+	// The org to link with (`...@AdobeOrg`). Changing it replaces the link.
+	TargetOrgId pulumi.StringOutput `pulumi:"targetOrgId"`
 }
 
 // NewHandshake registers a new resource with the given unique name, arguments, and options.
@@ -70,23 +75,25 @@ func (HandshakeState) ElementType() reflect.Type {
 }
 
 type handshakeArgs struct {
-	// give the name of the aep:orgs profile of the target org, or leave it out
+	// The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
 	ApproveAs *string `pulumi:"approveAs"`
-	Org       *string `pulumi:"org"`
-	// give the name the target org sees as text, or leave it out
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org *string `pulumi:"org"`
+	// The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
 	SourceOrgName *string `pulumi:"sourceOrgName"`
-	// give the IMS org id of the org to link with, like '...@AdobeOrg'
+	// The org to link with (`...@AdobeOrg`). Changing it replaces the link.
 	TargetOrgId string `pulumi:"targetOrgId"`
 }
 
 // The set of arguments for constructing a Handshake resource.
 type HandshakeArgs struct {
-	// give the name of the aep:orgs profile of the target org, or leave it out
+	// The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
 	ApproveAs pulumi.StringPtrInput
-	Org       pulumi.StringPtrInput
-	// give the name the target org sees as text, or leave it out
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrInput
+	// The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
 	SourceOrgName pulumi.StringPtrInput
-	// give the IMS org id of the org to link with, like '...@AdobeOrg'
+	// The org to link with (`...@AdobeOrg`). Changing it replaces the link.
 	TargetOrgId pulumi.StringInput
 }
 
@@ -127,32 +134,37 @@ func (o HandshakeOutput) ToHandshakeOutputWithContext(ctx context.Context) Hands
 	return o
 }
 
-// give the name of the aep:orgs profile of the target org, or leave it out
+// The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
 func (o HandshakeOutput) ApproveAs() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Handshake) pulumi.StringPtrOutput { return v.ApproveAs }).(pulumi.StringPtrOutput)
 }
 
+// The handshake's id.
 func (o HandshakeOutput) HandshakeId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Handshake) pulumi.StringPtrOutput { return v.HandshakeId }).(pulumi.StringPtrOutput)
 }
 
-func (o HandshakeOutput) LinkingId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Handshake) pulumi.StringPtrOutput { return v.LinkingId }).(pulumi.StringPtrOutput)
+// The link's linking id (also the resource's id).
+func (o HandshakeOutput) LinkingId() pulumi.StringOutput {
+	return o.ApplyT(func(v *Handshake) pulumi.StringOutput { return v.LinkingId }).(pulumi.StringOutput)
 }
 
+// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 func (o HandshakeOutput) Org() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Handshake) pulumi.StringPtrOutput { return v.Org }).(pulumi.StringPtrOutput)
 }
 
-// give the name the target org sees as text, or leave it out
+// The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
 func (o HandshakeOutput) SourceOrgName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Handshake) pulumi.StringPtrOutput { return v.SourceOrgName }).(pulumi.StringPtrOutput)
 }
 
-func (o HandshakeOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Handshake) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+// `APPROVAL_PENDING`, `APPROVED` or `REJECTED`.
+func (o HandshakeOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *Handshake) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
+// The org to link with (`...@AdobeOrg`). Changing it replaces the link.
 func (o HandshakeOutput) TargetOrgId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Handshake) pulumi.StringOutput { return v.TargetOrgId }).(pulumi.StringOutput)
 }

@@ -12,32 +12,43 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// An import of a published package into a sandbox (lifecycle: module docstring).
+// One import of a published package into a sandbox. Only its timeout and `checkPermissions` update in place; any other change is a new import. Deleting it only removes it from the stack (what was imported stays).
 type ImportJob struct {
 	pulumi.CustomResourceState
 
-	// map a source artifact id to {"id": <target id>, "type": <type>}
-	Alternatives     ArtifactRefMapOutput      `pulumi:"alternatives"`
+	// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
+	Alternatives ArtifactRefMapOutput `pulumi:"alternatives"`
+	// The alternatives sent with the import: source id -> `{id, type}`.
 	AlternativesUsed pulumi.StringMapMapOutput `pulumi:"alternativesUsed"`
-	// write True or False (without quotes)
+	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions pulumi.BoolPtrOutput `pulumi:"checkPermissions"`
-	// use 'fail', 'use_existing' or 'create_new'
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy pulumi.StringPtrOutput `pulumi:"conflictPolicy"`
-	Conflicts      pulumi.MapArrayOutput  `pulumi:"conflicts"`
-	CorrelationId  pulumi.StringPtrOutput `pulumi:"correlationId"`
-	// give the description as text, or leave it out
-	Description       pulumi.StringPtrOutput `pulumi:"description"`
+	// The conflicts found before submitting: `{artifact_id, type, suggestions}` each (the platform's names).
+	Conflicts pulumi.MapArrayOutput `pulumi:"conflicts"`
+	// The job's correlation id.
+	CorrelationId pulumi.StringPtrOutput `pulumi:"correlationId"`
+	// The job's description; left out, the package's.
+	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// What the import made: source artifact id -> target artifact id.
 	ImportedArtifacts pulumi.StringMapOutput `pulumi:"importedArtifacts"`
-	JobId             pulumi.StringPtrOutput `pulumi:"jobId"`
-	JobName           pulumi.StringPtrOutput `pulumi:"jobName"`
-	JobStatus         pulumi.StringPtrOutput `pulumi:"jobStatus"`
-	// give the job's name as text, or leave it out for the package's name
-	Name           pulumi.StringPtrOutput      `pulumi:"name"`
+	// The import job's id (also the resource's id).
+	JobId pulumi.StringOutput `pulumi:"jobId"`
+	// The job's name as the platform lists it.
+	JobName pulumi.StringOutput `pulumi:"jobName"`
+	// The job's status: `SUCCESS` once created.
+	JobStatus pulumi.StringOutput `pulumi:"jobStatus"`
+	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
+	Name pulumi.StringPtrOutput `pulumi:"name"`
+	// What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
 	NeedsAttention pulumi.StringMapArrayOutput `pulumi:"needsAttention"`
-	Org            pulumi.StringPtrOutput      `pulumi:"org"`
-	PackageId      pulumi.StringOutput         `pulumi:"packageId"`
-	TargetSandbox  pulumi.StringOutput         `pulumi:"targetSandbox"`
-	// give a number of seconds up to 86400, e.g. 900
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrOutput `pulumi:"org"`
+	// The published package to import: the org's own, or one transferred to it.
+	PackageId pulumi.StringOutput `pulumi:"packageId"`
+	// The sandbox to import into.
+	TargetSandbox pulumi.StringOutput `pulumi:"targetSandbox"`
+	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrOutput `pulumi:"timeoutSeconds"`
 }
 
@@ -87,43 +98,45 @@ func (ImportJobState) ElementType() reflect.Type {
 }
 
 type importJobArgs struct {
-	// map a source artifact id to {"id": <target id>, "type": <type>}
+	// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
 	Alternatives map[string]ArtifactRef `pulumi:"alternatives"`
-	// write True or False (without quotes)
+	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions *bool `pulumi:"checkPermissions"`
-	// use 'fail', 'use_existing' or 'create_new'
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy *string `pulumi:"conflictPolicy"`
-	// give the description as text, or leave it out
+	// The job's description; left out, the package's.
 	Description *string `pulumi:"description"`
-	// give the job's name as text, or leave it out for the package's name
+	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name *string `pulumi:"name"`
-	Org  *string `pulumi:"org"`
-	// pass a PublishedPackage's package_id output (package_id=pub.package_id)
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org *string `pulumi:"org"`
+	// The published package to import: the org's own, or one transferred to it.
 	PackageId string `pulumi:"packageId"`
-	// give the name of the sandbox to import into, e.g. 'prod'
+	// The sandbox to import into.
 	TargetSandbox string `pulumi:"targetSandbox"`
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
 }
 
 // The set of arguments for constructing a ImportJob resource.
 type ImportJobArgs struct {
-	// map a source artifact id to {"id": <target id>, "type": <type>}
+	// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
 	Alternatives ArtifactRefMapInput
-	// write True or False (without quotes)
+	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions pulumi.BoolPtrInput
-	// use 'fail', 'use_existing' or 'create_new'
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy pulumi.StringPtrInput
-	// give the description as text, or leave it out
+	// The job's description; left out, the package's.
 	Description pulumi.StringPtrInput
-	// give the job's name as text, or leave it out for the package's name
+	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name pulumi.StringPtrInput
-	Org  pulumi.StringPtrInput
-	// pass a PublishedPackage's package_id output (package_id=pub.package_id)
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrInput
+	// The published package to import: the org's own, or one transferred to it.
 	PackageId pulumi.StringInput
-	// give the name of the sandbox to import into, e.g. 'prod'
+	// The sandbox to import into.
 	TargetSandbox pulumi.StringInput
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrInput
 }
 
@@ -164,76 +177,87 @@ func (o ImportJobOutput) ToImportJobOutputWithContext(ctx context.Context) Impor
 	return o
 }
 
-// map a source artifact id to {"id": <target id>, "type": <type>}
+// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
 func (o ImportJobOutput) Alternatives() ArtifactRefMapOutput {
 	return o.ApplyT(func(v *ImportJob) ArtifactRefMapOutput { return v.Alternatives }).(ArtifactRefMapOutput)
 }
 
+// The alternatives sent with the import: source id -> `{id, type}`.
 func (o ImportJobOutput) AlternativesUsed() pulumi.StringMapMapOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringMapMapOutput { return v.AlternativesUsed }).(pulumi.StringMapMapOutput)
 }
 
-// write True or False (without quotes)
+// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 func (o ImportJobOutput) CheckPermissions() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.BoolPtrOutput { return v.CheckPermissions }).(pulumi.BoolPtrOutput)
 }
 
-// use 'fail', 'use_existing' or 'create_new'
+// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 func (o ImportJobOutput) ConflictPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.ConflictPolicy }).(pulumi.StringPtrOutput)
 }
 
+// The conflicts found before submitting: `{artifact_id, type, suggestions}` each (the platform's names).
 func (o ImportJobOutput) Conflicts() pulumi.MapArrayOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.MapArrayOutput { return v.Conflicts }).(pulumi.MapArrayOutput)
 }
 
+// The job's correlation id.
 func (o ImportJobOutput) CorrelationId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.CorrelationId }).(pulumi.StringPtrOutput)
 }
 
-// give the description as text, or leave it out
+// The job's description; left out, the package's.
 func (o ImportJobOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// What the import made: source artifact id -> target artifact id.
 func (o ImportJobOutput) ImportedArtifacts() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringMapOutput { return v.ImportedArtifacts }).(pulumi.StringMapOutput)
 }
 
-func (o ImportJobOutput) JobId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.JobId }).(pulumi.StringPtrOutput)
+// The import job's id (also the resource's id).
+func (o ImportJobOutput) JobId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.JobId }).(pulumi.StringOutput)
 }
 
-func (o ImportJobOutput) JobName() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.JobName }).(pulumi.StringPtrOutput)
+// The job's name as the platform lists it.
+func (o ImportJobOutput) JobName() pulumi.StringOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.JobName }).(pulumi.StringOutput)
 }
 
-func (o ImportJobOutput) JobStatus() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.JobStatus }).(pulumi.StringPtrOutput)
+// The job's status: `SUCCESS` once created.
+func (o ImportJobOutput) JobStatus() pulumi.StringOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.JobStatus }).(pulumi.StringOutput)
 }
 
-// give the job's name as text, or leave it out for the package's name
+// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 func (o ImportJobOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+// What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
 func (o ImportJobOutput) NeedsAttention() pulumi.StringMapArrayOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringMapArrayOutput { return v.NeedsAttention }).(pulumi.StringMapArrayOutput)
 }
 
+// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 func (o ImportJobOutput) Org() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.Org }).(pulumi.StringPtrOutput)
 }
 
+// The published package to import: the org's own, or one transferred to it.
 func (o ImportJobOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.PackageId }).(pulumi.StringOutput)
 }
 
+// The sandbox to import into.
 func (o ImportJobOutput) TargetSandbox() pulumi.StringOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.TargetSandbox }).(pulumi.StringOutput)
 }
 
-// give a number of seconds up to 86400, e.g. 900
+// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 func (o ImportJobOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.Float64PtrOutput { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
 }

@@ -12,26 +12,42 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// A package of artifacts from one sandbox (see the module docstring for its lifecycle).
+// A set of artifacts of one sandbox: the unit that is published, imported and shared. Its name, description and (while a draft) its artifacts update in place; its type, source sandbox and org replace it.
 type Package struct {
 	pulumi.CustomResourceState
 
-	Artifacts           pulumi.MapArrayOutput       `pulumi:"artifacts"`
-	CreatedDate         pulumi.IntPtrOutput         `pulumi:"createdDate"`
-	DeclaredArtifacts   pulumi.MapArrayOutput       `pulumi:"declaredArtifacts"`
+	// As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
+	Artifacts pulumi.MapArrayOutput `pulumi:"artifacts"`
+	// When the package was created, in epoch milliseconds.
+	CreatedDate pulumi.IntPtrOutput `pulumi:"createdDate"`
+	// The `artifacts` input as last applied.
+	DeclaredArtifacts pulumi.MapArrayOutput `pulumi:"declaredArtifacts"`
+	// The artifacts `includeDependencies` added.
 	DependencyArtifacts pulumi.StringMapArrayOutput `pulumi:"dependencyArtifacts"`
-	Description         pulumi.StringPtrOutput      `pulumi:"description"`
-	Expiry              pulumi.IntPtrOutput         `pulumi:"expiry"`
-	ImsOrgId            pulumi.StringPtrOutput      `pulumi:"imsOrgId"`
-	IncludeDependencies pulumi.BoolPtrOutput        `pulumi:"includeDependencies"`
-	ModifiedDate        pulumi.IntPtrOutput         `pulumi:"modifiedDate"`
-	Name                pulumi.StringOutput         `pulumi:"name"`
-	Org                 pulumi.StringPtrOutput      `pulumi:"org"`
-	PackageId           pulumi.StringPtrOutput      `pulumi:"packageId"`
-	PackageType         pulumi.StringPtrOutput      `pulumi:"packageType"`
-	SourceSandbox       pulumi.StringPtrOutput      `pulumi:"sourceSandbox"`
-	Status              pulumi.StringPtrOutput      `pulumi:"status"`
-	Version             pulumi.IntPtrOutput         `pulumi:"version"`
+	// What the package holds, up to 4096 characters (newlines and tabs allowed).
+	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
+	Expiry pulumi.IntPtrOutput `pulumi:"expiry"`
+	// The org that owns the package (`...@AdobeOrg`).
+	ImsOrgId pulumi.StringPtrOutput `pulumi:"imsOrgId"`
+	// Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one.
+	IncludeDependencies pulumi.BoolOutput `pulumi:"includeDependencies"`
+	// When the package last changed, in epoch milliseconds.
+	ModifiedDate pulumi.IntPtrOutput `pulumi:"modifiedDate"`
+	// The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
+	Name pulumi.StringOutput `pulumi:"name"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrOutput `pulumi:"org"`
+	// The package's id (also the resource's id).
+	PackageId pulumi.StringOutput `pulumi:"packageId"`
+	// `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package.
+	PackageType pulumi.StringOutput `pulumi:"packageType"`
+	// The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
+	SourceSandbox pulumi.StringPtrOutput `pulumi:"sourceSandbox"`
+	// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+	Status pulumi.StringOutput `pulumi:"status"`
+	// The platform's version of the package; it changes on every write.
+	Version pulumi.IntPtrOutput `pulumi:"version"`
 }
 
 // NewPackage registers a new resource with the given unique name, arguments, and options.
@@ -77,39 +93,41 @@ func (PackageState) ElementType() reflect.Type {
 }
 
 type packageArgs struct {
-	// give a list of {"id": ..., "type": ...} dicts
+	// As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
 	Artifacts []Artifact `pulumi:"artifacts"`
-	// give the description as text, or leave it out
+	// What the package holds, up to 4096 characters (newlines and tabs allowed).
 	Description *string `pulumi:"description"`
-	// use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds
+	// As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
 	Expiry interface{} `pulumi:"expiry"`
-	// write True or False (without quotes)
+	// Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one. Default: `false`.
 	IncludeDependencies *bool `pulumi:"includeDependencies"`
-	// give the package's name, e.g. 'dev-audiences' (unique per org)
-	Name string  `pulumi:"name"`
-	Org  *string `pulumi:"org"`
-	// use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)
+	// The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
+	Name string `pulumi:"name"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org *string `pulumi:"org"`
+	// `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package. Default: `PARTIAL`.
 	PackageType *string `pulumi:"packageType"`
-	// give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox
+	// The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
 	SourceSandbox *string `pulumi:"sourceSandbox"`
 }
 
 // The set of arguments for constructing a Package resource.
 type PackageArgs struct {
-	// give a list of {"id": ..., "type": ...} dicts
+	// As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
 	Artifacts ArtifactArrayInput
-	// give the description as text, or leave it out
+	// What the package holds, up to 4096 characters (newlines and tabs allowed).
 	Description pulumi.StringPtrInput
-	// use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds
+	// As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
 	Expiry pulumi.Input
-	// write True or False (without quotes)
+	// Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one. Default: `false`.
 	IncludeDependencies pulumi.BoolPtrInput
-	// give the package's name, e.g. 'dev-audiences' (unique per org)
+	// The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
 	Name pulumi.StringInput
-	Org  pulumi.StringPtrInput
-	// use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrInput
+	// `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package. Default: `PARTIAL`.
 	PackageType pulumi.StringPtrInput
-	// give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox
+	// The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
 	SourceSandbox pulumi.StringPtrInput
 }
 
@@ -150,66 +168,82 @@ func (o PackageOutput) ToPackageOutputWithContext(ctx context.Context) PackageOu
 	return o
 }
 
+// As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
 func (o PackageOutput) Artifacts() pulumi.MapArrayOutput {
 	return o.ApplyT(func(v *Package) pulumi.MapArrayOutput { return v.Artifacts }).(pulumi.MapArrayOutput)
 }
 
+// When the package was created, in epoch milliseconds.
 func (o PackageOutput) CreatedDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.IntPtrOutput { return v.CreatedDate }).(pulumi.IntPtrOutput)
 }
 
+// The `artifacts` input as last applied.
 func (o PackageOutput) DeclaredArtifacts() pulumi.MapArrayOutput {
 	return o.ApplyT(func(v *Package) pulumi.MapArrayOutput { return v.DeclaredArtifacts }).(pulumi.MapArrayOutput)
 }
 
+// The artifacts `includeDependencies` added.
 func (o PackageOutput) DependencyArtifacts() pulumi.StringMapArrayOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringMapArrayOutput { return v.DependencyArtifacts }).(pulumi.StringMapArrayOutput)
 }
 
+// What the package holds, up to 4096 characters (newlines and tabs allowed).
 func (o PackageOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
 func (o PackageOutput) Expiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.IntPtrOutput { return v.Expiry }).(pulumi.IntPtrOutput)
 }
 
+// The org that owns the package (`...@AdobeOrg`).
 func (o PackageOutput) ImsOrgId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.ImsOrgId }).(pulumi.StringPtrOutput)
 }
 
-func (o PackageOutput) IncludeDependencies() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *Package) pulumi.BoolPtrOutput { return v.IncludeDependencies }).(pulumi.BoolPtrOutput)
+// Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one.
+func (o PackageOutput) IncludeDependencies() pulumi.BoolOutput {
+	return o.ApplyT(func(v *Package) pulumi.BoolOutput { return v.IncludeDependencies }).(pulumi.BoolOutput)
 }
 
+// When the package last changed, in epoch milliseconds.
 func (o PackageOutput) ModifiedDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.IntPtrOutput { return v.ModifiedDate }).(pulumi.IntPtrOutput)
 }
 
+// The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
 func (o PackageOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
+// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 func (o PackageOutput) Org() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.Org }).(pulumi.StringPtrOutput)
 }
 
-func (o PackageOutput) PackageId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.PackageId }).(pulumi.StringPtrOutput)
+// The package's id (also the resource's id).
+func (o PackageOutput) PackageId() pulumi.StringOutput {
+	return o.ApplyT(func(v *Package) pulumi.StringOutput { return v.PackageId }).(pulumi.StringOutput)
 }
 
-func (o PackageOutput) PackageType() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.PackageType }).(pulumi.StringPtrOutput)
+// `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package.
+func (o PackageOutput) PackageType() pulumi.StringOutput {
+	return o.ApplyT(func(v *Package) pulumi.StringOutput { return v.PackageType }).(pulumi.StringOutput)
 }
 
+// The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
 func (o PackageOutput) SourceSandbox() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.SourceSandbox }).(pulumi.StringPtrOutput)
 }
 
-func (o PackageOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+func (o PackageOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *Package) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
+// The platform's version of the package; it changes on every write.
 func (o PackageOutput) Version() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.IntPtrOutput { return v.Version }).(pulumi.IntPtrOutput)
 }

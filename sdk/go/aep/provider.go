@@ -11,7 +11,7 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// The aep provider: one org's credentials and endpoints.
+// The aep provider: one org's credentials and endpoints. A second instance (with its own `orgId`, `clientId`, ...) acts for another org.
 type Provider struct {
 	pulumi.ProviderResourceState
 }
@@ -97,43 +97,53 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	AccessToken  *string `pulumi:"accessToken"`
-	ClientId     *string `pulumi:"clientId"`
+	// A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+	AccessToken *string `pulumi:"accessToken"`
+	// The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+	ClientId *string `pulumi:"clientId"`
+	// The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
 	ClientSecret *string `pulumi:"clientSecret"`
-	// Default: 14.
+	// A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
 	ExpiryWarningDays *string `pulumi:"expiryWarningDays"`
-	// Default: https://ims-na1.adobelogin.com.
+	// The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
 	ImsUrl *string `pulumi:"imsUrl"`
-	OrgId  *string `pulumi:"orgId"`
-	Orgs   *string `pulumi:"orgs"`
-	// Default: https://platform.adobe.io.
+	// The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+	OrgId *string `pulumi:"orgId"`
+	// Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+	Orgs *string `pulumi:"orgs"`
+	// The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
 	PlatformUrl *string `pulumi:"platformUrl"`
-	// Default: 300.
+	// How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
 	RetryTimeoutSeconds *string `pulumi:"retryTimeoutSeconds"`
-	// Default: prod.
+	// The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
 	Sandbox *string `pulumi:"sandbox"`
-	// Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+	// The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
 	Scopes *string `pulumi:"scopes"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	AccessToken  pulumi.StringPtrInput
-	ClientId     pulumi.StringPtrInput
+	// A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+	AccessToken pulumi.StringPtrInput
+	// The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+	ClientId pulumi.StringPtrInput
+	// The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
 	ClientSecret pulumi.StringPtrInput
-	// Default: 14.
+	// A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
 	ExpiryWarningDays pulumi.StringPtrInput
-	// Default: https://ims-na1.adobelogin.com.
+	// The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
 	ImsUrl pulumi.StringPtrInput
-	OrgId  pulumi.StringPtrInput
-	Orgs   pulumi.StringPtrInput
-	// Default: https://platform.adobe.io.
+	// The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+	OrgId pulumi.StringPtrInput
+	// Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+	Orgs pulumi.StringPtrInput
+	// The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
 	PlatformUrl pulumi.StringPtrInput
-	// Default: 300.
+	// How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
 	RetryTimeoutSeconds pulumi.StringPtrInput
-	// Default: prod.
+	// The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
 	Sandbox pulumi.StringPtrInput
-	// Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+	// The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
 	Scopes pulumi.StringPtrInput
 }
 

@@ -12,20 +12,28 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// The publication of a package (see the module docstring for its lifecycle).
+// The publication of a package: what makes it importable and shareable. Deleting it only removes it from the stack (a publication can't be undone).
 type PublishedPackage struct {
 	pulumi.CustomResourceState
 
-	CorrelationId    pulumi.StringPtrOutput `pulumi:"correlationId"`
-	Expiry           pulumi.IntPtrOutput    `pulumi:"expiry"`
-	ExpiryPeriodDays pulumi.IntPtrOutput    `pulumi:"expiryPeriodDays"`
-	Org              pulumi.StringPtrOutput `pulumi:"org"`
-	PackageId        pulumi.StringOutput    `pulumi:"packageId"`
-	PublishDate      pulumi.IntPtrOutput    `pulumi:"publishDate"`
-	Status           pulumi.StringPtrOutput `pulumi:"status"`
-	// give a number of seconds up to 86400, e.g. 900
+	// The publication's correlation id.
+	CorrelationId pulumi.StringPtrOutput `pulumi:"correlationId"`
+	// When the published package expires, in epoch milliseconds.
+	Expiry pulumi.IntPtrOutput `pulumi:"expiry"`
+	// Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
+	ExpiryPeriodDays pulumi.IntPtrOutput `pulumi:"expiryPeriodDays"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrOutput `pulumi:"org"`
+	// The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
+	PackageId pulumi.StringOutput `pulumi:"packageId"`
+	// When the package was published, in epoch milliseconds.
+	PublishDate pulumi.IntPtrOutput `pulumi:"publishDate"`
+	// The package's status: `PUBLISHED` once created (`PUBLISH_IN_PROGRESS` when the wait ended first; the next update finishes it).
+	Status pulumi.StringOutput `pulumi:"status"`
+	// How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrOutput `pulumi:"timeoutSeconds"`
-	Visibility     pulumi.StringPtrOutput  `pulumi:"visibility"`
+	// `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE.
+	Visibility pulumi.StringOutput `pulumi:"visibility"`
 }
 
 // NewPublishedPackage registers a new resource with the given unique name, arguments, and options.
@@ -71,27 +79,29 @@ func (PublishedPackageState) ElementType() reflect.Type {
 }
 
 type publishedPackageArgs struct {
-	// give a whole number of days from 1 to 3650
-	ExpiryPeriodDays *int    `pulumi:"expiryPeriodDays"`
-	Org              *string `pulumi:"org"`
-	// pass a Package's package_id output (package_id=pkg.package_id)
+	// Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
+	ExpiryPeriodDays *int `pulumi:"expiryPeriodDays"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org *string `pulumi:"org"`
+	// The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
 	PackageId string `pulumi:"packageId"`
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
-	// use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)
+	// `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE. Default: `PRIVATE`.
 	Visibility *string `pulumi:"visibility"`
 }
 
 // The set of arguments for constructing a PublishedPackage resource.
 type PublishedPackageArgs struct {
-	// give a whole number of days from 1 to 3650
+	// Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
 	ExpiryPeriodDays pulumi.IntPtrInput
-	Org              pulumi.StringPtrInput
-	// pass a Package's package_id output (package_id=pkg.package_id)
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrInput
+	// The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
 	PackageId pulumi.StringInput
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrInput
-	// use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)
+	// `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE. Default: `PRIVATE`.
 	Visibility pulumi.StringPtrInput
 }
 
@@ -132,41 +142,49 @@ func (o PublishedPackageOutput) ToPublishedPackageOutputWithContext(ctx context.
 	return o
 }
 
+// The publication's correlation id.
 func (o PublishedPackageOutput) CorrelationId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.StringPtrOutput { return v.CorrelationId }).(pulumi.StringPtrOutput)
 }
 
+// When the published package expires, in epoch milliseconds.
 func (o PublishedPackageOutput) Expiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.IntPtrOutput { return v.Expiry }).(pulumi.IntPtrOutput)
 }
 
+// Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
 func (o PublishedPackageOutput) ExpiryPeriodDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.IntPtrOutput { return v.ExpiryPeriodDays }).(pulumi.IntPtrOutput)
 }
 
+// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 func (o PublishedPackageOutput) Org() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.StringPtrOutput { return v.Org }).(pulumi.StringPtrOutput)
 }
 
+// The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
 func (o PublishedPackageOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.StringOutput { return v.PackageId }).(pulumi.StringOutput)
 }
 
+// When the package was published, in epoch milliseconds.
 func (o PublishedPackageOutput) PublishDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.IntPtrOutput { return v.PublishDate }).(pulumi.IntPtrOutput)
 }
 
-func (o PublishedPackageOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PublishedPackage) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+// The package's status: `PUBLISHED` once created (`PUBLISH_IN_PROGRESS` when the wait ended first; the next update finishes it).
+func (o PublishedPackageOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *PublishedPackage) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
-// give a number of seconds up to 86400, e.g. 900
+// How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
 func (o PublishedPackageOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.Float64PtrOutput { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
 }
 
-func (o PublishedPackageOutput) Visibility() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PublishedPackage) pulumi.StringPtrOutput { return v.Visibility }).(pulumi.StringPtrOutput)
+// `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE.
+func (o PublishedPackageOutput) Visibility() pulumi.StringOutput {
+	return o.ApplyT(func(v *PublishedPackage) pulumi.StringOutput { return v.Visibility }).(pulumi.StringOutput)
 }
 
 func init() {

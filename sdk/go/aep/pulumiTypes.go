@@ -13,11 +13,14 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// An artifact of a sandbox: its id, its type, and a title.
+// An artifact of a sandbox: its id, its type and a title.
 type Artifact struct {
-	Id    string  `pulumi:"id"`
+	// The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+	Id string `pulumi:"id"`
+	// The artifact's title, shown in the platform.
 	Title *string `pulumi:"title"`
-	Type  string  `pulumi:"type"`
+	// The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+	Type string `pulumi:"type"`
 }
 
 // ArtifactInput is an input type that accepts ArtifactArgs and ArtifactOutput values.
@@ -31,11 +34,14 @@ type ArtifactInput interface {
 	ToArtifactOutputWithContext(context.Context) ArtifactOutput
 }
 
-// An artifact of a sandbox: its id, its type, and a title.
+// An artifact of a sandbox: its id, its type and a title.
 type ArtifactArgs struct {
-	Id    pulumi.StringInput    `pulumi:"id"`
+	// The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+	Id pulumi.StringInput `pulumi:"id"`
+	// The artifact's title, shown in the platform.
 	Title pulumi.StringPtrInput `pulumi:"title"`
-	Type  pulumi.StringInput    `pulumi:"type"`
+	// The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+	Type pulumi.StringInput `pulumi:"type"`
 }
 
 func (ArtifactArgs) ElementType() reflect.Type {
@@ -75,7 +81,7 @@ func (i ArtifactArray) ToArtifactArrayOutputWithContext(ctx context.Context) Art
 	return pulumi.ToOutputWithContext(ctx, i).(ArtifactArrayOutput)
 }
 
-// An artifact of a sandbox: its id, its type, and a title.
+// An artifact of a sandbox: its id, its type and a title.
 type ArtifactOutput struct{ *pulumi.OutputState }
 
 func (ArtifactOutput) ElementType() reflect.Type {
@@ -90,14 +96,17 @@ func (o ArtifactOutput) ToArtifactOutputWithContext(ctx context.Context) Artifac
 	return o
 }
 
+// The artifact's id in its sandbox, e.g. `acme-seg-gold`.
 func (o ArtifactOutput) Id() pulumi.StringOutput {
 	return o.ApplyT(func(v Artifact) string { return v.Id }).(pulumi.StringOutput)
 }
 
+// The artifact's title, shown in the platform.
 func (o ArtifactOutput) Title() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Artifact) *string { return v.Title }).(pulumi.StringPtrOutput)
 }
 
+// The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
 func (o ArtifactOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v Artifact) string { return v.Type }).(pulumi.StringOutput)
 }
@@ -122,15 +131,19 @@ func (o ArtifactArrayOutput) Index(i pulumi.IntInput) ArtifactOutput {
 	}).(ArtifactOutput)
 }
 
-// One artifact of the package and its direct dependencies (`children`).
+// One artifact of the package and its direct dependencies.
 type ArtifactDependencies struct {
+	// Its direct dependencies.
 	Children []Artifact `pulumi:"children"`
-	Id       string     `pulumi:"id"`
-	Title    *string    `pulumi:"title"`
-	Type     string     `pulumi:"type"`
+	// The artifact's id.
+	Id string `pulumi:"id"`
+	// Its title.
+	Title *string `pulumi:"title"`
+	// Its type.
+	Type string `pulumi:"type"`
 }
 
-// One artifact of the package and its direct dependencies (`children`).
+// One artifact of the package and its direct dependencies.
 type ArtifactDependenciesOutput struct{ *pulumi.OutputState }
 
 func (ArtifactDependenciesOutput) ElementType() reflect.Type {
@@ -145,18 +158,22 @@ func (o ArtifactDependenciesOutput) ToArtifactDependenciesOutputWithContext(ctx 
 	return o
 }
 
+// Its direct dependencies.
 func (o ArtifactDependenciesOutput) Children() ArtifactArrayOutput {
 	return o.ApplyT(func(v ArtifactDependencies) []Artifact { return v.Children }).(ArtifactArrayOutput)
 }
 
+// The artifact's id.
 func (o ArtifactDependenciesOutput) Id() pulumi.StringOutput {
 	return o.ApplyT(func(v ArtifactDependencies) string { return v.Id }).(pulumi.StringOutput)
 }
 
+// Its title.
 func (o ArtifactDependenciesOutput) Title() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ArtifactDependencies) *string { return v.Title }).(pulumi.StringPtrOutput)
 }
 
+// Its type.
 func (o ArtifactDependenciesOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v ArtifactDependencies) string { return v.Type }).(pulumi.StringOutput)
 }
@@ -181,17 +198,19 @@ func (o ArtifactDependenciesArrayOutput) Index(i pulumi.IntInput) ArtifactDepend
 	}).(ArtifactDependenciesOutput)
 }
 
-// Whether the caller may create one artifact in the target; `missing_permissions` maps a
-// permission resource type to the permissions lacking.
+// Whether the caller may create one artifact in the target sandbox.
 type ArtifactPermissions struct {
-	ArtifactId         string              `pulumi:"artifactId"`
-	ArtifactType       *string             `pulumi:"artifactType"`
-	CreationAllowed    bool                `pulumi:"creationAllowed"`
+	// The artifact.
+	ArtifactId string `pulumi:"artifactId"`
+	// Its type.
+	ArtifactType *string `pulumi:"artifactType"`
+	// Whether the caller may create it.
+	CreationAllowed bool `pulumi:"creationAllowed"`
+	// What is missing: resource type -> the permissions it lacks.
 	MissingPermissions map[string][]string `pulumi:"missingPermissions"`
 }
 
-// Whether the caller may create one artifact in the target; `missing_permissions` maps a
-// permission resource type to the permissions lacking.
+// Whether the caller may create one artifact in the target sandbox.
 type ArtifactPermissionsOutput struct{ *pulumi.OutputState }
 
 func (ArtifactPermissionsOutput) ElementType() reflect.Type {
@@ -206,18 +225,22 @@ func (o ArtifactPermissionsOutput) ToArtifactPermissionsOutputWithContext(ctx co
 	return o
 }
 
+// The artifact.
 func (o ArtifactPermissionsOutput) ArtifactId() pulumi.StringOutput {
 	return o.ApplyT(func(v ArtifactPermissions) string { return v.ArtifactId }).(pulumi.StringOutput)
 }
 
+// Its type.
 func (o ArtifactPermissionsOutput) ArtifactType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ArtifactPermissions) *string { return v.ArtifactType }).(pulumi.StringPtrOutput)
 }
 
+// Whether the caller may create it.
 func (o ArtifactPermissionsOutput) CreationAllowed() pulumi.BoolOutput {
 	return o.ApplyT(func(v ArtifactPermissions) bool { return v.CreationAllowed }).(pulumi.BoolOutput)
 }
 
+// What is missing: resource type -> the permissions it lacks.
 func (o ArtifactPermissionsOutput) MissingPermissions() pulumi.StringArrayMapOutput {
 	return o.ApplyT(func(v ArtifactPermissions) map[string][]string { return v.MissingPermissions }).(pulumi.StringArrayMapOutput)
 }
@@ -242,9 +265,11 @@ func (o ArtifactPermissionsArrayOutput) Index(i pulumi.IntInput) ArtifactPermiss
 	}).(ArtifactPermissionsOutput)
 }
 
-// An {id, type} pair naming an artifact.
+// An `{id, type}` pair naming an artifact.
 type ArtifactRef struct {
-	Id   string `pulumi:"id"`
+	// The id of an existing artifact of the target sandbox.
+	Id string `pulumi:"id"`
+	// Its type, e.g. `REGISTRY_SCHEMA`.
 	Type string `pulumi:"type"`
 }
 
@@ -259,9 +284,11 @@ type ArtifactRefInput interface {
 	ToArtifactRefOutputWithContext(context.Context) ArtifactRefOutput
 }
 
-// An {id, type} pair naming an artifact.
+// An `{id, type}` pair naming an artifact.
 type ArtifactRefArgs struct {
-	Id   pulumi.StringInput `pulumi:"id"`
+	// The id of an existing artifact of the target sandbox.
+	Id pulumi.StringInput `pulumi:"id"`
+	// Its type, e.g. `REGISTRY_SCHEMA`.
 	Type pulumi.StringInput `pulumi:"type"`
 }
 
@@ -302,7 +329,7 @@ func (i ArtifactRefMap) ToArtifactRefMapOutputWithContext(ctx context.Context) A
 	return pulumi.ToOutputWithContext(ctx, i).(ArtifactRefMapOutput)
 }
 
-// An {id, type} pair naming an artifact.
+// An `{id, type}` pair naming an artifact.
 type ArtifactRefOutput struct{ *pulumi.OutputState }
 
 func (ArtifactRefOutput) ElementType() reflect.Type {
@@ -317,10 +344,12 @@ func (o ArtifactRefOutput) ToArtifactRefOutputWithContext(ctx context.Context) A
 	return o
 }
 
+// The id of an existing artifact of the target sandbox.
 func (o ArtifactRefOutput) Id() pulumi.StringOutput {
 	return o.ApplyT(func(v ArtifactRef) string { return v.Id }).(pulumi.StringOutput)
 }
 
+// Its type, e.g. `REGISTRY_SCHEMA`.
 func (o ArtifactRefOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v ArtifactRef) string { return v.Type }).(pulumi.StringOutput)
 }
@@ -345,15 +374,19 @@ func (o ArtifactRefMapOutput) MapIndex(k pulumi.StringInput) ArtifactRefOutput {
 	}).(ArtifactRefOutput)
 }
 
-// An artifact of the package with look-alikes in the target sandbox, best match first.
+// An artifact of the package with look-alikes in the target sandbox, what an ImportJob's `alternatives` decides.
 type ImportConflict struct {
-	ArtifactId   string     `pulumi:"artifactId"`
-	ArtifactType string     `pulumi:"artifactType"`
-	Suggestions  []Artifact `pulumi:"suggestions"`
-	Title        *string    `pulumi:"title"`
+	// The package's artifact.
+	ArtifactId string `pulumi:"artifactId"`
+	// Its type.
+	ArtifactType string `pulumi:"artifactType"`
+	// The target sandbox's look-alikes, best match first.
+	Suggestions []Artifact `pulumi:"suggestions"`
+	// Its title.
+	Title *string `pulumi:"title"`
 }
 
-// An artifact of the package with look-alikes in the target sandbox, best match first.
+// An artifact of the package with look-alikes in the target sandbox, what an ImportJob's `alternatives` decides.
 type ImportConflictOutput struct{ *pulumi.OutputState }
 
 func (ImportConflictOutput) ElementType() reflect.Type {
@@ -368,18 +401,22 @@ func (o ImportConflictOutput) ToImportConflictOutputWithContext(ctx context.Cont
 	return o
 }
 
+// The package's artifact.
 func (o ImportConflictOutput) ArtifactId() pulumi.StringOutput {
 	return o.ApplyT(func(v ImportConflict) string { return v.ArtifactId }).(pulumi.StringOutput)
 }
 
+// Its type.
 func (o ImportConflictOutput) ArtifactType() pulumi.StringOutput {
 	return o.ApplyT(func(v ImportConflict) string { return v.ArtifactType }).(pulumi.StringOutput)
 }
 
+// The target sandbox's look-alikes, best match first.
 func (o ImportConflictOutput) Suggestions() ArtifactArrayOutput {
 	return o.ApplyT(func(v ImportConflict) []Artifact { return v.Suggestions }).(ArtifactArrayOutput)
 }
 
+// Its title.
 func (o ImportConflictOutput) Title() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportConflict) *string { return v.Title }).(pulumi.StringPtrOutput)
 }
@@ -404,22 +441,33 @@ func (o ImportConflictArrayOutput) Index(i pulumi.IntInput) ImportConflictOutput
 	}).(ImportConflictOutput)
 }
 
-// An export or import job; `imported_artifacts` maps source ids to target ids.
+// An import (or export) job; dates in epoch milliseconds.
 type ImportJobInfo struct {
-	Created           *int              `pulumi:"created"`
-	FailureReason     *string           `pulumi:"failureReason"`
+	// When the job was created.
+	Created *int `pulumi:"created"`
+	// Why it failed, for a FAILED job.
+	FailureReason *string `pulumi:"failureReason"`
+	// Source artifact id -> target artifact id.
 	ImportedArtifacts map[string]string `pulumi:"importedArtifacts"`
-	JobId             *string           `pulumi:"jobId"`
-	Name              string            `pulumi:"name"`
-	PackageId         *string           `pulumi:"packageId"`
-	RequestType       *string           `pulumi:"requestType"`
-	SourceSandbox     *string           `pulumi:"sourceSandbox"`
-	Status            *string           `pulumi:"status"`
-	TargetSandbox     *string           `pulumi:"targetSandbox"`
-	Updated           *int              `pulumi:"updated"`
+	// The job's id.
+	JobId *string `pulumi:"jobId"`
+	// The job's name.
+	Name string `pulumi:"name"`
+	// The package imported.
+	PackageId *string `pulumi:"packageId"`
+	// `IMPORT` or `EXPORT`.
+	RequestType *string `pulumi:"requestType"`
+	// The package's sandbox.
+	SourceSandbox *string `pulumi:"sourceSandbox"`
+	// `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+	Status *string `pulumi:"status"`
+	// The sandbox imported into.
+	TargetSandbox *string `pulumi:"targetSandbox"`
+	// When it last changed.
+	Updated *int `pulumi:"updated"`
 }
 
-// An export or import job; `imported_artifacts` maps source ids to target ids.
+// An import (or export) job; dates in epoch milliseconds.
 type ImportJobInfoOutput struct{ *pulumi.OutputState }
 
 func (ImportJobInfoOutput) ElementType() reflect.Type {
@@ -434,46 +482,57 @@ func (o ImportJobInfoOutput) ToImportJobInfoOutputWithContext(ctx context.Contex
 	return o
 }
 
+// When the job was created.
 func (o ImportJobInfoOutput) Created() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *int { return v.Created }).(pulumi.IntPtrOutput)
 }
 
+// Why it failed, for a FAILED job.
 func (o ImportJobInfoOutput) FailureReason() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.FailureReason }).(pulumi.StringPtrOutput)
 }
 
+// Source artifact id -> target artifact id.
 func (o ImportJobInfoOutput) ImportedArtifacts() pulumi.StringMapOutput {
 	return o.ApplyT(func(v ImportJobInfo) map[string]string { return v.ImportedArtifacts }).(pulumi.StringMapOutput)
 }
 
+// The job's id.
 func (o ImportJobInfoOutput) JobId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.JobId }).(pulumi.StringPtrOutput)
 }
 
+// The job's name.
 func (o ImportJobInfoOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v ImportJobInfo) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// The package imported.
 func (o ImportJobInfoOutput) PackageId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.PackageId }).(pulumi.StringPtrOutput)
 }
 
+// `IMPORT` or `EXPORT`.
 func (o ImportJobInfoOutput) RequestType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.RequestType }).(pulumi.StringPtrOutput)
 }
 
+// The package's sandbox.
 func (o ImportJobInfoOutput) SourceSandbox() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.SourceSandbox }).(pulumi.StringPtrOutput)
 }
 
+// `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
 func (o ImportJobInfoOutput) Status() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.Status }).(pulumi.StringPtrOutput)
 }
 
+// The sandbox imported into.
 func (o ImportJobInfoOutput) TargetSandbox() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.TargetSandbox }).(pulumi.StringPtrOutput)
 }
 
+// When it last changed.
 func (o ImportJobInfoOutput) Updated() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *int { return v.Updated }).(pulumi.IntPtrOutput)
 }
@@ -498,24 +557,37 @@ func (o ImportJobInfoArrayOutput) Index(i pulumi.IntInput) ImportJobInfoOutput {
 	}).(ImportJobInfoOutput)
 }
 
-// A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+// A package as `getPackage` and `getPackages` see it; dates in epoch milliseconds.
 type PackageInfo struct {
-	Artifacts     []Artifact `pulumi:"artifacts"`
-	CreatedDate   *int       `pulumi:"createdDate"`
-	Description   *string    `pulumi:"description"`
-	Expiry        *int       `pulumi:"expiry"`
-	ModifiedDate  *int       `pulumi:"modifiedDate"`
-	Name          string     `pulumi:"name"`
-	PackageId     string     `pulumi:"packageId"`
-	PackageType   *string    `pulumi:"packageType"`
-	PublishDate   *int       `pulumi:"publishDate"`
-	SourceSandbox *string    `pulumi:"sourceSandbox"`
-	Status        *string    `pulumi:"status"`
-	Version       *int       `pulumi:"version"`
-	Visibility    *string    `pulumi:"visibility"`
+	// Its artifacts.
+	Artifacts []Artifact `pulumi:"artifacts"`
+	// When it was created.
+	CreatedDate *int `pulumi:"createdDate"`
+	// The package's description.
+	Description *string `pulumi:"description"`
+	// When it expires.
+	Expiry *int `pulumi:"expiry"`
+	// When it last changed.
+	ModifiedDate *int `pulumi:"modifiedDate"`
+	// The package's name.
+	Name string `pulumi:"name"`
+	// The package's id.
+	PackageId string `pulumi:"packageId"`
+	// `PARTIAL` or `FULL`.
+	PackageType *string `pulumi:"packageType"`
+	// When it was published.
+	PublishDate *int `pulumi:"publishDate"`
+	// The sandbox its artifacts come from.
+	SourceSandbox *string `pulumi:"sourceSandbox"`
+	// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+	Status *string `pulumi:"status"`
+	// The platform's version of the package.
+	Version *int `pulumi:"version"`
+	// `PRIVATE` or `PUBLIC`.
+	Visibility *string `pulumi:"visibility"`
 }
 
-// A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+// A package as `getPackage` and `getPackages` see it; dates in epoch milliseconds.
 type PackageInfoOutput struct{ *pulumi.OutputState }
 
 func (PackageInfoOutput) ElementType() reflect.Type {
@@ -530,54 +602,67 @@ func (o PackageInfoOutput) ToPackageInfoOutputWithContext(ctx context.Context) P
 	return o
 }
 
+// Its artifacts.
 func (o PackageInfoOutput) Artifacts() ArtifactArrayOutput {
 	return o.ApplyT(func(v PackageInfo) []Artifact { return v.Artifacts }).(ArtifactArrayOutput)
 }
 
+// When it was created.
 func (o PackageInfoOutput) CreatedDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *int { return v.CreatedDate }).(pulumi.IntPtrOutput)
 }
 
+// The package's description.
 func (o PackageInfoOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// When it expires.
 func (o PackageInfoOutput) Expiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *int { return v.Expiry }).(pulumi.IntPtrOutput)
 }
 
+// When it last changed.
 func (o PackageInfoOutput) ModifiedDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *int { return v.ModifiedDate }).(pulumi.IntPtrOutput)
 }
 
+// The package's name.
 func (o PackageInfoOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v PackageInfo) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// The package's id.
 func (o PackageInfoOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v PackageInfo) string { return v.PackageId }).(pulumi.StringOutput)
 }
 
+// `PARTIAL` or `FULL`.
 func (o PackageInfoOutput) PackageType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *string { return v.PackageType }).(pulumi.StringPtrOutput)
 }
 
+// When it was published.
 func (o PackageInfoOutput) PublishDate() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *int { return v.PublishDate }).(pulumi.IntPtrOutput)
 }
 
+// The sandbox its artifacts come from.
 func (o PackageInfoOutput) SourceSandbox() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *string { return v.SourceSandbox }).(pulumi.StringPtrOutput)
 }
 
+// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
 func (o PackageInfoOutput) Status() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *string { return v.Status }).(pulumi.StringPtrOutput)
 }
 
+// The platform's version of the package.
 func (o PackageInfoOutput) Version() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *int { return v.Version }).(pulumi.IntPtrOutput)
 }
 
+// `PRIVATE` or `PUBLIC`.
 func (o PackageInfoOutput) Visibility() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PackageInfo) *string { return v.Visibility }).(pulumi.StringPtrOutput)
 }

@@ -12,22 +12,28 @@ import (
 	"github.com/sandbox-provider/sandbox-provider/sdk/go/aep/internal"
 )
 
-// A package copied to another org (lifecycle: module docstring).
+// A published package copied to another org: shared privately with a linked org, or pulled (PUBLIC) from the org that published it. Only its timeout updates in place. Deleting it only removes it from the stack (the copy stays).
 type Transfer struct {
 	pulumi.CustomResourceState
 
-	Messages    pulumi.StringArrayOutput `pulumi:"messages"`
-	Org         pulumi.StringPtrOutput   `pulumi:"org"`
-	PackageId   pulumi.StringOutput      `pulumi:"packageId"`
-	RequestType pulumi.StringPtrOutput   `pulumi:"requestType"`
-	// give the IMS org id of the org that published the package
+	// The platform's progress messages.
+	Messages pulumi.StringArrayOutput `pulumi:"messages"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+	Org pulumi.StringPtrOutput `pulumi:"org"`
+	// The published package to copy (PUBLIC for a pull).
+	PackageId pulumi.StringOutput `pulumi:"packageId"`
+	// `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org).
+	RequestType pulumi.StringOutput `pulumi:"requestType"`
+	// For a PUBLIC pull (required then): the org that published the package.
 	SourceOrgId pulumi.StringPtrOutput `pulumi:"sourceOrgId"`
-	Status      pulumi.StringPtrOutput `pulumi:"status"`
-	// give the IMS org id of the org to share with, like '...@AdobeOrg'
+	// The transfer's status: `COMPLETED` once created.
+	Status pulumi.StringOutput `pulumi:"status"`
+	// For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
 	TargetOrgId pulumi.StringPtrOutput `pulumi:"targetOrgId"`
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrOutput `pulumi:"timeoutSeconds"`
-	TransferId     pulumi.StringPtrOutput  `pulumi:"transferId"`
+	// The transfer's id (also the resource's id).
+	TransferId pulumi.StringOutput `pulumi:"transferId"`
 }
 
 // NewTransfer registers a new resource with the given unique name, arguments, and options.
@@ -73,31 +79,33 @@ func (TransferState) ElementType() reflect.Type {
 }
 
 type transferArgs struct {
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
 	Org *string `pulumi:"org"`
-	// pass a PublishedPackage's package_id output (package_id=pub.package_id)
+	// The published package to copy (PUBLIC for a pull).
 	PackageId string `pulumi:"packageId"`
-	// use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)
+	// `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org). Default: `PRIVATE`.
 	RequestType *string `pulumi:"requestType"`
-	// give the IMS org id of the org that published the package
+	// For a PUBLIC pull (required then): the org that published the package.
 	SourceOrgId *string `pulumi:"sourceOrgId"`
-	// give the IMS org id of the org to share with, like '...@AdobeOrg'
+	// For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
 	TargetOrgId *string `pulumi:"targetOrgId"`
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
 }
 
 // The set of arguments for constructing a Transfer resource.
 type TransferArgs struct {
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
 	Org pulumi.StringPtrInput
-	// pass a PublishedPackage's package_id output (package_id=pub.package_id)
+	// The published package to copy (PUBLIC for a pull).
 	PackageId pulumi.StringInput
-	// use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)
+	// `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org). Default: `PRIVATE`.
 	RequestType pulumi.StringPtrInput
-	// give the IMS org id of the org that published the package
+	// For a PUBLIC pull (required then): the org that published the package.
 	SourceOrgId pulumi.StringPtrInput
-	// give the IMS org id of the org to share with, like '...@AdobeOrg'
+	// For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
 	TargetOrgId pulumi.StringPtrInput
-	// give a number of seconds up to 86400, e.g. 900
+	// How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrInput
 }
 
@@ -138,43 +146,49 @@ func (o TransferOutput) ToTransferOutputWithContext(ctx context.Context) Transfe
 	return o
 }
 
+// The platform's progress messages.
 func (o TransferOutput) Messages() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Transfer) pulumi.StringArrayOutput { return v.Messages }).(pulumi.StringArrayOutput)
 }
 
+// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
 func (o TransferOutput) Org() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Transfer) pulumi.StringPtrOutput { return v.Org }).(pulumi.StringPtrOutput)
 }
 
+// The published package to copy (PUBLIC for a pull).
 func (o TransferOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Transfer) pulumi.StringOutput { return v.PackageId }).(pulumi.StringOutput)
 }
 
-func (o TransferOutput) RequestType() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Transfer) pulumi.StringPtrOutput { return v.RequestType }).(pulumi.StringPtrOutput)
+// `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org).
+func (o TransferOutput) RequestType() pulumi.StringOutput {
+	return o.ApplyT(func(v *Transfer) pulumi.StringOutput { return v.RequestType }).(pulumi.StringOutput)
 }
 
-// give the IMS org id of the org that published the package
+// For a PUBLIC pull (required then): the org that published the package.
 func (o TransferOutput) SourceOrgId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Transfer) pulumi.StringPtrOutput { return v.SourceOrgId }).(pulumi.StringPtrOutput)
 }
 
-func (o TransferOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Transfer) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
+// The transfer's status: `COMPLETED` once created.
+func (o TransferOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v *Transfer) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
-// give the IMS org id of the org to share with, like '...@AdobeOrg'
+// For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
 func (o TransferOutput) TargetOrgId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Transfer) pulumi.StringPtrOutput { return v.TargetOrgId }).(pulumi.StringPtrOutput)
 }
 
-// give a number of seconds up to 86400, e.g. 900
+// How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
 func (o TransferOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *Transfer) pulumi.Float64PtrOutput { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
 }
 
-func (o TransferOutput) TransferId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Transfer) pulumi.StringPtrOutput { return v.TransferId }).(pulumi.StringPtrOutput)
+// The transfer's id (also the resource's id).
+func (o TransferOutput) TransferId() pulumi.StringOutput {
+	return o.ApplyT(func(v *Transfer) pulumi.StringOutput { return v.TransferId }).(pulumi.StringOutput)
 }
 
 func init() {

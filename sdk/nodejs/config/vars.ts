@@ -7,6 +7,9 @@ import * as utilities from "../utilities";
 declare var exports: any;
 const __config = new pulumi.Config("aep");
 
+/**
+ * A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+ */
 export declare const accessToken: string | undefined;
 Object.defineProperty(exports, "accessToken", {
     get() {
@@ -15,6 +18,9 @@ Object.defineProperty(exports, "accessToken", {
     enumerable: true,
 });
 
+/**
+ * The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+ */
 export declare const clientId: string | undefined;
 Object.defineProperty(exports, "clientId", {
     get() {
@@ -23,6 +29,9 @@ Object.defineProperty(exports, "clientId", {
     enumerable: true,
 });
 
+/**
+ * The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+ */
 export declare const clientSecret: string | undefined;
 Object.defineProperty(exports, "clientSecret", {
     get() {
@@ -32,7 +41,7 @@ Object.defineProperty(exports, "clientSecret", {
 });
 
 /**
- * Default: 14.
+ * A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
  */
 export declare const expiryWarningDays: string | undefined;
 Object.defineProperty(exports, "expiryWarningDays", {
@@ -43,7 +52,7 @@ Object.defineProperty(exports, "expiryWarningDays", {
 });
 
 /**
- * Default: https://ims-na1.adobelogin.com.
+ * The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
  */
 export declare const imsUrl: string | undefined;
 Object.defineProperty(exports, "imsUrl", {
@@ -53,6 +62,9 @@ Object.defineProperty(exports, "imsUrl", {
     enumerable: true,
 });
 
+/**
+ * The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+ */
 export declare const orgId: string | undefined;
 Object.defineProperty(exports, "orgId", {
     get() {
@@ -61,6 +73,9 @@ Object.defineProperty(exports, "orgId", {
     enumerable: true,
 });
 
+/**
+ * Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+ */
 export declare const orgs: string | undefined;
 Object.defineProperty(exports, "orgs", {
     get() {
@@ -70,7 +85,7 @@ Object.defineProperty(exports, "orgs", {
 });
 
 /**
- * Default: https://platform.adobe.io.
+ * The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
  */
 export declare const platformUrl: string | undefined;
 Object.defineProperty(exports, "platformUrl", {
@@ -81,7 +96,7 @@ Object.defineProperty(exports, "platformUrl", {
 });
 
 /**
- * Default: 300.
+ * How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
  */
 export declare const retryTimeoutSeconds: string | undefined;
 Object.defineProperty(exports, "retryTimeoutSeconds", {
@@ -92,7 +107,7 @@ Object.defineProperty(exports, "retryTimeoutSeconds", {
 });
 
 /**
- * Default: prod.
+ * The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
  */
 export declare const sandbox: string | undefined;
 Object.defineProperty(exports, "sandbox", {
@@ -103,7 +118,7 @@ Object.defineProperty(exports, "sandbox", {
 });
 
 /**
- * Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+ * The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
  */
 export declare const scopes: string | undefined;
 Object.defineProperty(exports, "scopes", {

@@ -6,19 +6,34 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
- * An artifact of a sandbox: its id, its type, and a title.
+ * An artifact of a sandbox: its id, its type and a title.
  */
 export interface ArtifactArgs {
+    /**
+     * The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+     */
     id: pulumi.Input<string>;
+    /**
+     * The artifact's title, shown in the platform.
+     */
     title?: pulumi.Input<string | undefined>;
+    /**
+     * The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+     */
     type: pulumi.Input<string>;
 }
 
 /**
- * An {id, type} pair naming an artifact.
+ * An `{id, type}` pair naming an artifact.
  */
 export interface ArtifactRefArgs {
+    /**
+     * The id of an existing artifact of the target sandbox.
+     */
     id: pulumi.Input<string>;
+    /**
+     * Its type, e.g. `REGISTRY_SCHEMA`.
+     */
     type: pulumi.Input<string>;
 }
 

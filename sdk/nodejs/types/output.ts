@@ -6,86 +6,208 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
- * An artifact of a sandbox: its id, its type, and a title.
+ * An artifact of a sandbox: its id, its type and a title.
  */
 export interface Artifact {
+    /**
+     * The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+     */
     id: string;
+    /**
+     * The artifact's title, shown in the platform.
+     */
     title?: string;
+    /**
+     * The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+     */
     type: string;
 }
 
 /**
- * One artifact of the package and its direct dependencies (`children`).
+ * One artifact of the package and its direct dependencies.
  */
 export interface ArtifactDependencies {
+    /**
+     * Its direct dependencies.
+     */
     children: outputs.Artifact[];
+    /**
+     * The artifact's id.
+     */
     id: string;
+    /**
+     * Its title.
+     */
     title?: string;
+    /**
+     * Its type.
+     */
     type: string;
 }
 
 /**
- * Whether the caller may create one artifact in the target; `missing_permissions` maps a
- * permission resource type to the permissions lacking.
+ * Whether the caller may create one artifact in the target sandbox.
  */
 export interface ArtifactPermissions {
+    /**
+     * The artifact.
+     */
     artifactId: string;
+    /**
+     * Its type.
+     */
     artifactType?: string;
+    /**
+     * Whether the caller may create it.
+     */
     creationAllowed: boolean;
+    /**
+     * What is missing: resource type -> the permissions it lacks.
+     */
     missingPermissions: {[key: string]: string[]};
 }
 
 /**
- * An {id, type} pair naming an artifact.
+ * An `{id, type}` pair naming an artifact.
  */
 export interface ArtifactRef {
+    /**
+     * The id of an existing artifact of the target sandbox.
+     */
     id: string;
+    /**
+     * Its type, e.g. `REGISTRY_SCHEMA`.
+     */
     type: string;
 }
 
 /**
- * An artifact of the package with look-alikes in the target sandbox, best match first.
+ * An artifact of the package with look-alikes in the target sandbox, what an ImportJob's `alternatives` decides.
  */
 export interface ImportConflict {
+    /**
+     * The package's artifact.
+     */
     artifactId: string;
+    /**
+     * Its type.
+     */
     artifactType: string;
+    /**
+     * The target sandbox's look-alikes, best match first.
+     */
     suggestions: outputs.Artifact[];
+    /**
+     * Its title.
+     */
     title?: string;
 }
 
 /**
- * An export or import job; `imported_artifacts` maps source ids to target ids.
+ * An import (or export) job; dates in epoch milliseconds.
  */
 export interface ImportJobInfo {
+    /**
+     * When the job was created.
+     */
     created?: number;
+    /**
+     * Why it failed, for a FAILED job.
+     */
     failureReason?: string;
+    /**
+     * Source artifact id -> target artifact id.
+     */
     importedArtifacts: {[key: string]: string};
+    /**
+     * The job's id.
+     */
     jobId?: string;
+    /**
+     * The job's name.
+     */
     name: string;
+    /**
+     * The package imported.
+     */
     packageId?: string;
+    /**
+     * `IMPORT` or `EXPORT`.
+     */
     requestType?: string;
+    /**
+     * The package's sandbox.
+     */
     sourceSandbox?: string;
+    /**
+     * `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+     */
     status?: string;
+    /**
+     * The sandbox imported into.
+     */
     targetSandbox?: string;
+    /**
+     * When it last changed.
+     */
     updated?: number;
 }
 
 /**
- * A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+ * A package as `getPackage` and `getPackages` see it; dates in epoch milliseconds.
  */
 export interface PackageInfo {
+    /**
+     * Its artifacts.
+     */
     artifacts: outputs.Artifact[];
+    /**
+     * When it was created.
+     */
     createdDate?: number;
+    /**
+     * The package's description.
+     */
     description?: string;
+    /**
+     * When it expires.
+     */
     expiry?: number;
+    /**
+     * When it last changed.
+     */
     modifiedDate?: number;
+    /**
+     * The package's name.
+     */
     name: string;
+    /**
+     * The package's id.
+     */
     packageId: string;
+    /**
+     * `PARTIAL` or `FULL`.
+     */
     packageType?: string;
+    /**
+     * When it was published.
+     */
     publishDate?: number;
+    /**
+     * The sandbox its artifacts come from.
+     */
     sourceSandbox?: string;
+    /**
+     * The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+     */
     status?: string;
+    /**
+     * The platform's version of the package.
+     */
     version?: number;
+    /**
+     * `PRIVATE` or `PUBLIC`.
+     */
     visibility?: string;
 }
 

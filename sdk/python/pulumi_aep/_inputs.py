@@ -23,11 +23,20 @@ __all__ = [
 
 class ArtifactArgsDict(TypedDict):
     """
-    An artifact of a sandbox: its id, its type, and a title.
+    An artifact of a sandbox: its id, its type and a title.
     """
     id: pulumi.Input[_builtins.str]
+    """
+    The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+    """
     type: pulumi.Input[_builtins.str]
+    """
+    The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+    """
     title: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The artifact's title, shown in the platform.
+    """
 
 @pulumi.input_type
 class ArtifactArgs:
@@ -36,7 +45,11 @@ class ArtifactArgs:
                  type: pulumi.Input[_builtins.str],
                  title: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        An artifact of a sandbox: its id, its type, and a title.
+        An artifact of a sandbox: its id, its type and a title.
+
+        :param pulumi.Input[_builtins.str] id: The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+        :param pulumi.Input[_builtins.str] type: The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+        :param pulumi.Input[_builtins.str] title: The artifact's title, shown in the platform.
         """
         pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "type", type)
@@ -46,6 +59,9 @@ class ArtifactArgs:
     @_builtins.property
     @pulumi.getter
     def id(self) -> pulumi.Input[_builtins.str]:
+        """
+        The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+        """
         return pulumi.get(self, "id")
 
     @id.setter
@@ -55,6 +71,9 @@ class ArtifactArgs:
     @_builtins.property
     @pulumi.getter
     def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+        """
         return pulumi.get(self, "type")
 
     @type.setter
@@ -64,6 +83,9 @@ class ArtifactArgs:
     @_builtins.property
     @pulumi.getter
     def title(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The artifact's title, shown in the platform.
+        """
         return pulumi.get(self, "title")
 
     @title.setter
@@ -73,10 +95,16 @@ class ArtifactArgs:
 
 class ArtifactRefArgsDict(TypedDict):
     """
-    An {id, type} pair naming an artifact.
+    An `{id, type}` pair naming an artifact.
     """
     id: pulumi.Input[_builtins.str]
+    """
+    The id of an existing artifact of the target sandbox.
+    """
     type: pulumi.Input[_builtins.str]
+    """
+    Its type, e.g. `REGISTRY_SCHEMA`.
+    """
 
 @pulumi.input_type
 class ArtifactRefArgs:
@@ -84,7 +112,10 @@ class ArtifactRefArgs:
                  id: pulumi.Input[_builtins.str],
                  type: pulumi.Input[_builtins.str]):
         """
-        An {id, type} pair naming an artifact.
+        An `{id, type}` pair naming an artifact.
+
+        :param pulumi.Input[_builtins.str] id: The id of an existing artifact of the target sandbox.
+        :param pulumi.Input[_builtins.str] type: Its type, e.g. `REGISTRY_SCHEMA`.
         """
         pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "type", type)
@@ -92,6 +123,9 @@ class ArtifactRefArgs:
     @_builtins.property
     @pulumi.getter
     def id(self) -> pulumi.Input[_builtins.str]:
+        """
+        The id of an existing artifact of the target sandbox.
+        """
         return pulumi.get(self, "id")
 
     @id.setter
@@ -101,6 +135,9 @@ class ArtifactRefArgs:
     @_builtins.property
     @pulumi.getter
     def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        Its type, e.g. `REGISTRY_SCHEMA`.
+        """
         return pulumi.get(self, "type")
 
     @type.setter

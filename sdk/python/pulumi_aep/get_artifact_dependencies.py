@@ -32,6 +32,9 @@ class GetArtifactDependenciesResult:
     @_builtins.property
     @pulumi.getter
     def artifacts(self) -> Sequence['outputs.ArtifactDependencies']:
+        """
+        The package's artifacts.
+        """
         return pulumi.get(self, "artifacts")
 
 
@@ -48,9 +51,10 @@ def get_artifact_dependencies(org: Optional[_builtins.str] = None,
                               package_id: Optional[_builtins.str] = None,
                               opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetArtifactDependenciesResult:
     """
-    Each artifact of the package with its direct dependencies (a read, though a POST).
+    Each artifact of the package with its direct dependencies.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The package's id.
     """
     __args__ = dict()
     __args__['org'] = org
@@ -64,9 +68,10 @@ def get_artifact_dependencies_output(org: pulumi.Input[Optional[Optional[_builti
                                      package_id: pulumi.Input[Optional[_builtins.str]] = None,
                                      opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetArtifactDependenciesResult]:
     """
-    Each artifact of the package with its direct dependencies (a read, though a POST).
+    Each artifact of the package with its direct dependencies.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The package's id.
     """
     __args__ = dict()
     __args__['org'] = org

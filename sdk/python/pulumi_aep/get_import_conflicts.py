@@ -32,6 +32,9 @@ class GetImportConflictsResult:
     @_builtins.property
     @pulumi.getter
     def conflicts(self) -> Sequence['outputs.ImportConflict']:
+        """
+        The conflicts found.
+        """
         return pulumi.get(self, "conflicts")
 
 
@@ -49,10 +52,11 @@ def get_import_conflicts(org: Optional[_builtins.str] = None,
                          target_sandbox: Optional[_builtins.str] = None,
                          opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetImportConflictsResult:
     """
-    The artifacts of a published package that have look-alikes in `target_sandbox`, each
-    with the platform's suggestions, best first: what an ImportJob's `alternatives` decides.
+    The artifacts of a published package that have look-alikes in `targetSandbox`, each with the platform's suggestions.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The published package.
+    :param _builtins.str target_sandbox: The sandbox an import would go into.
     """
     __args__ = dict()
     __args__['org'] = org
@@ -68,10 +72,11 @@ def get_import_conflicts_output(org: pulumi.Input[Optional[Optional[_builtins.st
                                 target_sandbox: pulumi.Input[Optional[_builtins.str]] = None,
                                 opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetImportConflictsResult]:
     """
-    The artifacts of a published package that have look-alikes in `target_sandbox`, each
-    with the platform's suggestions, best first: what an ImportJob's `alternatives` decides.
+    The artifacts of a published package that have look-alikes in `targetSandbox`, each with the platform's suggestions.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The published package.
+    :param _builtins.str target_sandbox: The sandbox an import would go into.
     """
     __args__ = dict()
     __args__['org'] = org

@@ -32,6 +32,9 @@ class GetImportJobsResult:
     @_builtins.property
     @pulumi.getter
     def jobs(self) -> Sequence['outputs.ImportJobInfo']:
+        """
+        The jobs found.
+        """
         return pulumi.get(self, "jobs")
 
 
@@ -52,11 +55,14 @@ def get_import_jobs(name: Optional[_builtins.str] = None,
                     target_sandbox: Optional[_builtins.str] = None,
                     opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetImportJobsResult:
     """
-    The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
-    `FAILED`, `IN_PROGRESS`, ...; any of a list), `name`, `package_id`, `target_sandbox`.
-    `request_type` is `IMPORT` unless given (`EXPORT`; empty for both).
+    The org's jobs matching every filter given, newest first.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str name: Jobs whose name contains this text.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: Jobs of this package.
+    :param _builtins.str request_type: `IMPORT` or `EXPORT`; null for both. Default: `IMPORT`.
+    :param Sequence[_builtins.str] status: One status or a list of any: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+    :param _builtins.str target_sandbox: Jobs into this sandbox.
     """
     __args__ = dict()
     __args__['name'] = name
@@ -78,11 +84,14 @@ def get_import_jobs_output(name: pulumi.Input[Optional[Optional[_builtins.str]]]
                            target_sandbox: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                            opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetImportJobsResult]:
     """
-    The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
-    `FAILED`, `IN_PROGRESS`, ...; any of a list), `name`, `package_id`, `target_sandbox`.
-    `request_type` is `IMPORT` unless given (`EXPORT`; empty for both).
+    The org's jobs matching every filter given, newest first.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str name: Jobs whose name contains this text.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: Jobs of this package.
+    :param _builtins.str request_type: `IMPORT` or `EXPORT`; null for both. Default: `IMPORT`.
+    :param Sequence[_builtins.str] status: One status or a list of any: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+    :param _builtins.str target_sandbox: Jobs into this sandbox.
     """
     __args__ = dict()
     __args__['name'] = name

@@ -68,66 +68,105 @@ class GetPackageResult:
     @_builtins.property
     @pulumi.getter
     def artifacts(self) -> Sequence['outputs.Artifact']:
+        """
+        Its artifacts.
+        """
         return pulumi.get(self, "artifacts")
 
     @_builtins.property
     @pulumi.getter(name="createdDate")
     def created_date(self) -> Optional[_builtins.int]:
+        """
+        When it was created.
+        """
         return pulumi.get(self, "created_date")
 
     @_builtins.property
     @pulumi.getter
     def description(self) -> Optional[_builtins.str]:
+        """
+        The package's description.
+        """
         return pulumi.get(self, "description")
 
     @_builtins.property
     @pulumi.getter
     def expiry(self) -> Optional[_builtins.int]:
+        """
+        When it expires.
+        """
         return pulumi.get(self, "expiry")
 
     @_builtins.property
     @pulumi.getter(name="modifiedDate")
     def modified_date(self) -> Optional[_builtins.int]:
+        """
+        When it last changed.
+        """
         return pulumi.get(self, "modified_date")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> _builtins.str:
+        """
+        The package's name.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> _builtins.str:
+        """
+        The package's id.
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="packageType")
     def package_type(self) -> Optional[_builtins.str]:
+        """
+        `PARTIAL` or `FULL`.
+        """
         return pulumi.get(self, "package_type")
 
     @_builtins.property
     @pulumi.getter(name="publishDate")
     def publish_date(self) -> Optional[_builtins.int]:
+        """
+        When it was published.
+        """
         return pulumi.get(self, "publish_date")
 
     @_builtins.property
     @pulumi.getter(name="sourceSandbox")
     def source_sandbox(self) -> Optional[_builtins.str]:
+        """
+        The sandbox its artifacts come from.
+        """
         return pulumi.get(self, "source_sandbox")
 
     @_builtins.property
     @pulumi.getter
     def status(self) -> Optional[_builtins.str]:
+        """
+        The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter
     def version(self) -> Optional[_builtins.int]:
+        """
+        The platform's version of the package.
+        """
         return pulumi.get(self, "version")
 
     @_builtins.property
     @pulumi.getter
     def visibility(self) -> Optional[_builtins.str]:
+        """
+        `PRIVATE` or `PUBLIC`.
+        """
         return pulumi.get(self, "visibility")
 
 
@@ -157,10 +196,11 @@ def get_package(name: Optional[_builtins.str] = None,
                 package_id: Optional[_builtins.str] = None,
                 opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetPackageResult:
     """
-    One package of the org, by its exact `name` or its `package_id` (give exactly one).
-    Fails when there is none.
+    One package of the org, by its exact `name` or its `packageId` (give exactly one); fails when there is none.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str name: The package's exact name.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The package's id.
     """
     __args__ = dict()
     __args__['name'] = name
@@ -188,10 +228,11 @@ def get_package_output(name: pulumi.Input[Optional[Optional[_builtins.str]]] = N
                        package_id: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                        opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetPackageResult]:
     """
-    One package of the org, by its exact `name` or its `package_id` (give exactly one).
-    Fails when there is none.
+    One package of the org, by its exact `name` or its `packageId` (give exactly one); fails when there is none.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str name: The package's exact name.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The package's id.
     """
     __args__ = dict()
     __args__['name'] = name

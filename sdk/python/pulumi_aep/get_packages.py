@@ -32,6 +32,9 @@ class GetPackagesResult:
     @_builtins.property
     @pulumi.getter
     def packages(self) -> Sequence['outputs.PackageInfo']:
+        """
+        The packages found.
+        """
         return pulumi.get(self, "packages")
 
 
@@ -53,12 +56,15 @@ def get_packages(created_after: Optional[_builtins.int] = None,
                  visibility: Optional[Sequence[_builtins.str]] = None,
                  opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetPackagesResult:
     """
-    The org's packages matching every filter given, newest first: `status` (`DRAFT`,
-    `PUBLISHED`, ...), `package_type` (`PARTIAL`, `FULL`), `visibility` (`PRIVATE`,
-    `PUBLIC`), each any of a list; `name`, exact; `created_after` / `created_before`, epoch
-    milliseconds, inclusive.
+    The org's packages matching every filter given, newest first.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.int created_after: Packages created at or after this time (epoch ms).
+    :param _builtins.int created_before: Packages created at or before this time (epoch ms).
+    :param _builtins.str name: Packages whose name contains this text.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param Sequence[_builtins.str] package_type: `PARTIAL` or `FULL`, or a list of both.
+    :param Sequence[_builtins.str] status: One status or a list of any: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+    :param Sequence[_builtins.str] visibility: `PRIVATE` or `PUBLIC`, or a list of both.
     """
     __args__ = dict()
     __args__['createdAfter'] = created_after
@@ -82,12 +88,15 @@ def get_packages_output(created_after: pulumi.Input[Optional[Optional[_builtins.
                         visibility: pulumi.Input[Optional[Optional[Sequence[_builtins.str]]]] = None,
                         opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetPackagesResult]:
     """
-    The org's packages matching every filter given, newest first: `status` (`DRAFT`,
-    `PUBLISHED`, ...), `package_type` (`PARTIAL`, `FULL`), `visibility` (`PRIVATE`,
-    `PUBLIC`), each any of a list; `name`, exact; `created_after` / `created_before`, epoch
-    milliseconds, inclusive.
+    The org's packages matching every filter given, newest first.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.int created_after: Packages created at or after this time (epoch ms).
+    :param _builtins.int created_before: Packages created at or before this time (epoch ms).
+    :param _builtins.str name: Packages whose name contains this text.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param Sequence[_builtins.str] package_type: `PARTIAL` or `FULL`, or a list of both.
+    :param Sequence[_builtins.str] status: One status or a list of any: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+    :param Sequence[_builtins.str] visibility: `PRIVATE` or `PUBLIC`, or a list of both.
     """
     __args__ = dict()
     __args__['createdAfter'] = created_after

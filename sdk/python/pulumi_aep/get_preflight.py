@@ -41,21 +41,33 @@ class GetPreflightResult:
     @_builtins.property
     @pulumi.getter
     def allowed(self) -> _builtins.bool:
+        """
+        Whether every artifact may be created.
+        """
         return pulumi.get(self, "allowed")
 
     @_builtins.property
     @pulumi.getter
     def artifacts(self) -> Sequence['outputs.ArtifactPermissions']:
+        """
+        Each artifact's permissions.
+        """
         return pulumi.get(self, "artifacts")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> _builtins.str:
+        """
+        The package checked.
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="targetSandbox")
     def target_sandbox(self) -> _builtins.str:
+        """
+        The sandbox checked.
+        """
         return pulumi.get(self, "target_sandbox")
 
 
@@ -76,10 +88,11 @@ def get_preflight(org: Optional[_builtins.str] = None,
                   target_sandbox: Optional[_builtins.str] = None,
                   opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetPreflightResult:
     """
-    Whether the acting credential may create every artifact of the package in
-    `target_sandbox`, and what each one lacks.
+    Whether the acting credential may create every artifact of the package in `targetSandbox`, and what it lacks.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The published package.
+    :param _builtins.str target_sandbox: The sandbox an import would go into.
     """
     __args__ = dict()
     __args__['org'] = org
@@ -98,10 +111,11 @@ def get_preflight_output(org: pulumi.Input[Optional[Optional[_builtins.str]]] = 
                          target_sandbox: pulumi.Input[Optional[_builtins.str]] = None,
                          opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetPreflightResult]:
     """
-    Whether the acting credential may create every artifact of the package in
-    `target_sandbox`, and what each one lacks.
+    Whether the acting credential may create every artifact of the package in `targetSandbox`, and what it lacks.
 
-    :param _builtins.str org: The aep:orgs profile to act as; left out, the provider's own org.
+    :param _builtins.str org: The name of an `aep:orgs` profile to act as; left out, the provider's own org.
+    :param _builtins.str package_id: The published package.
+    :param _builtins.str target_sandbox: The sandbox an import would go into.
     """
     __args__ = dict()
     __args__['org'] = org

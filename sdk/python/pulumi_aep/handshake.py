@@ -26,9 +26,10 @@ class HandshakeArgs:
         """
         The set of arguments for constructing a Handshake resource.
 
-        :param pulumi.Input[_builtins.str] target_org_id: give the IMS org id of the org to link with, like '...@AdobeOrg'
-        :param pulumi.Input[_builtins.str] approve_as: give the name of the aep:orgs profile of the target org, or leave it out
-        :param pulumi.Input[_builtins.str] source_org_name: give the name the target org sees as text, or leave it out
+        :param pulumi.Input[_builtins.str] target_org_id: The org to link with (`...@AdobeOrg`). Changing it replaces the link.
+        :param pulumi.Input[_builtins.str] approve_as: The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] source_org_name: The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
         """
         pulumi.set(__self__, "target_org_id", target_org_id)
         if approve_as is not None:
@@ -42,7 +43,7 @@ class HandshakeArgs:
     @pulumi.getter(name="targetOrgId")
     def target_org_id(self) -> pulumi.Input[_builtins.str]:
         """
-        give the IMS org id of the org to link with, like '...@AdobeOrg'
+        The org to link with (`...@AdobeOrg`). Changing it replaces the link.
         """
         return pulumi.get(self, "target_org_id")
 
@@ -54,7 +55,7 @@ class HandshakeArgs:
     @pulumi.getter(name="approveAs")
     def approve_as(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the name of the aep:orgs profile of the target org, or leave it out
+        The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
         """
         return pulumi.get(self, "approve_as")
 
@@ -65,6 +66,9 @@ class HandshakeArgs:
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @org.setter
@@ -75,7 +79,7 @@ class HandshakeArgs:
     @pulumi.getter(name="sourceOrgName")
     def source_org_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the name the target org sees as text, or leave it out
+        The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
         """
         return pulumi.get(self, "source_org_name")
 
@@ -96,13 +100,14 @@ class Handshake(pulumi.CustomResource):
                  target_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        A sharing link with another org (lifecycle: module docstring).
+        A sharing link from the acting org to a target org; private transfers need an approved one. Deleting it only removes it from the stack.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] approve_as: give the name of the aep:orgs profile of the target org, or leave it out
-        :param pulumi.Input[_builtins.str] source_org_name: give the name the target org sees as text, or leave it out
-        :param pulumi.Input[_builtins.str] target_org_id: give the IMS org id of the org to link with, like '...@AdobeOrg'
+        :param pulumi.Input[_builtins.str] approve_as: The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] source_org_name: The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
+        :param pulumi.Input[_builtins.str] target_org_id: The org to link with (`...@AdobeOrg`). Changing it replaces the link.
         """
         ...
     @overload
@@ -111,7 +116,7 @@ class Handshake(pulumi.CustomResource):
                  args: HandshakeArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A sharing link with another org (lifecycle: module docstring).
+        A sharing link from the acting org to a target org; private transfers need an approved one. Deleting it only removes it from the stack.
 
         :param str resource_name: The name of the resource.
         :param HandshakeArgs args: The arguments to use to populate this resource's properties.
@@ -185,40 +190,55 @@ class Handshake(pulumi.CustomResource):
     @pulumi.getter(name="approveAs")
     def approve_as(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        give the name of the aep:orgs profile of the target org, or leave it out
+        The name of an `aep:orgs` profile whose `orgId` is the target: approve the link with it. Left out, the link waits for the target to approve.
         """
         return pulumi.get(self, "approve_as")
 
     @_builtins.property
     @pulumi.getter(name="handshakeId")
     def handshake_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The handshake's id.
+        """
         return pulumi.get(self, "handshake_id")
 
     @_builtins.property
     @pulumi.getter(name="linkingId")
-    def linking_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def linking_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The link's linking id (also the resource's id).
+        """
         return pulumi.get(self, "linking_id")
 
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @_builtins.property
     @pulumi.getter(name="sourceOrgName")
     def source_org_name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        give the name the target org sees as text, or leave it out
+        The name the target sees for this org; 1–256 characters on one line, no control characters or edge spaces. Left out, the profile's name (or the org id). Changing it replaces the link.
         """
         return pulumi.get(self, "source_org_name")
 
     @_builtins.property
     @pulumi.getter
-    def status(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def status(self) -> pulumi.Output[_builtins.str]:
+        """
+        `APPROVAL_PENDING`, `APPROVED` or `REJECTED`.
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter(name="targetOrgId")
     def target_org_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The org to link with (`...@AdobeOrg`). Changing it replaces the link.
+        """
         return pulumi.get(self, "target_org_id")
 

@@ -33,14 +33,15 @@ class ImportJobArgs:
         """
         The set of arguments for constructing a ImportJob resource.
 
-        :param pulumi.Input[_builtins.str] package_id: pass a PublishedPackage's package_id output (package_id=pub.package_id)
-        :param pulumi.Input[_builtins.str] target_sandbox: give the name of the sandbox to import into, e.g. 'prod'
-        :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: map a source artifact id to {"id": <target id>, "type": <type>}
-        :param pulumi.Input[_builtins.bool] check_permissions: write True or False (without quotes)
-        :param pulumi.Input[_builtins.str] conflict_policy: use 'fail', 'use_existing' or 'create_new'
-        :param pulumi.Input[_builtins.str] description: give the description as text, or leave it out
-        :param pulumi.Input[_builtins.str] name: give the job's name as text, or leave it out for the package's name
-        :param pulumi.Input[_builtins.float] timeout_seconds: give a number of seconds up to 86400, e.g. 900
+        :param pulumi.Input[_builtins.str] package_id: The published package to import: the org's own, or one transferred to it.
+        :param pulumi.Input[_builtins.str] target_sandbox: The sandbox to import into.
+        :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
+        :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        :param pulumi.Input[_builtins.str] description: The job's description; left out, the package's.
+        :param pulumi.Input[_builtins.str] name: The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         """
         pulumi.set(__self__, "package_id", package_id)
         pulumi.set(__self__, "target_sandbox", target_sandbox)
@@ -63,7 +64,7 @@ class ImportJobArgs:
     @pulumi.getter(name="packageId")
     def package_id(self) -> pulumi.Input[_builtins.str]:
         """
-        pass a PublishedPackage's package_id output (package_id=pub.package_id)
+        The published package to import: the org's own, or one transferred to it.
         """
         return pulumi.get(self, "package_id")
 
@@ -75,7 +76,7 @@ class ImportJobArgs:
     @pulumi.getter(name="targetSandbox")
     def target_sandbox(self) -> pulumi.Input[_builtins.str]:
         """
-        give the name of the sandbox to import into, e.g. 'prod'
+        The sandbox to import into.
         """
         return pulumi.get(self, "target_sandbox")
 
@@ -87,7 +88,7 @@ class ImportJobArgs:
     @pulumi.getter
     def alternatives(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgs']]]]:
         """
-        map a source artifact id to {"id": <target id>, "type": <type>}
+        Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
         """
         return pulumi.get(self, "alternatives")
 
@@ -99,7 +100,7 @@ class ImportJobArgs:
     @pulumi.getter(name="checkPermissions")
     def check_permissions(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        write True or False (without quotes)
+        Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
         """
         return pulumi.get(self, "check_permissions")
 
@@ -111,7 +112,7 @@ class ImportJobArgs:
     @pulumi.getter(name="conflictPolicy")
     def conflict_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        use 'fail', 'use_existing' or 'create_new'
+        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
         """
         return pulumi.get(self, "conflict_policy")
 
@@ -123,7 +124,7 @@ class ImportJobArgs:
     @pulumi.getter
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the description as text, or leave it out
+        The job's description; left out, the package's.
         """
         return pulumi.get(self, "description")
 
@@ -135,7 +136,7 @@ class ImportJobArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the job's name as text, or leave it out for the package's name
+        The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         """
         return pulumi.get(self, "name")
 
@@ -146,6 +147,9 @@ class ImportJobArgs:
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @org.setter
@@ -156,7 +160,7 @@ class ImportJobArgs:
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        give a number of seconds up to 86400, e.g. 900
+        How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 
@@ -182,18 +186,19 @@ class ImportJob(pulumi.CustomResource):
                  timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         """
-        An import of a published package into a sandbox (lifecycle: module docstring).
+        One import of a published package into a sandbox. Only its timeout and `checkPermissions` update in place; any other change is a new import. Deleting it only removes it from the stack (what was imported stays).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Mapping[str, pulumi.Input[Union['ArtifactRefArgs', 'ArtifactRefArgsDict']]]] alternatives: map a source artifact id to {"id": <target id>, "type": <type>}
-        :param pulumi.Input[_builtins.bool] check_permissions: write True or False (without quotes)
-        :param pulumi.Input[_builtins.str] conflict_policy: use 'fail', 'use_existing' or 'create_new'
-        :param pulumi.Input[_builtins.str] description: give the description as text, or leave it out
-        :param pulumi.Input[_builtins.str] name: give the job's name as text, or leave it out for the package's name
-        :param pulumi.Input[_builtins.str] package_id: pass a PublishedPackage's package_id output (package_id=pub.package_id)
-        :param pulumi.Input[_builtins.str] target_sandbox: give the name of the sandbox to import into, e.g. 'prod'
-        :param pulumi.Input[_builtins.float] timeout_seconds: give a number of seconds up to 86400, e.g. 900
+        :param pulumi.Input[Mapping[str, pulumi.Input[Union['ArtifactRefArgs', 'ArtifactRefArgsDict']]]] alternatives: Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
+        :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        :param pulumi.Input[_builtins.str] description: The job's description; left out, the package's.
+        :param pulumi.Input[_builtins.str] name: The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] package_id: The published package to import: the org's own, or one transferred to it.
+        :param pulumi.Input[_builtins.str] target_sandbox: The sandbox to import into.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         """
         ...
     @overload
@@ -202,7 +207,7 @@ class ImportJob(pulumi.CustomResource):
                  args: ImportJobArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        An import of a published package into a sandbox (lifecycle: module docstring).
+        One import of a published package into a sandbox. Only its timeout and `checkPermissions` update in place; any other change is a new import. Deleting it only removes it from the stack (what was imported stays).
 
         :param str resource_name: The name of the resource.
         :param ImportJobArgs args: The arguments to use to populate this resource's properties.
@@ -303,20 +308,23 @@ class ImportJob(pulumi.CustomResource):
     @pulumi.getter
     def alternatives(self) -> pulumi.Output[Optional[Mapping[str, 'outputs.ArtifactRef']]]:
         """
-        map a source artifact id to {"id": <target id>, "type": <type>}
+        Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
         """
         return pulumi.get(self, "alternatives")
 
     @_builtins.property
     @pulumi.getter(name="alternativesUsed")
     def alternatives_used(self) -> pulumi.Output[Optional[Mapping[str, Mapping[str, _builtins.str]]]]:
+        """
+        The alternatives sent with the import: source id -> `{id, type}`.
+        """
         return pulumi.get(self, "alternatives_used")
 
     @_builtins.property
     @pulumi.getter(name="checkPermissions")
     def check_permissions(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        write True or False (without quotes)
+        Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
         """
         return pulumi.get(self, "check_permissions")
 
@@ -324,81 +332,111 @@ class ImportJob(pulumi.CustomResource):
     @pulumi.getter(name="conflictPolicy")
     def conflict_policy(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        use 'fail', 'use_existing' or 'create_new'
+        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the best suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
         """
         return pulumi.get(self, "conflict_policy")
 
     @_builtins.property
     @pulumi.getter
     def conflicts(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+        """
+        The conflicts found before submitting: `{artifact_id, type, suggestions}` each (the platform's names).
+        """
         return pulumi.get(self, "conflicts")
 
     @_builtins.property
     @pulumi.getter(name="correlationId")
     def correlation_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The job's correlation id.
+        """
         return pulumi.get(self, "correlation_id")
 
     @_builtins.property
     @pulumi.getter
     def description(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        give the description as text, or leave it out
+        The job's description; left out, the package's.
         """
         return pulumi.get(self, "description")
 
     @_builtins.property
     @pulumi.getter(name="importedArtifacts")
     def imported_artifacts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
+        """
+        What the import made: source artifact id -> target artifact id.
+        """
         return pulumi.get(self, "imported_artifacts")
 
     @_builtins.property
     @pulumi.getter(name="jobId")
-    def job_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def job_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The import job's id (also the resource's id).
+        """
         return pulumi.get(self, "job_id")
 
     @_builtins.property
     @pulumi.getter(name="jobName")
-    def job_name(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def job_name(self) -> pulumi.Output[_builtins.str]:
+        """
+        The job's name as the platform lists it.
+        """
         return pulumi.get(self, "job_name")
 
     @_builtins.property
     @pulumi.getter(name="jobStatus")
-    def job_status(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def job_status(self) -> pulumi.Output[_builtins.str]:
+        """
+        The job's status: `SUCCESS` once created.
+        """
         return pulumi.get(self, "job_status")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        give the job's name as text, or leave it out for the package's name
+        The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter(name="needsAttention")
     def needs_attention(self) -> pulumi.Output[Optional[Sequence[Mapping[str, _builtins.str]]]]:
+        """
+        What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
+        """
         return pulumi.get(self, "needs_attention")
 
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The published package to import: the org's own, or one transferred to it.
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="targetSandbox")
     def target_sandbox(self) -> pulumi.Output[_builtins.str]:
+        """
+        The sandbox to import into.
+        """
         return pulumi.get(self, "target_sandbox")
 
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
         """
-        give a number of seconds up to 86400, e.g. 900
+        How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 

@@ -28,14 +28,18 @@ __all__ = [
 @pulumi.output_type
 class Artifact(dict):
     """
-    An artifact of a sandbox: its id, its type, and a title.
+    An artifact of a sandbox: its id, its type and a title.
     """
     def __init__(__self__, *,
                  id: _builtins.str,
                  type: _builtins.str,
                  title: Optional[_builtins.str] = None):
         """
-        An artifact of a sandbox: its id, its type, and a title.
+        An artifact of a sandbox: its id, its type and a title.
+
+        :param _builtins.str id: The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+        :param _builtins.str type: The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+        :param _builtins.str title: The artifact's title, shown in the platform.
         """
         pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "type", type)
@@ -45,23 +49,32 @@ class Artifact(dict):
     @_builtins.property
     @pulumi.getter
     def id(self) -> _builtins.str:
+        """
+        The artifact's id in its sandbox, e.g. `acme-seg-gold`.
+        """
         return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> _builtins.str:
+        """
+        The artifact's type, e.g. `PROFILE_SEGMENT`, `JOURNEY`, `REGISTRY_SCHEMA` (UPPER_CASE).
+        """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
     def title(self) -> Optional[_builtins.str]:
+        """
+        The artifact's title, shown in the platform.
+        """
         return pulumi.get(self, "title")
 
 
 @pulumi.output_type
 class ArtifactDependencies(dict):
     """
-    One artifact of the package and its direct dependencies (`children`).
+    One artifact of the package and its direct dependencies.
     """
     def __init__(__self__, *,
                  children: Sequence['outputs.Artifact'],
@@ -69,7 +82,12 @@ class ArtifactDependencies(dict):
                  type: _builtins.str,
                  title: Optional[_builtins.str] = None):
         """
-        One artifact of the package and its direct dependencies (`children`).
+        One artifact of the package and its direct dependencies.
+
+        :param Sequence['Artifact'] children: Its direct dependencies.
+        :param _builtins.str id: The artifact's id.
+        :param _builtins.str type: Its type.
+        :param _builtins.str title: Its title.
         """
         pulumi.set(__self__, "children", children)
         pulumi.set(__self__, "id", id)
@@ -80,29 +98,40 @@ class ArtifactDependencies(dict):
     @_builtins.property
     @pulumi.getter
     def children(self) -> Sequence['outputs.Artifact']:
+        """
+        Its direct dependencies.
+        """
         return pulumi.get(self, "children")
 
     @_builtins.property
     @pulumi.getter
     def id(self) -> _builtins.str:
+        """
+        The artifact's id.
+        """
         return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> _builtins.str:
+        """
+        Its type.
+        """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
     def title(self) -> Optional[_builtins.str]:
+        """
+        Its title.
+        """
         return pulumi.get(self, "title")
 
 
 @pulumi.output_type
 class ArtifactPermissions(dict):
     """
-    Whether the caller may create one artifact in the target; `missing_permissions` maps a
-    permission resource type to the permissions lacking.
+    Whether the caller may create one artifact in the target sandbox.
     """
     def __init__(__self__, *,
                  artifact_id: _builtins.str,
@@ -110,8 +139,12 @@ class ArtifactPermissions(dict):
                  missing_permissions: Mapping[str, Sequence[_builtins.str]],
                  artifact_type: Optional[_builtins.str] = None):
         """
-        Whether the caller may create one artifact in the target; `missing_permissions` maps a
-        permission resource type to the permissions lacking.
+        Whether the caller may create one artifact in the target sandbox.
+
+        :param _builtins.str artifact_id: The artifact.
+        :param _builtins.bool creation_allowed: Whether the caller may create it.
+        :param Mapping[str, Sequence[_builtins.str]] missing_permissions: What is missing: resource type -> the permissions it lacks.
+        :param _builtins.str artifact_type: Its type.
         """
         pulumi.set(__self__, "artifact_id", artifact_id)
         pulumi.set(__self__, "creation_allowed", creation_allowed)
@@ -122,34 +155,49 @@ class ArtifactPermissions(dict):
     @_builtins.property
     @pulumi.getter(name="artifactId")
     def artifact_id(self) -> _builtins.str:
+        """
+        The artifact.
+        """
         return pulumi.get(self, "artifact_id")
 
     @_builtins.property
     @pulumi.getter(name="creationAllowed")
     def creation_allowed(self) -> _builtins.bool:
+        """
+        Whether the caller may create it.
+        """
         return pulumi.get(self, "creation_allowed")
 
     @_builtins.property
     @pulumi.getter(name="missingPermissions")
     def missing_permissions(self) -> Mapping[str, Sequence[_builtins.str]]:
+        """
+        What is missing: resource type -> the permissions it lacks.
+        """
         return pulumi.get(self, "missing_permissions")
 
     @_builtins.property
     @pulumi.getter(name="artifactType")
     def artifact_type(self) -> Optional[_builtins.str]:
+        """
+        Its type.
+        """
         return pulumi.get(self, "artifact_type")
 
 
 @pulumi.output_type
 class ArtifactRef(dict):
     """
-    An {id, type} pair naming an artifact.
+    An `{id, type}` pair naming an artifact.
     """
     def __init__(__self__, *,
                  id: _builtins.str,
                  type: _builtins.str):
         """
-        An {id, type} pair naming an artifact.
+        An `{id, type}` pair naming an artifact.
+
+        :param _builtins.str id: The id of an existing artifact of the target sandbox.
+        :param _builtins.str type: Its type, e.g. `REGISTRY_SCHEMA`.
         """
         pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "type", type)
@@ -157,18 +205,24 @@ class ArtifactRef(dict):
     @_builtins.property
     @pulumi.getter
     def id(self) -> _builtins.str:
+        """
+        The id of an existing artifact of the target sandbox.
+        """
         return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> _builtins.str:
+        """
+        Its type, e.g. `REGISTRY_SCHEMA`.
+        """
         return pulumi.get(self, "type")
 
 
 @pulumi.output_type
 class ImportConflict(dict):
     """
-    An artifact of the package with look-alikes in the target sandbox, best match first.
+    An artifact of the package with look-alikes in the target sandbox, what an ImportJob's `alternatives` decides.
     """
     def __init__(__self__, *,
                  artifact_id: _builtins.str,
@@ -176,7 +230,12 @@ class ImportConflict(dict):
                  suggestions: Sequence['outputs.Artifact'],
                  title: Optional[_builtins.str] = None):
         """
-        An artifact of the package with look-alikes in the target sandbox, best match first.
+        An artifact of the package with look-alikes in the target sandbox, what an ImportJob's `alternatives` decides.
+
+        :param _builtins.str artifact_id: The package's artifact.
+        :param _builtins.str artifact_type: Its type.
+        :param Sequence['Artifact'] suggestions: The target sandbox's look-alikes, best match first.
+        :param _builtins.str title: Its title.
         """
         pulumi.set(__self__, "artifact_id", artifact_id)
         pulumi.set(__self__, "artifact_type", artifact_type)
@@ -187,28 +246,40 @@ class ImportConflict(dict):
     @_builtins.property
     @pulumi.getter(name="artifactId")
     def artifact_id(self) -> _builtins.str:
+        """
+        The package's artifact.
+        """
         return pulumi.get(self, "artifact_id")
 
     @_builtins.property
     @pulumi.getter(name="artifactType")
     def artifact_type(self) -> _builtins.str:
+        """
+        Its type.
+        """
         return pulumi.get(self, "artifact_type")
 
     @_builtins.property
     @pulumi.getter
     def suggestions(self) -> Sequence['outputs.Artifact']:
+        """
+        The target sandbox's look-alikes, best match first.
+        """
         return pulumi.get(self, "suggestions")
 
     @_builtins.property
     @pulumi.getter
     def title(self) -> Optional[_builtins.str]:
+        """
+        Its title.
+        """
         return pulumi.get(self, "title")
 
 
 @pulumi.output_type
 class ImportJobInfo(dict):
     """
-    An export or import job; `imported_artifacts` maps source ids to target ids.
+    An import (or export) job; dates in epoch milliseconds.
     """
     def __init__(__self__, *,
                  imported_artifacts: Mapping[str, _builtins.str],
@@ -223,7 +294,19 @@ class ImportJobInfo(dict):
                  target_sandbox: Optional[_builtins.str] = None,
                  updated: Optional[_builtins.int] = None):
         """
-        An export or import job; `imported_artifacts` maps source ids to target ids.
+        An import (or export) job; dates in epoch milliseconds.
+
+        :param Mapping[str, _builtins.str] imported_artifacts: Source artifact id -> target artifact id.
+        :param _builtins.str name: The job's name.
+        :param _builtins.int created: When the job was created.
+        :param _builtins.str failure_reason: Why it failed, for a FAILED job.
+        :param _builtins.str job_id: The job's id.
+        :param _builtins.str package_id: The package imported.
+        :param _builtins.str request_type: `IMPORT` or `EXPORT`.
+        :param _builtins.str source_sandbox: The package's sandbox.
+        :param _builtins.str status: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+        :param _builtins.str target_sandbox: The sandbox imported into.
+        :param _builtins.int updated: When it last changed.
         """
         pulumi.set(__self__, "imported_artifacts", imported_artifacts)
         pulumi.set(__self__, "name", name)
@@ -249,63 +332,96 @@ class ImportJobInfo(dict):
     @_builtins.property
     @pulumi.getter(name="importedArtifacts")
     def imported_artifacts(self) -> Mapping[str, _builtins.str]:
+        """
+        Source artifact id -> target artifact id.
+        """
         return pulumi.get(self, "imported_artifacts")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> _builtins.str:
+        """
+        The job's name.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter
     def created(self) -> Optional[_builtins.int]:
+        """
+        When the job was created.
+        """
         return pulumi.get(self, "created")
 
     @_builtins.property
     @pulumi.getter(name="failureReason")
     def failure_reason(self) -> Optional[_builtins.str]:
+        """
+        Why it failed, for a FAILED job.
+        """
         return pulumi.get(self, "failure_reason")
 
     @_builtins.property
     @pulumi.getter(name="jobId")
     def job_id(self) -> Optional[_builtins.str]:
+        """
+        The job's id.
+        """
         return pulumi.get(self, "job_id")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> Optional[_builtins.str]:
+        """
+        The package imported.
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="requestType")
     def request_type(self) -> Optional[_builtins.str]:
+        """
+        `IMPORT` or `EXPORT`.
+        """
         return pulumi.get(self, "request_type")
 
     @_builtins.property
     @pulumi.getter(name="sourceSandbox")
     def source_sandbox(self) -> Optional[_builtins.str]:
+        """
+        The package's sandbox.
+        """
         return pulumi.get(self, "source_sandbox")
 
     @_builtins.property
     @pulumi.getter
     def status(self) -> Optional[_builtins.str]:
+        """
+        `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter(name="targetSandbox")
     def target_sandbox(self) -> Optional[_builtins.str]:
+        """
+        The sandbox imported into.
+        """
         return pulumi.get(self, "target_sandbox")
 
     @_builtins.property
     @pulumi.getter
     def updated(self) -> Optional[_builtins.int]:
+        """
+        When it last changed.
+        """
         return pulumi.get(self, "updated")
 
 
 @pulumi.output_type
 class PackageInfo(dict):
     """
-    A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+    A package as `getPackage` and `getPackages` see it; dates in epoch milliseconds.
     """
     def __init__(__self__, *,
                  artifacts: Sequence['outputs.Artifact'],
@@ -322,7 +438,21 @@ class PackageInfo(dict):
                  version: Optional[_builtins.int] = None,
                  visibility: Optional[_builtins.str] = None):
         """
-        A package as `get_package` / `get_packages` see it; dates are epoch milliseconds.
+        A package as `getPackage` and `getPackages` see it; dates in epoch milliseconds.
+
+        :param Sequence['Artifact'] artifacts: Its artifacts.
+        :param _builtins.str name: The package's name.
+        :param _builtins.str package_id: The package's id.
+        :param _builtins.int created_date: When it was created.
+        :param _builtins.str description: The package's description.
+        :param _builtins.int expiry: When it expires.
+        :param _builtins.int modified_date: When it last changed.
+        :param _builtins.str package_type: `PARTIAL` or `FULL`.
+        :param _builtins.int publish_date: When it was published.
+        :param _builtins.str source_sandbox: The sandbox its artifacts come from.
+        :param _builtins.str status: The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+        :param _builtins.int version: The platform's version of the package.
+        :param _builtins.str visibility: `PRIVATE` or `PUBLIC`.
         """
         pulumi.set(__self__, "artifacts", artifacts)
         pulumi.set(__self__, "name", name)
@@ -351,66 +481,105 @@ class PackageInfo(dict):
     @_builtins.property
     @pulumi.getter
     def artifacts(self) -> Sequence['outputs.Artifact']:
+        """
+        Its artifacts.
+        """
         return pulumi.get(self, "artifacts")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> _builtins.str:
+        """
+        The package's name.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> _builtins.str:
+        """
+        The package's id.
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="createdDate")
     def created_date(self) -> Optional[_builtins.int]:
+        """
+        When it was created.
+        """
         return pulumi.get(self, "created_date")
 
     @_builtins.property
     @pulumi.getter
     def description(self) -> Optional[_builtins.str]:
+        """
+        The package's description.
+        """
         return pulumi.get(self, "description")
 
     @_builtins.property
     @pulumi.getter
     def expiry(self) -> Optional[_builtins.int]:
+        """
+        When it expires.
+        """
         return pulumi.get(self, "expiry")
 
     @_builtins.property
     @pulumi.getter(name="modifiedDate")
     def modified_date(self) -> Optional[_builtins.int]:
+        """
+        When it last changed.
+        """
         return pulumi.get(self, "modified_date")
 
     @_builtins.property
     @pulumi.getter(name="packageType")
     def package_type(self) -> Optional[_builtins.str]:
+        """
+        `PARTIAL` or `FULL`.
+        """
         return pulumi.get(self, "package_type")
 
     @_builtins.property
     @pulumi.getter(name="publishDate")
     def publish_date(self) -> Optional[_builtins.int]:
+        """
+        When it was published.
+        """
         return pulumi.get(self, "publish_date")
 
     @_builtins.property
     @pulumi.getter(name="sourceSandbox")
     def source_sandbox(self) -> Optional[_builtins.str]:
+        """
+        The sandbox its artifacts come from.
+        """
         return pulumi.get(self, "source_sandbox")
 
     @_builtins.property
     @pulumi.getter
     def status(self) -> Optional[_builtins.str]:
+        """
+        The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter
     def version(self) -> Optional[_builtins.int]:
+        """
+        The platform's version of the package.
+        """
         return pulumi.get(self, "version")
 
     @_builtins.property
     @pulumi.getter
     def visibility(self) -> Optional[_builtins.str]:
+        """
+        `PRIVATE` or `PUBLIC`.
+        """
         return pulumi.get(self, "visibility")
 
 

@@ -31,13 +31,14 @@ class PackageArgs:
         """
         The set of arguments for constructing a Package resource.
 
-        :param pulumi.Input[_builtins.str] name: give the package's name, e.g. 'dev-audiences' (unique per org)
-        :param pulumi.Input[Sequence[pulumi.Input['ArtifactArgs']]] artifacts: give a list of {"id": ..., "type": ...} dicts
-        :param pulumi.Input[_builtins.str] description: give the description as text, or leave it out
-        :param pulumi.Input[Union[_builtins.str, _builtins.int]] expiry: use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds
-        :param pulumi.Input[_builtins.bool] include_dependencies: write True or False (without quotes)
-        :param pulumi.Input[_builtins.str] package_type: use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)
-        :param pulumi.Input[_builtins.str] source_sandbox: give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox
+        :param pulumi.Input[_builtins.str] name: The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
+        :param pulumi.Input[Sequence[pulumi.Input['ArtifactArgs']]] artifacts: As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
+        :param pulumi.Input[_builtins.str] description: What the package holds, up to 4096 characters (newlines and tabs allowed).
+        :param pulumi.Input[Union[_builtins.str, _builtins.int]] expiry: As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
+        :param pulumi.Input[_builtins.bool] include_dependencies: Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one. Default: `false`.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] package_type: `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package. Default: `PARTIAL`.
+        :param pulumi.Input[_builtins.str] source_sandbox: The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
         """
         pulumi.set(__self__, "name", name)
         if artifacts is not None:
@@ -59,7 +60,7 @@ class PackageArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
         """
-        give the package's name, e.g. 'dev-audiences' (unique per org)
+        The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
         """
         return pulumi.get(self, "name")
 
@@ -71,7 +72,7 @@ class PackageArgs:
     @pulumi.getter
     def artifacts(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ArtifactArgs']]]]:
         """
-        give a list of {"id": ..., "type": ...} dicts
+        As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
         """
         return pulumi.get(self, "artifacts")
 
@@ -83,7 +84,7 @@ class PackageArgs:
     @pulumi.getter
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the description as text, or leave it out
+        What the package holds, up to 4096 characters (newlines and tabs allowed).
         """
         return pulumi.get(self, "description")
 
@@ -95,7 +96,7 @@ class PackageArgs:
     @pulumi.getter
     def expiry(self) -> pulumi.Input[Optional[Union[_builtins.str, _builtins.int]]]:
         """
-        use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds
+        As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
         """
         return pulumi.get(self, "expiry")
 
@@ -107,7 +108,7 @@ class PackageArgs:
     @pulumi.getter(name="includeDependencies")
     def include_dependencies(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        write True or False (without quotes)
+        Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one. Default: `false`.
         """
         return pulumi.get(self, "include_dependencies")
 
@@ -118,6 +119,9 @@ class PackageArgs:
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @org.setter
@@ -128,7 +132,7 @@ class PackageArgs:
     @pulumi.getter(name="packageType")
     def package_type(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)
+        `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package. Default: `PARTIAL`.
         """
         return pulumi.get(self, "package_type")
 
@@ -140,7 +144,7 @@ class PackageArgs:
     @pulumi.getter(name="sourceSandbox")
     def source_sandbox(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox
+        The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
         """
         return pulumi.get(self, "source_sandbox")
 
@@ -165,17 +169,18 @@ class Package(pulumi.CustomResource):
                  source_sandbox: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        A package of artifacts from one sandbox (see the module docstring for its lifecycle).
+        A set of artifacts of one sandbox: the unit that is published, imported and shared. Its name, description and (while a draft) its artifacts update in place; its type, source sandbox and org replace it.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ArtifactArgs', 'ArtifactArgsDict']]]] artifacts: give a list of {"id": ..., "type": ...} dicts
-        :param pulumi.Input[_builtins.str] description: give the description as text, or leave it out
-        :param pulumi.Input[Union[_builtins.str, _builtins.int]] expiry: use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds
-        :param pulumi.Input[_builtins.bool] include_dependencies: write True or False (without quotes)
-        :param pulumi.Input[_builtins.str] name: give the package's name, e.g. 'dev-audiences' (unique per org)
-        :param pulumi.Input[_builtins.str] package_type: use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)
-        :param pulumi.Input[_builtins.str] source_sandbox: give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox
+        :param pulumi.Input[Sequence[pulumi.Input[Union['ArtifactArgs', 'ArtifactArgsDict']]]] artifacts: As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
+        :param pulumi.Input[_builtins.str] description: What the package holds, up to 4096 characters (newlines and tabs allowed).
+        :param pulumi.Input[Union[_builtins.str, _builtins.int]] expiry: As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
+        :param pulumi.Input[_builtins.bool] include_dependencies: Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one. Default: `false`.
+        :param pulumi.Input[_builtins.str] name: The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] package_type: `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package. Default: `PARTIAL`.
+        :param pulumi.Input[_builtins.str] source_sandbox: The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
         """
         ...
     @overload
@@ -184,7 +189,7 @@ class Package(pulumi.CustomResource):
                  args: PackageArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A package of artifacts from one sandbox (see the module docstring for its lifecycle).
+        A set of artifacts of one sandbox: the unit that is published, imported and shared. Its name, description and (while a draft) its artifacts update in place; its type, source sandbox and org replace it.
 
         :param str resource_name: The name of the resource.
         :param PackageArgs args: The arguments to use to populate this resource's properties.
@@ -278,81 +283,129 @@ class Package(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def artifacts(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+    def artifacts(self) -> pulumi.Output[Sequence[Mapping[str, Any]]]:
+        """
+        As an input, the artifacts to package (a PARTIAL package needs one); they change in place while the package is a draft, and replace it once published. As an output, the platform's list, with each one's title, `found` and `count`.
+        """
         return pulumi.get(self, "artifacts")
 
     @_builtins.property
     @pulumi.getter(name="createdDate")
     def created_date(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        When the package was created, in epoch milliseconds.
+        """
         return pulumi.get(self, "created_date")
 
     @_builtins.property
     @pulumi.getter(name="declaredArtifacts")
-    def declared_artifacts(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+    def declared_artifacts(self) -> pulumi.Output[Sequence[Mapping[str, Any]]]:
+        """
+        The `artifacts` input as last applied.
+        """
         return pulumi.get(self, "declared_artifacts")
 
     @_builtins.property
     @pulumi.getter(name="dependencyArtifacts")
-    def dependency_artifacts(self) -> pulumi.Output[Optional[Sequence[Mapping[str, _builtins.str]]]]:
+    def dependency_artifacts(self) -> pulumi.Output[Sequence[Mapping[str, _builtins.str]]]:
+        """
+        The artifacts `includeDependencies` added.
+        """
         return pulumi.get(self, "dependency_artifacts")
 
     @_builtins.property
     @pulumi.getter
     def description(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        What the package holds, up to 4096 characters (newlines and tabs allowed).
+        """
         return pulumi.get(self, "description")
 
     @_builtins.property
     @pulumi.getter
     def expiry(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the future; left out, the platform's 90 days. As an output, the platform's expiry in epoch milliseconds.
+        """
         return pulumi.get(self, "expiry")
 
     @_builtins.property
     @pulumi.getter(name="imsOrgId")
     def ims_org_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The org that owns the package (`...@AdobeOrg`).
+        """
         return pulumi.get(self, "ims_org_id")
 
     @_builtins.property
     @pulumi.getter(name="includeDependencies")
-    def include_dependencies(self) -> pulumi.Output[Optional[_builtins.bool]]:
+    def include_dependencies(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Add every dependency of the artifacts (schemas, classes, merge policies, ..., found transitively), so an import can't fail on a forgotten one.
+        """
         return pulumi.get(self, "include_dependencies")
 
     @_builtins.property
     @pulumi.getter(name="modifiedDate")
     def modified_date(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        When the package last changed, in epoch milliseconds.
+        """
         return pulumi.get(self, "modified_date")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Output[_builtins.str]:
+        """
+        The package's name, unique in the org; 1–256 characters on one line, no control characters or edge spaces.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
-    def package_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def package_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The package's id (also the resource's id).
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="packageType")
-    def package_type(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def package_type(self) -> pulumi.Output[_builtins.str]:
+        """
+        `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package.
+        """
         return pulumi.get(self, "package_type")
 
     @_builtins.property
     @pulumi.getter(name="sourceSandbox")
     def source_sandbox(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
+        """
         return pulumi.get(self, "source_sandbox")
 
     @_builtins.property
     @pulumi.getter
-    def status(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def status(self) -> pulumi.Output[_builtins.str]:
+        """
+        The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter
     def version(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        The platform's version of the package; it changes on every write.
+        """
         return pulumi.get(self, "version")
 

@@ -33,12 +33,17 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] expiry_warning_days: Default: 14.
-        :param pulumi.Input[_builtins.str] ims_url: Default: https://ims-na1.adobelogin.com.
-        :param pulumi.Input[_builtins.str] platform_url: Default: https://platform.adobe.io.
-        :param pulumi.Input[_builtins.str] retry_timeout_seconds: Default: 300.
-        :param pulumi.Input[_builtins.str] sandbox: Default: prod.
-        :param pulumi.Input[_builtins.str] scopes: Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+        :param pulumi.Input[_builtins.str] access_token: A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+        :param pulumi.Input[_builtins.str] client_id: The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+        :param pulumi.Input[_builtins.str] client_secret: The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+        :param pulumi.Input[_builtins.str] expiry_warning_days: A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
+        :param pulumi.Input[_builtins.str] ims_url: The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
+        :param pulumi.Input[_builtins.str] org_id: The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+        :param pulumi.Input[_builtins.str] orgs: Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+        :param pulumi.Input[_builtins.str] platform_url: The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
+        :param pulumi.Input[_builtins.str] retry_timeout_seconds: How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.str] sandbox: The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
+        :param pulumi.Input[_builtins.str] scopes: The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
         """
         if access_token is None:
             access_token = _utilities.get_env('AEP_ACCESS_TOKEN')
@@ -88,6 +93,9 @@ class ProviderArgs:
     @_builtins.property
     @pulumi.getter(name="accessToken")
     def access_token(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+        """
         return pulumi.get(self, "access_token")
 
     @access_token.setter
@@ -97,6 +105,9 @@ class ProviderArgs:
     @_builtins.property
     @pulumi.getter(name="clientId")
     def client_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+        """
         return pulumi.get(self, "client_id")
 
     @client_id.setter
@@ -106,6 +117,9 @@ class ProviderArgs:
     @_builtins.property
     @pulumi.getter(name="clientSecret")
     def client_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+        """
         return pulumi.get(self, "client_secret")
 
     @client_secret.setter
@@ -116,7 +130,7 @@ class ProviderArgs:
     @pulumi.getter(name="expiryWarningDays")
     def expiry_warning_days(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Default: 14.
+        A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
         """
         return pulumi.get(self, "expiry_warning_days")
 
@@ -128,7 +142,7 @@ class ProviderArgs:
     @pulumi.getter(name="imsUrl")
     def ims_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Default: https://ims-na1.adobelogin.com.
+        The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
         """
         return pulumi.get(self, "ims_url")
 
@@ -139,6 +153,9 @@ class ProviderArgs:
     @_builtins.property
     @pulumi.getter(name="orgId")
     def org_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+        """
         return pulumi.get(self, "org_id")
 
     @org_id.setter
@@ -148,6 +165,9 @@ class ProviderArgs:
     @_builtins.property
     @pulumi.getter
     def orgs(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+        """
         return pulumi.get(self, "orgs")
 
     @orgs.setter
@@ -158,7 +178,7 @@ class ProviderArgs:
     @pulumi.getter(name="platformUrl")
     def platform_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Default: https://platform.adobe.io.
+        The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
         """
         return pulumi.get(self, "platform_url")
 
@@ -170,7 +190,7 @@ class ProviderArgs:
     @pulumi.getter(name="retryTimeoutSeconds")
     def retry_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Default: 300.
+        How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
         """
         return pulumi.get(self, "retry_timeout_seconds")
 
@@ -182,7 +202,7 @@ class ProviderArgs:
     @pulumi.getter
     def sandbox(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Default: prod.
+        The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
         """
         return pulumi.get(self, "sandbox")
 
@@ -194,7 +214,7 @@ class ProviderArgs:
     @pulumi.getter
     def scopes(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+        The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
         """
         return pulumi.get(self, "scopes")
 
@@ -222,16 +242,21 @@ class Provider(pulumi.ProviderResource):
                  scopes: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        The aep provider: one org's credentials and endpoints.
+        The aep provider: one org's credentials and endpoints. A second instance (with its own `orgId`, `clientId`, ...) acts for another org.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] expiry_warning_days: Default: 14.
-        :param pulumi.Input[_builtins.str] ims_url: Default: https://ims-na1.adobelogin.com.
-        :param pulumi.Input[_builtins.str] platform_url: Default: https://platform.adobe.io.
-        :param pulumi.Input[_builtins.str] retry_timeout_seconds: Default: 300.
-        :param pulumi.Input[_builtins.str] sandbox: Default: prod.
-        :param pulumi.Input[_builtins.str] scopes: Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+        :param pulumi.Input[_builtins.str] access_token: A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+        :param pulumi.Input[_builtins.str] client_id: The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+        :param pulumi.Input[_builtins.str] client_secret: The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+        :param pulumi.Input[_builtins.str] expiry_warning_days: A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
+        :param pulumi.Input[_builtins.str] ims_url: The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
+        :param pulumi.Input[_builtins.str] org_id: The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+        :param pulumi.Input[_builtins.str] orgs: Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+        :param pulumi.Input[_builtins.str] platform_url: The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
+        :param pulumi.Input[_builtins.str] retry_timeout_seconds: How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.str] sandbox: The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
+        :param pulumi.Input[_builtins.str] scopes: The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
         """
         ...
     @overload
@@ -240,7 +265,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The aep provider: one org's credentials and endpoints.
+        The aep provider: one org's credentials and endpoints. A second instance (with its own `orgId`, `clientId`, ...) acts for another org.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.

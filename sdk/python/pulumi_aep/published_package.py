@@ -27,10 +27,11 @@ class PublishedPackageArgs:
         """
         The set of arguments for constructing a PublishedPackage resource.
 
-        :param pulumi.Input[_builtins.str] package_id: pass a Package's package_id output (package_id=pkg.package_id)
-        :param pulumi.Input[_builtins.int] expiry_period_days: give a whole number of days from 1 to 3650
-        :param pulumi.Input[_builtins.float] timeout_seconds: give a number of seconds up to 86400, e.g. 900
-        :param pulumi.Input[_builtins.str] visibility: use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)
+        :param pulumi.Input[_builtins.str] package_id: The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
+        :param pulumi.Input[_builtins.int] expiry_period_days: Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
+        :param pulumi.Input[_builtins.str] visibility: `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE. Default: `PRIVATE`.
         """
         pulumi.set(__self__, "package_id", package_id)
         if expiry_period_days is not None:
@@ -46,7 +47,7 @@ class PublishedPackageArgs:
     @pulumi.getter(name="packageId")
     def package_id(self) -> pulumi.Input[_builtins.str]:
         """
-        pass a Package's package_id output (package_id=pkg.package_id)
+        The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
         """
         return pulumi.get(self, "package_id")
 
@@ -58,7 +59,7 @@ class PublishedPackageArgs:
     @pulumi.getter(name="expiryPeriodDays")
     def expiry_period_days(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        give a whole number of days from 1 to 3650
+        Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
         """
         return pulumi.get(self, "expiry_period_days")
 
@@ -69,6 +70,9 @@ class PublishedPackageArgs:
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @org.setter
@@ -79,7 +83,7 @@ class PublishedPackageArgs:
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        give a number of seconds up to 86400, e.g. 900
+        How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 
@@ -91,7 +95,7 @@ class PublishedPackageArgs:
     @pulumi.getter
     def visibility(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)
+        `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE. Default: `PRIVATE`.
         """
         return pulumi.get(self, "visibility")
 
@@ -113,14 +117,15 @@ class PublishedPackage(pulumi.CustomResource):
                  visibility: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        The publication of a package (see the module docstring for its lifecycle).
+        The publication of a package: what makes it importable and shareable. Deleting it only removes it from the stack (a publication can't be undone).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.int] expiry_period_days: give a whole number of days from 1 to 3650
-        :param pulumi.Input[_builtins.str] package_id: pass a Package's package_id output (package_id=pkg.package_id)
-        :param pulumi.Input[_builtins.float] timeout_seconds: give a number of seconds up to 86400, e.g. 900
-        :param pulumi.Input[_builtins.str] visibility: use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)
+        :param pulumi.Input[_builtins.int] expiry_period_days: Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] package_id: The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
+        :param pulumi.Input[_builtins.str] visibility: `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE. Default: `PRIVATE`.
         """
         ...
     @overload
@@ -129,7 +134,7 @@ class PublishedPackage(pulumi.CustomResource):
                  args: PublishedPackageArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The publication of a package (see the module docstring for its lifecycle).
+        The publication of a package: what makes it importable and shareable. Deleting it only removes it from the stack (a publication can't be undone).
 
         :param str resource_name: The name of the resource.
         :param PublishedPackageArgs args: The arguments to use to populate this resource's properties.
@@ -207,48 +212,72 @@ class PublishedPackage(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="correlationId")
     def correlation_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The publication's correlation id.
+        """
         return pulumi.get(self, "correlation_id")
 
     @_builtins.property
     @pulumi.getter
     def expiry(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        When the published package expires, in epoch milliseconds.
+        """
         return pulumi.get(self, "expiry")
 
     @_builtins.property
     @pulumi.getter(name="expiryPeriodDays")
     def expiry_period_days(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
+        """
         return pulumi.get(self, "expiry_period_days")
 
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
         return pulumi.get(self, "org")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="publishDate")
     def publish_date(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        When the package was published, in epoch milliseconds.
+        """
         return pulumi.get(self, "publish_date")
 
     @_builtins.property
     @pulumi.getter
-    def status(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def status(self) -> pulumi.Output[_builtins.str]:
+        """
+        The package's status: `PUBLISHED` once created (`PUBLISH_IN_PROGRESS` when the wait ended first; the next update finishes it).
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
         """
-        give a number of seconds up to 86400, e.g. 900
+        How long the publication waits for `PUBLISHED`, in seconds (more than 0, at most 86400); recorded only once published. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 
     @_builtins.property
     @pulumi.getter
-    def visibility(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def visibility(self) -> pulumi.Output[_builtins.str]:
+        """
+        `PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE.
+        """
         return pulumi.get(self, "visibility")
 

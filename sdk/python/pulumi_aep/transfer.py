@@ -28,11 +28,12 @@ class TransferArgs:
         """
         The set of arguments for constructing a Transfer resource.
 
-        :param pulumi.Input[_builtins.str] package_id: pass a PublishedPackage's package_id output (package_id=pub.package_id)
-        :param pulumi.Input[_builtins.str] request_type: use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)
-        :param pulumi.Input[_builtins.str] source_org_id: give the IMS org id of the org that published the package
-        :param pulumi.Input[_builtins.str] target_org_id: give the IMS org id of the org to share with, like '...@AdobeOrg'
-        :param pulumi.Input[_builtins.float] timeout_seconds: give a number of seconds up to 86400, e.g. 900
+        :param pulumi.Input[_builtins.str] package_id: The published package to copy (PUBLIC for a pull).
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+        :param pulumi.Input[_builtins.str] request_type: `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org). Default: `PRIVATE`.
+        :param pulumi.Input[_builtins.str] source_org_id: For a PUBLIC pull (required then): the org that published the package.
+        :param pulumi.Input[_builtins.str] target_org_id: For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
         """
         pulumi.set(__self__, "package_id", package_id)
         if org is not None:
@@ -50,7 +51,7 @@ class TransferArgs:
     @pulumi.getter(name="packageId")
     def package_id(self) -> pulumi.Input[_builtins.str]:
         """
-        pass a PublishedPackage's package_id output (package_id=pub.package_id)
+        The published package to copy (PUBLIC for a pull).
         """
         return pulumi.get(self, "package_id")
 
@@ -61,6 +62,9 @@ class TransferArgs:
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+        """
         return pulumi.get(self, "org")
 
     @org.setter
@@ -71,7 +75,7 @@ class TransferArgs:
     @pulumi.getter(name="requestType")
     def request_type(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)
+        `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org). Default: `PRIVATE`.
         """
         return pulumi.get(self, "request_type")
 
@@ -83,7 +87,7 @@ class TransferArgs:
     @pulumi.getter(name="sourceOrgId")
     def source_org_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the IMS org id of the org that published the package
+        For a PUBLIC pull (required then): the org that published the package.
         """
         return pulumi.get(self, "source_org_id")
 
@@ -95,7 +99,7 @@ class TransferArgs:
     @pulumi.getter(name="targetOrgId")
     def target_org_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        give the IMS org id of the org to share with, like '...@AdobeOrg'
+        For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
         """
         return pulumi.get(self, "target_org_id")
 
@@ -107,7 +111,7 @@ class TransferArgs:
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        give a number of seconds up to 86400, e.g. 900
+        How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 
@@ -130,15 +134,16 @@ class Transfer(pulumi.CustomResource):
                  timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         """
-        A package copied to another org (lifecycle: module docstring).
+        A published package copied to another org: shared privately with a linked org, or pulled (PUBLIC) from the org that published it. Only its timeout updates in place. Deleting it only removes it from the stack (the copy stays).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] package_id: pass a PublishedPackage's package_id output (package_id=pub.package_id)
-        :param pulumi.Input[_builtins.str] request_type: use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)
-        :param pulumi.Input[_builtins.str] source_org_id: give the IMS org id of the org that published the package
-        :param pulumi.Input[_builtins.str] target_org_id: give the IMS org id of the org to share with, like '...@AdobeOrg'
-        :param pulumi.Input[_builtins.float] timeout_seconds: give a number of seconds up to 86400, e.g. 900
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+        :param pulumi.Input[_builtins.str] package_id: The published package to copy (PUBLIC for a pull).
+        :param pulumi.Input[_builtins.str] request_type: `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org). Default: `PRIVATE`.
+        :param pulumi.Input[_builtins.str] source_org_id: For a PUBLIC pull (required then): the org that published the package.
+        :param pulumi.Input[_builtins.str] target_org_id: For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
         """
         ...
     @overload
@@ -147,7 +152,7 @@ class Transfer(pulumi.CustomResource):
                  args: TransferArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A package copied to another org (lifecycle: module docstring).
+        A published package copied to another org: shared privately with a linked org, or pulled (PUBLIC) from the org that published it. Only its timeout updates in place. Deleting it only removes it from the stack (the copy stays).
 
         :param str resource_name: The name of the resource.
         :param TransferArgs args: The arguments to use to populate this resource's properties.
@@ -225,42 +230,57 @@ class Transfer(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def messages(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+    def messages(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The platform's progress messages.
+        """
         return pulumi.get(self, "messages")
 
     @_builtins.property
     @pulumi.getter
     def org(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource. For a PUBLIC pull: the pulling org.
+        """
         return pulumi.get(self, "org")
 
     @_builtins.property
     @pulumi.getter(name="packageId")
     def package_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The published package to copy (PUBLIC for a pull).
+        """
         return pulumi.get(self, "package_id")
 
     @_builtins.property
     @pulumi.getter(name="requestType")
-    def request_type(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def request_type(self) -> pulumi.Output[_builtins.str]:
+        """
+        `PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org).
+        """
         return pulumi.get(self, "request_type")
 
     @_builtins.property
     @pulumi.getter(name="sourceOrgId")
     def source_org_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        give the IMS org id of the org that published the package
+        For a PUBLIC pull (required then): the org that published the package.
         """
         return pulumi.get(self, "source_org_id")
 
     @_builtins.property
     @pulumi.getter
-    def status(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def status(self) -> pulumi.Output[_builtins.str]:
+        """
+        The transfer's status: `COMPLETED` once created.
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter(name="targetOrgId")
     def target_org_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        give the IMS org id of the org to share with, like '...@AdobeOrg'
+        For a PRIVATE transfer (required then): the org to share with, linked by an APPROVED Handshake.
         """
         return pulumi.get(self, "target_org_id")
 
@@ -268,12 +288,15 @@ class Transfer(pulumi.CustomResource):
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
         """
-        give a number of seconds up to 86400, e.g. 900
+        How long the transfer waits for `COMPLETED`, in seconds (more than 0, at most 86400); recorded only once completed. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 
     @_builtins.property
     @pulumi.getter(name="transferId")
-    def transfer_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def transfer_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The transfer's id (also the resource's id).
+        """
         return pulumi.get(self, "transfer_id")
 

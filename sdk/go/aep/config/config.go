@@ -11,6 +11,7 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
 func GetAccessToken(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:accessToken")
 	if err == nil {
@@ -22,6 +23,8 @@ func GetAccessToken(ctx *pulumi.Context) string {
 	}
 	return value
 }
+
+// The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
 func GetClientId(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:clientId")
 	if err == nil {
@@ -33,6 +36,8 @@ func GetClientId(ctx *pulumi.Context) string {
 	}
 	return value
 }
+
+// The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
 func GetClientSecret(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:clientSecret")
 	if err == nil {
@@ -45,7 +50,7 @@ func GetClientSecret(ctx *pulumi.Context) string {
 	return value
 }
 
-// Default: 14.
+// A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
 func GetExpiryWarningDays(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:expiryWarningDays")
 	if err == nil {
@@ -58,7 +63,7 @@ func GetExpiryWarningDays(ctx *pulumi.Context) string {
 	return value
 }
 
-// Default: https://ims-na1.adobelogin.com.
+// The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
 func GetImsUrl(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:imsUrl")
 	if err == nil {
@@ -70,6 +75,8 @@ func GetImsUrl(ctx *pulumi.Context) string {
 	}
 	return value
 }
+
+// The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
 func GetOrgId(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:orgId")
 	if err == nil {
@@ -81,6 +88,8 @@ func GetOrgId(ctx *pulumi.Context) string {
 	}
 	return value
 }
+
+// Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
 func GetOrgs(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:orgs")
 	if err == nil {
@@ -93,7 +102,7 @@ func GetOrgs(ctx *pulumi.Context) string {
 	return value
 }
 
-// Default: https://platform.adobe.io.
+// The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
 func GetPlatformUrl(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:platformUrl")
 	if err == nil {
@@ -106,7 +115,7 @@ func GetPlatformUrl(ctx *pulumi.Context) string {
 	return value
 }
 
-// Default: 300.
+// How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
 func GetRetryTimeoutSeconds(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:retryTimeoutSeconds")
 	if err == nil {
@@ -119,7 +128,7 @@ func GetRetryTimeoutSeconds(ctx *pulumi.Context) string {
 	return value
 }
 
-// Default: prod.
+// The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
 func GetSandbox(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:sandbox")
 	if err == nil {
@@ -132,7 +141,7 @@ func GetSandbox(ctx *pulumi.Context) string {
 	return value
 }
 
-// Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+// The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
 func GetScopes(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "aep:scopes")
 	if err == nil {

@@ -15,42 +15,57 @@ else:
 from .. import _utilities
 
 accessToken: Optional[str]
+"""
+A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+"""
 
 clientId: Optional[str]
+"""
+The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+"""
 
 clientSecret: Optional[str]
+"""
+The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+"""
 
 expiryWarningDays: Optional[str]
 """
-Default: 14.
+A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
 """
 
 imsUrl: Optional[str]
 """
-Default: https://ims-na1.adobelogin.com.
+The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
 """
 
 orgId: Optional[str]
+"""
+The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+"""
 
 orgs: Optional[str]
+"""
+Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+"""
 
 platformUrl: Optional[str]
 """
-Default: https://platform.adobe.io.
+The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
 """
 
 retryTimeoutSeconds: Optional[str]
 """
-Default: 300.
+How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
 """
 
 sandbox: Optional[str]
 """
-Default: prod.
+The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
 """
 
 scopes: Optional[str]
 """
-Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
 """
 

@@ -22,63 +22,78 @@ __config__ = pulumi.Config('aep')
 class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def access_token(self) -> Optional[str]:
+        """
+        A ready access token, used as is (never renewed); without ` Bearer  `. Environment: `AEP_ACCESS_TOKEN`.
+        """
         return __config__.get('accessToken') or _utilities.get_env('AEP_ACCESS_TOKEN')
 
     @_builtins.property
     def client_id(self) -> Optional[str]:
+        """
+        The OAuth server-to-server client id (also sent as `x-api-key`). Required. Environment: `AEP_CLIENT_ID`.
+        """
         return __config__.get('clientId') or _utilities.get_env('AEP_CLIENT_ID')
 
     @_builtins.property
     def client_secret(self) -> Optional[str]:
+        """
+        The OAuth client secret; required unless `accessToken` is set. Environment: `AEP_CLIENT_SECRET`.
+        """
         return __config__.get('clientSecret') or _utilities.get_env('AEP_CLIENT_SECRET')
 
     @_builtins.property
     def expiry_warning_days(self) -> Optional[str]:
         """
-        Default: 14.
+        A preview or up warns about a managed package expiring within this many days; 0: never. Default: `14`. Environment: `AEP_EXPIRY_WARNING_DAYS`.
         """
         return __config__.get('expiryWarningDays') or _utilities.get_env('AEP_EXPIRY_WARNING_DAYS')
 
     @_builtins.property
     def ims_url(self) -> Optional[str]:
         """
-        Default: https://ims-na1.adobelogin.com.
+        The IMS token endpoint's URL, scheme and host only. Default: `https://ims-na1.adobelogin.com`. Environment: `AEP_IMS_URL`.
         """
         return __config__.get('imsUrl') or _utilities.get_env('AEP_IMS_URL')
 
     @_builtins.property
     def org_id(self) -> Optional[str]:
+        """
+        The IMS org id, `...@AdobeOrg`. Required. Environment: `AEP_ORG_ID`.
+        """
         return __config__.get('orgId') or _utilities.get_env('AEP_ORG_ID')
 
     @_builtins.property
     def orgs(self) -> Optional[str]:
+        """
+        Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`. Environment: `AEP_ORGS`.
+        """
         return __config__.get('orgs') or _utilities.get_env('AEP_ORGS')
 
     @_builtins.property
     def platform_url(self) -> Optional[str]:
         """
-        Default: https://platform.adobe.io.
+        The Experience Platform API's URL, scheme and host only (the emulator's for local runs). Default: `https://platform.adobe.io`. Environment: `AEP_PLATFORM_URL`.
         """
         return __config__.get('platformUrl') or _utilities.get_env('AEP_PLATFORM_URL')
 
     @_builtins.property
     def retry_timeout_seconds(self) -> Optional[str]:
         """
-        Default: 300.
+        How long one API call keeps retrying a throttled or failed attempt (429, 5xx, timeouts), in seconds. Default: `300`. Environment: `AEP_RETRY_TIMEOUT_SECONDS`.
         """
         return __config__.get('retryTimeoutSeconds') or _utilities.get_env('AEP_RETRY_TIMEOUT_SECONDS')
 
     @_builtins.property
     def sandbox(self) -> Optional[str]:
         """
-        Default: prod.
+        The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox when it names none. Default: `prod`. Environment: `AEP_SANDBOX`.
         """
         return __config__.get('sandbox') or _utilities.get_env('AEP_SANDBOX')
 
     @_builtins.property
     def scopes(self) -> Optional[str]:
         """
-        Default: openid,AdobeID,read_organizations,additional_info.projectedProductContext.
+        The OAuth scopes, comma-separated. Default: `openid,AdobeID,read_organizations,additional_info.projectedProductContext`. Environment: `AEP_SCOPES`.
         """
         return __config__.get('scopes') or _utilities.get_env('AEP_SCOPES')
 
