@@ -1,6 +1,7 @@
 """The `sandbox-provider` command line: `emulator` serves the exim emulator, `recover` clears
 a killed update, `generate` writes a program adopting an existing org, `migrate` the import
-file moving a stack from the dynamic resources to the plugin."""
+file moving a stack from the dynamic resources to the plugin, `plugin-archive` the plugin as an
+archive for `pulumi plugin install`."""
 
 from __future__ import annotations
 
@@ -294,6 +295,42 @@ def migrate(stack_name: str, work_dir: str, out: str, pulumi_bin: str | None) ->
     Path(work_dir, out).write_text(json.dumps(migration.import_file(), indent=2) + "\n")
     for line in migration.lines(out):
         click.echo(line)
+
+
+@main.command("plugin-archive")
+@click.option(
+    "--out",
+    "out_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write the archive into.",
+)
+@click.option(
+    "--python",
+    "python",
+    default=None,
+    help="The interpreter the plugin runs with, in an environment where sandbox_provider is "
+    "installed (default: the one this command runs from).",
+)
+def plugin_archive(out_dir: str, python: str | None) -> None:
+    """Write the aep plugin as pulumi-resource-aep-v<version>-<os>-<arch>.tar.gz, for
+    `pulumi plugin install resource aep <version> --file <archive>`.
+
+    The plugin stays Python: the archive holds a launcher running this package's plugin with
+    one interpreter, so it works only on this machine and while that interpreter's
+    environment keeps sandbox_provider installed (its version is the archive's)."""
+    from pathlib import Path
+
+    from sandbox_provider.plugin.archive import ArchiveError, build
+
+    try:
+        archive = build(Path(out_dir), python)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {archive.path} (runs the plugin with {archive.python})")
+    click.echo("Install it with:")
+    click.echo(f"  {archive.install_command()}")
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
