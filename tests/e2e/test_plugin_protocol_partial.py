@@ -4,6 +4,9 @@ custom timeouts bound the waits."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ import pytest
 from sandbox_provider.testing import World
 
 from .test_plugin_lifecycle import GOLD, plugin_world, write
+from .test_plugin_protocol_live import _up_process
 
 pytestmark = pytest.mark.e2e
 
@@ -117,13 +121,13 @@ HANDSHAKE = "aep:index:Handshake"
 FOREVER = 1e6
 
 
-def _import_program(alternatives: dict[str, Any] | None = None) -> str:
+def _import_program(alternatives: dict[str, Any] | None = None, timeout: float = 2) -> str:
     return f"""
     pkg = aep.Package("pkg", name="partial-import", source_sandbox="dev", artifacts=[{GOLD!r}])
     pub = aep.PublishedPackage("pub", package_id=pkg.package_id)
     job = aep.ImportJob("job", package_id=pub.package_id, target_sandbox="prod",
                         conflict_policy="use_existing", alternatives={alternatives!r},
-                        timeout_seconds=2)
+                        timeout_seconds={timeout})
     pulumi.export("jobStatus", job.job_status)
     """
 
@@ -273,3 +277,34 @@ def test_a_link_whose_approval_failed_is_recorded_and_the_next_up_approves_it(
     assert len(_posts(plugin, since, "/handshake/action")) == 1
     assert not _resource(plugin, HANDSHAKE).get("initErrors")
     assert plugin.stack.preview().summary.get("update", 0) == 0
+
+
+def test_ctrl_c_during_an_import_wait_records_the_job_for_the_next_up(plugin: World) -> None:
+    plugin.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=FOREVER)
+    write(plugin, _import_program(timeout=600))
+    proc = _up_process(plugin)
+    try:
+        deadline = time.monotonic() + 120
+        while not _imports(plugin):
+            assert proc.poll() is None, proc.communicate()[0]
+            assert time.monotonic() < deadline, "the import was never submitted"
+            time.sleep(0.2)
+        time.sleep(1.0)  # inside the wait
+        os.kill(proc.pid, signal.SIGINT)  # one Ctrl-C: the engine cancels the provider
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0
+    assert "was cancelled while waiting (last status PENDING)" in out, out
+    (submitted,) = _imports(plugin)
+    job = _resource(plugin, JOB)
+    assert job["id"] == submitted["id"] and job.get("initErrors"), job
+
+    _finish_everything(plugin)
+    since = plugin.last_seq()
+    plugin.stack.up()
+    assert plugin.stack.outputs()["jobStatus"] == "SUCCESS"
+    assert _posts(plugin, since, "/import") == []
+    assert [j["id"] for j in _imports(plugin)] == [submitted["id"]]
