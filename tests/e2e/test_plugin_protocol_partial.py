@@ -270,8 +270,8 @@ def test_a_link_whose_approval_failed_is_recorded_and_the_next_up_approves_it(
     since = plugin.last_seq()
     res = plugin.stack.up()
     assert res.summary.get("update") == 1 and res.summary.get("create") == 1, res.stdout
-    out = plugin.stack.outputs()
-    assert (out["linkStatus"], out["transferStatus"]) == ("APPROVED", "COMPLETED")
+    outputs = plugin.stack.outputs()
+    assert (outputs["linkStatus"], outputs["transferStatus"]) == ("APPROVED", "COMPLETED")
     # Approved, not created again.
     assert _posts(plugin, since, "/handshake/bulkCreate") == []
     assert len(_posts(plugin, since, "/handshake/action")) == 1
