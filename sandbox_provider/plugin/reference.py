@@ -76,8 +76,8 @@ def _resource(token: str, res: Mapping[str, Any]) -> list[str]:
         "",
         *_table(inputs, res["requiredInputs"], "input"),
         "",
-        "Outputs (beside every input, which is an output too; *always*: present on every "
-        "object, and typed as such by the SDKs):",
+        "Outputs, besides the inputs (each set input is an output too, as last applied); "
+        "*always*: present on every object, and typed so by the SDKs:",
         "",
         *_table(outputs, res["required"], "output", "always"),
         "",
