@@ -146,3 +146,21 @@ def test_a_version_not_installed_is_not_found(installed: tuple[World, str]) -> N
     assert missing in text, text
     assert "$PATH" not in text
     assert world.writes() == []
+
+
+def test_the_thin_sdk_asking_no_version_gets_the_installed_one(
+    installed: tuple[World, str],
+) -> None:
+    world, _ = installed
+    (world.project_dir / "__main__.py").write_text(
+        "import pulumi\nfrom sandbox_provider.plugin import sdk as aep\n\n"
+        f"pkg = aep.Package('pkg', name='thin-pkg', artifacts=[{GOLD!r}])\n"
+        "pulumi.export('packageId', pkg.package_id)\n"
+    )
+    up = world.stack.up()
+    assert "from $PATH" not in up.stdout + up.stderr
+    assert [p["name"] for p in world.packages()] == ["thin-pkg"]
+    providers = [r for r in world.state_resources() if r["type"] == "pulumi:providers:aep"]
+    assert [r["inputs"].get("version") for r in providers] == [None]
+    world.stack.destroy()
+    assert world.packages() == []
