@@ -5,7 +5,8 @@ The plugin is a thin adapter over the same core as the dynamic resources
 classes, `schema.py` describes them, `values.py` converts the values, `server.py` serves it,
 and `sdk.py` is a small Python SDK for programs that use the plugin instead of the dynamic
 resources. The engine runs the `pulumi-resource-aep` executable this package installs,
-finding it on PATH.
+finding it on PATH, or the launcher of an archive `archive.py` writes, once `pulumi plugin
+install resource aep VERSION --file ARCHIVE` has put it in the plugin cache.
 """
 
 from __future__ import annotations
