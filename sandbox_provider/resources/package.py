@@ -47,7 +47,7 @@ dependencies of a new list are only computed in `update`, which may call the API
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
@@ -79,10 +79,8 @@ from ._common import (
     PackageStatus,
     PackageType,
     adoption,
-    adoption_missing,
     changed,
     gone,
-    not_adoptable,
     typed_outputs,
 )
 from ._fields import (
@@ -97,10 +95,8 @@ from ._fields import (
 )
 from ._package_contents import (
     SANDBOX_MISSING,
-    Comparison,
     Key,
     artifacts_changed,
-    compare,
     dependencies_of,
     has_expired,
     inputs_from_platform,
@@ -112,10 +108,10 @@ from ._package_contents import (
     roll_back,
     sandbox_of,
 )
+from ._package_finish import adopt, complete, take_over
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import ExImClient
-    from sandbox_provider.client import Package as ApiPackage
+    pass
 
 
 class PackageInputs(Inputs):
@@ -227,7 +223,7 @@ class PackageProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
         if inputs.get("adopt_id"):
-            return self._adopt(inputs)
+            return adopt(self.client(inputs.get("org")), inputs)
         org = inputs.get("org")
         client = self.client(org)
         name = inputs["name"]
@@ -246,86 +242,13 @@ class PackageProvider(BaseProvider):
                 existing = client.find_package_by_name(name)
                 if existing is None:
                     raise
-                return self._take_over(client, existing, inputs, what)
+                return take_over(client, existing, inputs, what)
         progress(f"package {name!r} created: {pkg.id}")
         try:
-            pkg, deps = self._complete(client, pkg, inputs)
+            pkg, deps = complete(client, pkg, inputs)
         except ProviderError as exc:
             # This create made the package: remove it again rather than strand it.
             raise ProviderError(f"{exc}\n  {roll_back(client, pkg.id)}") from None
-        return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
-
-    def _complete(
-        self,
-        client: ExImClient,
-        pkg: ApiPackage,
-        inputs: Mapping[str, Any],
-        comparison: Comparison | None = None,
-    ) -> tuple[ApiPackage, list[Key]]:
-        """After the POST (or on a package taken over): refuse artifacts the sandbox lacks,
-        then add the dependencies `include_dependencies` asks for."""
-        org, name = inputs.get("org"), inputs["name"]
-        missing = not_found_lines(pkg, inputs, keys_of(inputs.get("artifacts")))
-        if missing:
-            raise ProviderError(
-                f"creating package {name!r} failed: {len(missing)} artifact(s) are not in "
-                f"sandbox {sandbox_of(pkg) or inputs.get('source_sandbox')!r} (the platform "
-                "answered found: false): fix the id and type, or create the artifact in the "
-                "source sandbox first" + "".join(f"\n  - {line}" for line in missing)
-            )
-        deps: list[Key] = []
-        if inputs.get("include_dependencies"):
-            with api_errors(f"adding the dependencies of package {name!r} ({pkg.id})", org=org):
-                if comparison is None:
-                    deps = dependencies_of(client, pkg.id, keys_of(inputs.get("artifacts")))
-                    to_add = deps
-                else:
-                    deps, to_add = comparison.dependencies, comparison.missing_dependencies
-                if to_add:
-                    pkg = client.add_artifacts(pkg.id, refs(to_add), expiry=inputs.get("expiry"))
-                    progress(f"package {name!r}: added {len(to_add)} dependencies")
-        return pkg, deps
-
-    def _take_over(
-        self, client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any], what: str
-    ) -> CreateResult:
-        """The name is taken. A package exactly as declared (or as an interrupted create of
-        this declaration leaves it) is this program's own result: finish it. Anything else
-        is someone else's: refuse, name it, and leave it alone."""
-        with api_errors(what, org=inputs.get("org")):
-            comparison = compare(client, pkg, inputs)
-        if not comparison.matches:
-            raise ProviderError(
-                f"{what} failed: a package with this name already exists ({pkg.id}) and it "
-                "differs from the program: "
-                + "; ".join(comparison.differences)
-                + ". Names are unique per org: rename this Package, or adopt that package "
-                f"with opts=pulumi.ResourceOptions(import_={pkg.id!r}) once the program "
-                "matches it"
-            )
-        progress(
-            f"package {pkg.name!r} already exists ({pkg.id}) as the program declares it "
-            "(left by an interrupted or failed run): taking it over"
-        )
-        pkg, deps = self._complete(client, pkg, inputs, comparison)
-        return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
-
-    def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
-        package_id = inputs["adopt_id"]
-        client = self.client(inputs.get("org"))
-        what = f"adopting package {package_id}"
-        with api_errors(what, org=inputs.get("org"), missing=adoption_missing("package")):
-            pkg = client.get_package(package_id)
-            comparison = compare(client, pkg, inputs)
-        if not comparison.matches:
-            raise not_adoptable(what, comparison.differences)
-        if comparison.missing_dependencies:
-            # What a create interrupted before its dependencies leaves: finish it.
-            pkg, deps = self._complete(client, pkg, inputs, comparison)
-            progress(f"package {pkg.name!r} ({pkg.id}) adopted; its dependencies were added")
-        else:
-            deps = comparison.dependencies
-            progress(f"package {pkg.name!r} ({pkg.id}) adopted without changes")
         return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
 
     # -- read --------------------------------------------------------------------------------------
