@@ -84,6 +84,17 @@ def up_noop_destroy(world: World, name: str) -> None:
     assert world.state_resources() == []
 
 
+def refused(world: World, source: str, body: str, message: str) -> None:
+    """With `source` rewritten to `body`, a preview fails before any API call and says
+    `message` (the compiler's or type checker's word, through the host)."""
+    (world.project_dir / source).write_text(body)
+    since = world.last_seq()
+    res = world.stack.preview(check=False, timeout=600)
+    assert res.code != 0
+    assert message in res.stdout + res.stderr, res.stdout + res.stderr
+    assert world.emu.requests(since) == []
+
+
 # -- Go ----------------------------------------------------------------------------------------
 PROGRAM_GO = f"""\
 package main
@@ -151,6 +162,9 @@ def go_world(tmp_path: Path, pulumi_bin: str, lang_hosts: Path) -> Iterator[Worl
 @pytest.mark.timeout(1200)
 def test_a_go_program_on_the_generated_go_sdk(go_world: World) -> None:
     up_noop_destroy(go_world, "go-pkg")
+    # The host builds the program each run: a compile error is its Run's error.
+    bad = PROGRAM_GO.replace('pulumi.String("go-pkg")', "42")
+    refused(go_world, "main.go", bad, "go build failed")
 
 
 # -- TypeScript --------------------------------------------------------------------------------
@@ -211,3 +225,6 @@ def ts_world(
 @pytest.mark.timeout(1200)
 def test_a_typescript_program_on_the_generated_nodejs_sdk(ts_world: World) -> None:
     up_noop_destroy(ts_world, "ts-pkg")
+    # ts-node type-checks against the SDK's declarations: a number for a string input is refused.
+    bad = PROGRAM_TS.replace('name: "ts-pkg"', "name: 42")
+    refused(ts_world, "index.ts", bad, "TS2322")
