@@ -6,11 +6,13 @@
 # The cache key is a hash of the hosts' sources, so an edit rebuilds them. Only the Go module proxy
 # is contacted; the versions are tools/langhosts/go.sum's (pulumi sdk v3.259.0, the CLI's).
 set -euo pipefail
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../tools/langhosts"
 log() { printf 'ensure-language-hosts: %s\n' "$*" >&2; }
 HOSTS="pulumi-language-go pulumi-language-nodejs"
-key="$(find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
-    xargs cat | sha256sum | cut -c1-16)"
+# This script is part of the key too: its build flags shape the binaries.
+key="$({ find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
+    xargs cat; cat "$SELF"; } | sha256sum | cut -c1-16)"
 CACHE_ROOT="${XDG_CACHE_HOME:-${HOME:?neither XDG_CACHE_HOME nor HOME is set}/.cache}/sandbox-provider/langhosts"
 DEST="$CACHE_ROOT/$key"
 if [ -f "$DEST/.complete" ]; then
@@ -35,7 +37,10 @@ LDFLAGS="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.259.0"
 go build -trimpath -ldflags "$LDFLAGS" -o "$staging/" ./cmd/... >&2
 for h in $HOSTS; do [ -x "$staging/$h" ] || { log "ERROR: $h was not built"; exit 1; }; done
 touch "$staging/.complete"
-rm -rf "$DEST"
-mv "$staging" "$DEST" 2>/dev/null || [ -f "$DEST/.complete" ] # a concurrent build got there first
+# A concurrent build that finished first is kept (a caller may be running its binaries).
+if [ ! -f "$DEST/.complete" ]; then
+    rm -rf "$DEST"
+    mv "$staging" "$DEST" 2>/dev/null || [ -f "$DEST/.complete" ]
+fi
 log "language hosts ready in $DEST"
 echo "$DEST"

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -110,9 +109,6 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	cmd.Env = append(cmd.Env, "PULUMI_NODEJS_TYPESCRIPT="+strconv.FormatBool(typescript))
 	if ts := host.Option(info, "tsconfig"); ts != "" {
 		cmd.Env = append(cmd.Env, "PULUMI_NODEJS_TSCONFIG_PATH="+ts)
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		return &pulumirpc.RunResponse{Error: errors.New("`node` is not on PATH").Error()}, nil
 	}
 	return host.RunProgram(cmd), nil
 }
