@@ -6,10 +6,11 @@
   using it (while a wrong input type is refused);
 - the Go SDK builds in a module requiring github.com/pulumi/pulumi/sdk/v3 v3.259.0.
 
-No Node.js or Go program runs: the module proxy serves neither language host
-(docs/pulumi-engine.md). The tools these tests need but the venv lacks (the generator, npm
-packages, Go modules) come from the registries once and are cached under
-~/.cache/sandbox-provider/; a missing tool skips, which under CI=true is a failure.
+A TypeScript and a Go program run on these SDKs in test_plugin_ts_go.py, through our own
+language hosts (the module proxy serves neither upstream one: docs/pulumi-engine.md). The
+tools these tests need but the venv lacks (the generator, npm packages, Go modules) come from
+the registries once and are cached under ~/.cache/sandbox-provider/; a missing tool skips,
+which under CI=true is a failure.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def cached_target(requirements: list[str]) -> Path:
     if not (dest / ".complete").is_file():
         staging = dest.with_name(f".{key}.{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
-        pip = [ROOT / ".venv" / "bin" / "python", "-m", "pip", "install", "-q"]
+        pip: list[str | Path] = [ROOT / ".venv" / "bin" / "python", "-m", "pip", "install", "-q"]
         run([*pip, "--target", staging, *requirements], timeout=300)
         (staging / ".complete").write_text("\n".join(requirements) + "\n")
         shutil.rmtree(dest, ignore_errors=True)
@@ -159,7 +160,14 @@ def python_sdk(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
     site = tmp_path / "site"
     # A copy: building in place would leave build/ and *.egg-info in sdk/python.
     source = shutil.copytree(SDK / "python", tmp_path / "pulumi_aep-src")
-    pip = [ROOT / ".venv" / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps"]
+    pip: list[str | Path] = [
+        ROOT / ".venv" / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+    ]
     run([*pip, "--target", site, source], timeout=300)
     (dist_info,) = site.glob("pulumi_aep-*.dist-info")
     assert dist_info.name == f"pulumi_aep-{__version__}.dist-info"
@@ -374,5 +382,7 @@ def test_the_generated_go_sdk_builds(tmp_path: Path) -> None:
     run([go, "build", "-o", tmp_path / "program.bin", "./..."], cwd=module, timeout=900, **env)
     assert (tmp_path / "program.bin").stat().st_size > 0
     # MVS kept the pinned SDK (the generated go.mod asks for the same).
-    listed = run([go, "list", "-m", "github.com/pulumi/pulumi/sdk/v3"], cwd=module, **env)
+    listed = run(
+        [go, "list", "-m", "github.com/pulumi/pulumi/sdk/v3"], cwd=module, timeout=600, **env
+    )
     assert listed.split() == ["github.com/pulumi/pulumi/sdk/v3", f"v{PULUMI_VERSION}"]
