@@ -224,7 +224,8 @@ def _importtime(statement: str) -> tuple[float, set[str]]:
 def import_figures(runs: int = 7) -> dict[str, tuple[float, list[str]]]:
     out: dict[str, tuple[float, list[str]]] = {}
     for label, statement in IMPORTS.items():
-        samples, modules = [], set()
+        samples: list[float] = []
+        modules: set[str] = set()
         for _ in range(runs):
             seconds, modules = _importtime(statement)
             samples.append(seconds)

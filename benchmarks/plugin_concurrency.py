@@ -97,7 +97,7 @@ def peak_in_flight(emu: EmulatorProcess, since: int) -> int:
 
 
 def run_once(stack: Stack, emu: EmulatorProcess, parallel: int) -> dict[str, Any]:
-    opts = {"parallel": parallel} if parallel else {}
+    opts: dict[str, Any] = {"parallel": parallel} if parallel else {}
     since = last_seq(emu)
     t0 = time.monotonic()
     stack.up(**opts)

@@ -78,7 +78,7 @@ class Wide(Trivial, module="bench", name="Wide"):
     """The trivial resource with a Package's outputs: what the outputs alone cost the engine
     and the SDK (the class annotations too, as `Package` declares them)."""
 
-    PROVIDER = WideProvider
+    PROVIDER: ClassVar[type[ResourceProvider]] = WideProvider
     DECLARES_OUTPUTS = True
 
     package_id: pulumi.Output[str]

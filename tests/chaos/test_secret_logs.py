@@ -153,6 +153,7 @@ def test_env_credentials_stay_out_of_v9_logs_automatic_logs_and_state(
     world_factory: Callable[..., World],
 ) -> None:
     w = world_factory("env", stack_credentials=False)
+    assert w.tmp is not None  # new_world always gives its world a scratch directory
     glog_dir = w.tmp / "glog"
     glog_dir.mkdir()
     w.stack.extra_env = {**env_credentials(w), "TMPDIR": str(glog_dir)}

@@ -5,6 +5,7 @@ was transferred or made public to it; another org's package is 404, never a leak
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -77,12 +78,13 @@ def test_partner_cannot_update_or_publish_acme_draft(
     partner: httpx.Client, acme: httpx.Client, acme_draft: dict
 ) -> None:
     pid = acme_draft["id"]
-    for action, extra in [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("ADD", {"artifacts": [{"id": "prtn-seg-vip", "type": "PROFILE_SEGMENT"}]}),
         ("DELETE", {"artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]}),
         ("UPDATE", {"name": "stolen"}),
         ("UPDATE", {"packageVisibility": "PUBLIC"}),
-    ]:
+    ]
+    for action, extra in cases:
         r = partner.put("/packages", json={"id": pid, "action": action, **extra})
         assert_service_error(r, 404, pid)
     assert_service_error(partner.get(f"/packages/{pid}/export"), 404, pid)

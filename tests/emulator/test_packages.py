@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -210,11 +211,12 @@ def test_full_package_with_artifacts_is_400(acme: httpx.Client) -> None:
 
 
 def test_full_package_without_artifacts(acme: httpx.Client) -> None:
-    for name, extra in [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("full-a", {}),
         ("full-b", {"artifacts": None}),
         ("full-c", {"artifacts": []}),
-    ]:
+    ]
+    for name, extra in cases:
         p = ok(acme.post("/packages", json={"name": name, "packageType": "FULL", **extra}))
         assert p["packageType"] == "FULL"
         assert not p.get("artifactsList")
@@ -330,6 +332,7 @@ def test_delete_reference_body(acme: httpx.Client) -> None:
 @pytest.mark.parametrize("action", ["ADD", "DELETE"])
 def test_empty_artifacts_change_nothing(acme: httpx.Client, action: str) -> None:
     p = create_package(acme, f"noop-{action}", ["acme-ns-crm"])
+    arts: list[dict[str, str]] | None
     for arts in ([], None):
         q = ok(acme.put("/packages", json={"id": p["id"], "action": action, "artifacts": arts}))
         assert [a["id"] for a in q["artifactsList"]] == ["acme-ns-crm"]
@@ -388,7 +391,7 @@ def test_update_keeping_its_own_name(acme: httpx.Client) -> None:
 def test_version_bumps_on_every_change(acme: httpx.Client) -> None:
     p = create_package(acme, "bumps", [])
     versions = [p["version"]]
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"action": "ADD", "artifacts": [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]},
         {"action": "ADD", "artifacts": [{"id": DT_MONEY, "type": "REGISTRY_DATATYPE"}]},
         {"action": "DELETE", "artifacts": [{"id": DT_MONEY, "type": "REGISTRY_DATATYPE"}]},

@@ -23,6 +23,7 @@ def test_an_import_job_a_handshake_and_a_transfer_read_by_id_alone(aep: Emulator
 
     read = ImportJobProvider().read(job["id"], {})
     assert read.id == job["id"]
+    assert read.outs is not None  # a found object always comes back with its outputs
     assert read.inputs == {
         "package_id": package_id,
         "target_sandbox": "prod",
@@ -38,11 +39,13 @@ def test_an_import_job_a_handshake_and_a_transfer_read_by_id_alone(aep: Emulator
     for handle in (link["linkingId"], link["id"]):
         read = HandshakeProvider().read(handle, {})
         assert read.id == link["linkingId"]
+        assert read.outs is not None
         assert read.inputs == {"target_org_id": partner, "source_org_name": "acme"}
         assert read.outs["status"] == "APPROVED"
 
     read = TransferProvider().read(share["id"], {})
     assert read.id == share["id"]
+    assert read.outs is not None
     assert read.inputs == {
         "package_id": package_id,
         "request_type": "PRIVATE",

@@ -12,6 +12,7 @@ from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
 from sandbox_provider.resources import (
+    Artifact,
     HandshakeProvider,
     ImportJobProvider,
     PackageProvider,
@@ -35,7 +36,7 @@ CONFIG = {
     ),
 }
 PKG_ID = "0123456789abcdef0123456789abcdef"
-GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
+GOLD: Artifact = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}
 SCHEMA = {"id": "https://ns.adobe.com/acme/schemas/loyalty-profile", "type": "REGISTRY_SCHEMA"}
 

@@ -18,7 +18,7 @@ def test_every_public_name_resolves() -> None:
     for name in testing.__all__:
         assert getattr(testing, name) is not None, name
     with pytest.raises(AttributeError):
-        _ = testing.NoSuchThing  # type: ignore[attr-defined]
+        _ = testing.NoSuchThing
 
 
 def test_the_emulator_helper_imports_neither_pulumi_nor_the_emulator_server() -> None:
