@@ -28,7 +28,7 @@ import re
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,12 +118,25 @@ class Run:
     problems: list[str] = field(default_factory=list)
 
 
-def fault_run(tmp: Path, pulumi: str, seed: int) -> Run:
+def write_chaos_program(world: World) -> None:
+    world.write_program(_program.program())
+
+
+def fault_run(
+    tmp: Path,
+    pulumi: str,
+    seed: int,
+    *,
+    write: Callable[[World], None] = write_chaos_program,
+    check: Callable[[World], list[str]] | None = None,
+) -> Run:
+    """One seed's run; `write` puts the program in place (and may set the world up for it),
+    `check` audits afterwards (default `audit`)."""
     run = Run(seed=seed)
     started = time.monotonic()
     world = new_world(tmp / f"seed-{seed}", pulumi, extra_config=retry_config())
     try:
-        world.write_program(_program.program())
+        write(world)
         world.emu.set_timing(tokenTtlSeconds=TOKEN_TTL_SECONDS)
         world.emu.set_faults(fault_rules(seed))
         for attempt in range(1 + MAX_RERUNS):
@@ -144,7 +157,7 @@ def fault_run(tmp: Path, pulumi: str, seed: int) -> Run:
                 f"did not converge: {run.ups} `pulumi up` under faults all failed: "
                 + "; ".join(run.errors[-5:])
             )
-        run.problems += audit(world)
+        run.problems += (check or audit)(world)
     except Exception:  # noqa: BLE001 - reported as the run's problem, with its traceback
         run.problems.append("the run itself failed:\n" + traceback.format_exc())
     finally:
@@ -153,11 +166,13 @@ def fault_run(tmp: Path, pulumi: str, seed: int) -> Run:
     return run
 
 
-def _outputs_by_type(resources: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _outputs_by_type(
+    resources: list[dict[str, Any]], type_prefix: str = TYPE_PREFIX
+) -> dict[str, list[dict[str, Any]]]:
     by_type: dict[str, list[dict[str, Any]]] = {}
     for res in resources:
-        if res.get("type", "").startswith(TYPE_PREFIX):
-            name = res["type"].removeprefix(TYPE_PREFIX)
+        if res.get("type", "").startswith(type_prefix):
+            name = res["type"].removeprefix(type_prefix)
             by_type.setdefault(name, []).append(dict(res.get("outputs") or {}))
     return by_type
 
@@ -171,8 +186,13 @@ def _dupes(items: list[dict[str, Any]], key: str) -> dict[str, list[str]]:
     }
 
 
-def audit(w: World) -> list[str]:
-    """Everything that must hold after the runs, faults off; returns what does not."""
+def audit(
+    w: World, *, type_prefix: str = TYPE_PREFIX, key: Callable[[str], str] = str
+) -> list[str]:
+    """Everything that must hold after the runs, faults off; returns what does not.
+
+    `type_prefix` and `key` say how the state names the resources' types and outputs (the
+    plugin's: `aep:index:` and camelCase)."""
     problems: list[str] = []
     preview = w.stack.preview(expect_no_changes=True, diff=True, check=False)
     if preview.code != 0:
@@ -188,13 +208,13 @@ def audit(w: World) -> list[str]:
             "pending operations left in the state: "
             + ", ".join(f"{p['type']} {p['resource']['urn'].rsplit('::', 1)[1]}" for p in pending)
         )
-    by_type = _outputs_by_type(list(deployment.get("resources") or []))
+    by_type = _outputs_by_type(list(deployment.get("resources") or []), type_prefix)
     counts = {t: len(v) for t, v in by_type.items()}
     if counts != _program.COUNTS:
         problems.append(f"state holds {counts} resources, the program declares {_program.COUNTS}")
-    state_packages = {o.get("package_id") for o in by_type.get("Package", [])}
-    state_jobs = {o.get("job_id") for o in by_type.get("ImportJob", [])}
-    state_transfers = {o.get("transfer_id") for o in by_type.get("Transfer", [])}
+    state_packages = {o.get(key("package_id")) for o in by_type.get("Package", [])}
+    state_jobs = {o.get(key("job_id")) for o in by_type.get("ImportJob", [])}
+    state_transfers = {o.get(key("transfer_id")) for o in by_type.get("Transfer", [])}
 
     # Packages: names unique per org; each one known to the state (a partner copy has the id
     # of the package it copies).

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from . import _kill, _program
+from . import _kill
 from .conftest import World
-from .test_faults import audit
+from .test_faults import audit, write_chaos_program
 
 pytestmark = pytest.mark.chaos
 
@@ -48,8 +48,17 @@ def recover(w: World) -> str:
     return cp.stdout
 
 
-def kill_then_recover(w: World, moment: Callable[[], bool], after_kill: Callable[[], None]) -> str:
-    w.write_program(_program.program())
+def kill_then_recover(
+    w: World,
+    moment: Callable[[], bool],
+    after_kill: Callable[[], None],
+    *,
+    write: Callable[[World], None] = write_chaos_program,
+    check: Callable[[World], list[str]] = audit,
+) -> str:
+    """Kill the chaos program's `up` at `moment`, then recover and `up`; returns that up's
+    output. `write` puts the program in place, `check` audits the end (see test_faults)."""
+    write(w)
     upd = _kill.start_update(w.stack)
     try:
         upd.wait_until(moment, timeout=240)
@@ -66,7 +75,7 @@ def kill_then_recover(w: World, moment: Callable[[], bool], after_kill: Callable
     up = w.stack.up(check=False)
     assert up.code == 0, up.stdout[-4000:] + up.stderr[-2000:]
     assert "pending operations" not in up.stdout + up.stderr
-    problems = audit(w)
+    problems = check(w)
     assert problems == [], "\n".join(problems)
     return up.stdout
 

@@ -1,0 +1,148 @@
+"""The chaos tier on the `aep` plugin: the chaos program (26 resources) written with the
+plugin's SDK, under the fault runs' injected refusals and under kills of the whole process
+tree, converges as the dynamic resources do.
+
+- faults: a few of test_faults' seeds (429/503 on exim, 503 on IMS, 4 s tokens); the first
+  `up` passes, or a later one (faults still on) converges; then test_faults' audit, read the
+  plugin's way (`aep:index:` types, camelCase outputs), and no resource left partial.
+- kills: SIGKILL while publications wait and while imports and transfers run, then
+  `sandbox-provider recover` and one `pulumi up` (test_recovery's `kill_then_recover`).
+
+The plugin shares the resources' core, so a pending create whose object exists is created
+again and the create takes the object over, as for a dynamic resource.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox_provider.plugin.values import camel
+
+from . import _kill, _program
+from .conftest import World
+from .test_faults import Run, audit, fault_run
+from .test_recovery import kill_then_recover, ok
+
+pytestmark = pytest.mark.chaos
+
+VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
+PLUGIN_TYPE_PREFIX = "aep:index:"
+#: What `write_plugin_program` puts above the chaos program's body (the same names as the
+#: dynamic resources', so the body is shared).
+PLUGIN_HEADER = (
+    "import pulumi\n"
+    "from sandbox_provider.plugin.sdk import (\n"
+    "    Handshake, ImportJob, Package, PublishedPackage, Transfer,\n"
+    ")\n"
+    "\n"
+)
+#: A few of test_faults' seeds: enough to see retries and reruns, inside the time budget.
+SEEDS = [0, 1, 2]
+
+
+def write_plugin_program(world: World) -> None:
+    """The chaos program on the plugin; the engine finds `pulumi-resource-aep` on PATH."""
+    exe = VENV_BIN / "pulumi-resource-aep"
+    assert exe.exists(), f"{exe} is missing: run `.venv/bin/pip install -e . --no-deps`"
+    world.stack.extra_env["PATH"] = str(VENV_BIN) + os.pathsep + world.stack.env()["PATH"]
+    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + _program.program())
+
+
+def plugin_audit(world: World) -> list[str]:
+    """test_faults' audit on the plugin's state, and no resource left partial (a create
+    recorded unfinished that no later `up` finished)."""
+    problems = audit(world, type_prefix=PLUGIN_TYPE_PREFIX, key=camel)
+    resources = world.state_resources()
+    partial = [r["urn"].rsplit("::", 1)[1] for r in resources if r.get("initErrors")]
+    if partial:
+        problems.append(f"resources left partial (initErrors): {partial}")
+    dynamic = [r["urn"] for r in resources if r["type"].startswith("pulumi-python:dynamic")]
+    if dynamic:
+        problems.append(f"dynamic resources in a plugin program's state: {dynamic}")
+    return problems
+
+
+# -- faults ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def plugin_fault_runs(
+    tmp_path_factory: pytest.TempPathFactory, pulumi_bin: str
+) -> Iterator[dict[int, Run]]:
+    tmp = tmp_path_factory.mktemp("plugin-faults")
+
+    def one(seed: int) -> Run:
+        return fault_run(tmp, pulumi_bin, seed, write=write_plugin_program, check=plugin_audit)
+
+    with ThreadPoolExecutor(max_workers=len(SEEDS), thread_name_prefix="plugin-fault") as pool:
+        runs = list(pool.map(one, SEEDS))
+    passed = sum(r.first_up for r in runs)
+    print(
+        f"\nPLUGIN CHAOS FIRST-UP PASS RATE: {passed}/{len(runs)} runs passed their first "
+        "`pulumi up` under faults"
+    )
+    yield {r.seed: r for r in runs}
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_plugin_up_under_faults_converges_with_no_duplicate(
+    plugin_fault_runs: dict[int, Run], seed: int, record_property: Any
+) -> None:
+    run = plugin_fault_runs[seed]
+    record_property("first_up_passed", run.first_up)
+    record_property("ups", run.ups)
+    record_property("errors", run.errors)
+    assert run.converged, "\n".join(run.problems)
+    assert run.problems == [], "\n".join(run.problems)
+    # The faults did reach the plugin's calls: retried, not absent.
+    assert run.faults > 0, run
+
+
+# -- kills -------------------------------------------------------------------------------------
+@pytest.mark.timeout(600)
+def test_plugin_killed_while_publications_run(world: World) -> None:
+    since = world.last_seq()
+    # Publications that don't finish until the test says so.
+    world.emu.set_timing(mode="manual")
+    exports = _kill.requests_where(
+        world.emu,
+        lambda r: r["method"] == "GET" and r["path"].endswith("/export") and ok(r),
+        n=3,
+        since=since,
+    )
+
+    def resume() -> None:
+        world.emu.advance(5)
+        world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05)
+
+    out = kill_then_recover(world, exports, resume, write=write_plugin_program, check=plugin_audit)
+    assert "is already published" in out or "PUBLISH_IN_PROGRESS" in out, out[-3000:]
+
+
+@pytest.mark.timeout(600)
+def test_plugin_killed_while_imports_and_transfers_run(world: World) -> None:
+    since = world.last_seq()
+    # Imports and transfers take long enough for the kill to find them running.
+    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=60, transferSeconds=60)
+    imports = _kill.requests_where(
+        world.emu,
+        lambda r: r["method"] == "POST" and r["path"].endswith("/packages/import") and ok(r),
+        n=2,
+        since=since,
+    )
+
+    def finish() -> None:
+        # What was submitted goes on on the platform; let it end while nobody watches.
+        world.emu.set_timing(mode="manual")
+        world.emu.advance(10)
+        world.emu.set_timing(
+            mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05
+        )
+
+    out = kill_then_recover(world, imports, finish, write=write_plugin_program, check=plugin_audit)
+    assert "taking it over" in out, out[-3000:]
