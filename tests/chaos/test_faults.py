@@ -187,11 +187,11 @@ def _dupes(items: list[dict[str, Any]], key: str) -> dict[str, list[str]]:
 
 
 def audit(
-    w: World, *, type_prefix: str = TYPE_PREFIX, key: Callable[[str], str] = str
+    w: World, *, type_prefix: str = TYPE_PREFIX, output_key: Callable[[str], str] = str
 ) -> list[str]:
     """Everything that must hold after the runs, faults off; returns what does not.
 
-    `type_prefix` and `key` say how the state names the resources' types and outputs (the
+    `type_prefix` and `output_key` say how the state names the resources' types and outputs (the
     plugin's: `aep:index:` and camelCase)."""
     problems: list[str] = []
     preview = w.stack.preview(expect_no_changes=True, diff=True, check=False)
@@ -212,9 +212,9 @@ def audit(
     counts = {t: len(v) for t, v in by_type.items()}
     if counts != _program.COUNTS:
         problems.append(f"state holds {counts} resources, the program declares {_program.COUNTS}")
-    state_packages = {o.get(key("package_id")) for o in by_type.get("Package", [])}
-    state_jobs = {o.get(key("job_id")) for o in by_type.get("ImportJob", [])}
-    state_transfers = {o.get(key("transfer_id")) for o in by_type.get("Transfer", [])}
+    state_packages = {o.get(output_key("package_id")) for o in by_type.get("Package", [])}
+    state_jobs = {o.get(output_key("job_id")) for o in by_type.get("ImportJob", [])}
+    state_transfers = {o.get(output_key("transfer_id")) for o in by_type.get("Transfer", [])}
 
     # Packages: names unique per org; each one known to the state (a partner copy has the id
     # of the package it copies).

@@ -27,7 +27,7 @@ from sandbox_provider.plugin.values import camel
 from . import _kill, _program
 from .conftest import World
 from .test_faults import Run, audit, fault_run
-from .test_recovery import kill_then_recover, ok
+from .test_recovery import kill_then_recover, ok, recover
 
 pytestmark = pytest.mark.chaos
 
@@ -57,7 +57,7 @@ def write_plugin_program(world: World) -> None:
 def plugin_audit(world: World) -> list[str]:
     """test_faults' audit on the plugin's state, and no resource left partial (a create
     recorded unfinished that no later `up` finished)."""
-    problems = audit(world, type_prefix=PLUGIN_TYPE_PREFIX, key=camel)
+    problems = audit(world, type_prefix=PLUGIN_TYPE_PREFIX, output_key=camel)
     resources = world.state_resources()
     partial = [r["urn"].rsplit("::", 1)[1] for r in resources if r.get("initErrors")]
     if partial:
@@ -146,3 +146,65 @@ def test_plugin_killed_while_imports_and_transfers_run(world: World) -> None:
 
     out = kill_then_recover(world, imports, finish, write=write_plugin_program, check=plugin_audit)
     assert "taking it over" in out, out[-3000:]
+
+
+@pytest.mark.timeout(600)
+def test_import_pending_creates_does_not_import_a_plugin_resource(world: World) -> None:
+    """Measured (engine 3.259.0): `pulumi refresh --import-pending-creates URN ID` turns the
+    pending create into a pending import that nothing then runs; the refresh drops it, the
+    resource is not in the state, and the plugin is never asked to Read it. So `recover` does
+    not use it: the next `up` creates the resource again and the create takes the job over."""
+    write_plugin_program(world)
+    since = world.last_seq()
+    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=60, transferSeconds=60)
+    upd = _kill.start_update(world.stack)
+    try:
+        upd.wait_until(
+            _kill.requests_where(
+                world.emu,
+                lambda r: (
+                    r["method"] == "POST" and r["path"].endswith("/packages/import") and ok(r)
+                ),
+                n=2,
+                since=since,
+            ),
+            timeout=240,
+        )
+    finally:
+        report = upd.kill()
+    assert report.survivors == [] and report.returncode == -9, report
+    world.emu.set_timing(mode="manual")
+    world.emu.advance(10)
+    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05)
+    _kill.cancel(world.stack)
+
+    jobs = {j["name"]: j["id"] for j in world.jobs() if j.get("requestType") == "IMPORT"}
+    pending = {p["resource"]["urn"] for p in _kill.pending_operations(world.stack)}
+    named = {
+        urn: jobs[_program.job_name(key)]
+        for urn in pending
+        for key in _program.IMPORTED
+        if urn.endswith(f"::{key}-to-prod") and _program.job_name(key) in jobs
+    }
+    assert len(named) >= 2, (pending, jobs)
+    args = [
+        a
+        for urn, job_id in named.items()
+        for a in ("--import-pending-creates", urn, "--import-pending-creates", job_id)
+    ]
+    refreshed = world.stack.run(
+        "refresh", "--yes", "--skip-preview", "--stack", world.stack.name, *args
+    )
+    left = {p["resource"]["urn"] for p in _kill.pending_operations(world.stack)}
+    assert left == pending - set(named)
+    assert not set(named) & {r["urn"] for r in world.state_resources()}
+    # Nothing reads the jobs: the engine never asks the plugin about them.
+    assert "aep:index:ImportJob" not in refreshed.stdout, refreshed.stdout
+
+    # The documented recovery clears the rest; the next up takes each submitted job over.
+    out = recover(world)
+    assert ("pending creating" in out) == bool(left), out
+    up = world.stack.up()
+    assert up.stdout.count("taking it over") >= len(named), up.stdout[-3000:]
+    problems = plugin_audit(world)
+    assert problems == [], "\n".join(problems)
