@@ -11,6 +11,14 @@ with the engine this project builds (3.259.0):
   non-interactive `pulumi refresh` ever clears them, so every later update repeats the
   warning, and `--import-pending-creates` can't reach a dynamic provider.
 
+The same holds for the `aep` plugin's resources (`aep:index:*`): the engine records their
+in-flight creates as pending creates too (a kill gives the plugin no moment to answer with
+partial state), and the next `up`'s create runs the same core, which takes the object over.
+`pulumi refresh --import-pending-creates URN ID` would not help them either: the engine
+(3.259.0) turns such a create into a pending import that no step then runs, so the refresh
+drops it without a Read and the resource is not in the state; the next `up` creates it again,
+as here. So pending creates are cleared the same way for both (tests/chaos/test_plugin_chaos).
+
 A kill can also land while the file backend writes the checkpoint. The checkpoint itself is
 written to a temporary file and renamed (the old one stays whole), but its `.attrs` sidecar is
 written in place: killed at that moment it is left empty, and every command then fails with
