@@ -237,10 +237,16 @@ class Update:
                 time.sleep(0.02)
             code = self.proc.wait(timeout=settle)
             self._reap()
+            # A killed thread group leader shows as a zombie while its other threads still
+            # exit (a plugin's gRPC threads, slow under load): waitpid can't take it yet, so
+            # keep reaping (the subreaper still on) until none is left or the deadline passes.
+            while self._zombies() and time.monotonic() < deadline:
+                time.sleep(0.02)
+                self._reap()
         finally:
             self._finish()
         survivors = sorted(p for p in self.seen if alive(p))
-        zombies = sorted(p for p in self.seen if p not in survivors and _stat(p) is not None)
+        zombies = [p for p in self._zombies() if p not in survivors]
         return KillReport(
             pids=set(self.seen),
             pgids=pgids,
@@ -259,6 +265,10 @@ class Update:
             return code
         finally:
             self._finish()
+
+    def _zombies(self) -> list[int]:
+        """pids of the update still in /proc though no longer running (not reaped yet)."""
+        return sorted(p for p in self.seen if not alive(p) and _stat(p) is not None)
 
     def _reap(self) -> None:
         for pid in self.seen:
