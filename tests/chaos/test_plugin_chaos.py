@@ -7,6 +7,8 @@ tree, converges as the dynamic resources do.
   plugin's way (`aep:index:` types, camelCase outputs), and no resource left partial.
 - kills: SIGKILL while publications wait and while imports and transfers run, then
   `sandbox-provider recover` and one `pulumi up` (test_recovery's `kill_then_recover`).
+- `pulumi refresh --import-pending-creates URN ID` after such a kill: measured to import
+  nothing (why `recover` does not use it; see its docstring).
 
 The plugin shares the resources' core, so a pending create whose object exists is created
 again and the create takes the object over, as for a dynamic resource.
