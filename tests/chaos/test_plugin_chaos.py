@@ -29,7 +29,12 @@ from sandbox_provider.plugin.values import camel
 from . import _kill, _program
 from .conftest import World
 from .test_faults import Run, audit, fault_run
-from .test_recovery import kill_then_recover, ok, recover
+from .test_recovery import (
+    killed_while_imports_and_transfers_run,
+    killed_while_publications_run,
+    ok,
+    recover,
+)
 
 pytestmark = pytest.mark.chaos
 
@@ -106,48 +111,18 @@ def test_plugin_up_under_faults_converges_with_no_duplicate(
 
 
 # -- kills -------------------------------------------------------------------------------------
+#: What makes a kill scenario of test_recovery run on the plugin.
+PLUGIN = {"write": write_plugin_program, "check": plugin_audit}
+
+
 @pytest.mark.timeout(600)
 def test_plugin_killed_while_publications_run(world: World) -> None:
-    since = world.last_seq()
-    # Publications that don't finish until the test says so.
-    world.emu.set_timing(mode="manual")
-    exports = _kill.requests_where(
-        world.emu,
-        lambda r: r["method"] == "GET" and r["path"].endswith("/export") and ok(r),
-        n=3,
-        since=since,
-    )
-
-    def resume() -> None:
-        world.emu.advance(5)
-        world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05)
-
-    out = kill_then_recover(world, exports, resume, write=write_plugin_program, check=plugin_audit)
-    assert "is already published" in out or "PUBLISH_IN_PROGRESS" in out, out[-3000:]
+    killed_while_publications_run(world, **PLUGIN)
 
 
 @pytest.mark.timeout(600)
 def test_plugin_killed_while_imports_and_transfers_run(world: World) -> None:
-    since = world.last_seq()
-    # Imports and transfers take long enough for the kill to find them running.
-    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=60, transferSeconds=60)
-    imports = _kill.requests_where(
-        world.emu,
-        lambda r: r["method"] == "POST" and r["path"].endswith("/packages/import") and ok(r),
-        n=2,
-        since=since,
-    )
-
-    def finish() -> None:
-        # What was submitted goes on on the platform; let it end while nobody watches.
-        world.emu.set_timing(mode="manual")
-        world.emu.advance(10)
-        world.emu.set_timing(
-            mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05
-        )
-
-    out = kill_then_recover(world, imports, finish, write=write_plugin_program, check=plugin_audit)
-    assert "taking it over" in out, out[-3000:]
+    killed_while_imports_and_transfers_run(world, **PLUGIN)
 
 
 @pytest.mark.timeout(600)

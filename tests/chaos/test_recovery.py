@@ -96,8 +96,9 @@ def test_killed_while_packages_are_created(world: World) -> None:
     assert "taking it over" in out, out[-3000:]
 
 
-@pytest.mark.timeout(600)
-def test_killed_while_publications_run(world: World) -> None:
+def killed_while_publications_run(world: World, **flavour: Any) -> None:
+    """The scenario, for the dynamic resources (no `flavour`) and the plugin's
+    (`write=`/`check=` of kill_then_recover)."""
     since = world.last_seq()
     # Publications that don't finish until the test says so.
     world.emu.set_timing(mode="manual")
@@ -112,12 +113,12 @@ def test_killed_while_publications_run(world: World) -> None:
         world.emu.advance(5)
         world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05)
 
-    out = kill_then_recover(world, exports, resume)
+    out = kill_then_recover(world, exports, resume, **flavour)
     assert "is already published" in out or "PUBLISH_IN_PROGRESS" in out, out[-3000:]
 
 
-@pytest.mark.timeout(600)
-def test_killed_while_imports_and_transfers_run(world: World) -> None:
+def killed_while_imports_and_transfers_run(world: World, **flavour: Any) -> None:
+    """The scenario, for either flavour (as above)."""
     since = world.last_seq()
     # Imports and transfers take long enough for the kill to find them running.
     world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=60, transferSeconds=60)
@@ -136,8 +137,18 @@ def test_killed_while_imports_and_transfers_run(world: World) -> None:
             mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05
         )
 
-    out = kill_then_recover(world, imports, finish)
+    out = kill_then_recover(world, imports, finish, **flavour)
     assert "taking it over" in out, out[-3000:]
+
+
+@pytest.mark.timeout(600)
+def test_killed_while_publications_run(world: World) -> None:
+    killed_while_publications_run(world)
+
+
+@pytest.mark.timeout(600)
+def test_killed_while_imports_and_transfers_run(world: World) -> None:
+    killed_while_imports_and_transfers_run(world)
 
 
 @pytest.mark.timeout(300)
