@@ -19,6 +19,7 @@ read by the plugin (with the provider's configuration) rather than in the progra
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 
+@functools.cache  # once per resource type, not once per resource a program declares
 def _names(spec: ResourceSpec) -> tuple[frozenset[str], frozenset[str]]:
     inputs = frozenset(spec.input_names())
     return inputs, inputs | frozenset(spec.outputs())
