@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,6 +28,7 @@ from .routes import ims as ims_routes
 from .routes import jobs as jobs_routes
 from .routes import packages as packages_routes
 from .routes import sharing as sharing_routes
+from .routes import tools as tools_routes
 from .state import Emulator
 from .timing import Stepper, TimingSettings
 
@@ -40,6 +42,7 @@ ROUTERS = (
     packages_routes.router,
     imports_routes.router,
     sharing_routes.router,
+    tools_routes.router,
 )
 
 
@@ -80,13 +83,40 @@ class EmulatorMiddleware:
                 )
                 return
             receive = _replay(messages, receive)
-            fault = await inject(self.emu.faults, method, path)
-            if fault is not None:
+            fault, after = await inject(self.emu.faults, method, path)
+            if fault is not None and not after:
                 await fault(scope, receive, send)
                 self.emu.log_request(
                     method, path, query, fault.status_code, headers.get("x-gw-ims-org-id"), True
                 )
                 return
+            if fault is not None:
+                # Handled, and the answer lost: the client gets the fault's instead.
+                lost = fault
+
+                async def swallow(message: Message) -> None:
+                    if message["type"] == "http.response.start":
+                        status_box[0] = int(message["status"])
+
+                await self._handle(scope, path, receive, swallow, dict(scope.get("state") or {}))
+                await lost(scope, receive, send)
+                self.emu.log_request(
+                    method, path, query, lost.status_code, headers.get("x-gw-ims-org-id"), True
+                )
+                return
+        state: dict[str, Any] = dict(scope.get("state") or {})
+        try:
+            await self._handle(scope, path, receive, send_wrapper, state)
+        finally:
+            if logged:
+                org = state.get("org") or headers.get("x-gw-ims-org-id")
+                self.emu.log_request(method, path, query, status_box[0], org, False)
+
+    async def _handle(
+        self, scope: Scope, path: str, receive: Receive, send: Send, state: dict[str, Any]
+    ) -> None:
+        """The clock tick, trailing-slash tolerance, then the app; `state` gets the
+        request state (the caller's org, for the log)."""
         self.emu.tick()
         inner = dict(scope)
         if len(path) > 1 and path.endswith("/"):
@@ -94,13 +124,8 @@ class EmulatorMiddleware:
             raw = scope.get("raw_path")
             if isinstance(raw, bytes | bytearray) and raw.endswith(b"/"):
                 inner["raw_path"] = bytes(raw).rstrip(b"/") or b"/"
-        state = inner.setdefault("state", {})
-        try:
-            await self.app(inner, receive, send_wrapper)
-        finally:
-            if logged:
-                org = state.get("org") or headers.get("x-gw-ims-org-id")
-                self.emu.log_request(method, path, query, status_box[0], org, False)
+        inner["state"] = state
+        await self.app(inner, receive, send)
 
 
 async def _buffer_body(receive: Receive) -> tuple[list[Message], bool]:

@@ -124,7 +124,7 @@ def delete_artifact(emu: Emulator, org_id: str, sandbox: str, artifact_id: str) 
 
 #: The state an artifact may carry (an import's drafts, or one set through the admin API);
 #: shown only when set, so the seeds' artifacts list as before.
-STATE_FIELDS = ("status", "sourceCredentials")
+STATE_FIELDS = ("status", "sourceCredentials", "unifiedProfile", "secrets")
 
 
 def artifact_json(doc: Doc) -> dict[str, Any]:

@@ -9,6 +9,11 @@ PACKAGE_STATUSES = ("DRAFT", "PUBLISHED", "PUBLISH_IN_PROGRESS", "PUBLISH_FAILED
 PACKAGE_TYPES = ("PARTIAL", "FULL")
 VISIBILITIES = ("PRIVATE", "PUBLIC")
 PUT_ACTIONS = ("ADD", "DELETE", "UPDATE")
+# Jobs (appendix.md "Using query parameters"): the emulator makes NEW jobs of the first two
+# request types; COPY, RESUME and ROLLBACK are documented values it never makes.
+JOB_REQUEST_TYPES = ("EXPORT", "IMPORT", "COPY")
+JOB_TYPES = ("NEW", "RESUME", "ROLLBACK")
+JOB_STATUSES = ("PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "CANCELLED")
 HANDSHAKE_ACTIONS = ("APPROVED", "REJECTED")
 
 ARTIFACT_TYPES = (

@@ -2,7 +2,9 @@
 the answer a failing rule gives.
 
 The middleware asks `inject` before any state changes, so a faulted request leaves no trace
-but its line in the request log (with `fault: true`).
+but its line in the request log (with `fault: true`) — unless its rule says `"after": true`:
+then the request is handled first and its answer replaced by the fault's (a lost answer: the
+server acted, the client sees a 5xx).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class FaultRule:
     latencyMs: float = 0
     times: int | None = None
     seed: int | None = None
+    after: bool = False
     remaining: int | None = None
     rng: random.Random = field(default_factory=random.Random)
     regex: re.Pattern[str] = field(default_factory=lambda: re.compile(""))
@@ -43,6 +46,7 @@ class FaultRule:
             "latencyMs": self.latencyMs,
             "times": self.times,
             "seed": self.seed,
+            "after": self.after,
             "remaining": self.remaining,
         }
 
@@ -96,6 +100,9 @@ def _parse_rule(raw: Any, where: str) -> FaultRule:
     seed = raw.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise bad_request(f"{where}.seed must be null or an integer")
+    after = raw.get("after", False)
+    if not isinstance(after, bool):
+        raise bad_request(f"{where}.after must be true or false")
     return FaultRule(
         path=path,
         method=method.upper() if method else None,
@@ -105,6 +112,7 @@ def _parse_rule(raw: Any, where: str) -> FaultRule:
         latencyMs=float(latency),
         times=times,
         seed=seed,
+        after=after,
         remaining=times,
         rng=random.Random(seed),
         regex=regex,
@@ -152,17 +160,25 @@ class FaultRules:
         return latency, None
 
 
-async def inject(faults: FaultRules, method: str, path: str) -> JSONResponse | None:
-    """Sleep the matching rules' latency; the failing rule's answer, or None to go on."""
+async def inject(faults: FaultRules, method: str, path: str) -> tuple[JSONResponse | None, bool]:
+    """Sleep the matching rules' latency; (the failing rule's answer or None to go on,
+    whether that answer replaces the handled request's own: `after`)."""
     latency, rule = faults.match(method, path)
     if latency:
         await asyncio.sleep(latency)
     if rule is None or not rule.status:
-        return None
+        return None, False
+    return _answer(rule, method, path), rule.after
+
+
+def _answer(rule: FaultRule, method: str, path: str) -> JSONResponse:
+    assert rule.status
     status = int(rule.status)
     headers = {}
     if rule.retryAfter is not None:
         ra = rule.retryAfter
         headers["Retry-After"] = str(int(ra) if float(ra).is_integer() else ra)
     detail = f"injected fault: {status} for {method} {path}"
+    if rule.after:
+        detail += " (after the request was handled)"
     return JSONResponse(service_body(status, detail), status_code=status, headers=headers)

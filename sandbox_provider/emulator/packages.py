@@ -26,6 +26,7 @@ from .dates import now_ms, parse_date_ms
 from .errors import bad_request, conflict, forbidden, not_found
 from .ids import actor, base_id, new_hex_id, tenant_id
 from .listing import paginate
+from .rules import NOT_IN_FULL
 from .storage import Doc, public
 
 if TYPE_CHECKING:
@@ -106,17 +107,23 @@ def content_graph(emu: Emulator, pkg: Doc) -> dict[str, Doc]:
 
 
 def package_roots(emu: Emulator, pkg: Doc, graph: dict[str, Doc] | None = None) -> list[str]:
-    """Base ids of the package's artifacts (every artifact of the source for FULL)."""
+    """Base ids of the package's artifacts (for FULL: every artifact of the source a
+    whole-sandbox package carries, `rules.NOT_IN_FULL` aside)."""
     if pkg.get("packageType") == "FULL":
         graph = graph if graph is not None else content_graph(emu, pkg)
-        return list(graph)
+        return [aid for aid, art in graph.items() if art["type"] not in NOT_IN_FULL]
     return list(dict.fromkeys(base_id(a["id"]) for a in pkg.get("artifactsList", [])))
+
+
+#: Fields only the create answer shows (packages.md "Create a package"): not stored, so no
+#: other answer carries them (a package stored by an earlier emulator may still hold them).
+CREATE_ONLY = ("requestId", "userId")
 
 
 def render(emu: Emulator, pkg: Doc, graph: dict[str, Doc] | None = None) -> Doc:
     """The package as the API answers it (internal fields kept for listing, then stripped)."""
     graph = graph if graph is not None else source_graph(emu, pkg)
-    out = dict(pkg)
+    out = {k: v for k, v in pkg.items() if k not in CREATE_ONLY}
     entries = []
     for art in pkg.get("artifactsList", []):
         found, count = found_count(graph, art["id"])
@@ -136,6 +143,18 @@ def render(emu: Emulator, pkg: Doc, graph: dict[str, Doc] | None = None) -> Doc:
 
 def answer(emu: Emulator, pkg: Doc) -> dict[str, Any]:
     return public(render(emu, pkg))
+
+
+def created_answer(emu: Emulator, pkg: Doc) -> dict[str, Any]:
+    """The answer of a create: the package, with the request's `requestId` and `userId`
+    after `tenantId`, as packages.md "Create a package" shows (no other answer has them)."""
+    out: dict[str, Any] = {}
+    for key, value in answer(emu, pkg).items():
+        out[key] = value
+        if key == "tenantId":
+            out["requestId"] = "emu" + new_hex_id()
+            out["userId"] = "platform_exim"
+    return out
 
 
 # -- create / update / delete --------------------------------------------------------------
@@ -208,8 +227,6 @@ def create(emu: Emulator, caller: Caller, body: Any) -> Doc:
         "createdBy": actor(caller.org),
         "modifiedBy": actor(caller.org),
         "tenantId": tenant_id(caller.org_id),
-        "requestId": "emu" + new_hex_id(),
-        "userId": "platform_exim",
         "name": name,
         "description": description,
         "imsOrgId": caller.org_id,

@@ -13,7 +13,7 @@ from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS
 from .dates import now_ms
 from .errors import bad_request, conflict
 from .ids import base_id
-from .jobs import get_job, new_job, set_job_status
+from .jobs import finish_job, get_job, new_job, task
 from .packages import (
     PUBLISHABLE,
     held_package,
@@ -55,7 +55,8 @@ def publish(
             "PUBLISH_FAILED packages can be published"
         )
     pkg["status"] = "PUBLISH_IN_PROGRESS"
-    pkg.pop("failureReason", None)
+    pkg.pop("failureReason", None)  # written by earlier versions of the emulator
+    pkg.pop("_failureReason", None)
     touch(caller, pkg)
     save_package(emu, pkg)
     job = new_job(
@@ -83,7 +84,8 @@ def publish(
         "visibility": "TENANT",
         "sourceSandbox": pkg.get("sourceSandbox"),
         "type": pkg["packageType"],
-        "correlationId": job["correlationId"],
+        "correlationId": job["_correlationId"],
+        "jobId": job["id"],
     }
 
 
@@ -93,7 +95,7 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
     pkg = held_package(emu, op["org"], op["packageId"])
     if pkg is None:
         if job:
-            set_job_status(emu, job, "FAILED", f"package {op['packageId']} was deleted")
+            finish_job(emu, job, completed=[], failed=[_package_gone(op["packageId"])])
         return True
     graph = source_graph(emu, pkg)
     missing = [a for a in pkg.get("artifactsList", []) if base_id(a["id"]) not in graph]
@@ -107,10 +109,21 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
             f"'{(pkg.get('sourceSandbox') or {}).get('name')}': {names}"
         )
         pkg["status"] = "PUBLISH_FAILED"
-        pkg["failureReason"] = reason
+        # No page shows a reason on the package: the EXPORT job's failed tasks carry it.
+        pkg["_failureReason"] = reason
         save_package(emu, pkg)
         if job:
-            set_job_status(emu, job, "FAILED", reason)
+            source = (pkg.get("sourceSandbox") or {}).get("name")
+            failed = [
+                task(
+                    a,
+                    "FAILED",
+                    f"{a['type']} id={a['id']} no longer exists in source sandbox '{source}'",
+                    failed=True,
+                )
+                for a in missing
+            ]
+            finish_job(emu, job, completed=[], failed=failed)
         return True
     roots = package_roots(emu, pkg, graph)
     pkg["_manifest"] = [
@@ -127,5 +140,10 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
     pkg["expiry"] = now + int(op["expiryPeriod"]) * DAY_MS
     save_package(emu, pkg)
     if job:
-        set_job_status(emu, job, "SUCCESS")
+        finish_job(emu, job, completed=[])
     return True
+
+
+def _package_gone(package_id: str) -> dict[str, Any]:
+    ref = {"id": package_id, "type": "PACKAGE", "title": None}
+    return task(ref, "FAILED", f"package {package_id} was deleted", failed=True)

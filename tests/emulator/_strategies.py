@@ -30,6 +30,7 @@ class World:
     transfer_ids: list[str]
     linking_ids: list[str]
     clients: list[tuple[str, str]]  # (client id, client secret)
+    job_ids: list[str] = field(default_factory=list)  # acme's EXPORT and IMPORT jobs
 
 
 @dataclass
@@ -152,6 +153,7 @@ def spoil(
 
 
 # -- path parameters -------------------------------------------------------------------------
+ARTIFACT_TYPES = ["JOURNEY", "REGISTRY_SCHEMA", "profile_segment", " ID_NAMESPACE ", "NOPE"]
 ODD_SEGMENTS = [
     "%00",
     "%ff",
@@ -196,6 +198,10 @@ def render_path(template: str, world: World) -> st.SearchStrategy[str]:
             strategies.append(path_value(world.package_ids))
         elif part == "{transfer_id}":
             strategies.append(path_value(world.transfer_ids))
+        elif part == "{job_id}":
+            strategies.append(path_value(world.job_ids))
+        elif part == "{artifact_type}":
+            strategies.append(path_value(ARTIFACT_TYPES))
         else:
             strategies.append(st.just(part))
     slash = st.sampled_from(["", "", "", "/"])

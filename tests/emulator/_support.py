@@ -248,11 +248,21 @@ def create_package(
     package_type: str = "PARTIAL",
     **extra: Any,
 ) -> dict[str, Any]:
-    """Create a package from artifact ids of the seed (types looked up in ACME_DEV/PARTNER_DEV)."""
+    """Create a package from artifact ids of the seed (types looked up in ACME_DEV/PARTNER_DEV).
+    Returns the package as its look-up shows it: the answer without `CREATE_ONLY`."""
     payload: dict[str, Any] = {"name": name, "packageType": package_type, **extra}
     if artifacts is not None:
         payload["artifacts"] = [{"id": a, "type": artifact_type(a)} for a in artifacts]
-    return dict(ok(c.post("/packages", json=payload)))
+    return as_stored(ok(c.post("/packages", json=payload)))
+
+
+#: Fields only the create answer shows (packages.md "Create a package"): the request's.
+CREATE_ONLY = ("requestId", "userId")
+
+
+def as_stored(created: dict[str, Any]) -> dict[str, Any]:
+    """A create answer as the package's look-up shows it (without `CREATE_ONLY`)."""
+    return {k: v for k, v in created.items() if k not in CREATE_ONLY}
 
 
 def artifact_type(artifact_id: str) -> str:
@@ -290,14 +300,26 @@ def publish(
     expect: str = "PUBLISHED",
 ) -> dict[str, Any]:
     """Publish and wait for the end state (PUBLISHED or PUBLISH_FAILED); returns the package."""
+    return publish_with_job(emu, c, pid, expiry_period=expiry_period, expect=expect)[0]
+
+
+def publish_with_job(
+    emu: EmulatorProcess,
+    c: httpx.Client,
+    pid: str,
+    *,
+    expiry_period: int | None = None,
+    expect: str = "PUBLISHED",
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """As `publish`; also the EXPORT job's details (`GET /tools/job/{jobId}`) once it ended."""
     params = {"expiryPeriod": expiry_period} if expiry_period is not None else None
-    ok(c.get(f"/packages/{pid}/export", params=params))
+    job_id = ok(c.get(f"/packages/{pid}/export", params=params))["jobId"]
     settle(emu)
     pkg = wait_until(
         lambda: get_package(c, pid), lambda p: p["status"] in ("PUBLISHED", "PUBLISH_FAILED")
     )
     assert pkg["status"] == expect, pkg
-    return pkg
+    return pkg, wait_job(c, job_id)
 
 
 def published_package(
@@ -313,18 +335,61 @@ def jobs(c: httpx.Client, *props: str, **params: Any) -> list[dict[str, Any]]:
     return list(ok(c.get("/packages/jobs", params=q))["data"])
 
 
-def job_by_correlation(c: httpx.Client, correlation_id: str) -> dict[str, Any]:
-    found = [j for j in jobs(c) if j.get("correlationId") == correlation_id]
-    assert len(found) == 1, f"one job with correlationId {correlation_id}: {found}"
+def job_details(c: httpx.Client, job_id: str) -> dict[str, Any]:
+    """`GET /tools/job/{id}` (tools.md "Job details"): the job's `object`, envelope checked."""
+    res = ok(c.get(f"/tools/job/{job_id}"))
+    assert res["status"] == "OK" and res["type"] == "SUCCESS", res
+    assert res["message"] == f"Job with ID: {job_id} found", res
+    obj = res["object"]
+    assert obj["id"] == job_id, obj
+    return dict(obj)
+
+
+def listed_job(c: httpx.Client, job_id: str) -> dict[str, Any]:
+    """The `GET /packages/jobs` item of job `job_id` (exactly one)."""
+    found = [j for j in jobs(c) if j["id"] == job_id]
+    assert len(found) == 1, f"one job {job_id} in /packages/jobs: {found}"
     return found[0]
 
 
-def wait_job(c: httpx.Client, correlation_id: str, *, timeout: float = 10.0) -> dict[str, Any]:
+def wait_job(c: httpx.Client, job_id: str, *, timeout: float = 10.0) -> dict[str, Any]:
+    """The job's details (`GET /tools/job/{id}`) once it ended (SUCCESS, FAILED, CANCELLED)."""
     return wait_until(
-        lambda: job_by_correlation(c, correlation_id),
+        lambda: job_details(c, job_id),
         lambda j: j["jobStatus"] in ("SUCCESS", "FAILED", "CANCELLED"),
         timeout=timeout,
     )
+
+
+def task_status(task: dict[str, Any]) -> str:
+    """The status of a task's (single) message: CREATED, OBJECT_REUSED, OBJECT_EXISTS..."""
+    [message] = task["artifact"]["messages"]
+    return str(message["status"])
+
+
+def outcomes(job: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    """{source artifact id: (message status, newId)} of a job's completed tasks."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for t in job["completedTasks"]:
+        assert t["taskType"] == "POST" and t["taskStatus"] == "SUCCESS", t
+        out[t["artifact"]["id"]] = (task_status(t), t["artifact"].get("newId"))
+    return out
+
+
+def failures(job: dict[str, Any]) -> dict[str, str]:
+    """{artifact id: message} of a job's failed tasks (each FAILED, with one FAILED message)."""
+    out: dict[str, str] = {}
+    for t in job["failedTasks"]:
+        assert t["taskType"] == "POST" and t["taskStatus"] == "FAILED", t
+        [message] = t["artifact"]["messages"]
+        assert message["status"] == "FAILED", t
+        out[t["artifact"]["id"]] = str(message["message"])
+    return out
+
+
+def failure_text(job: dict[str, Any]) -> str:
+    """Every failed task's message, joined: what a test greps for a reason."""
+    return " | ".join(failures(job).values())
 
 
 def handshake(

@@ -304,6 +304,8 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("GET", "/transfer/{unknown}"),
     ("GET", "/transfer/list"),
     ("POST", "/transfer/pullRequest"),
+    ("GET", "/tools/job/{unknown}"),
+    ("GET", "/tools/artifacts/JOURNEY"),
 ]
 
 

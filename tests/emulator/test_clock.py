@@ -4,6 +4,7 @@ tokens as the platform's time would, and a reset puts it back."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,10 @@ from ._support import (
     DAY_MS,
     assert_service_error,
     create_package,
+    failure_text,
     get_package,
+    job_details,
+    listed_job,
     now_ms,
     ok,
     publish,
@@ -24,9 +28,9 @@ from ._support import (
 )
 
 
-def _import(c: httpx.Client, pid: str) -> dict[str, object]:
+def _import(c: httpx.Client, pid: str) -> dict[str, Any]:
     payload = {"id": pid, "destinationSandbox": {"name": "prod", "imsOrgId": ACME_ID}}
-    return wait_job(c, ok(c.post("/packages/import", json=payload))["correlationId"])
+    return wait_job(c, ok(c.post("/packages/import", json=payload))["jobId"])
 
 
 def test_clock_starts_unmoved_and_reports_total(emulator: EmulatorProcess) -> None:
@@ -64,9 +68,28 @@ def test_a_package_past_its_expiry_is_kept_but_neither_imported_nor_shared(
         assert pkg["id"] in {p["id"] for p in ok(c.get("/packages"))["data"]}
         job = _import(c, pkg["id"])
         assert job["jobStatus"] == "FAILED"
-        assert "expired" in str(job["failureReason"]).lower()
+        assert "expired" in failure_text(job).lower()
         # It can still be deleted.
         ok(c.delete(f"/packages/{pkg['id']}"))
+
+
+def test_advancing_moves_a_jobs_dates_back(emulator: EmulatorProcess, acme: httpx.Client) -> None:
+    pid = create_package(acme, "job-dates", ["acme-ns-crm"])["id"]
+    export = ok(acme.get(f"/packages/{pid}/export"))["jobId"]
+    publish_done = wait_job(acme, export)
+    job = _import(acme, pid)
+    listed = {j: listed_job(acme, j) for j in (export, job["id"])}
+    details = {export: publish_done, job["id"]: job}
+    emulator.advance_clock(3 * 86400)
+    with emulator.api(ACME, "dev") as c:  # the token expired with the move
+        for jid in (export, job["id"]):
+            later = listed_job(c, jid)
+            assert later["created"] == listed[jid]["created"] - 3 * DAY_MS, jid
+            assert later["updated"] == listed[jid]["updated"] - 3 * DAY_MS, jid
+            again = job_details(c, jid)
+            for field in ("createdTimestamp", "modifiedTimestamp"):
+                assert again[field] == details[jid][field] - 3 * DAY_MS, (jid, field)
+            assert again["jobStatus"] == "SUCCESS"
 
 
 def test_tokens_expire_with_the_clock(emulator: EmulatorProcess, acme: httpx.Client) -> None:

@@ -3,6 +3,7 @@ racing duplicate names yield exactly one winner, and no request gets a 5xx (issu
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -13,7 +14,42 @@ import httpx
 
 from sandbox_provider.testing import EmulatorProcess
 
-from ._support import ACME, PARTNER, create_package, ok
+from ._support import ACME, PARTNER, create_package, job_details, ok
+
+#: What importing acme-ns-crm, acme-policy-email and acme-ds-web (with its closure) into prod
+#: lands, per the type rules (docs/emulator.md, "Import semantics"): a namespace, a schema and
+#: a field group are reused by title, so each lands once however many jobs import it;
+#: everything else is created by every job, the first copy with the source's title and the
+#: later ones with `_<epoch ms>` (the target already holds one of that title).
+REUSED_TITLES = {
+    ("ID_NAMESPACE", "CRM ID"),
+    ("REGISTRY_SCHEMA", "Web Events Schema"),
+    ("REGISTRY_MIXIN", "Commerce Details"),
+}
+CREATED_TITLES = {
+    ("DULE_CONSENT_POLICY", "Email Marketing Consent"),
+    ("CATALOG_DATASET", "Web Events Dataset"),
+    ("REGISTRY_CLASS", "Web Event"),
+    ("REGISTRY_DATATYPE", "Money Amount"),
+}
+
+
+def assert_each_job_saw_the_others(landed: list[dict], jobs: int) -> None:
+    """`landed`: what the imports added to prod. Reused types land once; created types once
+    per job, exactly one of them with the plain title (the later jobs saw it)."""
+    by_type: dict[str, list[str]] = {}
+    for a in landed:
+        by_type.setdefault(a["type"], []).append(a["title"])
+    for typ, title in REUSED_TITLES:
+        assert by_type.pop(typ) == [title], (typ, landed)
+    for typ, title in CREATED_TITLES:
+        titles = by_type.pop(typ)
+        assert len(titles) == jobs, (typ, titles)
+        assert titles.count(title) == 1, (typ, titles)
+        suffixed = [t for t in titles if t != title]
+        assert all(re.fullmatch(re.escape(title) + r"_\d{13}", t) for t in suffixed), titles
+    assert by_type == {}, by_type
+
 
 THREADS = 8
 PER_THREAD = 25
@@ -149,26 +185,30 @@ def test_request_log_seq_unique_under_load(emulator: EmulatorProcess) -> None:
 
 
 def test_simultaneous_imports_reuse_what_the_first_created(manual: EmulatorProcess) -> None:
-    """Five jobs importing the same package into prod in the same steps: the first creates,
-    the others reuse by type and title, so every title lands in prod exactly once."""
+    """Five jobs importing the same package into prod in the same steps: each sees what the
+    earlier ones created. Types reused by title land once (the first creates, the others
+    reuse); the others land once per job, only the first with the plain title. (Before the
+    per-type rules every type was reused by title, so each title landed once.)"""
     with manual.api(ACME) as c:
         p = create_package(c, "same-five", ["acme-ns-crm", "acme-policy-email", "acme-ds-web"])
         ok(c.get(f"/packages/{p['id']}/export"))
         manual.advance()
-        before = manual.artifacts(ACME, "prod")
-        for _ in range(5):
-            ok(c.post(f"/packages/{p['id']}/import?targetSandbox=prod"))
-        manual.advance()
-        jobs_ = [
-            j for j in ok(c.get("/packages/jobs?property=requestType==IMPORT&limit=50"))["data"]
+        before = {a["id"] for a in manual.artifacts(ACME, "prod")}
+        ids = [
+            ok(c.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"] for _ in range(5)
         ]
+        manual.advance()
+        jobs_ = [job_details(c, j) for j in ids]
         assert [j["jobStatus"] for j in jobs_] == ["SUCCESS"] * 5
-        assert len({tuple(sorted(j["importedArtifacts"].items())) for j in jobs_}) == 1
-    after = manual.artifacts(ACME, "prod")
-    titles = [a["title"] for a in after]
-    assert len(titles) == len(set(titles)), titles
-    # ds-web + web-events schema + web-event class + commerce mixin + money datatype + 2 leaves
-    assert len(after) == len(before) + 7
+        # The namespace, schema and field group map to the same objects in every job.
+        shared = ("acme-ns-crm", "https://ns.adobe.com/acme/schemas/web-events")
+        assert len({tuple(j["importReplacementMap"][s] for s in shared) for j in jobs_}) == 1
+        # The dataset is a new one each time.
+        assert len({j["importReplacementMap"]["acme-ds-web"] for j in jobs_}) == 5
+    landed = [a for a in manual.artifacts(ACME, "prod") if a["id"] not in before]
+    # 3 reused-by-title objects once, 4 created ones 5 times.
+    assert len(landed) == 3 + 4 * 5
+    assert_each_job_saw_the_others(landed, 5)
 
 
 def test_acknowledged_writes_survive_a_kill(tmp_path: Path) -> None:
@@ -227,9 +267,10 @@ def test_acknowledged_writes_survive_a_kill(tmp_path: Path) -> None:
 
 def test_parallel_imports_in_auto_mode_create_each_title_once(emulator: EmulatorProcess) -> None:
     """Eight orgs-worth of work at once: each thread publishes its own package holding the same
-    artifacts and imports it into prod while the background clock runs. Reuse by type and
-    title must hold across jobs, so each title lands in prod exactly once."""
-    before = emulator.artifacts(ACME, "prod")
+    artifacts and imports it into prod while the background clock runs. The type rules must
+    hold across jobs: what is reused by title lands once, what is created lands once per job
+    with only the first copy under the plain title."""
+    before = {a["id"] for a in emulator.artifacts(ACME, "prod")}
 
     def work(i: int) -> str:
         with emulator.api(ACME) as c:
@@ -239,23 +280,18 @@ def test_parallel_imports_in_auto_mode_create_each_title_once(emulator: Emulator
             while ok(c.get(f"/packages/{p['id']}"))["status"] != "PUBLISHED":
                 assert time.monotonic() < deadline
                 time.sleep(0.02)
-            corr = ok(c.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
+            job_id = ok(c.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"]
             while True:
-                js = [
-                    j
-                    for j in ok(c.get("/packages/jobs?limit=100"))["data"]
-                    if j.get("correlationId") == corr
-                ]
-                if js and js[0]["jobStatus"] in ("SUCCESS", "FAILED"):
-                    return str(js[0]["jobStatus"])
+                status = job_details(c, job_id)["jobStatus"]
+                if status in ("SUCCESS", "FAILED"):
+                    return str(status)
                 assert time.monotonic() < deadline
                 time.sleep(0.02)
 
     with ThreadPoolExecutor(THREADS) as pool:
         results = list(pool.map(work, range(THREADS), timeout=60))
     assert results == ["SUCCESS"] * THREADS
-    after = emulator.artifacts(ACME, "prod")
-    titles = [a["title"] for a in after]
-    assert len(titles) == len(set(titles)), sorted(titles)
-    assert len(after) == len(before) + 7
+    landed = [a for a in emulator.artifacts(ACME, "prod") if a["id"] not in before]
+    assert len(landed) == 3 + 4 * THREADS
+    assert_each_job_saw_the_others(landed, THREADS)
     assert [r for r in emulator.requests() if r["status"] >= 500] == []

@@ -51,6 +51,7 @@ from ._support import (
     ok,
     publish,
     published_package,
+    wait_job,
 )
 
 DOCS_SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -61,6 +62,7 @@ _AUTH = ("authorization", "x-api-key", "x-gw-ims-org-id")
 _deletes = itertools.count()
 DANGLING = "contract-journey-dangling"
 GHOST = {"id": "contract-no-such-artifact", "type": "JOURNEY"}
+ARTIFACT_TYPES = ["JOURNEY", "REGISTRY_SCHEMA", "profile_segment", "PROFILE_MERGE", "NOPE"]
 
 
 @dataclass
@@ -73,6 +75,7 @@ class World:
     package_ids: list[str]
     transfer_ids: list[str]
     linking_ids: list[str]
+    job_ids: list[str]
 
 
 @pytest.fixture
@@ -109,8 +112,9 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
             "/transfer", json={"packageId": published["id"], "targets": [{"imsOrgId": PARTNER_ID}]}
         )
     )[0]
-    # Failed ends in every list the run reads: a PUBLISH_FAILED package, a FAILED import job
-    # and a FAILED transfer (failureReason and the failure messages get checked too).
+    # Failed ends in every list the run reads: a PUBLISH_FAILED package (its EXPORT job FAILED
+    # with a failed task), a FAILED import job and a FAILED transfer (the failed tasks and the
+    # failure messages get checked too).
     ghost = ok(
         acme.post(
             "/packages",
@@ -119,7 +123,12 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
     )
     publish(emulator, acme, ghost["id"], expect="PUBLISH_FAILED")
     bad_target = {"id": published["id"], "destinationSandbox": {"name": "no-such-sandbox"}}
-    ok(acme.post("/packages/import", json=bad_target))
+    failed_job = ok(acme.post("/packages/import", json=bad_target))["jobId"]
+    # A successful import too, so /tools/job answers completed tasks and a replacement map.
+    good_job = ok(acme.post(f"/packages/{published['id']}/import?targetSandbox=prod"))["jobId"]
+    wait_job(acme, failed_job)
+    wait_job(acme, good_job)
+    export_job = ok(acme.get("/packages/jobs?property=requestType==EXPORT&limit=1"))["data"][0]
     ok(
         acme.post(
             "/transfer", json={"packageId": draft["id"], "targets": [{"imsOrgId": PARTNER_ID}]}
@@ -132,6 +141,7 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
         package_ids=[draft["id"], published["id"], f"{published['id']}@3", theirs["id"]],
         transfer_ids=[transfer["id"]],
         linking_ids=[approved["linkingId"], pending["linkingId"]],
+        job_ids=[failed_job, good_job, export_job["id"]],
     )
 
 
@@ -181,6 +191,10 @@ def plant(case: Case, data: st.DataObject, world: World) -> dict[str, str]:
             params["packageId"] = create_package(world.acme, name)["id"]
     if "transferId" in params:
         params["transferId"] = _maybe(data, world.transfer_ids, params["transferId"])
+    if "jobId" in params:
+        params["jobId"] = _maybe(data, world.job_ids, params["jobId"])
+    if "artifactType" in params:
+        params["artifactType"] = _maybe(data, ARTIFACT_TYPES, params["artifactType"])
     if case.query is not None and "targetSandbox" in case.query:
         case.query["targetSandbox"] = _maybe(data, ["dev", "prod"], case.query["targetSandbox"])
     if case.headers is not None and "x-sandbox-name" in case.headers:

@@ -27,11 +27,14 @@ from ._support import (
     artifacts_by_id,
     assert_service_error,
     create_package,
+    failures,
     get_package,
     handshake,
-    job_by_correlation,
+    job_details,
+    listed_job,
     now_ms,
     ok,
+    outcomes,
     publish,
     published_package,
     transfer_by_id,
@@ -96,13 +99,17 @@ def test_equals_is_case_insensitive_on_strings(
 
 
 def test_jobs_accept_package_field_names(emulator: EmulatorProcess, acme: httpx.Client) -> None:
-    a = published_package(emulator, acme, "ja", ["acme-ns-crm"])
+    # A job item names no package: the EXPORT jobs are told apart by their names (a
+    # publication's job takes the package's name).
+    published_package(emulator, acme, "ja", ["acme-ns-crm"])
     time.sleep(0.003)
-    b = published_package(emulator, acme, "jb", ["acme-ns-crm"])
-    ids = [j["packageId"] for j in ok(acme.get("/packages/jobs?orderby=-createdDate"))["data"]]
-    assert ids == [b["id"], a["id"]]
-    ids = [j["packageId"] for j in ok(acme.get("/packages/jobs"))["data"]]  # default -created
-    assert ids == [b["id"], a["id"]]
+    published_package(emulator, acme, "jb", ["acme-ns-crm"])
+    got = [j["name"] for j in ok(acme.get("/packages/jobs?orderby=-createdDate"))["data"]]
+    assert got == ["jb", "ja"]
+    got = [j["name"] for j in ok(acme.get("/packages/jobs?orderby=createdDate"))["data"]]
+    assert got == ["ja", "jb"]
+    got = [j["name"] for j in ok(acme.get("/packages/jobs"))["data"]]  # default -created
+    assert got == ["jb", "ja"]
     env = ok(acme.get("/packages/jobs?property=status==SUCCESS"))
     assert len(env["data"]) == 2
 
@@ -156,7 +163,7 @@ def test_public_package_readable_not_listed_not_importable(
     assert wait_transfer(emulator, partner, t["id"])["status"] == "COMPLETED"
     assert [x["id"] for x in ok(partner.get("/packages"))["data"]] == [p["id"]]
     job = wait_job(
-        partner, ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
+        partner, ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"]
     )
     assert job["jobStatus"] == "SUCCESS"
 
@@ -289,30 +296,29 @@ def test_published_manifest_outlives_the_source(
         for e in ok(acme.post(f"/packages/{p['id']}/children"))
     }
     assert kids["acme-seg-gold"] == {SCHEMA_LOYALTY, "acme-mp-default"}
-    job = wait_job(
-        acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
-    )
+    job = wait_job(acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"])
     assert job["jobStatus"] == "SUCCESS"
     prod = artifacts_by_id(emulator, ACME, "prod")
-    assert prod[job["importedArtifacts"]["acme-seg-gold"]]["title"] == "Gold Loyalty Members"
+    assert prod[job["importReplacementMap"]["acme-seg-gold"]]["title"] == "Gold Loyalty Members"
 
 
 # -- steps -----------------------------------------------------------------------------------
 def test_step_counts(manual: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) -> None:
     handshake(acme, partner, ACME_ID, PARTNER_ID)
     p = create_package(acme, "steps", ["acme-ns-crm"])
-    corr = ok(acme.get(f"/packages/{p['id']}/export"))["correlationId"]
-    assert job_by_correlation(acme, corr)["jobStatus"] == "IN_PROGRESS"
+    export = ok(acme.get(f"/packages/{p['id']}/export"))["jobId"]
+    assert listed_job(acme, export)["jobStatus"] == "IN_PROGRESS"
     manual.advance(steps=1)
     assert get_package(acme, p["id"])["status"] == "PUBLISHED"
-    assert job_by_correlation(acme, corr)["jobStatus"] == "SUCCESS"
+    assert listed_job(acme, export)["jobStatus"] == "SUCCESS"
 
-    c = ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
-    states = [job_by_correlation(acme, c)["jobStatus"]]
+    c = ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"]
+    states = [(listed_job(acme, c)["jobStatus"], job_details(acme, c)["jobStatus"])]
     for _ in range(2):
         manual.advance(steps=1)
-        states.append(job_by_correlation(acme, c)["jobStatus"])
-    assert states == ["PENDING", "IN_PROGRESS", "SUCCESS"]
+        states.append((listed_job(acme, c)["jobStatus"], job_details(acme, c)["jobStatus"]))
+    assert [a for a, _ in states] == ["PENDING", "IN_PROGRESS", "SUCCESS"]
+    assert [b for _, b in states] == ["PENDING", "IN_PROGRESS", "SUCCESS"]
 
     [t] = ok(
         acme.post("/transfer", json={"packageId": p["id"], "targets": [{"imsOrgId": PARTNER_ID}]})
@@ -350,29 +356,52 @@ def test_failed_import_creates_nothing(emulator: EmulatorProcess, acme: httpx.Cl
     perms["Journey"] = ["read", "write"]  # no publish
     emulator.set_roles(ACME, perms)
     before = artifacts_by_id(emulator, ACME, "prod")
-    job = wait_job(
-        acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
-    )
+    job = wait_job(acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"])
     assert job["jobStatus"] == "FAILED"
-    assert "acme-jr-gold-welcome" in job["failureReason"] and "Journey" in job["failureReason"]
+    # Only the journey lacks a permission: it alone is a failed task, and nothing else the
+    # job would have created (the segment, its schema...) is in prod.
+    got = failures(job)
+    assert list(got) == ["acme-jr-gold-welcome"]
+    assert "Journey" in got["acme-jr-gold-welcome"]
+    assert "publish" in got["acme-jr-gold-welcome"]
+    assert job["completedTasks"] == []
     assert artifacts_by_id(emulator, ACME, "prod") == before
 
 
 def test_permissions_only_for_created_artifacts(
     emulator: EmulatorProcess, acme: httpx.Client
 ) -> None:
-    # Both artifacts exist in prod with the same type and title: reused, so nothing is created
-    # and no permission beyond what the org has is needed.
-    p = published_package(emulator, acme, "reuse-only", ["acme-mp-default", CLASS_LOYALTY])
-    emulator.set_roles(ACME, {"Sandbox": ["view"]})
-    job = wait_job(
-        acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
+    # Both artifacts have a same-titled object in prod of a type reused by title (a merge
+    # policy, a schema): reused, so nothing is created and no permission beyond what the org
+    # has is needed. (Before the per-type rules the class "Loyalty Member" served here; a
+    # class is now created anew, so a schema of prod's title stands in for it.)
+    emulator.add_artifact(
+        ACME,
+        "dev",
+        {"id": "acme-schema-v2", "type": "REGISTRY_SCHEMA", "title": "Loyalty Profile Schema v2"},
     )
+    p = ok(
+        acme.post(
+            "/packages",
+            json={
+                "name": "reuse-only",
+                "packageType": "PARTIAL",
+                "artifacts": [
+                    {"id": "acme-mp-default", "type": "PROFILE_MERGE"},
+                    {"id": "acme-schema-v2", "type": "REGISTRY_SCHEMA"},
+                ],
+            },
+        )
+    )
+    publish(emulator, acme, p["id"])
+    emulator.set_roles(ACME, {"Sandbox": ["view"]})
+    job = wait_job(acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"])
     assert job["jobStatus"] == "SUCCESS", job
-    assert job["importedArtifacts"] == {
+    assert job["importReplacementMap"] == {
         "acme-mp-default": "acme-prod-mp",
-        CLASS_LOYALTY: "acme-prod-class-loyalty",
+        "acme-schema-v2": "acme-prod-schema-loyalty",
     }
+    assert {s for s, _ in outcomes(job).values()} == {"OBJECT_REUSED"}
 
 
 def test_alternative_dependencies_are_not_imported(
@@ -383,10 +412,11 @@ def test_alternative_dependencies_are_not_imported(
     body = {"alternatives": {SCHEMA_LOYALTY: "acme-prod-schema-loyalty"}}  # a plain id string
     job = wait_job(
         acme,
-        ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod", json=body))["correlationId"],
+        ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod", json=body))["jobId"],
     )
     assert job["jobStatus"] == "SUCCESS", job
-    assert job["importedArtifacts"] == {SCHEMA_LOYALTY: "acme-prod-schema-loyalty"}
+    assert job["importReplacementMap"] == {SCHEMA_LOYALTY: "acme-prod-schema-loyalty"}
+    assert outcomes(job) == {SCHEMA_LOYALTY: ("OBJECT_REUSED", "acme-prod-schema-loyalty")}
     assert set(artifacts_by_id(emulator, ACME, "prod")) == before
 
 
@@ -397,10 +427,8 @@ def test_new_id_shapes(emulator: EmulatorProcess, acme: httpx.Client) -> None:
         "ids",
         ["acme-policy-email", "https://ns.adobe.com/acme/mixins/consent-prefs"],
     )
-    job = wait_job(
-        acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"]
-    )
-    imported = job["importedArtifacts"]
+    job = wait_job(acme, ok(acme.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"])
+    imported = job["importReplacementMap"]
     assert HEX32.match(imported["acme-policy-email"])
     new_uri = imported["https://ns.adobe.com/acme/mixins/consent-prefs"]
     assert new_uri.startswith("https://ns.adobe.com/acme/mixins/")
@@ -417,7 +445,11 @@ def test_foreign_destination_org_fails_the_job(
             json={"id": p["id"], "destinationSandbox": {"name": "prod", "imsOrgId": PARTNER_ID}},
         )
     )
-    assert wait_job(acme, ans["correlationId"])["jobStatus"] == "FAILED"
+    job = wait_job(acme, ans["jobId"])
+    assert job["jobStatus"] == "FAILED"
+    # A job-level reason: one failed task per root artifact, naming the other org.
+    got = failures(job)
+    assert list(got) == ["acme-ns-crm"] and PARTNER_ID in got["acme-ns-crm"]
     assert emulator.artifacts(PARTNER, "prod") == []
 
 

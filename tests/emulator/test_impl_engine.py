@@ -91,17 +91,18 @@ def test_full_package_publishes_and_imports_the_whole_sandbox(emu: Emu) -> None:
     pre = emu.call(
         "acme", "GET", f"/packages/preflight/{p['id']}", params={"targetSandbox": "prod"}
     )
-    assert len(pre["permissionResponse"]) == 22
-    emu.call("acme", "POST", f"/packages/{p['id']}/import", params={"targetSandbox": "prod"})
+    # acme/dev holds 22 artifacts; a whole-sandbox package carries no journeys (2).
+    assert len(pre["permissionResponse"]) == 20
+    assert "JOURNEY" not in {e["artifactType"] for e in pre["permissionResponse"]}
+    ans = emu.call("acme", "POST", f"/packages/{p['id']}/import", params={"targetSandbox": "prod"})
     assert emu.advance() == 2
-    [job] = [
-        j for j in emu.call("acme", "GET", "/packages/jobs")["data"] if j["requestType"] == "IMPORT"
-    ]
+    job = emu.call("acme", "GET", f"/tools/job/{ans['jobId']}")["object"]
     assert job["jobStatus"] == "SUCCESS", job
-    assert len(job["importedArtifacts"]) == 22
+    assert len(job["importReplacementMap"]) == 20
     prod = emu.c.get("/_emulator/orgs/acme/sandboxes/prod/artifacts").json()
-    # Two dev artifacts reuse same-title prod ones (class and merge policy).
-    assert len(prod) == 5 + 20
+    # The merge policy reuses prod's of the same title; the other 19 are created (the class
+    # "Loyalty Member" too, as a `_<epoch ms>` copy: a class is not reused by title).
+    assert len(prod) == 5 + 19
 
 
 def test_version_suffix_on_package_ids(emu: Emu) -> None:
@@ -167,13 +168,21 @@ def test_manifest_travels_with_a_transfer(emu: Emu) -> None:
     emu.call(
         "partner", "PUT", "/packages", 403, json={"id": p["id"], "action": "UPDATE", "name": "mine"}
     )
-    emu.call(
+    # A merge policy is never created by an import: partner/prod needs one to use.
+    r = emu.c.post(
+        "/_emulator/orgs/partner/sandboxes/prod/artifacts",
+        json={"id": "prtn-mp", "type": "PROFILE_MERGE", "title": "Partner Policy"},
+    )
+    assert r.status_code == 201, r.text
+    ans = emu.call(
         "partner",
         "POST",
         "/packages/import",
         json={"id": p["id"], "destinationSandbox": {"name": "prod", "imsOrgId": PARTNER_ID}},
     )
     emu.advance()
+    job = emu.call("partner", "GET", f"/tools/job/{ans['jobId']}")["object"]
+    assert job["jobStatus"] == "SUCCESS", job
     prod = emu.c.get("/_emulator/orgs/partner/sandboxes/prod/artifacts").json()
     titles = {a["title"] for a in prod}
     assert "Gold Loyalty Members" in titles and "Loyalty Profile Schema" in titles
@@ -220,7 +229,11 @@ def test_publish_failed_then_fixed(emu: Emu) -> None:
     )
     emu.c.delete("/_emulator/orgs/acme/sandboxes/dev/artifacts/acme-ns-crm")
     failed = _publish(emu, p["id"])
-    assert failed["status"] == "PUBLISH_FAILED" and "acme-ns-crm" in failed["failureReason"]
+    assert failed["status"] == "PUBLISH_FAILED" and "failureReason" not in failed
+    # The reason is on the EXPORT job's failed task.
+    [export] = emu.call("acme", "GET", "/packages/jobs")["data"]
+    job = emu.call("acme", "GET", f"/tools/job/{export['id']}")["object"]
+    assert [t["artifact"]["id"] for t in job["failedTasks"]] == ["acme-ns-crm"]
     emu.c.post(
         "/_emulator/orgs/acme/sandboxes/dev/artifacts",
         json={"id": "acme-ns-crm", "type": "ID_NAMESPACE", "title": "CRM ID"},

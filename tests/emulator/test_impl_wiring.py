@@ -150,9 +150,10 @@ def test_fault_rules_match_by_method_path_and_count() -> None:
 def test_an_injected_fault_answers_with_its_status_and_retry_after() -> None:
     faults = FaultRules()
     faults.replace(parse_fault_rules({"rules": [{"path": ".", "status": 503, "retryAfter": 2}]}))
-    resp = asyncio.run(inject(faults, "GET", "/p"))
+    resp, after = asyncio.run(inject(faults, "GET", "/p"))
     assert resp is not None and resp.status_code == 503
+    assert after is False  # answers instead of the request (no `"after": true`)
     assert resp.headers["Retry-After"] == "2"
     assert "injected fault: 503 for GET /p" in json.dumps(json.loads(bytes(resp.body)))
     faults.clear()
-    assert asyncio.run(inject(faults, "GET", "/p")) is None
+    assert asyncio.run(inject(faults, "GET", "/p")) == (None, False)

@@ -1,6 +1,7 @@
 """What an import leaves for a person: the journeys and dataflows it creates land as drafts
 (a dataflow without its source credentials), shown by the admin listing; what it reuses keeps
-its own state (docs/emulator.md, "Import semantics")."""
+its own state (docs/emulator.md, "Import semantics"; ui-sandbox-tooling.md "Objects supported
+for sandbox tooling"). Every landing state, type by type, is in test_import_rules.py."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ FLOW = "acme-flow-crm"
 def submit_and_wait(c: httpx.Client, pid: str, **extra: Any) -> dict[str, Any]:
     """Import package `pid` into acme's prod; the job once it succeeded."""
     payload = {"id": pid, "destinationSandbox": {"name": "prod", "imsOrgId": ACME_ID}, **extra}
-    job = wait_job(c, ok(c.post("/packages/import", json=payload))["correlationId"])
+    job = wait_job(c, ok(c.post("/packages/import", json=payload))["jobId"])
     assert job["jobStatus"] == "SUCCESS", job
     return job
 
@@ -29,7 +30,7 @@ def test_created_journeys_and_dataflows_are_drafts(
 ) -> None:
     pkg = published_package(emulator, acme, "drafts", [JOURNEY, FLOW])
     before = set(artifacts_by_id(emulator, ACME, "prod"))
-    imported = submit_and_wait(acme, pkg["id"])["importedArtifacts"]
+    imported = submit_and_wait(acme, pkg["id"])["importReplacementMap"]
     prod = artifacts_by_id(emulator, ACME, "prod")
     journey, flow = prod[imported[JOURNEY]], prod[imported[FLOW]]
     assert imported[JOURNEY] not in before and imported[FLOW] not in before
@@ -46,19 +47,22 @@ def test_created_journeys_and_dataflows_are_drafts(
 def test_reused_journeys_and_dataflows_keep_their_state(
     emulator: EmulatorProcess, acme: httpx.Client
 ) -> None:
-    # A live journey of the same title (reused by name) and an enabled dataflow named as an
-    # alternative: neither becomes a draft.
+    # A live journey and an enabled dataflow, each named as an alternative: neither becomes a
+    # draft. (A journey is never reused by title any more, always created: the alternative is
+    # the way to reuse one; before the per-type rules the same title sufficed.)
     live = emulator.add_artifact(
-        ACME, "prod", {"type": "JOURNEY", "title": "Gold Member Welcome", "status": "LIVE"}
+        ACME, "prod", {"type": "JOURNEY", "title": "Gold journey (prod)", "status": "LIVE"}
     )
     enabled = emulator.add_artifact(
         ACME, "prod", {"type": "FLOW", "title": "CRM flow (prod)", "status": "ENABLED"}
     )
     assert live["status"] == "LIVE" and enabled["status"] == "ENABLED"
     pkg = published_package(emulator, acme, "reuse", [JOURNEY, FLOW])
-    imported = submit_and_wait(
-        acme, pkg["id"], alternatives={FLOW: {"id": enabled["id"], "type": "FLOW"}}
-    )["importedArtifacts"]
+    alternatives = {
+        JOURNEY: {"id": live["id"], "type": "JOURNEY"},
+        FLOW: {"id": enabled["id"], "type": "FLOW"},
+    }
+    imported = submit_and_wait(acme, pkg["id"], alternatives=alternatives)["importReplacementMap"]
     assert imported[JOURNEY] == live["id"] and imported[FLOW] == enabled["id"]
     prod = artifacts_by_id(emulator, ACME, "prod")
     assert prod[live["id"]] == live and prod[enabled["id"]] == enabled
@@ -68,7 +72,7 @@ def test_a_custom_action_is_held_packaged_and_imported(
     emulator: EmulatorProcess, acme: httpx.Client
 ) -> None:
     # A type newer than the reference table: kept as is, and the import copies it like any
-    # other (custom actions don't land as drafts).
+    # other; custom actions don't land as drafts, but with their secrets replaced.
     action = emulator.add_artifact(
         ACME, "dev", {"id": "acme-ca-sms", "type": "custom_action", "title": "Send SMS"}
     )
@@ -85,7 +89,8 @@ def test_a_custom_action_is_held_packaged_and_imported(
     )
     assert [(a["type"], a["found"]) for a in pkg["artifactsList"]] == [("CUSTOM_ACTION", True)]
     publish(emulator, acme, pkg["id"])
-    imported = submit_and_wait(acme, pkg["id"])["importedArtifacts"]
+    imported = submit_and_wait(acme, pkg["id"])["importReplacementMap"]
     copy = artifacts_by_id(emulator, ACME, "prod")[imported["acme-ca-sms"]]
     assert (copy["type"], copy["title"]) == ("CUSTOM_ACTION", "Send SMS")
     assert "status" not in copy
+    assert copy["secrets"] == "REPLACED"

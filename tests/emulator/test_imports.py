@@ -1,5 +1,8 @@
 """Conflicts, children, preflight, import submission (both forms), the import job and what it
-really creates in the target sandbox (docs/emulator.md, "Behaviour decisions").
+really creates in the target sandbox (docs/emulator.md, "Behaviour decisions"). A job's outcome
+is read from `GET /tools/job/{jobId}` (tools.md "Job details"): `importReplacementMap`, the
+tasks and their message statuses; the rules of each type are asserted one by one in
+test_import_rules.py.
 
 Points the first contract left open (preflight lists only the package's own artifacts; a
 failed job creates nothing; the dependencies of an artifact mapped by `alternatives` are not
@@ -8,6 +11,7 @@ imported) were later decided in docs/emulator.md and are asserted in test_decisi
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -33,11 +37,15 @@ from ._support import (
     artifacts_by_id,
     assert_service_error,
     create_package,
+    failure_text,
+    failures,
     get_package,
     is_epoch_ms,
-    job_by_correlation,
+    job_details,
     jobs,
+    listed_job,
     ok,
+    outcomes,
     publish,
     published_package,
     wait_job,
@@ -70,17 +78,42 @@ def submit(c: httpx.Client, pid: str, sandbox: str = "prod", **extra: Any) -> di
     return dict(ok(c.post("/packages/import", json=payload)))
 
 
-def assert_rewired(emu: EmulatorProcess, imported: dict[str, str], prod_before: set[str]) -> None:
-    """Every artifact the job created has the source's type, title and mapped dependencies."""
+JOB_LIST_FIELDS = {
+    "id",
+    "name",
+    "created",
+    "updated",
+    "jobType",
+    "packageType",
+    "description",
+    "jobStatus",
+    "visibility",
+    "sourceSandBox",
+    "targetSandbox",
+    "createdBy",
+}
+
+
+def assert_rewired(
+    emu: EmulatorProcess, imported: dict[str, str], prod_before: dict[str, dict[str, Any]]
+) -> None:
+    """Every artifact the job created has the source's type, title (with `_<epoch ms>` when
+    prod already held one of that type and title) and mapped dependencies."""
     prod = artifacts_by_id(emu, ACME, "prod")
     for src, tgt in imported.items():
         assert tgt in prod, f"{src} -> {tgt} not in prod"
         typ, title, deps = ACME_DEV[src]
         assert prod[tgt]["type"] == typ
-        assert prod[tgt]["title"] == title
-        if tgt not in prod_before:  # created, not reused
-            assert tgt != src
-            assert set(prod[tgt]["dependsOn"]) == {imported[d] for d in deps}, (src, prod[tgt])
+        if tgt in prod_before:  # reused: as it was
+            assert prod[tgt] == prod_before[tgt]
+            continue
+        assert tgt != src
+        taken = any(a["type"] == typ and a["title"] == title for a in prod_before.values())
+        if taken:
+            assert re.fullmatch(re.escape(title) + r"_\d{13}", prod[tgt]["title"]), prod[tgt]
+        else:
+            assert prod[tgt]["title"] == title
+        assert set(prod[tgt]["dependsOn"]) == {imported[d] for d in deps}, (src, prod[tgt])
 
 
 # -- conflicts -------------------------------------------------------------------------------
@@ -297,7 +330,7 @@ def test_import_lifecycle_manual(manual: EmulatorProcess, acme: httpx.Client) ->
     ok(acme.get(f"/packages/{p['id']}/export"))
     manual.advance()
     assert get_package(acme, p["id"])["status"] == "PUBLISHED"
-    prod_before = set(artifacts_by_id(manual, ACME, "prod"))
+    prod_before = artifacts_by_id(manual, ACME, "prod")
 
     # The reference page's body, fitted to the seed (trailing-slash path as on the page).
     ans = ok(
@@ -319,37 +352,47 @@ def test_import_lifecycle_manual(manual: EmulatorProcess, acme: httpx.Client) ->
     assert ans["destinationSandbox"]["imsOrgId"] == ACME_ID
     assert ans["type"] == "PARTIAL"
     assert isinstance(ans["correlationId"], str) and ans["correlationId"]
+    assert isinstance(ans["jobId"], str) and ans["jobId"]
 
-    job = job_by_correlation(acme, ans["correlationId"])
+    job = listed_job(acme, ans["jobId"])
+    assert set(job) == JOB_LIST_FIELDS
     assert job["jobStatus"] == "PENDING"
-    assert job["requestType"] == "IMPORT"
-    assert job["packageId"] == p["id"]
     assert job["name"] == "acme"
     assert job["sourceSandBox"] == "dev"
     assert job["targetSandbox"] == "prod"
     assert job["packageType"] == "PARTIAL"
     assert job["jobType"] == "NEW"
     assert is_epoch_ms(job["created"]) and is_epoch_ms(job["updated"])
-    assert set(artifacts_by_id(manual, ACME, "prod")) == prod_before
+    details = job_details(acme, ans["jobId"])
+    assert details["requestType"] == "IMPORT"
+    assert details["jobStatus"] == "PENDING"
+    assert details["completedTasks"] == [] and details["failedTasks"] == []
+    assert set(artifacts_by_id(manual, ACME, "prod")) == set(prod_before)
 
     assert manual.advance(steps=1) >= 1
-    assert job_by_correlation(acme, ans["correlationId"])["jobStatus"] == "IN_PROGRESS"
+    assert listed_job(acme, ans["jobId"])["jobStatus"] == "IN_PROGRESS"
+    assert job_details(acme, ans["jobId"])["jobStatus"] == "IN_PROGRESS"
     assert manual.advance(steps=1) >= 1
-    done = job_by_correlation(acme, ans["correlationId"])
+    assert listed_job(acme, ans["jobId"])["jobStatus"] == "SUCCESS"
+    done = job_details(acme, ans["jobId"])
     assert done["jobStatus"] == "SUCCESS"
-    assert "failureReason" not in done or not done["failureReason"]
+    assert done["failedTasks"] == []
     assert manual.advance() == 0
 
-    imported = done["importedArtifacts"]
+    imported = done["importReplacementMap"]
     assert set(imported) == SCHEMA_CLOSURE
-    # Same type and exact title in prod: reused.
-    assert imported[CLASS_LOYALTY] == "acme-prod-class-loyalty"
-    # Everything else was created under new ids.
-    for src in SCHEMA_CLOSURE - {CLASS_LOYALTY}:
+    # Nothing of the closure is reused by title in prod: the class "Loyalty Member" has a
+    # same-titled twin there, but a class is not a type reused by title (ui-sandbox-tooling.md
+    # names schemas, field groups, audiences; the old rule reused any same title), so a copy
+    # titled "Loyalty Member_<epoch ms>" is created beside it.
+    assert {s: st for s, (st, _) in outcomes(done).items()} == dict.fromkeys(
+        SCHEMA_CLOSURE, "CREATED"
+    )
+    for src in SCHEMA_CLOSURE:
         assert imported[src] not in prod_before
     assert_rewired(manual, imported, prod_before)
     prod_after = artifacts_by_id(manual, ACME, "prod")
-    assert len(prod_after) == len(prod_before) + 6
+    assert len(prod_after) == len(prod_before) + 7
 
     # The reference page's list-jobs query finds it.
     env = ok(
@@ -358,28 +401,35 @@ def test_import_lifecycle_manual(manual: EmulatorProcess, acme: httpx.Client) ->
             "&orderby=createdDate&start=0&limit=5"
         )
     )
-    assert [j["id"] for j in env["data"]] == [done["id"]]
+    assert [j["id"] for j in env["data"]] == [ans["jobId"]]
 
 
 def test_import_completes_by_itself_in_auto(emulator: EmulatorProcess, acme: httpx.Client) -> None:
     p = published_package(emulator, acme, "flow", ["acme-flow-crm"])
-    prod_before = set(artifacts_by_id(emulator, ACME, "prod"))
+    prod_before = artifacts_by_id(emulator, ACME, "prod")
     ans = submit(acme, p["id"])
-    job = wait_job(acme, ans["correlationId"])
+    job = wait_job(acme, ans["jobId"])
     assert job["jobStatus"] == "SUCCESS"
-    imported = job["importedArtifacts"]
+    imported = job["importReplacementMap"]
     assert set(imported) == closure(["acme-flow-crm"])
     assert_rewired(emulator, imported, prod_before)
 
 
-def test_import_segment_reuses_same_titles(emulator: EmulatorProcess, acme: httpx.Client) -> None:
+def test_import_segment_reuses_the_merge_policy(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
     p = published_package(emulator, acme, "seg", ["acme-seg-gold"])
-    prod_before = set(artifacts_by_id(emulator, ACME, "prod"))
-    job = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    prod_before = artifacts_by_id(emulator, ACME, "prod")
+    job = wait_job(acme, submit(acme, p["id"])["jobId"])
     assert job["jobStatus"] == "SUCCESS"
-    imported = job["importedArtifacts"]
+    imported = job["importReplacementMap"]
+    # A merge policy is never created: prod's of the same title is used.
     assert imported["acme-mp-default"] == "acme-prod-mp"
-    assert imported[CLASS_LOYALTY] == "acme-prod-class-loyalty"
+    assert outcomes(job)["acme-mp-default"] == ("OBJECT_REUSED", "acme-prod-mp")
+    # The class of the same title is not reused any more (a class isn't reused by title):
+    # a copy is created.
+    assert imported[CLASS_LOYALTY] != "acme-prod-class-loyalty"
+    assert outcomes(job)[CLASS_LOYALTY][0] == "CREATED"
     # "Gold Loyalty Members 2024" is only similar: a new segment is created.
     assert imported["acme-seg-gold"] not in prod_before
     assert_rewired(emulator, imported, prod_before)
@@ -390,9 +440,10 @@ def test_import_alternatives_honoured(emulator: EmulatorProcess, acme: httpx.Cli
     alternatives = {
         SCHEMA_LOYALTY: {"id": "acme-prod-schema-loyalty", "type": "REGISTRY_SCHEMA"},
     }
-    job = wait_job(acme, submit(acme, p["id"], alternatives=alternatives)["correlationId"])
+    job = wait_job(acme, submit(acme, p["id"], alternatives=alternatives)["jobId"])
     assert job["jobStatus"] == "SUCCESS", job
-    assert job["importedArtifacts"][SCHEMA_LOYALTY] == "acme-prod-schema-loyalty"
+    assert job["importReplacementMap"][SCHEMA_LOYALTY] == "acme-prod-schema-loyalty"
+    assert outcomes(job)[SCHEMA_LOYALTY] == ("OBJECT_REUSED", "acme-prod-schema-loyalty")
     schemas = [a for a in emulator.artifacts(ACME, "prod") if a["type"] == "REGISTRY_SCHEMA"]
     assert {a["id"] for a in schemas} == {
         "acme-prod-schema-loyalty",
@@ -405,20 +456,36 @@ def test_import_alternative_missing_in_target_fails(
 ) -> None:
     p = published_package(emulator, acme, "alt2", [SCHEMA_LOYALTY])
     alternatives = {SCHEMA_LOYALTY: {"id": "acme-prod-no-such-schema", "type": "REGISTRY_SCHEMA"}}
-    job = wait_job(acme, submit(acme, p["id"], alternatives=alternatives)["correlationId"])
+    job = wait_job(acme, submit(acme, p["id"], alternatives=alternatives)["jobId"])
     assert job["jobStatus"] == "FAILED"
-    assert "acme-prod-no-such-schema" in job["failureReason"]
+    # One failed task, naming the artifact whose alternative is missing.
+    got = failures(job)
+    assert list(got) == [SCHEMA_LOYALTY]
+    assert "acme-prod-no-such-schema" in got[SCHEMA_LOYALTY]
+    assert job["completedTasks"] == []
 
 
 def test_second_import_of_same_package(emulator: EmulatorProcess, acme: httpx.Client) -> None:
-    # Same titles now exist in prod: the second import reuses everything it created first.
+    # The first import created both in prod. The second reuses the namespace of the same title
+    # (identity namespaces are reused by title) but creates the consent policy again, titled
+    # `<title>_<epoch ms>`: a policy is not a type reused by title (before the per-type rules,
+    # the emulator reused both).
     p = published_package(emulator, acme, "twice", ["acme-ns-crm", "acme-policy-email"])
-    first = wait_job(acme, submit(acme, p["id"])["correlationId"])
-    n = len(emulator.artifacts(ACME, "prod"))
-    second = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    first = wait_job(acme, submit(acme, p["id"])["jobId"])
+    assert first["jobStatus"] == "SUCCESS"
+    prod = artifacts_by_id(emulator, ACME, "prod")
+    n = len(prod)
+    second = wait_job(acme, submit(acme, p["id"])["jobId"])
     assert second["jobStatus"] == "SUCCESS"
-    assert second["importedArtifacts"] == first["importedArtifacts"]
-    assert len(emulator.artifacts(ACME, "prod")) == n
+    ns_id = first["importReplacementMap"]["acme-ns-crm"]
+    assert second["importReplacementMap"]["acme-ns-crm"] == ns_id
+    assert outcomes(second)["acme-ns-crm"] == ("OBJECT_REUSED", ns_id)
+    policy = second["importReplacementMap"]["acme-policy-email"]
+    assert policy != first["importReplacementMap"]["acme-policy-email"]
+    assert outcomes(second)["acme-policy-email"] == ("CREATED", policy)
+    after = artifacts_by_id(emulator, ACME, "prod")
+    assert len(after) == n + 1
+    assert re.fullmatch(r"Email Marketing Consent_\d{13}", after[policy]["title"]), after[policy]
 
 
 # -- the other submit form -------------------------------------------------------------------
@@ -426,10 +493,12 @@ def test_import_by_path_without_body(emulator: EmulatorProcess, acme: httpx.Clie
     p = published_package(emulator, acme, "path-form", ["acme-ns-crm"])
     ans = ok(acme.post(f"/packages/{p['id']}/import", params={"targetSandbox": "prod"}))
     assert isinstance(ans["correlationId"], str)
-    job = wait_job(acme, ans["correlationId"])
+    assert isinstance(ans["jobId"], str)
+    job = wait_job(acme, ans["jobId"])
     assert job["jobStatus"] == "SUCCESS"
     assert job["name"] == "path-form"  # defaults to the package's name
-    assert job["targetSandbox"] == "prod"
+    assert job["destinationSandbox"]["name"] == "prod"
+    assert listed_job(acme, ans["jobId"])["targetSandbox"] == "prod"
 
 
 def test_import_by_path_with_body(emulator: EmulatorProcess, acme: httpx.Client) -> None:
@@ -445,10 +514,10 @@ def test_import_by_path_with_body(emulator: EmulatorProcess, acme: httpx.Client)
             },
         )
     )
-    job = wait_job(acme, ans["correlationId"])
+    job = wait_job(acme, ans["jobId"])
     assert job["jobStatus"] == "SUCCESS"
     assert job["name"] == "my job"
-    assert job["importedArtifacts"][SCHEMA_LOYALTY] == "acme-prod-schema-loyalty"
+    assert job["importReplacementMap"][SCHEMA_LOYALTY] == "acme-prod-schema-loyalty"
 
 
 def test_import_by_path_defaults_to_sandbox_header(
@@ -456,8 +525,9 @@ def test_import_by_path_defaults_to_sandbox_header(
 ) -> None:
     p = published_package(emulator, acme, "hdr", ["acme-ns-crm"])
     ans = ok(acme_prod.post(f"/packages/{p['id']}/import"))
-    job = wait_job(acme_prod, ans["correlationId"])
-    assert job["targetSandbox"] == "prod"
+    job = wait_job(acme_prod, ans["jobId"])
+    assert job["destinationSandbox"]["name"] == "prod"
+    assert listed_job(acme_prod, ans["jobId"])["targetSandbox"] == "prod"
     assert job["jobStatus"] == "SUCCESS"
 
 
@@ -466,9 +536,12 @@ def test_job_name_and_description_default_to_package(
 ) -> None:
     p = create_package(acme, "named", ["acme-ns-crm"], description="pkg description")
     publish(emulator, acme, p["id"])
-    job = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    ans = submit(acme, p["id"])
+    job = wait_job(acme, ans["jobId"])
     assert job["name"] == "named"
     assert job["description"] == "pkg description"
+    listed = listed_job(acme, ans["jobId"])
+    assert (listed["name"], listed["description"]) == ("named", "pkg description")
 
 
 # -- refusals and FAILED jobs ----------------------------------------------------------------
@@ -497,12 +570,16 @@ def test_import_fails_on_missing_permission(emulator: EmulatorProcess, acme: htt
     perms = all_permissions()
     perms["Schema"] = ["read"]
     emulator.set_roles(ACME, perms)
-    job = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    job = wait_job(acme, submit(acme, p["id"])["jobId"])
     assert job["jobStatus"] == "FAILED"
-    reason = job["failureReason"]
-    assert "Schema" in reason and "write" in reason, reason
-    assert any(a in reason for a in SCHEMA_CLOSURE if ACME_DEV[a][0].startswith("REGISTRY")), reason
-    assert "importedArtifacts" not in job or not job["importedArtifacts"]
+    # One failed task per artifact the job would have created and may not: every schema
+    # registry artifact of the closure (the namespace needs Identity, which the org has).
+    got = failures(job)
+    assert set(got) == {a for a in SCHEMA_CLOSURE if ACME_DEV[a][0].startswith("REGISTRY")}
+    for aid, message in got.items():
+        assert "Schema" in message and "write" in message and aid in message, message
+    assert job["completedTasks"] == []
+    assert job["importReplacementMap"] == {}
 
 
 def test_import_fails_on_expired_package(emulator: EmulatorProcess, acme: httpx.Client) -> None:
@@ -510,9 +587,12 @@ def test_import_fails_on_expired_package(emulator: EmulatorProcess, acme: httpx.
     done = publish(emulator, acme, p["id"], expiry_period=0)
     assert done["expiry"] == done["publishDate"]
     time.sleep(0.02)
-    job = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    job = wait_job(acme, submit(acme, p["id"])["jobId"])
     assert job["jobStatus"] == "FAILED"
-    assert "expired" in job["failureReason"].lower()
+    # A job-level reason: one failed task per root artifact of the package.
+    got = failures(job)
+    assert list(got) == ["acme-ns-crm"]
+    assert "expired" in got["acme-ns-crm"].lower()
 
 
 @pytest.mark.parametrize("form", ["body", "path"])
@@ -524,9 +604,10 @@ def test_import_fails_on_unknown_target_sandbox(
         ans = submit(acme, p["id"], sandbox="moon")
     else:
         ans = ok(acme.post(f"/packages/{p['id']}/import", params={"targetSandbox": "moon"}))
-    job = wait_job(acme, ans["correlationId"])
+    job = wait_job(acme, ans["jobId"])
     assert job["jobStatus"] == "FAILED"
-    assert "moon" in job["failureReason"]
+    assert list(failures(job)) == ["acme-ns-crm"]
+    assert "moon" in failure_text(job)
 
 
 def test_failed_import_job_manual_lifecycle(manual: EmulatorProcess, acme: httpx.Client) -> None:
@@ -534,15 +615,16 @@ def test_failed_import_job_manual_lifecycle(manual: EmulatorProcess, acme: httpx
     ok(acme.get(f"/packages/{p['id']}/export"))
     manual.advance()
     ans = submit(acme, p["id"], sandbox="moon")
-    assert job_by_correlation(acme, ans["correlationId"])["jobStatus"] in ("PENDING", "FAILED")
+    assert listed_job(acme, ans["jobId"])["jobStatus"] in ("PENDING", "FAILED")
     manual.advance()
-    assert job_by_correlation(acme, ans["correlationId"])["jobStatus"] == "FAILED"
+    assert listed_job(acme, ans["jobId"])["jobStatus"] == "FAILED"
+    assert job_details(acme, ans["jobId"])["jobStatus"] == "FAILED"
 
 
 def test_jobs_list_filters_by_status(emulator: EmulatorProcess, acme: httpx.Client) -> None:
     p = published_package(emulator, acme, "mixed", ["acme-ns-crm"])
-    good = wait_job(acme, submit(acme, p["id"])["correlationId"])
-    bad = wait_job(acme, submit(acme, p["id"], sandbox="moon")["correlationId"])
+    good = wait_job(acme, submit(acme, p["id"])["jobId"])
+    bad = wait_job(acme, submit(acme, p["id"], sandbox="moon")["jobId"])
     assert [j["id"] for j in jobs(acme, "requestType==IMPORT", "jobStatus==FAILED")] == [bad["id"]]
     assert [j["id"] for j in jobs(acme, "requestType==IMPORT", "jobStatus==SUCCESS")] == [
         good["id"]
@@ -601,25 +683,31 @@ def test_target_sandbox_defaults_to_header(
 def test_same_title_of_another_type_is_not_reused(
     emulator: EmulatorProcess, acme: httpx.Client
 ) -> None:
+    # Identity namespaces are reused by title, but only one of the same type.
     emulator.add_artifact(
         ACME,
         "prod",
         {"id": "prod-mixin-named-like-ns", "type": "REGISTRY_MIXIN", "title": "CRM ID"},
     )
     p = published_package(emulator, acme, "typed", ["acme-ns-crm"])
-    job = wait_job(acme, submit(acme, p["id"])["correlationId"])
+    job = wait_job(acme, submit(acme, p["id"])["jobId"])
     assert job["jobStatus"] == "SUCCESS"
-    new_id = job["importedArtifacts"]["acme-ns-crm"]
+    new_id = job["importReplacementMap"]["acme-ns-crm"]
     assert new_id != "prod-mixin-named-like-ns"
-    assert artifacts_by_id(emulator, ACME, "prod")[new_id]["type"] == "ID_NAMESPACE"
+    assert outcomes(job)["acme-ns-crm"] == ("CREATED", new_id)
+    created = artifacts_by_id(emulator, ACME, "prod")[new_id]
+    # No namespace of that title in prod: the copy keeps the title (no `_<epoch ms>`).
+    assert (created["type"], created["title"]) == ("ID_NAMESPACE", "CRM ID")
 
 
 def test_import_into_its_own_source_reuses_everything(
     emulator: EmulatorProcess, acme: httpx.Client
 ) -> None:
+    # Every object already exists in the target under its own id: OBJECT_EXISTS, not created.
     p = published_package(emulator, acme, "self", ["acme-flow-crm"])
     before = artifacts_by_id(emulator, ACME, "dev")
-    job = wait_job(acme, submit(acme, p["id"], sandbox="dev")["correlationId"])
+    job = wait_job(acme, submit(acme, p["id"], sandbox="dev")["jobId"])
     assert job["jobStatus"] == "SUCCESS"
-    assert job["importedArtifacts"] == {a: a for a in closure(["acme-flow-crm"])}
+    assert job["importReplacementMap"] == {a: a for a in closure(["acme-flow-crm"])}
+    assert outcomes(job) == {a: ("OBJECT_EXISTS", a) for a in closure(["acme-flow-crm"])}
     assert artifacts_by_id(emulator, ACME, "dev") == before

@@ -118,9 +118,12 @@ def test_jobs_are_per_org(
     emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client, acme_pkg: dict
 ) -> None:
     ans = ok(acme.post(f"/packages/{acme_pkg['id']}/import?targetSandbox=prod"))
-    wait_job(acme, ans["correlationId"])
+    wait_job(acme, ans["jobId"])
     assert len(jobs(acme)) == 2  # EXPORT + IMPORT
     assert jobs(partner) == []
+    # Another org's job is unknown to /tools/job: 404, as a job id that never existed.
+    assert_service_error(partner.get(f"/tools/job/{ans['jobId']}"), 404, ans["jobId"])
+    assert ok(acme.get(f"/tools/job/{ans['jobId']}"))["object"]["id"] == ans["jobId"]
 
 
 def test_handshakes_are_per_org(

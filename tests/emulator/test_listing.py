@@ -25,6 +25,7 @@ from ._support import (
     handshake,
     ok,
     publish,
+    publish_with_job,
     wait_transfer,
 )
 
@@ -223,7 +224,7 @@ def test_bad_paging_is_400(acme: httpx.Client, query: str) -> None:
 # -- jobs, handshakes, transfers: the reference's own query strings -------------------------
 def test_jobs_reference_query(emulator: EmulatorProcess, acme: httpx.Client) -> None:
     p = create_package(acme, "jq", ["acme-ns-crm"])
-    publish(emulator, acme, p["id"])
+    job_id = publish_with_job(emulator, acme, p["id"])[1]["id"]
     q = (
         "property=requestType==IMPORT&property=jobStatus==SUCCESS"
         "&orderby=createdDate&start=0&limit=5"
@@ -231,7 +232,7 @@ def test_jobs_reference_query(emulator: EmulatorProcess, acme: httpx.Client) -> 
     env = _list(acme, q, "/packages/jobs")
     assert env["data"] == []  # only an EXPORT job exists
     env = _list(acme, "property=requestType==EXPORT&orderby=-createdDate", "/packages/jobs/")
-    assert [j["packageId"] for j in env["data"]] == [p["id"]]
+    assert [j["id"] for j in env["data"]] == [job_id]
     env = _list(acme, "property=requestType==export", "/packages/jobs")  # case-insensitive
     assert len(env["data"]) == 1
 

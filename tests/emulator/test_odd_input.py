@@ -268,6 +268,7 @@ ID_PATHS = [
     ("GET", "/packages/preflight/{}?targetSandbox=prod"),
     ("GET", "/packages/payload/{}"),
     ("GET", "/transfer/{}"),
+    ("GET", "/tools/job/{}"),
 ]
 
 

@@ -31,16 +31,20 @@ from ._support import (
     MIXIN_CONSENT,
     MIXIN_LOYALTY,
     SCHEMA_LOYALTY,
+    as_stored,
     assert_service_error,
     create_package,
+    failures,
     get_package,
     is_epoch_ms,
     iso_in,
     iso_to_ms,
+    job_details,
     jobs,
     now_ms,
     ok,
     publish,
+    publish_with_job,
     wait_until,
 )
 
@@ -130,7 +134,7 @@ def test_create_reference_body(acme: httpx.Client) -> None:
     assert art["id"] == "27115daa-c92b-4f17-a077-d65ffeb0c525"
     assert art["type"] == "PROFILE_SEGMENT"
     assert art["found"] is False and art["count"] == 0
-    assert get_package(acme, p["id"]) == p
+    assert get_package(acme, p["id"]) == as_stored(p)
 
 
 def test_create_without_trailing_slash(acme: httpx.Client) -> None:
@@ -519,6 +523,7 @@ def test_publish_lifecycle_manual(manual: EmulatorProcess, acme: httpx.Client) -
     )
     assert ans["type"] == "PARTIAL"
     assert isinstance(ans["correlationId"], str) and ans["correlationId"]
+    assert isinstance(ans["jobId"], str) and ans["jobId"]
 
     mid = get_package(acme, p["id"])
     assert mid["status"] == "PUBLISH_IN_PROGRESS"
@@ -575,9 +580,16 @@ def test_publish_failed_when_an_artifact_is_gone(
 ) -> None:
     p = create_package(acme, "fragile", ["acme-ns-crm", "acme-policy-email"])
     emulator.delete_artifact("acme", "dev", "acme-policy-email")
-    failed = publish(emulator, acme, p["id"], expect="PUBLISH_FAILED")
-    assert isinstance(failed.get("failureReason"), str)
-    assert "acme-policy-email" in failed["failureReason"]
+    failed, job = publish_with_job(emulator, acme, p["id"], expect="PUBLISH_FAILED")
+    # No page shows a reason on a package: the EXPORT job carries it, one failed task per
+    # missing artifact.
+    assert "failureReason" not in failed
+    assert job["jobStatus"] == "FAILED" and job["requestType"] == "EXPORT"
+    got = failures(job)
+    assert list(got) == ["acme-policy-email"]
+    assert "no longer exists" in got["acme-policy-email"]
+    assert job["failedTasks"][0]["artifact"]["type"] == "DULE_CONSENT_POLICY"
+    assert job["completedTasks"] == []
     # found/count now reflect the source sandbox.
     state = {a["id"]: a["found"] for a in failed["artifactsList"]}
     assert state == {"acme-ns-crm": True, "acme-policy-email": False}
@@ -599,8 +611,9 @@ def test_publish_failed_for_an_artifact_that_never_existed(
     emulator: EmulatorProcess, acme: httpx.Client
 ) -> None:
     p = ok(acme.post("/packages", json=fitted_create_body()))
-    failed = publish(emulator, acme, p["id"], expect="PUBLISH_FAILED")
-    assert "27115daa-c92b-4f17-a077-d65ffeb0c525" in failed["failureReason"]
+    failed, job = publish_with_job(emulator, acme, p["id"], expect="PUBLISH_FAILED")
+    assert "failureReason" not in failed
+    assert "27115daa-c92b-4f17-a077-d65ffeb0c525" in failures(job)
 
 
 def test_publish_unknown_package_is_404(acme: httpx.Client) -> None:
@@ -609,17 +622,24 @@ def test_publish_unknown_package_is_404(acme: httpx.Client) -> None:
 
 def test_publish_records_export_job(emulator: EmulatorProcess, acme: httpx.Client) -> None:
     p = create_package(acme, "exported", [SCHEMA_LOYALTY], description="d")
-    corr = ok(acme.get(f"/packages/{p['id']}/export"))["correlationId"]
+    job_id = ok(acme.get(f"/packages/{p['id']}/export"))["jobId"]
     wait_until(lambda: get_package(acme, p["id"]), lambda q: q["status"] == "PUBLISHED")
     job = wait_until(
-        lambda: [j for j in jobs(acme, "requestType==EXPORT") if j.get("packageId") == p["id"]],
+        lambda: [j for j in jobs(acme, "requestType==EXPORT") if j["id"] == job_id],
         lambda js: len(js) == 1 and js[0]["jobStatus"] == "SUCCESS",
     )[0]
     assert job["name"] == "exported"
-    assert job["requestType"] == "EXPORT"
-    assert job["correlationId"] == corr
+    assert job["description"] == "d"
     assert job["packageType"] == "PARTIAL"
+    assert job["sourceSandBox"] == "dev"
+    assert job["targetSandbox"] is None  # an export has no target
     assert is_epoch_ms(job["created"]) and is_epoch_ms(job["updated"])
+    details = job_details(acme, job_id)
+    assert details["requestType"] == "EXPORT"
+    assert details["jobStatus"] == "SUCCESS"
+    assert details["sourceSandbox"] == {"name": "dev", "imsOrgId": ACME_ID, "empty": False}
+    assert "destinationSandbox" not in details
+    assert details["completedTasks"] == [] and details["failedTasks"] == []
 
 
 def test_publish_full_package(emulator: EmulatorProcess, acme: httpx.Client) -> None:

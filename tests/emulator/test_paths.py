@@ -31,7 +31,8 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
         acme.post("/transfer", json={"packageId": pub["id"], "targets": [{"imsOrgId": PARTNER_ID}]})
     )
     wait_transfer(emulator, acme, t["id"])
-    return {"pub": pub["id"], "draft": draft["id"], "transfer": t["id"]}
+    [job] = ok(acme.get("/packages/jobs"))["data"]  # pub's EXPORT job
+    return {"pub": pub["id"], "draft": draft["id"], "transfer": t["id"], "job": job["id"]}
 
 
 GETS = [
@@ -44,6 +45,8 @@ GETS = [
     "/handshake/list?requestType=OUTGOING",
     "/transfer/{transfer}",
     "/transfer/list",
+    "/tools/job/{job}",
+    "/tools/artifacts/REGISTRY_SCHEMA",
 ]
 
 

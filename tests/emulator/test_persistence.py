@@ -25,6 +25,7 @@ from ._support import (
     create_package,
     get_package,
     handshake,
+    job_details,
     ok,
     published_package,
     wait_job,
@@ -38,7 +39,7 @@ def test_state_survives_restart(fresh_emulator: EmulatorProcess, tmp_path: Path)
         draft = create_package(acme, "kept-draft", ["acme-ns-crm"], description="survives")
         pub = published_package(emu, acme, "kept-published", [SCHEMA_LOYALTY])
         job = wait_job(
-            acme, ok(acme.post(f"/packages/{pub['id']}/import?targetSandbox=prod"))["correlationId"]
+            acme, ok(acme.post(f"/packages/{pub['id']}/import?targetSandbox=prod"))["jobId"]
         )
         hs = handshake(acme, partner, ACME_ID, PARTNER_ID)
     emu.add_artifact(ACME, "dev", {"id": "acme-extra", "type": "ID_NAMESPACE", "title": "Extra"})
@@ -59,6 +60,8 @@ def test_state_survives_restart(fresh_emulator: EmulatorProcess, tmp_path: Path)
                 x for x in ok(acme.get("/packages/jobs?limit=100"))["data"] if x["id"] == job["id"]
             ]
             assert j["jobStatus"] == "SUCCESS"
+            # Its details (tasks, replacement map) too.
+            assert job_details(acme, job["id"]) == job
             listed = ok(partner.get("/handshake/list?requestType=INCOMING"))["data"]
             assert [(h["id"], h["status"]) for h in listed] == [(hs["id"], "APPROVED")]
         assert "acme-extra" in {a["id"] for a in again.artifacts(ACME, "dev")}

@@ -87,6 +87,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", f"{EXIM}/transfer/list"): Route(query=LIST_QUERY + ("requestType",)),
     ("POST", f"{EXIM}/transfer/pullRequest"): Route(body="pull"),
     ("GET", f"{EXIM}/transfer/{{transfer_id}}"): Route(),
+    ("GET", f"{EXIM}/tools/job/{{job_id}}"): Route(),
+    ("GET", f"{EXIM}/tools/artifacts/{{artifact_type}}"): Route(),
     ("POST", IMS): Route(query=IMS_QUERY, body="ims"),
 }
 
@@ -127,6 +129,7 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
             "/transfer", json={"packageId": published["id"], "targets": [{"imsOrgId": PARTNER_ID}]}
         )
     )[0]
+    imported = ok(acme.post(f"/packages/{published['id']}/import?targetSandbox=prod"))["jobId"]
     return World(
         headers={k: acme.headers[k] for k in _AUTH_HEADERS},
         other_headers={k: partner.headers[k] for k in _AUTH_HEADERS},
@@ -134,6 +137,7 @@ def world(emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client) 
         transfer_ids=[transfer["id"]],
         linking_ids=[hs["linkingId"], pending["linkingId"]],
         clients=[ACME_CLIENT, PARTNER_CLIENT],
+        job_ids=[imported] + [j["id"] for j in ok(acme.get("/packages/jobs"))["data"]],
     )
 
 

@@ -24,7 +24,7 @@ from ._support import (
     handshake,
     is_epoch_ms,
     iso_in,
-    job_by_correlation,
+    job_details,
     ok,
     published_package,
     wait_job,
@@ -146,6 +146,72 @@ def test_visibility_response(acme: httpx.Client, pub: dict[str, Any]) -> None:
     check(q, {**PACKAGE, "packageVisibility": STR}, "visibility")
 
 
+#: A `GET /packages/jobs` item: exactly these (packages.md "List export/import jobs").
+JOB_ITEM = {
+    "id": STR,
+    "name": STR,
+    "updated": EPOCH,
+    "created": EPOCH,
+    "jobType": STR,
+    "packageType": STR,
+    "description": STR,
+    "jobStatus": STR,
+    "visibility": STR,
+    "sourceSandBox": STR,
+    "targetSandbox": STR,
+    "createdBy": STR,
+}
+
+#: `GET /tools/job/{JOB_ID}`'s `object` (tools.md "Job details"), `destinationSandbox` aside.
+JOB_DETAILS = {
+    "id": STR,
+    "name": STR,
+    "visibility": STR,
+    "requestType": STR,
+    "expiry": INT,
+    "snapshotId": STR,
+    "createdTimestamp": EPOCH,
+    "modifiedTimestamp": EPOCH,
+    "type": STR,
+    "jobStatus": STR,
+    "jobType": STR,
+    "counter": INT,
+    "imsOrgId": STR,
+    "sourceSandbox": DICT,
+    "completedTasks": LIST,
+    "failedTasks": LIST,
+    "importReplacementMap": DICT,
+    "sourceParentArtifactMap": DICT,
+}
+SANDBOX = {"name": STR, "imsOrgId": STR, "empty": BOOL}
+TASK = {"taskType": STR, "taskStatus": STR, "artifact": DICT}
+TASK_ARTIFACT = {
+    "id": STR,
+    "type": STR,
+    "found": BOOL,
+    "count": INT,
+    "title": STR,
+    "messages": LIST,
+}
+
+
+def check_job_details(job: dict[str, Any], where: str) -> None:
+    check(job, JOB_DETAILS, where)
+    check(job["sourceSandbox"], SANDBOX, f"{where}.sourceSandbox")
+    if "destinationSandbox" in job:
+        check(job["destinationSandbox"], SANDBOX, f"{where}.destinationSandbox")
+    for key in ("completedTasks", "failedTasks"):
+        for t in job[key]:
+            check(t, TASK, f"{where}.{key}[]")
+            check(t["artifact"], TASK_ARTIFACT, f"{where}.{key}[].artifact")
+            for m in t["artifact"]["messages"]:
+                check(m, {"status": STR, "attempt": INT, "message": STR}, f"{where}.messages[]")
+    for k, v in job["importReplacementMap"].items():
+        assert isinstance(k, str) and isinstance(v, str), (k, v)
+    for k, v in job["sourceParentArtifactMap"].items():
+        assert isinstance(k, str) and isinstance(v, str) and v.count("::") == 3, (k, v)
+
+
 def test_publish_response(emulator: EmulatorProcess, acme: httpx.Client) -> None:
     p = ok(
         acme.post(
@@ -162,6 +228,7 @@ def test_publish_response(emulator: EmulatorProcess, acme: httpx.Client) -> None
             "sourceSandbox": DICT,
             "type": STR,
             "correlationId": STR,
+            "jobId": STR,
         },
         "export",
     )
@@ -204,35 +271,22 @@ def test_submit_import_response(acme: httpx.Client, pub: dict[str, Any]) -> None
             "destinationSandbox": DICT,
             "type": STR,
             "correlationId": STR,
+            "jobId": STR,
         },
         "import",
     )
     assert ans["visibility"] == "TENANT"
-    job = wait_job(acme, ans["correlationId"])
-    check(
-        job,
-        {
-            "id": STR,
-            "name": STR,
-            "updated": EPOCH,
-            "created": EPOCH,
-            "jobType": STR,
-            "packageType": STR,
-            "description": STR,
-            "jobStatus": STR,
-            "visibility": STR,
-            "sourceSandBox": STR,
-            "targetSandbox": STR,
-            "createdBy": STR,
-            "packageId": STR,
-            "requestType": STR,
-            "correlationId": STR,
-            "importedArtifacts": DICT,
-        },
-        "jobs.data[]",
-    )
+    job = wait_job(acme, ans["jobId"])
+    check_job_details(job, "tools/job")
+    check(job["destinationSandbox"], SANDBOX, "tools/job.destinationSandbox")
+    assert job["completedTasks"], job
     assert job["description"] == "Acme Business Group"
     assert job["visibility"] == "TENANT"
+    [item] = [j for j in ok(acme.get("/packages/jobs"))["data"] if j["id"] == ans["jobId"]]
+    check(item, JOB_ITEM, "jobs.data[]")
+    assert set(item) == set(JOB_ITEM), sorted(item)
+    assert item["description"] == "Acme Business Group"
+    assert item["visibility"] == "TENANT"
 
 
 def test_children_response(acme: httpx.Client, pub: dict[str, Any]) -> None:
@@ -317,9 +371,10 @@ def test_handshake_responses(acme: httpx.Client, partner: httpx.Client) -> None:
         "action",
     )
     env = ok(partner.get("/handshake/list?property=status%3D%3DAPPROVED&requestType=INCOMING"))
+    listed = {k: v for k, v in HANDSHAKE.items() if k != "createdBy"}  # the page shows none
     check(
         env["data"][0],
-        {**HANDSHAKE, "targetRegion": STR, "sourceOrgName": STR, "targetOrgName": STR},
+        {**listed, "targetRegion": STR, "sourceOrgName": STR, "targetOrgName": STR},
         "handshake/list.data[]",
     )
 
@@ -400,16 +455,12 @@ def test_pull_request_response(
 def test_export_job_shape(acme: httpx.Client, pub: dict[str, Any]) -> None:
     jobs = ok(acme.get("/packages/jobs?property=requestType==EXPORT"))["data"]
     assert len(jobs) == 1
-    check(
-        jobs[0],
-        {
-            "id": STR,
-            "name": STR,
-            "created": EPOCH,
-            "updated": EPOCH,
-            "jobStatus": STR,
-            "packageId": STR,
-        },
-        "export job",
-    )
-    assert job_by_correlation(acme, jobs[0]["correlationId"])["id"] == jobs[0]["id"]
+    # An export has no target sandbox (null) and `pub` has no description (null).
+    spec = {k: v for k, v in JOB_ITEM.items() if k not in ("targetSandbox", "description")}
+    check(jobs[0], spec, "export job")
+    assert set(jobs[0]) == set(JOB_ITEM), sorted(jobs[0])
+    assert jobs[0]["targetSandbox"] is None
+    details = job_details(acme, jobs[0]["id"])
+    check_job_details(details, "export tools/job")
+    assert details["requestType"] == "EXPORT"
+    assert "destinationSandbox" not in details

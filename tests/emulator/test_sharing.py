@@ -253,8 +253,11 @@ def test_transferred_package_can_be_imported(
             json={"id": p["id"], "destinationSandbox": {"name": "prod", "imsOrgId": PARTNER_ID}},
         )
     )
-    job = wait_job(partner, ans["correlationId"])
+    job = wait_job(partner, ans["jobId"])
     assert job["jobStatus"] == "SUCCESS", job
+    assert job["imsOrgId"] == PARTNER_ID
+    assert job["sourceSandbox"] == {"name": "dev", "imsOrgId": ACME_ID, "empty": False}
+    assert job["destinationSandbox"] == {"name": "prod", "imsOrgId": PARTNER_ID, "empty": False}
     created = emulator.artifacts(PARTNER, "prod")
     assert len(created) == 7  # the schema and its six dependencies
     assert "Loyalty Profile Schema" in {a["title"] for a in created}
@@ -399,7 +402,7 @@ def test_pull_request_reference_body(
     assert copy["status"] == "PUBLISHED"
     job = wait_job(
         partner,
-        ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["correlationId"],
+        ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"],
     )
     assert job["jobStatus"] == "SUCCESS", job
     assert len(emulator.artifacts(PARTNER, "prod")) == 7
@@ -523,22 +526,33 @@ def test_import_in_target_org_rewires_dependencies(
     emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
 ) -> None:
     handshake(acme, partner, ACME_ID, PARTNER_ID)
+    # A merge policy is never created by an import: partner/prod needs one of its own (an
+    # empty target fails the job, test_import_rules.py), here of another title, so the import
+    # falls back to it.
+    mp = emulator.add_artifact(
+        PARTNER, "prod", {"id": "prtn-mp", "type": "PROFILE_MERGE", "title": "Partner Policy"}
+    )
     p = published_package(emulator, acme, "rewire", ["acme-seg-gold"])
     [t] = transfer(acme, p["id"], PARTNER_ID)
     assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
     ans = ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))
-    job = wait_job(partner, ans["correlationId"])
+    job = wait_job(partner, ans["jobId"])
     assert job["jobStatus"] == "SUCCESS", job
     prod = {a["id"]: a for a in emulator.artifacts(PARTNER, "prod")}
     by_title = {a["title"]: a for a in prod.values()}
     seg = by_title["Gold Loyalty Members"]
     assert {prod[d]["title"] for d in seg["dependsOn"]} == {
         "Loyalty Profile Schema",
-        "Default Time-based Merge Policy",
+        "Partner Policy",
     }
+    assert mp["id"] in seg["dependsOn"]
     for a in prod.values():
         assert set(a["dependsOn"]) <= set(prod), a  # every edge points inside partner/prod
-    assert set(job["importedArtifacts"].values()) == set(prod)
+    assert set(job["importReplacementMap"].values()) == set(prod)
+    # Where each object came from: `{source org}::{source sandbox}::{TYPE}::{source id}`.
+    assert job["sourceParentArtifactMap"]["acme-seg-gold"] == (
+        f"{ACME_ID}::dev::PROFILE_SEGMENT::acme-seg-gold"
+    )
 
 
 def test_pull_of_public_but_unpublished_package_never_completes(

@@ -20,7 +20,9 @@ from ._support import (
     create_package,
     get_package,
     handshake,
-    job_by_correlation,
+    job_details,
+    jobs,
+    listed_job,
     ok,
     transfer_by_id,
     wait_until,
@@ -49,11 +51,11 @@ def test_auto_job_honours_job_seconds(emulator: EmulatorProcess, acme: httpx.Cli
     pid = _publish_now(emulator, acme, "job-timing")
     wait_until(lambda: get_package(acme, pid), lambda p: p["status"] == "PUBLISHED")
     emulator.set_timing(jobSeconds=1.0)
-    corr = ok(acme.post(f"/packages/{pid}/import?targetSandbox=prod"))["correlationId"]
+    job_id = ok(acme.post(f"/packages/{pid}/import?targetSandbox=prod"))["jobId"]
     time.sleep(0.3)
-    assert job_by_correlation(acme, corr)["jobStatus"] in ("PENDING", "IN_PROGRESS")
+    assert listed_job(acme, job_id)["jobStatus"] in ("PENDING", "IN_PROGRESS")
     job = wait_until(
-        lambda: job_by_correlation(acme, corr), lambda j: j["jobStatus"] == "SUCCESS", timeout=5
+        lambda: listed_job(acme, job_id), lambda j: j["jobStatus"] == "SUCCESS", timeout=5
     )
     assert job["jobStatus"] == "SUCCESS"
 
@@ -87,13 +89,13 @@ def test_advance_steps_counts_every_operation(manual: EmulatorProcess, acme: htt
     b = _publish_now(manual, acme, "b")
     manual.advance()
     assert manual.advance() == 0
-    ca = ok(acme.post(f"/packages/{a}/import?targetSandbox=prod"))["correlationId"]
-    cb = ok(acme.post(f"/packages/{b}/import?targetSandbox=prod"))["correlationId"]
+    ca = ok(acme.post(f"/packages/{a}/import?targetSandbox=prod"))["jobId"]
+    cb = ok(acme.post(f"/packages/{b}/import?targetSandbox=prod"))["jobId"]
     # Each step moves every unfinished operation one state: two jobs, two changes.
     assert manual.advance(steps=1) == 2
-    assert {job_by_correlation(acme, c)["jobStatus"] for c in (ca, cb)} == {"IN_PROGRESS"}
+    assert {listed_job(acme, c)["jobStatus"] for c in (ca, cb)} == {"IN_PROGRESS"}
     assert manual.advance(steps=1) == 2
-    assert {job_by_correlation(acme, c)["jobStatus"] for c in (ca, cb)} == {"SUCCESS"}
+    assert {listed_job(acme, c)["jobStatus"] for c in (ca, cb)} == {"SUCCESS"}
     assert manual.advance(steps=5) == 0
 
 
@@ -104,9 +106,9 @@ def test_advance_without_steps_runs_to_completion(
     n = manual.advance()
     assert n >= 1
     assert get_package(acme, pid)["status"] == "PUBLISHED"
-    corr = ok(acme.post(f"/packages/{pid}/import?targetSandbox=prod"))["correlationId"]
+    job_id = ok(acme.post(f"/packages/{pid}/import?targetSandbox=prod"))["jobId"]
     assert manual.advance() >= 2  # PENDING -> IN_PROGRESS -> SUCCESS
-    assert job_by_correlation(acme, corr)["jobStatus"] == "SUCCESS"
+    assert listed_job(acme, job_id)["jobStatus"] == "SUCCESS"
 
 
 def test_switching_manual_to_auto_finishes_pending_work(
@@ -133,8 +135,8 @@ def test_in_flight_work_survives_deletions(
     ok(acme.delete(f"/packages/{publishing}"))
     # new work on the published ones, then pull the rug
     manual.clear_requests()
-    c1 = ok(acme.post(f"/packages/{importing}/import?targetSandbox=prod"))["correlationId"]
-    c2 = ok(acme.post(f"/packages/{gutted['id']}/import?targetSandbox=prod"))["correlationId"]
+    c1 = ok(acme.post(f"/packages/{importing}/import?targetSandbox=prod"))["jobId"]
+    c2 = ok(acme.post(f"/packages/{gutted['id']}/import?targetSandbox=prod"))["jobId"]
     [t] = ok(
         acme.post(
             "/transfer", json={"packageId": transferring, "targets": [{"imsOrgId": PARTNER_ID}]}
@@ -146,8 +148,11 @@ def test_in_flight_work_survives_deletions(
     manual.delete_artifact("acme", "prod", "acme-prod-mp")
     manual.advance()
     assert manual.advance() == 0
-    assert job_by_correlation(acme, c1)["jobStatus"] in ("SUCCESS", "FAILED")
-    assert job_by_correlation(acme, c2)["jobStatus"] in ("SUCCESS", "FAILED")
+    assert listed_job(acme, c1)["jobStatus"] in ("SUCCESS", "FAILED")
+    assert listed_job(acme, c2)["jobStatus"] in ("SUCCESS", "FAILED")
+    # The jobs outlive their packages: /tools/job still answers for each.
+    for job in jobs(acme):
+        assert job_details(acme, job["id"])["jobStatus"] in ("SUCCESS", "FAILED")
     assert transfer_by_id(acme, t["id"])["status"] in ("COMPLETED", "FAILED")
     assert [r for r in manual.requests() if r["status"] >= 500] == []
     assert ok(acme.get("/packages"))["totalElements"] == 1  # only "gutted" is left

@@ -16,7 +16,9 @@ router = APIRouter(prefix=EXIM)
 
 @router.post("/packages")
 async def create_package(request: Request) -> Any:
-    return packages.answer(emu_of(request), await call(request, packages.create, "required"))
+    return packages.created_answer(
+        emu_of(request), await call(request, packages.create, "required")
+    )
 
 
 @router.put("/packages")
