@@ -192,15 +192,11 @@ def _count_calls(emu: Any) -> list[CallCount]:
     measure("submit_import (default name)", lambda: submit(None), "+ GET package for its name")
     measure(
         "wait_for_job",
-        lambda: acme.wait_for_job(
-            state["sub"].job_name,
-            correlation_id=state["sub"].correlation_id,
-            timeout=30,
-            poll_interval=0.05,
-        ),
-        "polls; 0.05 s per async step",
+        lambda: acme.wait_for_job(state["sub"].job_id, timeout=30, poll_interval=0.05),
+        "polls `GET /tools/job/{id}`; 0.05 s per async step",
     )
-    measure("find_job", lambda: acme.find_job("bench-import"))
+    measure("get_job", lambda: acme.get_job(state["sub"].job_id))
+    measure("find_jobs", lambda: acme.find_jobs(name="bench-import"))
     measure("list_jobs", lambda: list(acme.list_jobs()))
 
     def handshake() -> None:
@@ -375,7 +371,7 @@ def _fault_runs(emu: Any) -> list[FaultRun]:
         for pid in ids:
             client.wait_for_package(pid, timeout=60, poll_interval=0.05)
         sub = client.submit_import(ids[0], "prod", name="fault-import")
-        client.wait_for_job("fault-import", correlation_id=sub.correlation_id, timeout=60)
+        client.wait_for_job(sub.job_id or "", timeout=60)
         seconds = time.perf_counter() - started
         log = emu.requests()
         emu.clear_faults()
@@ -449,6 +445,22 @@ def bench_client(args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
+@section("waits")
+def bench_waits(args: argparse.Namespace) -> str:
+    """A `--job-seconds` import job (default 60) followed by `wait_for_job` and by the old
+    jobs-list polling, side by side: see benchmarks/job_waits.py."""
+    from benchmarks import job_waits
+
+    started = datetime.now(UTC)
+    return job_waits.section(
+        command(args.argv),
+        machine(),
+        started.strftime("%Y-%m-%d %H:%M UTC"),
+        job_seconds=args.job_seconds,
+        earlier=args.earlier_jobs,
+    )
+
+
 @section("pulumi")
 def bench_pulumi(args: argparse.Namespace) -> None:
     """Engine timings: delegated to benchmarks/pulumi_stacks.py, which writes its section."""
@@ -462,7 +474,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("sections", nargs="*", help=f"which to run (default all: {list(SECTIONS)})")
     parser.add_argument("--runs", type=int, default=30, help="repetitions for medians")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="(client section only)")
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, help="the file the sections are written to"
+    )
+    parser.add_argument(
+        "--job-seconds", type=float, default=60.0, help="(waits) how long the followed job runs"
+    )
+    parser.add_argument(
+        "--earlier-jobs", type=int, default=200, help="(waits) jobs in the org before it"
+    )
     args = parser.parse_args(argv)
     args.argv = argv
     names = args.sections or list(SECTIONS)

@@ -45,6 +45,9 @@ _EXPORTS = {
     "HandshakeStatus": "enums",
     "ImportSubmission": "models",
     "Job": "models",
+    "job_package": "imports",
+    "JobDetails": "models",
+    "JobTask": "models",
     "JobRequestType": "enums",
     "JobStatus": "enums",
     "JobType": "enums",
@@ -92,6 +95,7 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from .exim import ExImClient
+    from .imports import job_package
     from .models import (
         Artifact,
         ArtifactChildren,
@@ -106,8 +110,10 @@ if TYPE_CHECKING:
         HandshakeStatus,
         ImportSubmission,
         Job,
+        JobDetails,
         JobRequestType,
         JobStatus,
+        JobTask,
         JobType,
         Package,
         PackagePayload,
@@ -154,8 +160,10 @@ __all__ = [
     "HandshakeStatus",
     "ImportSubmission",
     "Job",
+    "JobDetails",
     "JobRequestType",
     "JobStatus",
+    "JobTask",
     "JobType",
     "NotFoundError",
     "OperationFailedError",
@@ -181,6 +189,7 @@ __all__ = [
     "ValidationError",
     "asc",
     "desc",
+    "job_package",
     "prop",
 ]
 

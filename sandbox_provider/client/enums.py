@@ -9,7 +9,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "CAMPAIGN",
+    "CHANNEL_CONFIGURATION",
     "CUSTOM_ACTION",
+    "TASK_CREATED",
+    "TASK_EXISTS",
+    "TASK_REUSED",
     "UNSAFE_TO_REUSE",
     "ArtifactType",
     "HandshakeRequestType",
@@ -62,12 +67,23 @@ class ArtifactType(StrEnum):
 #: the product's object name in the UPPER_CASE form every listed type has. Kept out of
 #: `ArtifactType`, which lists the documented types only.
 CUSTOM_ACTION = "CUSTOM_ACTION"
+#: Journey Optimizer campaigns and channel configurations (the UI guide's names, in the same
+#: UPPER_CASE form; no page gives their API type).
+CAMPAIGN = "CAMPAIGN"
+CHANNEL_CONFIGURATION = "CHANNEL_CONFIGURATION"
 
 #: Types that `conflict_policy="use_existing"` does not reuse on its own, because reusing an
 #: existing object of the type is documented as unsafe: journeys imported onto a reused custom
 #: action are known to break (issue 10, part 6). The import creates a new one instead; an
 #: `alternatives` entry naming the artifact still reuses it.
 UNSAFE_TO_REUSE: frozenset[str] = frozenset({CUSTOM_ACTION})
+
+
+#: `messages[].status` values of a job task (tools.md "Job details"; the import report of the
+#: earlier tools page): the artifact was created, or an existing object was used instead.
+TASK_CREATED = "CREATED"
+TASK_REUSED = "OBJECT_REUSED"
+TASK_EXISTS = "OBJECT_EXISTS"
 
 
 class JobStatus(StrEnum):

@@ -18,6 +18,9 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from .enums import (
+    TASK_CREATED,
+    TASK_EXISTS,
+    TASK_REUSED,
     ArtifactType,
     HandshakeRequestType,
     HandshakeStatus,
@@ -47,8 +50,10 @@ __all__ = [
     "HandshakeStatus",
     "ImportSubmission",
     "Job",
+    "JobDetails",
     "JobRequestType",
     "JobStatus",
+    "JobTask",
     "JobType",
     "Package",
     "PackagePayload",
@@ -61,6 +66,11 @@ __all__ = [
     "PublishResult",
     "ResourcePermission",
     "SandboxRef",
+    "TASK_CREATED",
+    "TASK_EXISTS",
+    "TASK_REUSED",
+    "TaskArtifact",
+    "ToolsAnswer",
     "Transfer",
     "TransferDetails",
     "TransferRequestType",
@@ -74,6 +84,9 @@ def epoch_ms_to_datetime(value: int | None) -> datetime | None:
     if value is None:
         return None
     return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+T = TypeVar("T")
 
 
 # -- base ------------------------------------------------------------------------------------
@@ -140,6 +153,8 @@ class Package(ApiModel):
     modified_date: int | None = None
     created_by: str | None = None
     modified_by: str | None = None
+    #: No public page shows it: used when a server sends it, else the reason of a
+    #: PUBLISH_FAILED package is its EXPORT job's (`JobDetails.failure_reason`).
     failure_reason: str | None = None
     artifacts_list: list[Artifact] = Field(default_factory=list)
 
@@ -157,7 +172,9 @@ class Package(ApiModel):
 
 
 class PublishResult(ApiModel):
-    """The answer of a publish (`GET /packages/{id}/export`)."""
+    """The answer of a publish (`GET /packages/{id}/export`; packages.md "Publish a
+    package"). `job_id` names the EXPORT job (`ExImClient.get_job`); an answer without it
+    (an older platform, or a publication the client found already under way) leaves it None."""
 
     name: str | None = None
     description: str | None = None
@@ -165,10 +182,13 @@ class PublishResult(ApiModel):
     source_sandbox: SandboxRef | None = None
     type: str | None = None
     correlation_id: str | None = None
+    job_id: str | None = None
 
 
 class ImportSubmission(ApiModel):
-    """The answer of a submitted import; the job itself is found by name (`find_job`)."""
+    """The answer of a submitted import (packages.md "Submit an import"): `job_id` is the
+    IMPORT job to follow (`wait_for_job`). When the answer lacks it, the client finds the job
+    it started in the jobs list (`submit_import`)."""
 
     name: str | None = None
     description: str | None = None
@@ -177,6 +197,7 @@ class ImportSubmission(ApiModel):
     destination_sandbox: SandboxRef | None = None
     type: str | None = None
     correlation_id: str | None = None
+    job_id: str | None = None
     #: Set by the client: the name the job is listed under (given, else the package's name).
     job_name: str | None = None
 
@@ -245,16 +266,15 @@ class PackagePayload(ApiModel):
 
 # -- jobs ------------------------------------------------------------------------------------
 class Job(ApiModel):
-    """An export/import job as `GET /packages/jobs` lists it."""
+    """An export/import job as `GET /packages/jobs` lists it: exactly the fields every public
+    version of that page shows (packages.md "List export/import jobs"). Nothing here ties a
+    job to its package or to a correlation id; a job's outcome is `JobDetails`."""
 
     name: str
     id: str | None = None
     job_status: str | None = None
     job_type: str | None = None
-    request_type: str | None = None
     package_type: str | None = None
-    package_id: str | None = None
-    correlation_id: str | None = None
     description: str | None = None
     visibility: str | None = None
     source_sandbox: str | None = Field(
@@ -266,12 +286,128 @@ class Job(ApiModel):
     created: int | None = None
     updated: int | None = None
     created_by: str | None = None
-    failure_reason: str | None = None
-    imported_artifacts: dict[str, str] | None = None
 
     @property
     def status(self) -> str | None:
         return self.job_status
+
+
+class TaskArtifact(Artifact):
+    """The artifact of a job task: the source artifact, and `new_id` in the target."""
+
+    new_id: str | None = None
+
+
+class JobTask(ApiModel):
+    """One entry of `completedTasks` / `failedTasks` of a job (tools.md "Job details")."""
+
+    task_type: str | None = None
+    task_status: str | None = None
+    artifact: TaskArtifact | None = None
+
+    @property
+    def outcome(self) -> str | None:
+        """The status of the task's last message (`CREATED`, `OBJECT_REUSED`, ...)."""
+        msgs = (self.artifact.messages if self.artifact else None) or []
+        last = msgs[-1] if msgs else None
+        return str(last.get("status")) if isinstance(last, dict) and last.get("status") else None
+
+    @property
+    def message(self) -> str | None:
+        msgs = (self.artifact.messages if self.artifact else None) or []
+        last = msgs[-1] if msgs else None
+        return str(last.get("message")) if isinstance(last, dict) and last.get("message") else None
+
+
+class JobDetails(ApiModel):
+    """A job as `GET /tools/job/{JOB_ID}` answers it (the `object` of the answer; tools.md
+    "Job details"): its status, and its per-artifact outcome as the job progresses."""
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    visibility: str | None = None
+    request_type: str | None = None
+    expiry: int | None = None
+    snapshot_id: str | None = None
+    created_timestamp: int | None = None
+    modified_timestamp: int | None = None
+    type: str | None = None
+    job_status: str | None = None
+    job_type: str | None = None
+    counter: int | None = None
+    ims_org_id: str | None = Field(default=None, alias="imsOrgId")
+    job_hash: str | None = None
+    source_sandbox: SandboxRef | None = None
+    destination_sandbox: SandboxRef | None = None
+    completed_tasks: list[JobTask] = Field(default_factory=list)
+    failed_tasks: list[JobTask] = Field(default_factory=list)
+    import_replacement_map: dict[str, str] = Field(default_factory=dict)
+    source_parent_artifact_map: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def status(self) -> str | None:
+        return self.job_status
+
+    @property
+    def target_sandbox(self) -> str | None:
+        return self.destination_sandbox.name if self.destination_sandbox else None
+
+    @property
+    def failure_reason(self) -> str | None:
+        """The messages of the failed tasks, one per artifact ("; "-joined), or None."""
+        parts = []
+        for task in self.failed_tasks:
+            art = task.artifact
+            text = task.message or task.task_status or "failed"
+            parts.append(f"{art.id} ({art.type}): {text}" if art else text)
+        return "; ".join(parts) or None
+
+    def outcomes(self) -> dict[str, tuple[str | None, str | None, str | None]]:
+        """{source id: (type, target id, outcome)} for every completed task."""
+        out: dict[str, tuple[str | None, str | None, str | None]] = {}
+        for task in self.completed_tasks:
+            art = task.artifact
+            if art is None:
+                continue
+            target = art.new_id or self.import_replacement_map.get(art.id)
+            out[art.id] = (art.type, target, task.outcome)
+        return out
+
+    @property
+    def created_artifacts(self) -> dict[str, str]:
+        """{source id: target id} of what the job created (`CREATED`)."""
+        return {
+            src: tid
+            for src, (_, tid, outcome) in self.outcomes().items()
+            if tid and outcome == TASK_CREATED
+        }
+
+    @property
+    def reused_artifacts(self) -> dict[str, str]:
+        """{source id: target id} of what the job mapped to an object already in the target
+        (any outcome but `CREATED`: `OBJECT_REUSED`, `OBJECT_EXISTS`, ...)."""
+        return {
+            src: tid
+            for src, (_, tid, outcome) in self.outcomes().items()
+            if tid and outcome != TASK_CREATED
+        }
+
+    @property
+    def imported_artifacts(self) -> dict[str, str]:
+        """{source id: target id}: `importReplacementMap`, else what the tasks give."""
+        if self.import_replacement_map:
+            return dict(self.import_replacement_map)
+        return {src: tid for src, (_, tid, _) in self.outcomes().items() if tid}
+
+
+class ToolsAnswer(ApiModel, Generic[T]):
+    """The envelope of the `/tools` answers: `{"status", "type", "message", "object"}`."""
+
+    status: str | None = None
+    type: str | None = None
+    message: str | None = None
+    object: T
 
 
 # -- handshakes ------------------------------------------------------------------------------
@@ -362,7 +498,6 @@ class Transfer(ApiModel):
 
 
 # -- paging ----------------------------------------------------------------------------------
-T = TypeVar("T")
 
 
 class Page(ApiModel, Generic[T]):

@@ -4,8 +4,9 @@
 poll up to a cap) and never sleeps past the deadline. A terminal failure raises
 `OperationFailedError`, the deadline `ExImTimeoutError`; both name the object and its last
 status. `Waiters` holds the client's `wait_for_*` methods: each is a finder (`get_package`,
-`find_job`, `get_transfer` of the endpoint groups), the statuses that end the wait, and that
-loop, with every HTTP call inside bound to the wait's deadline.
+`get_job`, `get_transfer` of the endpoint groups), the statuses that end the wait, and that
+loop, with every HTTP call inside bound to the wait's deadline. A job is followed by its id
+(`GET /tools/job/{JOB_ID}`): one GET a poll, whatever the org's job history.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Protocol, TypeVar
 import tenacity
 from tenacity import RetryCallState
 
-from .errors import ExImTimeoutError, OperationFailedError, RequestInfo
-from .models import Job, Package, PackageStatus, Transfer
+from .errors import ExImTimeoutError, NotFoundError, OperationFailedError, RequestInfo
+from .models import JobDetails, Package, PackageStatus, Transfer
 from .retry import within
 
 __all__ = ["Progress", "Waiters", "poll_until"]
@@ -124,15 +125,7 @@ class _Finders(Protocol):
 
     def get_package(self, package_id: str, *, sandbox: str | None = None) -> Package: ...
 
-    def find_job(
-        self,
-        name: str,
-        *,
-        correlation_id: str | None = None,
-        request_type: str | None = None,
-        package_id: str | None = None,
-        sandbox: str | None = None,
-    ) -> Job | None: ...
+    def get_job(self, job_id: str, *, sandbox: str | None = None) -> JobDetails: ...
 
     def get_transfer(self, transfer_id: str, *, sandbox: str | None = None) -> Transfer: ...
 
@@ -173,32 +166,37 @@ class Waiters:
 
     def wait_for_job(
         self: _Finders,
-        name: str,
+        job_id: str,
         *,
         timeout: float = 1800.0,
-        correlation_id: str | None = None,
-        request_type: str | None = None,
-        progress: Progress[Job | None] | None = None,
+        progress: Progress[JobDetails | None] | None = None,
         poll_interval: float = 0.2,
         max_poll_interval: float = 10.0,
+        not_found_grace: float = 30.0,
+        label: str | None = None,
         sandbox: str | None = None,
-    ) -> Job:
-        """Poll `GET /packages/jobs` until the job named `name` (with `correlation_id` when
-        given, else the newest) is SUCCESS. FAILED/CANCELLED → OperationFailedError; deadline
-        → ExImTimeoutError. A job not listed yet counts as status NOT_FOUND."""
-        ident = name if correlation_id is None else f"{name} ({correlation_id})"
-        display = repr(name) if correlation_id is None else f"{name!r} ({correlation_id})"
+    ) -> JobDetails:
+        """Poll `GET /tools/job/{job_id}` until the job is SUCCESS. FAILED/CANCELLED →
+        OperationFailedError (the failed tasks' messages as the reason); deadline →
+        ExImTimeoutError. A job the platform doesn't answer for yet counts as status
+        NOT_FOUND for `not_found_grace` seconds (a job may show a moment after its submit
+        answered), then the NotFoundError is raised. `label`: how messages name the job."""
+        started = time.monotonic()
+
+        def fetch() -> JobDetails | None:
+            try:
+                return self.get_job(job_id, sandbox=sandbox)
+            except NotFoundError:
+                if time.monotonic() - started >= not_found_grace:
+                    raise
+                return None
+
         with within(timeout) as deadline:
             job = poll_until(
                 kind="job",
-                ident=ident,
-                display=display,
-                fetch=lambda: self.find_job(
-                    name,
-                    correlation_id=correlation_id,
-                    request_type=request_type,
-                    sandbox=sandbox,
-                ),
+                ident=job_id,
+                display=f"{label!r} ({job_id})" if label else None,
+                fetch=fetch,
                 status_of=lambda j: j.job_status if j is not None else "NOT_FOUND",
                 done={"SUCCESS"},
                 failed={"FAILED", "CANCELLED"},

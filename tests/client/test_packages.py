@@ -111,7 +111,7 @@ def test_list_filters_order_and_pages(acme: ExImClient, emulator: EmulatorProces
 def test_publish_and_wait(acme: ExImClient) -> None:
     pkg = acme.create_package("pub", artifacts=[NS_CRM])
     res = acme.publish_package(pkg.id, expiry_period_days=3)
-    assert res.correlation_id and res.name == "pub"
+    assert res.correlation_id and res.name == "pub" and res.job_id
     seen: list[str | None] = []
     done = acme.wait_for_package(pkg.id, timeout=10, progress=lambda p: seen.append(p.status))
     assert done.status == PackageStatus.PUBLISHED and done.publish_date
@@ -133,14 +133,22 @@ def test_publish_failure_names_package_and_reason(
     )
     pkg = acme.create_package("fails", artifacts=[{"id": "short-lived", "type": "ID_NAMESPACE"}])
     emulator.set_timing(mode="manual")
-    acme.publish_package(pkg.id)
+    res = acme.publish_package(pkg.id)
+    assert res.job_id
     emulator.delete_artifact("acme", "dev", "short-lived")
     emulator.advance()
     with pytest.raises(OperationFailedError) as info:
         acme.wait_for_package(pkg.id, timeout=5)
     err = info.value
     assert err.last_status == "PUBLISH_FAILED" and err.object_id == pkg.id
-    assert pkg.id in str(err) and "PUBLISH_FAILED" in str(err) and err.reason
+    assert pkg.id in str(err) and "PUBLISH_FAILED" in str(err)
+    # No page shows a reason on the package: the publication's EXPORT job names it.
+    job = acme.get_job(res.job_id)
+    assert job.request_type == "EXPORT" and job.status == "FAILED"
+    assert job.failure_reason and "short-lived" in job.failure_reason
+    with pytest.raises(OperationFailedError) as job_info:
+        acme.wait_for_job(res.job_id, timeout=5)
+    assert job_info.value.reason and "short-lived" in job_info.value.reason
 
 
 def test_visibility(acme: ExImClient) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from sandbox_provider.client import ExImClient, RetryPolicy
 from sandbox_provider.testing import EmulatorProcess
 
-from .conftest import MakeClient, exim_requests
+from .conftest import TEST_RETRY, MakeClient, exim_requests
 
 PARTNER = "PRTN0000000000000000B002@AdobeOrg"
 NS = [{"id": "acme-ns-crm", "type": "ID_NAMESPACE"}]
@@ -60,8 +61,9 @@ def test_twenty_packages_under_thirty_percent_faults(
             pid for chunk in pool.map(lambda ns: _scripted_run(client, ns), chunks) for pid in chunk
         ]
     sub = client.submit_import(ids[0], "prod", name="faulty-import")
-    job = client.wait_for_job("faulty-import", correlation_id=sub.correlation_id, timeout=30)
-    assert job.job_status == "SUCCESS"
+    assert sub.job_id
+    job = client.wait_for_job(sub.job_id, timeout=30)
+    assert job.job_status == "SUCCESS" and job.name == "faulty-import"
     log = emulator.requests()
     emulator.clear_faults()
 
@@ -124,8 +126,9 @@ def test_import_is_resubmitted_only_after_checking_jobs(
     assert len(posts) == 2 and calls[posts[0]][2] and not calls[posts[1]][2]
     # Between the two sends, the client looked for a job that the first one might have made.
     assert any(c[1].startswith("/packages/jobs") for c in calls[posts[0] + 1 : posts[1]])
-    client.wait_for_job("once", correlation_id=sub.correlation_id, timeout=10)
-    assert len([j for j in client.list_jobs("requestType==IMPORT")]) == 1
+    assert sub.job_id
+    client.wait_for_job(sub.job_id, timeout=10)
+    assert [j.id for j in client.find_jobs(request_type="IMPORT")] == [sub.job_id]
 
 
 def test_non_idempotent_calls_are_not_retried_blindly_without_reconciliation(
@@ -163,25 +166,31 @@ def test_four_threads_share_one_client_and_one_token(
 def test_import_that_landed_after_a_client_timeout_is_not_repeated(
     make_client: MakeClient, emulator: EmulatorProcess
 ) -> None:
-    client = make_client("acme", timeout=0.3)
+    # Read timeout 0.3 s; after it, the client looks for the job for up to 5 s before it
+    # would send again (ample for a request that lands 0.4 s later, even on a loaded machine).
+    client = make_client("acme", timeout=0.3, retry=replace(TEST_RETRY, reconcile_grace=5.0))
     pkg = client.create_package("late-import", artifacts=NS)
     client.publish_package(pkg.id)
     client.wait_for_package(pkg.id, timeout=10)
-    # The first submit is still sleeping in the server when the client gives up on it.
+    since = emulator.requests()[-1]["seq"]
+    # The submit sleeps 0.7 s in the server, then is handled: the client gave up on its answer
+    # at 0.3 s (the answer, with its jobId, is lost) and must not send it again.
     emulator.set_faults(
-        [{"path": "/packages/import", "method": "POST", "status": 0, "latencyMs": 700, "times": 1}]
+        [{"path": "/packages/import$", "method": "POST", "status": 0, "latencyMs": 700}]
     )
     sub = client.submit_import(pkg.id, "prod")
     emulator.clear_faults()
-    client.wait_for_job("late-import", correlation_id=sub.correlation_id, timeout=10)
-    jobs = list(client.list_jobs("requestType==IMPORT"))
-    assert [j.correlation_id for j in jobs] == [sub.correlation_id]
-    handled = [
+    assert sub.job_id and sub.job_name == "late-import"
+    (job,) = client.find_jobs(request_type="IMPORT")
+    assert job.id == sub.job_id and job.name == "late-import" and job.target_sandbox == "prod"
+    assert client.wait_for_job(sub.job_id, timeout=10).id == sub.job_id
+    posts = [
         r
-        for r in emulator.requests()
-        if r["method"] == "POST" and r["path"].endswith("/packages/import") and r["status"] == 200
+        for r in exim_requests(emulator, since)
+        if r["method"] == "POST" and r["path"].endswith("/packages/import")
     ]
-    assert len(handled) == 1
+    # Sent once, handled once (the log records the server's answer, not the client's fate).
+    assert [r["status"] for r in posts] == [200]
 
 
 def test_transfer_that_landed_after_a_client_timeout_is_not_repeated(

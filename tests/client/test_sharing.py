@@ -86,7 +86,10 @@ def test_private_transfer(acme: ExImClient, partner: ExImClient) -> None:
     copy = partner.get_package(pkg.id)
     assert copy.status == "PUBLISHED"
     sub = partner.submit_import(pkg.id, "prod")
-    assert partner.wait_for_job(sub.job_name or "", correlation_id=sub.correlation_id, timeout=10)
+    assert sub.job_id
+    job = partner.wait_for_job(sub.job_id, timeout=10)
+    assert job.status == "SUCCESS" and job.target_sandbox == "prod" and job.imported_artifacts
+    assert [j.id for j in partner.find_jobs(request_type="IMPORT")] == [sub.job_id]
 
 
 def test_failed_transfer_names_transfer_and_reason(acme: ExImClient) -> None:

@@ -54,6 +54,14 @@ class Fake:
         # "503-before" (not handled), "503-after" (handled, then 503), "timeout-after",
         # "connect", "429", "401".
         self.script: dict[tuple[str, str], list[str]] = {}
+        # Import answers without `jobId` (a platform that doesn't send it).
+        self.omit_job_id = False
+        # A job shows in the jobs list only this many seconds after it was made.
+        self.list_lag = 0.0
+        # Called with each import job as it is made (to add another client's jobs, say).
+        self.on_import: Callable[[dict[str, Any]], object] | None = None
+        # GET /tools/job/{id}: the job's status on each look, then its own.
+        self.job_statuses: list[str] = []
 
     def _next_action(self, method: str, path: str) -> str | None:
         for (m, suffix), actions in self.script.items():
@@ -127,28 +135,57 @@ class Fake:
             pkg["status"] = "PUBLISHED"
             return httpx.Response(200, json={"name": pkg["name"], "correlationId": "c-pub"})
         if method == "GET" and p == "/packages/jobs":
-            return httpx.Response(200, json={"data": self.jobs, "hasNextPage": False})
+            # The documented item fields only (packages.md "List export/import jobs").
+            now = time.monotonic()
+            shown = [
+                {k: v for k, v in j.items() if not k.startswith("_")}
+                for j in self.jobs
+                if now - j["_made"] >= self.list_lag
+            ]
+            return httpx.Response(200, json={"data": shown, "hasNextPage": False})
+        if method == "GET" and p.startswith("/tools/job/"):
+            job = next((j for j in self.jobs if j["id"] == p.rsplit("/", 1)[1]), None)
+            if job is None:
+                return httpx.Response(404, json={"title": "NotFoundError", "detail": p})
+            if self.job_statuses:
+                job["jobStatus"] = self.job_statuses.pop(0)
+            obj = {
+                "id": job["id"],
+                "name": job["name"],
+                "requestType": "IMPORT",
+                "jobStatus": job["jobStatus"],
+                "destinationSandbox": {"name": job["targetSandbox"]},
+                "completedTasks": [],
+                "failedTasks": job.get("_failedTasks", []),
+            }
+            return httpx.Response(200, json={"status": "OK", "type": "SUCCESS", "object": obj})
         if method == "POST" and p == "/packages/import":
             pkg = self.packages[body["id"]]
-            cid = f"c-{len(self.jobs)}"
-            self.jobs.append(
-                {
-                    "name": body.get("name", pkg["name"]),
-                    "packageId": pkg["id"],
-                    "requestType": "IMPORT",
-                    "jobStatus": "PENDING",
-                    "correlationId": cid,
-                    "created": len(self.jobs),
-                    "targetSandbox": body["destinationSandbox"]["name"],
-                }
-            )
-            return httpx.Response(200, json={"name": pkg["name"], "correlationId": cid})
+            job = self.add_job(body.get("name", pkg["name"]), body["destinationSandbox"]["name"])
+            if self.on_import is not None:
+                self.on_import(job)
+            answer = {"name": job["name"], "correlationId": f"c-{job['id']}", "jobId": job["id"]}
+            if self.omit_job_id:
+                del answer["jobId"]
+            return httpx.Response(200, json=answer)
         if method == "GET" and p.startswith("/packages/"):
             found = self.packages.get(p.split("/")[2])
             if found is None:
                 return httpx.Response(404, json={"title": "NotFoundError", "detail": "nope"})
             return httpx.Response(200, json=found)
         return httpx.Response(404, json={"title": "NotFoundError", "detail": p})
+
+    def add_job(self, name: str, target: str, status: str = "PENDING") -> dict[str, Any]:
+        job = {
+            "id": f"job-{len(self.jobs)}",
+            "name": name,
+            "jobStatus": status,
+            "created": 1_700_000_000_000 + len(self.jobs),
+            "targetSandbox": target,
+            "_made": time.monotonic(),
+        }
+        self.jobs.append(job)
+        return job
 
     def count(self, method: str, suffix: str) -> int:
         return sum(1 for m, p in self.log if m == method and p.endswith(suffix))
@@ -210,11 +247,12 @@ def test_import_is_not_resubmitted_after_an_ambiguous_failure(fake: Fake) -> Non
     fake.script[("POST", "/packages/import")] = ["timeout-after"]
     sub = c.submit_import(pkg.id, "prod")
     assert len(fake.jobs) == 1 and fake.count("POST", "/packages/import") == 1
-    assert sub.correlation_id == "c-0" and sub.job_name == "p1"
+    # The answer was lost: the job is the one of that name and target not listed before.
+    assert sub.job_id == "job-0" and sub.job_name == "p1"
     # A second, deliberate import of the same package is a new job.
     fake.script[("POST", "/packages/import")] = ["503-before"]
     sub2 = c.submit_import(pkg.id, "prod")
-    assert len(fake.jobs) == 2 and sub2.correlation_id == "c-1"
+    assert len(fake.jobs) == 2 and sub2.job_id == "job-1"
 
 
 def test_an_import_still_in_flight_is_waited_for_not_resent(fake: Fake) -> None:
@@ -223,7 +261,79 @@ def test_an_import_still_in_flight_is_waited_for_not_resent(fake: Fake) -> None:
     fake.script[("POST", "/packages/import")] = ["late"]
     sub = c.submit_import(pkg.id, "prod")
     assert len(fake.jobs) == 1 and fake.count("POST", "/packages/import") == 1
-    assert sub.correlation_id == "c-0"
+    assert sub.job_id == "job-0"
+
+
+def test_an_answer_without_job_id_is_completed_from_the_jobs_list(fake: Fake) -> None:
+    c = make_client(fake)
+    pkg = c.create_package("p1")
+    earlier = c.submit_import(pkg.id, "prod")  # the same name and target, listed before
+    assert earlier.job_id == "job-0"
+    fake.omit_job_id = True
+    # Another client's job of the same name lands meanwhile, into another sandbox.
+    fake.on_import = lambda job: fake.add_job(job["name"], "staging")
+    sub = c.submit_import(pkg.id, "prod")
+    assert sub.job_id == "job-1" and sub.job_name == "p1"
+    assert [j["targetSandbox"] for j in fake.jobs] == ["prod", "prod", "staging"]
+    assert fake.count("POST", "/packages/import") == 2  # one per submit, none re-sent
+
+
+def test_an_answer_without_job_id_waits_for_the_job_to_be_listed(fake: Fake) -> None:
+    # The list shows a job 0.3 s after it was made; the client looks for up to 1 s (FAST).
+    c = make_client(fake)
+    pkg = c.create_package("p1")
+    fake.omit_job_id = True
+    fake.list_lag = 0.3
+    sub = c.submit_import(pkg.id, "prod", name="slow-to-list")
+    assert sub.job_id == "job-0" and sub.job_name == "slow-to-list"
+    assert fake.count("GET", "/packages/jobs") > 2  # looked again until it showed
+    assert fake.count("POST", "/packages/import") == 1
+
+
+def test_an_answer_without_job_id_and_no_job_listed_leaves_it_unknown(fake: Fake) -> None:
+    c = make_client(fake, RetryPolicy(initial_backoff=0.001, reconcile_grace=0.2))
+    pkg = c.create_package("p1")
+    fake.omit_job_id = True
+    fake.list_lag = 60.0  # never within the grace
+    sub = c.submit_import(pkg.id, "prod")
+    assert sub.job_id is None and sub.job_name == "p1"
+    assert fake.count("POST", "/packages/import") == 1  # a successful answer is never re-sent
+
+
+def test_wait_for_job_polls_the_job_by_id_only(fake: Fake) -> None:
+    c = make_client(fake)
+    job = fake.add_job("j", "prod")
+    fake.job_statuses = ["PENDING", "IN_PROGRESS", "IN_PROGRESS", "SUCCESS"]
+    seen: list[str | None] = []
+    done = c.wait_for_job(
+        job["id"], timeout=5, poll_interval=0.001, progress=lambda j: seen.append(j and j.status)
+    )
+    assert done.status == "SUCCESS" and done.target_sandbox == "prod"
+    assert seen == ["PENDING", "IN_PROGRESS", "IN_PROGRESS", "SUCCESS"]
+    assert fake.count("GET", f"/tools/job/{job['id']}") == 4  # one GET a poll
+    assert fake.count("GET", "/packages/jobs") == 0  # never the jobs list
+
+
+def test_wait_for_job_failure_gives_the_failed_tasks(fake: Fake) -> None:
+    c = make_client(fake)
+    job = fake.add_job("j", "prod", status="FAILED")
+    job["_failedTasks"] = [
+        {
+            "taskType": "POST",
+            "taskStatus": "FAILED",
+            "artifact": {
+                "id": "seg-1",
+                "type": "PROFILE_SEGMENT",
+                "messages": [{"status": "FAILED", "attempt": 1, "message": "no permission"}],
+            },
+        }
+    ]
+    with pytest.raises(OperationFailedError) as info:
+        c.wait_for_job(job["id"], timeout=5, label="to-prod")
+    err = info.value
+    assert err.last_status == "FAILED" and err.object_id == job["id"]
+    assert err.reason == "seg-1 (PROFILE_SEGMENT): no permission"
+    assert "'to-prod'" in str(err) and "no permission" in str(err)
 
 
 def test_without_grace_an_import_still_in_flight_is_sent_again(fake: Fake) -> None:
