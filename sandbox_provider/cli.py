@@ -1,7 +1,8 @@
 """The `sandbox-provider` command line: `emulator` serves the exim emulator, `recover` clears
-a killed update, `generate` writes a program adopting an existing org, `migrate` the import
-file moving a stack from the dynamic resources to the plugin, `plugin-archive` the plugin as an
-archive for `pulumi plugin install`."""
+a killed update, `generate` writes a program adopting an existing org, `check-live` compares a
+real org's answers with the client's models (read-only), `migrate` the import file moving a
+stack from the dynamic resources to the plugin, `plugin-archive` the plugin as an archive for
+`pulumi plugin install`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import signal
 import socket
 import sys
 import tempfile
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +25,29 @@ EMULATOR_EXTRA_HINT = (
     "the emulator needs its web server, the `emulator` extra: "
     "pip install 'sandbox_provider[emulator]'"
 )
+
+
+#: The flags naming an org's settings (each defaults to its AEP_* variable), as
+#: (flag, ClientSettings field, what it is). The secret has none: see `generate`.
+_CREDENTIAL_FLAGS = (
+    ("--org-id", "org_id", "IMS org id"),
+    ("--client-id", "client_id", "Client id"),
+    ("--sandbox-name", "sandbox", "Sandbox the requests name"),
+    ("--platform-url", "platform_url", "API host"),
+    ("--ims-url", "ims_url", "IMS host"),
+    ("--scopes", "scopes", "OAuth scopes"),
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def credential_options(fn: F) -> F:
+    """The `_CREDENTIAL_FLAGS` options, passed to the command under their settings' names."""
+    for flag, field, what in reversed(_CREDENTIAL_FLAGS):
+        fn = click.option(flag, field, default=None, help=f"{what} (default: {ENV_VARS[field]}).")(
+            fn
+        )
+    return fn
 
 
 @click.group()
@@ -178,21 +204,10 @@ def recover(stack_name: str, work_dir: str, pulumi_bin: str | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite the files if --out already has them.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-@click.option("--org-id", default=None, help=f"IMS org id (default: {ENV_VARS['org_id']}).")
-@click.option("--client-id", default=None, help=f"Client id (default: {ENV_VARS['client_id']}).")
+@credential_options
 # Secrets on a command line end up in shell history and `ps`: the variables are the way.
 @click.option("--client-secret", default=None, hidden=True)
 @click.option("--access-token", default=None, hidden=True)
-@click.option(
-    "--sandbox-name",
-    default=None,
-    help=f"Sandbox the requests name (default: {ENV_VARS['sandbox']}).",
-)
-@click.option(
-    "--platform-url", default=None, help=f"API host (default: {ENV_VARS['platform_url']})."
-)
-@click.option("--ims-url", default=None, help=f"IMS host (default: {ENV_VARS['ims_url']}).")
-@click.option("--scopes", default=None, help=f"OAuth scopes (default: {ENV_VARS['scopes']}).")
 def generate(
     out_dir: str,
     sandboxes: tuple[str, ...],
@@ -200,14 +215,7 @@ def generate(
     virtualenv: str | None,
     force: bool,
     quiet: bool,
-    org_id: str | None,
-    client_id: str | None,
-    client_secret: str | None,
-    access_token: str | None,
-    sandbox_name: str | None,
-    platform_url: str | None,
-    ims_url: str | None,
-    scopes: str | None,
+    **credentials: str | None,
 ) -> None:
     """Read an existing org and write a program that adopts what it holds.
 
@@ -226,18 +234,8 @@ def generate(
             f"{out} already holds {', '.join(existing)}: pass --force to overwrite, or choose "
             "another --out"
         )
-    overrides = {
-        "org_id": org_id,
-        "client_id": client_id,
-        "client_secret": client_secret,
-        "access_token": access_token,
-        "sandbox": sandbox_name,
-        "platform_url": platform_url,
-        "ims_url": ims_url,
-        "scopes": scopes,
-    }
     try:
-        settings = ClientSettings.from_env(None, **overrides)
+        settings = ClientSettings.from_env(None, **credentials)
         plan, paths = run_generate(
             settings,
             out,
@@ -254,6 +252,65 @@ def generate(
         f"{len(plan.declarations)} object(s) declared, {len(plan.left_out)} left out "
         f"(see {out / 'README.md'}): " + ", ".join(str(p) for p in paths)
     )
+
+
+@main.command("check-live", short_help="Check our models on a real org (read-only).")
+@click.option(
+    "--package-id",
+    default=None,
+    help="The package to look up (default: the newest PUBLISHED one listed, else the newest).",
+)
+@click.option(
+    "--job-id", default=None, help="The job whose /tools/job to read (default: the newest listed)."
+)
+@click.option(
+    "--artifact-type",
+    default=None,
+    help="The type the /tools/artifacts probe asks for (default: the looked-up package's "
+    "first artifact's, else JOURNEY).",
+)
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Items each listing asks for (one page is read).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Also exit 1 when a field is missing or unknown to us."
+)
+@credential_options
+@click.pass_context
+def check_live(
+    ctx: click.Context,
+    package_id: str | None,
+    job_id: str | None,
+    artifact_type: str | None,
+    limit: int,
+    strict: bool,
+    **credentials: str | None,
+) -> None:
+    """Compare a real org's answers with the client's models, with read-only calls: list
+    packages, look one up, list jobs, /tools/job of the newest, and whether the older
+    /tools/artifacts route answers. Reports the fields missing or unknown to us.
+
+    Credentials come from the AEP_* environment variables (flags win); the secret only from
+    the environment (AEP_CLIENT_SECRET or AEP_ACCESS_TOKEN), and it is never printed. Exit
+    code 0 when every call answered and parsed, 1 when one failed or didn't parse (with
+    --strict also when a field is missing or unknown to us)."""
+    from sandbox_provider.client import ClientSettings, ConfigurationError
+    from sandbox_provider.live import check_live as run_check_live
+    from sandbox_provider.live import render
+
+    try:
+        settings = ClientSettings.from_env(None, **credentials)
+    except ConfigurationError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+    report = run_check_live(
+        settings, package_id=package_id, job_id=job_id, artifact_type=artifact_type, limit=limit
+    )
+    click.echo(render(report, strict=strict), nl=False)
+    ctx.exit(report.exit_code(strict=strict))
 
 
 @main.command()
