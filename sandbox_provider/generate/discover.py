@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
     from sandbox_provider.client import Handshake as ApiHandshake
     from sandbox_provider.client import Job as ApiJob
+    from sandbox_provider.client import JobDetails as ApiJobDetails
     from sandbox_provider.client import Package as ApiPackage
     from sandbox_provider.client import Transfer as ApiTransfer
 
@@ -132,18 +133,27 @@ def package_of(pkg: ApiPackage) -> FoundPackage:
     )
 
 
-def job_of(job: ApiJob) -> FoundJob | None:
-    job_id = job.id or job.correlation_id
-    if not job_id:
+def job_of(
+    job: ApiJob, packages: Sequence[ApiPackage], details: Callable[[str], ApiJobDetails | None]
+) -> FoundJob | None:
+    """The job as found: its package is the one it most likely imported (`job_package`: the
+    jobs list shows no package id; a finished job's tasks name what it imported), None when
+    none fits; `details(id)` gives a finished job's outcome (`GET /tools/job/{id}`), whose
+    failed tasks are the reason of a FAILED one."""
+    from sandbox_provider.client import job_package
+
+    if not job.id:
         return None  # nothing to adopt it by
+    outcome = details(job.id) if job.job_status in ("SUCCESS", "FAILED") else None
+    pkg = job_package(job, packages, outcome)
     return FoundJob(
-        id=job_id,
+        id=job.id,
         name=job.name,
-        package_id=job.package_id,
+        package_id=pkg.id if pkg else None,
         target_sandbox=job.target_sandbox,
         status=job.job_status,
         description=job.description or None,
-        failure_reason=job.failure_reason,
+        failure_reason=outcome.failure_reason if outcome and job.job_status == "FAILED" else None,
     )
 
 
@@ -193,7 +203,9 @@ def discover(
     from sandbox_provider.client import HandshakeRequestType, JobRequestType, prop
 
     found = FoundOrg(org_id=org_id, sandboxes=tuple(sandboxes))
+    api_packages: list[ApiPackage] = []
     for api_pkg in listing("packages", client.list_packages()):
+        api_packages.append(api_pkg)
         pkg = package_of(api_pkg)
         if pkg.package_type != "FULL" and not pkg.artifacts:
             # A list that leaves the artifacts out: the package itself has them.
@@ -203,7 +215,9 @@ def discover(
         else:
             found.packages.append(pkg)
     jobs = client.list_jobs(prop("requestType").eq(JobRequestType.IMPORT))
-    found.jobs = _present(job_of(j) for j in listing("import jobs", jobs))
+    found.jobs = _present(
+        job_of(j, api_packages, client.get_job) for j in listing("import jobs", jobs)
+    )
     for direction in (HandshakeRequestType.OUTGOING, HandshakeRequestType.INCOMING):
         listed = client.list_handshakes(request_type=direction)
         found.handshakes += _present(

@@ -198,7 +198,14 @@ class _Planner:
         what = f"import job {job.name!r} ({job.id})"
         ref = self.package_ref.get(job.package_id or "")
         if ref is None:
-            if job.package_id in self.left_packages:
+            if job.package_id is None:
+                self.left(
+                    what,
+                    "no package of this org fits it (the jobs list shows no package: a job is "
+                    "matched to the package of its name and source sandbox published before "
+                    "it, and none is)",
+                )
+            elif job.package_id in self.left_packages:
                 self.left(what, f"its package {job.package_id} is left out (above)")
             elif job.package_id not in self.other_sandbox_ids:
                 self.left(what, f"its package {job.package_id} is not in this org any more")

@@ -111,16 +111,23 @@ def table() -> dict[str, str]:
         "ImportJob.jobId": "The import job's id (also the resource's id).",
         "ImportJob.jobStatus": "The job's status: `SUCCESS` once created.",
         "ImportJob.jobName": "The job's name as the platform lists it.",
-        "ImportJob.correlationId": "The job's correlation id.",
+        "ImportJob.correlationId": "The correlation id of the submit answer (none for a job "
+        "taken over or adopted).",
         "ImportJob.conflicts": "The conflicts found before submitting: `{artifact_id, type, "
         "suggestions}` each (the platform's names).",
         "ImportJob.alternativesUsed": "The alternatives sent with the import: source id -> "
         "`{id, type}`.",
-        "ImportJob.importedArtifacts": "What the import made: source artifact id -> target "
-        "artifact id.",
-        "ImportJob.needsAttention": "What the import created that a person must finish "
-        "(journeys land as drafts, dataflows without their credentials): `{artifact_id, type, "
-        "action}` each (the platform's names).",
+        "ImportJob.importedArtifacts": "Where each artifact went: source artifact id -> target "
+        "artifact id (the job's `importReplacementMap`).",
+        "ImportJob.createdArtifacts": "The objects the import created: source artifact id -> "
+        "target artifact id.",
+        "ImportJob.reusedArtifacts": "The objects the import used that the target already "
+        "held (by name, by `alternatives`, or the same object): source id -> target id.",
+        "ImportJob.needsAttention": "What the import created (or skipped) that a person must "
+        "finish: journeys, dataflows and campaigns land as drafts, dataflows without their "
+        "credentials, governance policies disabled, datasets and schemas with Profile off, "
+        "custom actions without their secrets, channel configurations skipped. `{artifact_id, "
+        "type, action}` each (the platform's names).",
         "Handshake": "A sharing link from the acting org to a target org; private transfers "
         "need an approved one. Deleting it only removes it from the stack.",
         "Handshake.targetOrgId": "The org to link with (`...@AdobeOrg`). Changing it "
@@ -197,8 +204,10 @@ def table() -> dict[str, str]:
         "ImportJobInfo.jobId": "The job's id.",
         "ImportJobInfo.name": "The job's name.",
         "ImportJobInfo.status": "`SUCCESS`, `FAILED`, `IN_PROGRESS`, ...",
-        "ImportJobInfo.requestType": "`IMPORT` or `EXPORT`.",
-        "ImportJobInfo.packageId": "The package imported.",
+        "ImportJobInfo.requestType": "`IMPORT` or `EXPORT`: the type asked for (the jobs list "
+        "doesn't show it; when both were, a finished job's own, else none).",
+        "ImportJobInfo.packageId": "The package the job most likely imported: the one of its "
+        "name and source sandbox published before it (the jobs list shows no package).",
         "ImportJobInfo.sourceSandbox": "The package's sandbox.",
         "ImportJobInfo.targetSandbox": "The sandbox imported into.",
         "ImportJobInfo.created": "When the job was created.",

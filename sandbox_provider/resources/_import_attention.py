@@ -5,139 +5,117 @@ platform leaves for a person to finish (`needs_attention`)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sandbox_provider.client.enums import ArtifactType
+from sandbox_provider.client.enums import (
+    CAMPAIGN,
+    CHANNEL_CONFIGURATION,
+    CUSTOM_ACTION,
+    TASK_CREATED,
+    ArtifactType,
+    JobStatus,
+)
 
 from ._base import is_unknown, warn
-from ._import_planning import conflicts_output, reuse_skipped
+from ._import_planning import reuse_skipped
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient, Job
+    from sandbox_provider.client import Conflict, JobDetails
 
-#: What a person must do about an object of these types that an import created. Sources:
-#: /work/shared/reference/exim-api-facts.md ("Some objects land inactive (journeys and
-#: dataflows as drafts)") and issue 10 ("source credentials are not copied").
+#: What a person must do about an object of these types that an import created, per the UI
+#: guide (`current/ui-sandbox-tooling.md`: "The following objects are imported but are in a
+#: draft or disabled status", and the notes of each object): journeys and source dataflows
+#: land as drafts (a dataflow without its account credentials), datasets with Profile off,
+#: schemas without the Profile option, data governance policies disabled, custom actions
+#: needing their configuration (authentication, headers) again, campaigns as drafts.
 AFTER_IMPORT: dict[str, str] = {
     ArtifactType.JOURNEY: "publish the journey in Journey Optimizer: it was imported as a draft",
     ArtifactType.FLOW: (
-        "enter the source connection's credentials and enable the dataflow: imported as a "
+        "enter the source account's credentials and enable the dataflow: imported as a "
         "draft, credentials are not copied"
+    ),
+    ArtifactType.DULE_CONSENT_POLICY: (
+        "enable the policy: data governance policies are imported disabled"
+    ),
+    ArtifactType.CATALOG_DATASET: (
+        "enable the dataset for Real-Time Customer Profile if its data should feed profiles: "
+        "datasets are imported with Profile disabled"
+    ),
+    ArtifactType.REGISTRY_SCHEMA: (
+        "enable the schema for Real-Time Customer Profile if it should feed profiles: schemas "
+        "are imported without the Profile option"
+    ),
+    CUSTOM_ACTION: (
+        "enter the custom action's authentication, headers and query parameters again: its "
+        "secrets are not copied"
+    ),
+    CAMPAIGN: "review and activate the campaign: it was imported as a draft",
+}
+
+#: What a person must do about an object the import did not create because the target held
+#: none to reuse: "If no matching configuration is found, the channel configuration is skipped
+#: during import, and users must manually update the channel settings in the target sandbox".
+SKIPPED: dict[str, str] = {
+    CHANNEL_CONFIGURATION: (
+        "set up the channel configuration in the target sandbox and select it where the "
+        "imported campaigns and journeys use it: no identical one existed, so the import "
+        "skipped it"
     ),
 }
 
 
-def _base(artifact_id: str) -> str:
-    head, sep, tail = artifact_id.rpartition("@")
-    return head if sep and tail.isdigit() else artifact_id
-
-
 # -- after the import: needs_attention ---------------------------------------------------------
-def created(
-    imported: Mapping[str, str],
-    alternatives: Mapping[str, Mapping[str, str]],
-    conflicts: Iterable[Mapping[str, Any]] | None,
-) -> dict[str, str]:
-    """{source id: target id} of what the import created rather than reused.
-
-    Reused are the artifacts sent as alternatives and those mapped onto one of their conflict's
-    suggestions (the platform reuses an object of the same title, and an exact title is always
-    a suggestion). Without the conflicts seen before submitting (`None`: an adopted or
-    taken-over job), an object reused by name can't be told from one created, and counts as
-    created."""
-    suggested: dict[str, set[str]] = {}
-    for c in conflicts or []:
-        suggested[_base(c["artifact_id"])] = {s["id"] for s in c.get("suggestions", [])}
-    sent = {_base(k) for k in alternatives}
-    return {
-        src: tid
-        for src, tid in imported.items()
-        if _base(src) not in sent and tid not in suggested.get(_base(src), set())
-    }
-
-
-def _types(
-    client: ExImClient, package_id: str, target: str, wanted: set[str], known: Mapping[str, str]
-) -> dict[str, str]:
-    """Source id (base) -> type for `wanted`, asking only for what isn't known, and with GETs
-    only (an adoption makes no POST, not even a reading one such as the children endpoint):
-    the package's list, and for a FULL package (which lists nothing) the preflight, which
-    answers for every artifact. A dependency a PARTIAL package doesn't list is typed only when
-    it had a conflict: journeys and dataflows are what other objects depend on least, and are
-    the package's own artifacts in practice."""
-    types = dict(known)
-    if wanted <= types.keys():
-        return types
-    pkg = client.get_package(package_id)
-    types.update({_base(a.id): a.type for a in pkg.artifacts_list})
-    if not pkg.artifacts_list:
-        preflight = client.preflight(package_id, target)
-        for entry in preflight.permission_response:
-            if entry.artifact_type:
-                types.setdefault(_base(entry.artifact_id), entry.artifact_type)
-    return types
-
-
-def needs_attention(
-    client: ExImClient,
-    package_id: str,
-    target: str,
-    imported: Mapping[str, str] | None,
-    alternatives: Mapping[str, Mapping[str, str]],
-    conflicts: list[dict[str, Any]] | None,
-) -> list[dict[str, str]]:
+def needs_attention(job: JobDetails) -> list[dict[str, str]]:
     """`{artifact_id, type, action}` for each object the import created that a person must
-    finish (AFTER_IMPORT), target ids, in the job's order."""
-    made = created(imported or {}, alternatives, conflicts)
-    if not made:
-        return []
-    known = {_base(c["artifact_id"]): c["type"] for c in conflicts or []}
-    types = _types(client, package_id, target, {_base(s) for s in made}, known)
+    finish (AFTER_IMPORT; target ids), and each it skipped that a person must set up
+    (SKIPPED; source ids), in the job's order: read from the job's tasks, which say what was
+    created and what was reused."""
     out = []
-    for src, tid in made.items():
-        type_ = (types.get(_base(src)) or "").upper()
-        if type_ in AFTER_IMPORT:
-            out.append({"artifact_id": tid, "type": type_, "action": AFTER_IMPORT[type_]})
+    for task in job.completed_tasks:
+        art = task.artifact
+        if art is None:
+            continue
+        type_ = (art.type or "").upper()
+        if task.outcome == TASK_CREATED and type_ in AFTER_IMPORT:
+            target = art.new_id or job.import_replacement_map.get(art.id) or art.id
+            out.append({"artifact_id": target, "type": type_, "action": AFTER_IMPORT[type_]})
+        elif type_ in SKIPPED and not (art.new_id or job.import_replacement_map.get(art.id)):
+            out.append({"artifact_id": art.id, "type": type_, "action": SKIPPED[type_]})
     return out
 
 
-def outputs_of(job: Job, inputs: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+def outputs_of(
+    job: JobDetails | None, inputs: Mapping[str, Any], extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ImportJob's outputs: its inputs, `extra` (what this run recorded: job id and name
+    as submitted, correlation id, conflicts, alternatives sent), then what the job says."""
     outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
-    outs.update(extra)
-    outs["job_id"] = job.id or job.correlation_id
-    outs["job_status"] = job.job_status
-    outs["job_name"] = job.name
-    outs["correlation_id"] = job.correlation_id
-    if job.imported_artifacts is not None:
-        outs["imported_artifacts"] = dict(job.imported_artifacts)
+    outs.update({k: v for k, v in extra.items() if v is not None})
+    if job is not None:
+        outs["job_id"] = job.id
+        outs["job_status"] = job.job_status
+        if job.name:
+            outs["job_name"] = job.name
+        if job.job_status == JobStatus.SUCCESS:
+            outs["imported_artifacts"] = job.imported_artifacts
+            outs["created_artifacts"] = job.created_artifacts
+            outs["reused_artifacts"] = job.reused_artifacts
     return {k: v for k, v in outs.items() if v is not None}
 
 
 def finished(
-    client: ExImClient,
-    job: Job,
-    inputs: Mapping[str, Any],
-    alternatives: Mapping[str, Mapping[str, str]],
-    conflicts: list[Conflict] | None,
+    job: JobDetails, inputs: Mapping[str, Any], extra: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The outputs of an import that ended SUCCESS, `needs_attention` included, each of whose
-    entries is printed as a warning. `conflicts`: those seen before submitting, None when this
-    run didn't submit (an adopted or taken-over job)."""
-    seen = conflicts_output(conflicts or [])
-    outs = outputs_of(job, inputs, {"conflicts": seen, "alternatives_used": dict(alternatives)})
-    items = needs_attention(
-        client,
-        job.package_id or inputs["package_id"],
-        inputs["target_sandbox"],
-        job.imported_artifacts,
-        alternatives,
-        seen if conflicts is not None else None,
-    )
+    entries is printed as a warning."""
+    outs = outputs_of(job, inputs, extra)
+    items = needs_attention(job)
     outs["needs_attention"] = items
     for item in items:
+        verb = "skipped" if item["type"] in SKIPPED else "created"
         warn(
-            f"import job {job.name!r} created {item['type']} {item['artifact_id']} in sandbox "
+            f"import job {job.name!r} {verb} {item['type']} {item['artifact_id']} in sandbox "
             f"{inputs['target_sandbox']!r}, which needs a person: {item['action']}"
         )
     return outs

@@ -6,34 +6,43 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._common import JobRequestType, Partial, StatusReporter, wait_for, wait_seconds
+from ._common import JobStatus, Partial, StatusReporter, wait_for, wait_seconds
 from ._import_attention import outputs_of
 from ._import_planning import conflicts_output
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient, Job, OperationFailedError
+    from sandbox_provider.client import Conflict, ExImClient, JobDetails, OperationFailedError
 
 
-def partial_of(
+def recorded(
+    job_id: str,
     job_name: str,
     correlation_id: str | None,
-    inputs: Mapping[str, Any],
     alternatives: Mapping[str, Mapping[str, str]],
     conflicts: list[Conflict] | None,
-) -> Partial:
-    """`(id, outputs)` of the job as the last poll saw it (or, before the job is listed, as
-    submitted: its name and correlation id, which is then its id). The conflicts are those
-    this run saw before submitting; None (waiting for an earlier run's job) records none, so
-    that `needs_attention` later counts what can't be told apart as created."""
+) -> dict[str, Any]:
+    """What this run knows of a submitted job beyond the job itself: its id and name as
+    submitted, the correlation id of the submit answer, the alternatives sent and the
+    conflicts seen before submitting (None: waiting for an earlier run's job, none seen)."""
+    extra: dict[str, Any] = {
+        "job_id": job_id,
+        "job_name": job_name,
+        "correlation_id": correlation_id,
+        "alternatives_used": dict(alternatives),
+    }
+    if conflicts is not None:
+        extra["conflicts"] = conflicts_output(conflicts)
+    return extra
 
-    def partial(seen: Job | None) -> tuple[str | None, dict[str, Any]]:
-        from sandbox_provider.client import Job  # loaded with the client
 
-        job = seen if seen is not None else Job(name=job_name, correlation_id=correlation_id)
-        extra: dict[str, Any] = {"alternatives_used": dict(alternatives)}
-        if conflicts is not None:
-            extra["conflicts"] = conflicts_output(conflicts)
-        outs = outputs_of(job, inputs, extra)
+def partial_of(inputs: Mapping[str, Any], extra: Mapping[str, Any]) -> Partial:
+    """`(id, outputs)` of the job as the last poll saw it (before the first poll: as
+    submitted, with status PENDING): what a wait cut short records (the plugin's partial
+    state), so that the next update finishes this job by its id."""
+
+    def partial(seen: JobDetails | None) -> tuple[str | None, dict[str, Any]]:
+        outs = outputs_of(seen, inputs, extra)
+        outs.setdefault("job_status", JobStatus.PENDING)
         return outs.get("job_id"), outs
 
     return partial
@@ -65,29 +74,24 @@ def conflicts_from(recorded: Sequence[Mapping[str, Any]] | None) -> list[Conflic
 
 def wait_for_import(
     client: ExImClient,
+    job_id: str,
     job_name: str,
-    correlation_id: str | None,
     inputs: Mapping[str, Any],
     what: str,
     partial: Partial | None = None,
     finishing: bool = False,
-) -> Job:
-    """Wait for the job until SUCCESS. `partial`: the job exists, and a wait cut short
-    records it (`wait_for`); `finishing`: an update finishing what a create submitted."""
-    report: StatusReporter[Job | None] = StatusReporter(
+) -> JobDetails:
+    """Wait for the job (by its id) until SUCCESS. `partial`: the job exists, and a wait cut
+    short records it (`wait_for`); `finishing`: an update finishing what a create
+    submitted."""
+    report: StatusReporter[JobDetails | None] = StatusReporter(
         lambda job: job.job_status if job is not None else "NOT_LISTED_YET",
-        lambda _job, status: f"import job {job_name!r}: {status}",
+        lambda _job, status: f"import job {job_name!r} ({job_id}): {status}",
     )
     timeout = wait_seconds(inputs)
 
-    def wait(progress: StatusReporter[Job | None]) -> Job:
-        return client.wait_for_job(
-            job_name,
-            correlation_id=correlation_id,
-            request_type=JobRequestType.IMPORT,
-            timeout=timeout,
-            progress=progress,
-        )
+    def wait(progress: StatusReporter[JobDetails | None]) -> JobDetails:
+        return client.wait_for_job(job_id, timeout=timeout, progress=progress, label=job_name)
 
     def failed(exc: OperationFailedError) -> str:
         reason = f"the job ended {exc.last_status}: {exc.reason or 'no reason given'}"
@@ -105,7 +109,7 @@ def wait_for_import(
         what=what,
         org=inputs.get("org"),
         timeout=timeout,
-        still=f"the job {job_name!r} may still finish on the platform",
+        still=f"the job {job_name!r} ({job_id}) may still finish on the platform",
         failed=failed,
         partial=partial,
         record_failure=finishing,

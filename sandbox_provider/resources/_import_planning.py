@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sandbox_provider.client import JobRequestType, JobStatus, prop
+from sandbox_provider.client import JobRequestType, JobStatus
 from sandbox_provider.client.enums import UNSAFE_TO_REUSE
 
 from ._base import ProviderError
 from ._common import difference
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient, Job
+    from sandbox_provider.client import Conflict, ExImClient, Job, JobDetails, Package
 
 RUNNING = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 SUCCESS = JobStatus.SUCCESS
@@ -136,59 +136,118 @@ NOT_PULLED = (
 )
 
 
-def earlier_job(client: ExImClient, job_name: str, inputs: Mapping[str, Any]) -> Job | None:
-    """The newest import of this package into this target under this job name that is still
-    running or ended SUCCESS, and agrees with the program (description, alternatives): what
-    an earlier run of this create submitted before it timed out or was interrupted."""
+def earlier_job(
+    client: ExImClient, job_name: str, inputs: Mapping[str, Any], package: Package
+) -> Job | None:
+    """What an earlier run of this create submitted before it timed out or was interrupted:
+    the newest import under this job name into this target, from this package's source
+    sandbox, created at or after the package was published (a job created before is never
+    this package's job), still running or ended SUCCESS, that agrees with the program
+    (description; the targets of `alternatives`, read from the job's outcome). Documented
+    fields only: the jobs list shows no package id, so these are what tie a job to a
+    publication."""
+    if package.publish_date is None:
+        return None
     target = inputs["target_sandbox"]
     alternatives = inputs.get("alternatives") or {}
-    jobs = sorted(
-        client.list_jobs(prop("name").eq(job_name), prop("requestType").eq(JobRequestType.IMPORT)),
-        key=lambda j: (j.created or 0, j.updated or 0),
-        reverse=True,
-    )
-    for job in jobs:
-        if (
-            job.name != job_name
-            or job.package_id not in (None, inputs["package_id"])
-            or job.target_sandbox not in (None, target)
-            or job.job_status not in (*RUNNING, SUCCESS)
-        ):
+    source = package.source_sandbox.name if package.source_sandbox else None
+    for job in client.find_jobs(
+        name=job_name,
+        target_sandbox=target,
+        request_type=JobRequestType.IMPORT,
+        created_from=package.publish_date,
+    ):
+        if job.job_status not in (*RUNNING, SUCCESS) or not job.id:
+            continue
+        if source and job.source_sandbox not in (None, source):
             continue
         if inputs.get("description") and job.description not in (None, inputs["description"]):
             continue
-        imported = job.imported_artifacts or {}
-        if any(
-            source in imported and imported[source] != alt["id"]
-            for source, alt in alternatives.items()
-        ):
-            continue
+        if job.job_status == SUCCESS:
+            details = client.get_job(job.id)
+            if not_imported(details, package):
+                continue
+            imported = details.imported_artifacts
+            if any(
+                source_id in imported and imported[source_id] != alt["id"]
+                for source_id, alt in alternatives.items()
+            ):
+                continue
         return job
     return None
 
 
-def job_by_id(client: ExImClient, job_id: str) -> Job | None:
-    """The import job with this id (or correlation id), or None."""
-    for job in client.list_jobs(prop("requestType").eq(JobRequestType.IMPORT)):
-        if job_id in (job.id, job.correlation_id):
-            return job
-    return None
+def not_imported(job: JobDetails, package: Package) -> list[str]:
+    """The package's own artifacts a job that ended SUCCESS did not import: [] when it
+    imported them all, or when that can't be told (a FULL package lists none; a job not
+    finished has no outcome yet). A job's tasks name each artifact it imported, so a job of
+    another package shows at once."""
+    if job.job_status != JobStatus.SUCCESS or not package.artifacts_list:
+        return []
+    named = {_base(t.artifact.id) for t in job.completed_tasks if t.artifact}
+    named |= {_base(k) for k in job.import_replacement_map}
+    if not named:
+        return []
+    return [a.id for a in package.artifacts_list if _base(a.id) not in named]
 
 
-def adoption_differences(job: Job, inputs: Mapping[str, Any]) -> list[str]:
-    """What keeps `job` from being the program's import: each difference with its fix."""
+def _base(artifact_id: str) -> str:
+    head, sep, tail = artifact_id.rpartition("@")
+    return head if sep and tail.isdigit() else artifact_id
+
+
+def job_by_id(client: ExImClient, job_id: str) -> JobDetails | None:
+    """The job with this id (`GET /tools/job/{id}`), or None when the org has none."""
+    from sandbox_provider.client import NotFoundError
+
+    try:
+        return client.get_job(job_id)
+    except NotFoundError:
+        return None
+
+
+def adoption_differences(
+    job: JobDetails, inputs: Mapping[str, Any], package: Package | None
+) -> list[str]:
+    """What keeps `job` from being the program's import: each difference with its fix.
+    `package`: the program's package (None: it doesn't exist). The job shows no package id:
+    it can be this package's import only if it is an IMPORT from the package's source
+    sandbox, created at or after the package was published."""
     out = []
-    for key, platform in (("package_id", job.package_id), ("target_sandbox", job.target_sandbox)):
-        if platform not in (None, inputs[key]):
-            out.append(difference(key, platform, inputs[key]))
+    if job.request_type and job.request_type != JobRequestType.IMPORT:
+        out.append(f"the job is an {job.request_type} job, not an import")
+    if package is not None:
+        source = package.source_sandbox.name if package.source_sandbox else None
+        job_source = job.source_sandbox.name if job.source_sandbox else None
+        if source and job_source and source != job_source:
+            out.append(
+                f"the job imported from sandbox {job_source!r}, but package "
+                f"{package.id} is of sandbox {source!r}: pass the package_id of the package "
+                "the job imported"
+            )
+        elif package.publish_date is None or (
+            job.created_timestamp is not None and job.created_timestamp < package.publish_date
+        ):
+            out.append(
+                f"the job was created before package {package.id} was published, so it "
+                "imported another package: pass the package_id of the package the job imported"
+            )
+        elif missing := not_imported(job, package):
+            out.append(
+                f"the job did not import {', '.join(missing)} of package {package.id}, so it "
+                "imported another package: pass the package_id of the package the job imported"
+            )
+    target = job.target_sandbox
+    if target not in (None, inputs["target_sandbox"]):
+        out.append(difference("target_sandbox", target, inputs["target_sandbox"]))
     for key, platform in (("name", job.name), ("description", job.description)):
         # Left out, the job's own values are the program's.
         if inputs.get(key) and (platform or None) != inputs[key]:
             out.append(difference(key, platform, inputs[key]))
-    imported = job.imported_artifacts or {}
-    for source, alt in (inputs.get("alternatives") or {}).items():
-        if source in imported and imported[source] != alt["id"]:
-            out.append(difference(f"alternatives.{source}.id", imported[source], alt["id"]))
+    imported = job.imported_artifacts
+    for source_id, alt in (inputs.get("alternatives") or {}).items():
+        if source_id in imported and imported[source_id] != alt["id"]:
+            out.append(difference(f"alternatives.{source_id}.id", imported[source_id], alt["id"]))
     if job.job_status == JobStatus.FAILED:
         out.append(
             f"the job ended FAILED ({job.failure_reason or 'no reason given'}) and imported "

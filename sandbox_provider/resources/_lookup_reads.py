@@ -185,26 +185,40 @@ def read_import_jobs(
     """The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
     `FAILED`, `IN_PROGRESS`, ...; any of a list), `name`, `package_id`, `target_sandbox`.
     `request_type` is `IMPORT` unless given (`EXPORT`; empty for both)."""
-    from sandbox_provider.client import prop
+    from sandbox_provider.client import job_package, prop
 
     filters: list[Any] = []
     if status:
         filters.append(prop("jobStatus").eq(*_names(status)))
     if request_type:
         filters.append(prop("requestType").eq(request_type))
-    # The documented filters are the status and the request type; the rest is matched here,
-    # the same on the platform and on the emulator.
-    wanted = {
-        k: v
-        for k, v in (
-            ("package_id", package_id),
-            ("target_sandbox", target_sandbox),
-            ("name", name),
+    if name and "," not in name:
+        filters.append(prop("name").eq(name))
+    if target_sandbox:
+        filters.append(prop("targetSandbox").eq(target_sandbox))
+    jobs = [
+        j
+        for j in client.list_jobs(*filters, order_by="-created")
+        if (not name or j.name == name)
+        and (not target_sandbox or j.target_sandbox == target_sandbox)
+    ]
+    packages = list(client.list_packages()) if jobs else []
+    out: list[ImportJobInfo] = []
+    for job in jobs:
+        ended = job.job_status in ("SUCCESS", "FAILED") and job.id
+        details = client.get_job(job.id) if ended and job.id else None
+        pkg = job_package(job, packages, details)
+        if package_id and (pkg is None or pkg.id != package_id):
+            continue
+        out.append(
+            job_info(
+                job,
+                request_type=request_type or (details.request_type if details else None),
+                package_id=pkg.id if pkg else None,
+                details=details,
+            )
         )
-        if v
-    }
-    jobs = [job_info(j) for j in client.list_jobs(*filters, order_by="-created")]
-    return [j for j in jobs if all(j[k] == want for k, want in wanted.items())]  # type: ignore[literal-required]
+    return out
 
 
 # -- the table both callers go through ---------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
-    from sandbox_provider.client.models import Artifact, Job
+    from sandbox_provider.client.models import Artifact, Job, JobDetails
     from sandbox_provider.client.models import Package as ApiPackage
 
 __all__ = [
@@ -88,7 +88,13 @@ class ArtifactDependencies(TypedDict):
 
 
 class ImportJobInfo(TypedDict):
-    """An export or import job; `imported_artifacts` maps source ids to target ids."""
+    """An export or import job; `imported_artifacts` maps source ids to target ids.
+
+    The jobs list shows neither a job's request type, package nor outcome: `request_type` is
+    the type asked for (when both were: the finished job's own, else None), `package_id` the
+    package the job most likely imported (`client.job_package`), `failure_reason` and
+    `imported_artifacts` come from the job's details (`GET /tools/job/{id}`) for a FAILED or
+    SUCCESS job."""
 
     job_id: str | None
     name: str
@@ -126,17 +132,23 @@ def package_info(p: ApiPackage) -> PackageInfo:
     }
 
 
-def job_info(j: Job) -> ImportJobInfo:
+def job_info(
+    j: Job,
+    *,
+    request_type: str | None,
+    package_id: str | None,
+    details: JobDetails | None,
+) -> ImportJobInfo:
     return {
         "job_id": j.id,
         "name": j.name,
         "status": j.job_status,
-        "request_type": j.request_type,
-        "package_id": j.package_id,
+        "request_type": request_type,
+        "package_id": package_id,
         "source_sandbox": j.source_sandbox,
         "target_sandbox": j.target_sandbox,
         "created": j.created,
         "updated": j.updated,
-        "failure_reason": j.failure_reason,
-        "imported_artifacts": dict(j.imported_artifacts or {}),
+        "failure_reason": details.failure_reason if details else None,
+        "imported_artifacts": details.imported_artifacts if details else {},
     }

@@ -72,7 +72,6 @@ from ._base import (
 )
 from ._common import (
     ADOPT_ID,
-    JobRequestType,
     JobStatus,
     adoption,
     adoption_missing,
@@ -99,7 +98,7 @@ from ._import_attention import (
     preview_skips,
     warn_skips,
 )
-from ._import_partial import conflicts_from, keeping_id, partial_of, wait_for_import
+from ._import_partial import conflicts_from, keeping_id, partial_of, recorded, wait_for_import
 from ._import_planning import (
     NOT_PULLED,
     PACKAGE_MISSING,
@@ -114,6 +113,17 @@ from ._wording import prop_path
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient
+    from sandbox_provider.client import Package as ApiPackage
+
+
+def _package_or_none(client: ExImClient, package_id: str) -> ApiPackage | None:
+    from sandbox_provider.client import NotFoundError
+
+    try:
+        return client.get_package(package_id)
+    except NotFoundError:
+        return None
+
 
 POLICIES = ("fail", "use_existing", "create_new")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.
@@ -199,21 +209,26 @@ class ImportJobProvider(BaseProvider):
         what = f"importing package {package_id} into sandbox {target!r}"
         conflicts: list[Conflict] | None = None  # seen by this run before it submitted
         alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
+        correlation_id: str | None = None
         with api_errors(what, org=org, missing=PACKAGE_MISSING, forbidden=NOT_PULLED):
-            job_name = inputs.get("name") or client.get_package(package_id).name
-            earlier = earlier_job(client, job_name, inputs)
-            if earlier is not None and earlier.job_status in RUNNING:
+            package = client.get_package(package_id)
+            job_name = inputs.get("name") or package.name
+            earlier = earlier_job(client, job_name, inputs, package)
+            if earlier is not None and earlier.id and earlier.job_status in RUNNING:
                 # A run that timed out or was interrupted recorded nothing, but its job went
                 # on: wait for that one rather than importing the package a second time.
-                correlation_id = earlier.correlation_id
-                progress(f"import job {job_name!r} is already {earlier.job_status}: waiting")
-            elif earlier is not None:
+                job_id = earlier.id
+                progress(
+                    f"import job {job_name!r} ({job_id}) is already {earlier.job_status}: waiting"
+                )
+            elif earlier is not None and earlier.id:
                 # It finished after the run that submitted it stopped: the result is ours.
                 progress(
                     f"import job {job_name!r} ({earlier.id}) already imported this package "
                     f"into {target!r}: taking it over"
                 )
-                outs = finished(client, earlier, inputs, alternatives, None)
+                extra = recorded(earlier.id, job_name, None, alternatives, None)
+                outs = finished(client.get_job(earlier.id), inputs, extra)
                 return CreateResult(str(outs["job_id"]), outs)
             else:
                 conflicts, alternatives = settle(client, inputs, what)
@@ -227,13 +242,22 @@ class ImportJobProvider(BaseProvider):
                 )
                 job_name = submission.job_name or job_name
                 correlation_id = submission.correlation_id
+                if not submission.job_id:
+                    raise ProviderError(
+                        f"{what}: the import was submitted as {job_name!r}, but the platform "
+                        "named no job id and none was found in the jobs list: run `pulumi "
+                        "refresh`, then `pulumi up` (an import that landed is taken over, "
+                        "never submitted twice)"
+                    )
+                job_id = submission.job_id
                 progress(
-                    f"import of package {package_id} into {target!r} submitted as {job_name!r}"
+                    f"import of package {package_id} into {target!r} submitted as "
+                    f"{job_name!r} ({job_id})"
                 )
             # Submitted (by this run or an earlier one): a wait cut short records the job.
-            partial = partial_of(job_name, correlation_id, inputs, alternatives, conflicts)
-            job = wait_for_import(client, job_name, correlation_id, inputs, what, partial)
-            outs = finished(client, job, inputs, alternatives, conflicts)
+            extra = recorded(job_id, job_name, correlation_id, alternatives, conflicts)
+            job = wait_for_import(client, job_id, job_name, inputs, what, partial_of(inputs, extra))
+            outs = finished(job, inputs, extra)
         return CreateResult(str(outs["job_id"]), outs)
 
     def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
@@ -244,18 +268,21 @@ class ImportJobProvider(BaseProvider):
             job = job_by_id(client, adopt_id)
             if job is None:
                 raise ProviderError(
-                    f"{what} failed: the org `org` acts as lists no import job {adopt_id}: "
+                    f"{what} failed: the org `org` acts as has no import job {adopt_id}: "
                     + adoption_missing("import job")
                 )
-            differences = adoption_differences(job, inputs)
+            package = _package_or_none(client, inputs["package_id"])
+            differences = adoption_differences(job, inputs, package)
             if differences:
                 raise not_adoptable(what, differences)
+            name = job.name or inputs.get("name") or ""
             if job.job_status in RUNNING:
-                progress(f"import job {job.name!r} ({adopt_id}) is {job.job_status}: waiting")
-                job = wait_for_import(client, job.name, job.correlation_id, inputs, what)
-            progress(f"import job {job.name!r} ({adopt_id}) adopted without changes")
+                progress(f"import job {name!r} ({adopt_id}) is {job.job_status}: waiting")
+                job = wait_for_import(client, adopt_id, name, inputs, what)
+            progress(f"import job {name!r} ({adopt_id}) adopted without changes")
             alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
-            outs = finished(client, job, inputs, alternatives, None)
+            extra = recorded(adopt_id, name, None, alternatives, None)
+            outs = finished(job, inputs, extra)
         return CreateResult(str(outs["job_id"]), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -265,40 +292,43 @@ class ImportJobProvider(BaseProvider):
             if not olds.get("package_id"):
                 # Nothing recorded: `pulumi import` through the plugin sends the id alone.
                 return self._read_imported(client, id_)
-            job = client.find_job(
-                olds.get("job_name") or olds.get("name") or "",
-                correlation_id=olds.get("correlation_id"),
-                request_type=JobRequestType.IMPORT,
-            )
+            job = job_by_id(client, id_)
         if job is None:
             return gone()
         inputs = {k: v for k, v in olds.items() if k in ImportJobInputs.model_fields}
         outs = dict(olds)
         outs["job_status"] = job.job_status
-        if job.imported_artifacts is not None:
-            outs["imported_artifacts"] = dict(job.imported_artifacts)
+        if job.job_status == JobStatus.SUCCESS:
+            outs["imported_artifacts"] = job.imported_artifacts
+            outs["created_artifacts"] = job.created_artifacts
+            outs["reused_artifacts"] = job.reused_artifacts
         return ReadResult(id_, outs, inputs=inputs)
 
     @staticmethod
     def _read_imported(client: ExImClient, id_: str) -> ReadResult:
-        """The job with this id (or correlation id), its inputs rebuilt from the job itself:
-        what was sent as `alternatives` can't be told from it, so it has none, and
-        `needs_attention` counts everything it imported, as for an adopted job."""
+        """The job with this id, its inputs rebuilt from the job itself. No page shows a
+        job's package: `package_id` is the package the job most likely imported
+        (`job_package`: of its source sandbox, published before it, named as the job or with
+        every artifact among those the job imported), left out when none fits. What was sent
+        as `alternatives` can't be told from the job, so it has none; what it created and
+        reused comes from its tasks."""
+        from sandbox_provider.client import job_package
+
         job = job_by_id(client, id_)
         if job is None:
             return gone()
+        package = job_package(job, client.list_packages())
         own = {
-            "package_id": job.package_id,
+            "package_id": package.id if package else None,
             "target_sandbox": job.target_sandbox,
             "name": job.name,
             "description": job.description,
         }
         inputs = {k: v for k, v in own.items() if v}
-        outs = outputs_of(job, inputs, {"conflicts": [], "alternatives_used": {}})
-        if job.package_id and job.target_sandbox:
-            outs["needs_attention"] = needs_attention(
-                client, job.package_id, job.target_sandbox, job.imported_artifacts, {}, None
-            )
+        extra = recorded(job.id, job.name or "", None, {}, [])
+        outs = outputs_of(job, inputs, extra)
+        if job.job_status == JobStatus.SUCCESS:
+            outs["needs_attention"] = needs_attention(job)
         return ReadResult(str(outs["job_id"]), outs, inputs=inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -314,24 +344,24 @@ class ImportJobProvider(BaseProvider):
         return UpdateResult(outs)
 
     def _finish(
-        self, id_: str, recorded: Mapping[str, Any], inputs: Mapping[str, Any]
+        self, id_: str, recorded_outs: Mapping[str, Any], inputs: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """The outputs of the job a create recorded unfinished, waited for until SUCCESS; it
-        stays recorded unfinished if the wait is cut short again or the job FAILED."""
+        """The outputs of the job a create recorded unfinished, waited for by its id until
+        SUCCESS; it stays recorded unfinished if the wait is cut short again or the job
+        FAILED."""
         client = self.client(inputs.get("org"))
-        job_name = str(recorded.get("job_name") or inputs.get("name") or "")
-        correlation_id = recorded.get("correlation_id")
-        what = f"finishing import job {job_name!r} ({id_})"
-        alternatives = dict(recorded.get("alternatives_used") or {})
-        conflicts = conflicts_from(recorded.get("conflicts"))
-        partial = keeping_id(
-            id_, partial_of(job_name, correlation_id, inputs, alternatives, conflicts)
+        job_id = str(recorded_outs.get("job_id") or id_)
+        job_name = str(recorded_outs.get("job_name") or inputs.get("name") or "")
+        what = f"finishing import job {job_name!r} ({job_id})"
+        alternatives = dict(recorded_outs.get("alternatives_used") or {})
+        conflicts = conflicts_from(recorded_outs.get("conflicts"))
+        extra = recorded(
+            job_id, job_name, recorded_outs.get("correlation_id"), alternatives, conflicts
         )
-        job = wait_for_import(
-            client, job_name, correlation_id, inputs, what, partial, finishing=True
-        )
+        partial = keeping_id(id_, partial_of(inputs, extra))
+        job = wait_for_import(client, job_id, job_name, inputs, what, partial, finishing=True)
         with api_errors(what, org=inputs.get("org")):
-            return finished(client, job, inputs, alternatives, conflicts)
+            return finished(job, inputs, extra)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         progress(
@@ -352,8 +382,12 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
     conflicts: pulumi.Output[list[dict[str, Any]]]
     #: What was sent as alternatives: {source id: {"id", "type"}}.
     alternatives_used: pulumi.Output[dict[str, dict[str, str]]]
-    #: {source id: target id} as the platform reports it.
+    #: {source id: target id} as the platform reports it (the job's `importReplacementMap`).
     imported_artifacts: pulumi.Output[dict[str, str]]
+    #: {source id: target id} of the objects the import created in the target.
+    created_artifacts: pulumi.Output[dict[str, str]]
+    #: {source id: target id} of the objects the import used that the target already held.
+    reused_artifacts: pulumi.Output[dict[str, str]]
     #: What the import created that a person must finish: {"artifact_id", "type", "action"}.
     needs_attention: pulumi.Output[list[dict[str, str]]]
     package_id: pulumi.Output[str]
@@ -393,6 +427,8 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
             "conflicts": None,
             "alternatives_used": None,
             "imported_artifacts": None,
+            "created_artifacts": None,
+            "reused_artifacts": None,
             "needs_attention": None,
         }
         super().__init__(ImportJobProvider(), resource_name, props, opts)

@@ -148,6 +148,23 @@ _NOT_OWNER = (
 )
 
 
+def _export_failure(client: Any, pkg: ApiPackage | None, job_id: str | None) -> str | None:
+    """Why a publication failed: the failed tasks of its EXPORT job (no page shows a reason
+    on the package). The job is the one the publish answer named, else the newest EXPORT job
+    under the package's name since the package was created. Best effort: None when unknown."""
+    from sandbox_provider.client import ExImError, JobRequestType
+
+    try:
+        if job_id is None and pkg is not None:
+            jobs = client.find_jobs(
+                name=pkg.name, request_type=JobRequestType.EXPORT, created_from=pkg.created_date
+            )
+            job_id = jobs[0].id if jobs else None
+        return client.get_job(job_id).failure_reason if job_id else None
+    except ExImError:
+        return None
+
+
 class PublishedPackageProvider(BaseProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(PublishedPackageInputs, news)
@@ -237,8 +254,11 @@ class PublishedPackageProvider(BaseProvider):
             answer = self.client(inputs.get("org")).publish_package(
                 pkg.id, expiry_period_days=None if days is None else int(days)
             )
-            correlation_id = answer.correlation_id
-        return self._wait_published(pkg.id, inputs, what, correlation_id), correlation_id
+            correlation_id, job_id = answer.correlation_id, answer.job_id
+        else:
+            job_id = None
+        published = self._wait_published(pkg.id, inputs, what, correlation_id, job_id)
+        return published, correlation_id
 
     def _wait_published(
         self,
@@ -246,6 +266,7 @@ class PublishedPackageProvider(BaseProvider):
         inputs: Mapping[str, Any],
         what: str,
         correlation_id: str | None = None,
+        job_id: str | None = None,
     ) -> ApiPackage:
         client = self.client(inputs.get("org"))
         timeout = wait_seconds(inputs)
@@ -259,8 +280,9 @@ class PublishedPackageProvider(BaseProvider):
                 what,
             )
         except OperationFailedError as exc:
+            reason = exc.reason or _export_failure(client, report.seen, job_id)
             raise ProviderError(
-                f"{what} failed: PUBLISH_FAILED: {exc.reason or 'no reason given'}: fix the "
+                f"{what} failed: PUBLISH_FAILED: {reason or 'no reason given'}: fix the "
                 "package (e.g. an artifact deleted from the source sandbox), then run "
                 "`pulumi up` again"
             ) from None

@@ -104,8 +104,21 @@ class World:
     def packages(self, org: str = "acme") -> list[dict[str, Any]]:
         return self.list_all(org, "/packages")
 
-    def jobs(self, org: str = "acme") -> list[dict[str, Any]]:
-        return self.list_all(org, "/packages/jobs")
+    def jobs(self, org: str = "acme", request_type: str | None = None) -> list[dict[str, Any]]:
+        """The org's jobs as `GET /packages/jobs` lists them (`request_type`: IMPORT or
+        EXPORT only, the list's documented filter; the items don't show it)."""
+        params = {"property": f"requestType=={request_type}"} if request_type else {}
+        return self.list_all(org, "/packages/jobs", **params)
+
+    def import_jobs(self, org: str = "acme") -> list[dict[str, Any]]:
+        return self.jobs(org, "IMPORT")
+
+    def job(self, job_id: str, org: str = "acme") -> dict[str, Any]:
+        """One job with its outcome: the `object` of `GET /tools/job/{job_id}`."""
+        with self.api(org) as api:
+            r = api.get(f"/tools/job/{job_id}")
+            r.raise_for_status()
+            return dict(r.json()["object"])
 
     def transfers(self, org: str = "acme") -> list[dict[str, Any]]:
         return self.list_all(org, "/transfer/list")

@@ -57,15 +57,19 @@ export class ImportJob extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly conflicts: pulumi.Output<{[key: string]: any}[] | undefined>;
     /**
-     * The job's correlation id.
+     * The correlation id of the submit answer (none for a job taken over or adopted).
      */
     declare public /*out*/ readonly correlationId: pulumi.Output<string | undefined>;
+    /**
+     * The objects the import created: source artifact id -> target artifact id.
+     */
+    declare public /*out*/ readonly createdArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
     /**
      * The job's description; left out, the package's.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
-     * What the import made: source artifact id -> target artifact id.
+     * Where each artifact went: source artifact id -> target artifact id (the job's `importReplacementMap`).
      */
     declare public /*out*/ readonly importedArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -85,7 +89,7 @@ export class ImportJob extends pulumi.CustomResource {
      */
     declare public readonly name: pulumi.Output<string | undefined>;
     /**
-     * What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
+     * What the import created (or skipped) that a person must finish: journeys, dataflows and campaigns land as drafts, dataflows without their credentials, governance policies disabled, datasets and schemas with Profile off, custom actions without their secrets, channel configurations skipped. `{artifact_id, type, action}` each (the platform's names).
      */
     declare public /*out*/ readonly needsAttention: pulumi.Output<{[key: string]: string}[] | undefined>;
     /**
@@ -96,6 +100,10 @@ export class ImportJob extends pulumi.CustomResource {
      * The published package to import: the org's own, or one transferred to it.
      */
     declare public readonly packageId: pulumi.Output<string>;
+    /**
+     * The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
+     */
+    declare public /*out*/ readonly reusedArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
     /**
      * The sandbox to import into.
      */
@@ -134,11 +142,13 @@ export class ImportJob extends pulumi.CustomResource {
             resourceInputs["alternativesUsed"] = undefined /*out*/;
             resourceInputs["conflicts"] = undefined /*out*/;
             resourceInputs["correlationId"] = undefined /*out*/;
+            resourceInputs["createdArtifacts"] = undefined /*out*/;
             resourceInputs["importedArtifacts"] = undefined /*out*/;
             resourceInputs["jobId"] = undefined /*out*/;
             resourceInputs["jobName"] = undefined /*out*/;
             resourceInputs["jobStatus"] = undefined /*out*/;
             resourceInputs["needsAttention"] = undefined /*out*/;
+            resourceInputs["reusedArtifacts"] = undefined /*out*/;
         } else {
             resourceInputs["alternatives"] = undefined /*out*/;
             resourceInputs["alternativesUsed"] = undefined /*out*/;
@@ -146,6 +156,7 @@ export class ImportJob extends pulumi.CustomResource {
             resourceInputs["conflictPolicy"] = undefined /*out*/;
             resourceInputs["conflicts"] = undefined /*out*/;
             resourceInputs["correlationId"] = undefined /*out*/;
+            resourceInputs["createdArtifacts"] = undefined /*out*/;
             resourceInputs["description"] = undefined /*out*/;
             resourceInputs["importedArtifacts"] = undefined /*out*/;
             resourceInputs["jobId"] = undefined /*out*/;
@@ -155,6 +166,7 @@ export class ImportJob extends pulumi.CustomResource {
             resourceInputs["needsAttention"] = undefined /*out*/;
             resourceInputs["org"] = undefined /*out*/;
             resourceInputs["packageId"] = undefined /*out*/;
+            resourceInputs["reusedArtifacts"] = undefined /*out*/;
             resourceInputs["targetSandbox"] = undefined /*out*/;
             resourceInputs["timeoutSeconds"] = undefined /*out*/;
         }

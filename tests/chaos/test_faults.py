@@ -233,7 +233,7 @@ def audit(
         problems.append(f"packages of the program missing in acme: {missing}")
 
     # Import jobs: one per job name, each known to the state.
-    jobs = [j for j in w.jobs("acme") + w.jobs("partner") if j.get("requestType") == "IMPORT"]
+    jobs = w.import_jobs("acme") + w.import_jobs("partner")
     for name, ids in _dupes(jobs, "name").items():
         statuses = [j.get("jobStatus") for j in jobs if j.get("name") == name]
         problems.append(

@@ -121,8 +121,31 @@ def test_import_whose_wait_gives_up_is_taken_over(world: World) -> None:
     out = converges(world)
     assert "taking it over" in out
     assert calls(world, "POST", "/packages/import") == 1
-    jobs = [j for j in world.jobs() if j.get("requestType") == "IMPORT"]
+    jobs = world.import_jobs()
     assert [j["id"] for j in jobs] == state_ids(world, "ImportJob", "job_id")
+
+
+def test_import_whose_submit_answer_is_lost_is_not_submitted_again(world: World) -> None:
+    # The platform takes the import and its answer is lost (a 502 after the request was
+    # handled): the provider finds the job by documented fields (name, target, not listed
+    # before) and follows it by id, in the same `up`.
+    world.write_program(
+        published(60)
+        + """
+    ImportJob("to-prod", package_id=pub.package_id, target_sandbox="prod",
+              name="fw-lost-answer", conflict_policy="create_new")
+"""
+    )
+    world.emu.set_faults(
+        [{"path": r"/packages/import$", "method": "POST", "status": 502, "after": True, "times": 1}]
+    )
+    converges(world)
+    submits = [r for r in world.emu.requests() if r["path"].endswith("/packages/import")]
+    assert [(r["status"], r["fault"]) for r in submits] == [(502, True)]
+    jobs = world.import_jobs()
+    assert [j["name"] for j in jobs] == ["fw-lost-answer"]
+    assert [j["id"] for j in jobs] == state_ids(world, "ImportJob", "job_id")
+    assert world.job(jobs[0]["id"])["jobStatus"] == "SUCCESS"
 
 
 def test_transfer_whose_wait_gives_up_is_taken_over(world: World) -> None:

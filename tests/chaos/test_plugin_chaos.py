@@ -155,7 +155,7 @@ def test_import_pending_creates_does_not_import_a_plugin_resource(world: World) 
     world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05)
     _kill.cancel(world.stack)
 
-    jobs = {j["name"]: j["id"] for j in world.jobs() if j.get("requestType") == "IMPORT"}
+    jobs = {j["name"]: j["id"] for j in world.import_jobs()}
     pending = {p["resource"]["urn"] for p in _kill.pending_operations(world.stack)}
     named = {
         urn: jobs[_program.job_name(key)]

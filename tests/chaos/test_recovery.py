@@ -9,12 +9,15 @@ group and its plugins' groups (see `_kill`). Three moments:
 1. while packages are being created: some POSTs have landed, and the dependency step after
    them is held back (latency on the children endpoint), so half-made packages are left;
 2. while publications run: publish calls landed, the packages still PUBLISH_IN_PROGRESS;
-3. while imports and transfers run: import jobs submitted and still running.
+3. while imports and transfers run: import jobs submitted and still running;
+4. while an import's submit is in flight (the POST sent, its answer not back): the platform
+   takes it after the CLI is gone, and the next `up` takes that job over.
 """
 
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -169,3 +172,78 @@ def test_a_checkpoint_sidecar_emptied_by_a_kill_is_repaired(world: World) -> Non
     assert f"removed {attrs}" in out, out
     world.stack.preview(expect_no_changes=True)
     assert [p["name"] for p in world.packages()] == ["attrs-one"]
+
+
+SUBMIT_PROGRAM = """
+    pkg = Package("gold", name="kill-submit", source_sandbox="dev",
+                  artifacts=[{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}])
+    pub = PublishedPackage("gold-pub", package_id=pkg.package_id)
+    ImportJob("to-prod", package_id=pub.package_id, target_sandbox="prod",
+              name="kill-submit-to-prod", conflict_policy="create_new")
+"""
+
+
+def one_import_known_to_the_state(w: World) -> list[str]:
+    jobs = w.import_jobs()
+    state = [
+        (r.get("outputs") or {}).get("job_id")
+        for r in w.state_resources()
+        if r.get("type", "").endswith("aep:ImportJob")
+    ]
+    problems = []
+    if [j["name"] for j in jobs] != ["kill-submit-to-prod"]:
+        problems.append(f"import jobs on the platform: {[(j['name'], j['id']) for j in jobs]}")
+    if [j["id"] for j in jobs] != state:
+        problems.append(f"jobs {[j['id'] for j in jobs]} != the state's {state}")
+    return problems
+
+
+@pytest.mark.timeout(300)
+def test_killed_while_an_import_submit_is_in_flight(world: World) -> None:
+    since = world.last_seq()
+    world.emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05)
+    # The submit is held 6 s on the server (which still handles it once its body is in).
+    world.emu.set_faults(
+        [{"path": r"/packages/import$", "method": "POST", "status": None, "latencyMs": 6000}]
+    )
+    conflicts_read = _kill.requests_where(
+        world.emu,
+        lambda r: r["method"] == "GET" and r["path"].endswith("/import") and ok(r),
+        since=since,
+    )
+    seen_at: list[float] = []
+
+    def in_flight() -> bool:
+        # The conflicts are read just before the submit: a moment later it is on the wire.
+        if not seen_at and conflicts_read():
+            seen_at.append(time.monotonic())
+        return bool(seen_at) and time.monotonic() - seen_at[0] > 2.0
+
+    def landed() -> None:
+        submitted = _kill.requests_where(
+            world.emu,
+            lambda r: r["method"] == "POST" and r["path"].endswith("/packages/import") and ok(r),
+            since=since,
+        )
+        deadline = time.monotonic() + 30
+        while not submitted() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert submitted(), "\n".join(
+            f"{r['method']} {r['path']} {r['status']}" for r in world.emu.requests(since)
+        )
+        world.emu.clear_faults()
+
+    out = kill_then_recover(
+        world,
+        in_flight,
+        landed,
+        write=lambda w: w.write_program(SUBMIT_PROGRAM),
+        check=one_import_known_to_the_state,
+    )
+    assert "taking it over" in out or "is already" in out, out[-3000:]
+    posts = [
+        r
+        for r in world.emu.requests(since)
+        if r["method"] == "POST" and r["path"].endswith("/packages/import")
+    ]
+    assert len(posts) == 1, posts

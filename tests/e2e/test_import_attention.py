@@ -34,6 +34,7 @@ def test_preview_warns_of_the_skip_up_lists_what_needs_a_person(e2e: E2E) -> Non
                         name="journeys-to-prod", conflict_policy="use_existing")
         pulumi.export("needsAttention", job.needs_attention)
         pulumi.export("imported", job.imported_artifacts)
+        pulumi.export("created", job.created_artifacts)
         """
     )
     since = e2e.last_seq()
@@ -48,10 +49,23 @@ def test_preview_warns_of_the_skip_up_lists_what_needs_a_person(e2e: E2E) -> Non
     imported = outputs["imported"]
     assert imported[ACTION["id"]] != "acme-prod-ca-sms"  # created new, as the warning said
     attention = outputs["needsAttention"]
-    assert [(i["artifact_id"], i["type"]) for i in attention] == [
+    listed = {(i["artifact_id"], i["type"]) for i in attention}
+    # The package's own: the journey and the flow as drafts, the custom action's secrets.
+    assert {
         (imported[JOURNEY["id"]], "JOURNEY"),
         (imported[FLOW["id"]], "FLOW"),
-    ]
+        (imported[ACTION["id"]], "CUSTOM_ACTION"),
+    } <= listed
+    # Every entry is an object this import created, of a type the UI guide names.
+    prod = {a["id"]: a for a in e2e.emu.artifacts("acme", "prod")}
+    assert {tid for tid, _ in listed} <= set(outputs["created"].values())
+    assert {prod[tid]["type"] for tid, _ in listed} <= {
+        "JOURNEY",
+        "FLOW",
+        "CUSTOM_ACTION",
+        "CATALOG_DATASET",
+        "REGISTRY_SCHEMA",
+    }
     shown = up.stdout + up.stderr
     for item in attention:
         assert (
@@ -59,8 +73,8 @@ def test_preview_warns_of_the_skip_up_lists_what_needs_a_person(e2e: E2E) -> Non
             f"sandbox 'prod', which needs a person: {item['action']}"
         ) in shown
     assert "publish the journey in Journey Optimizer" in shown
-    prod = {a["id"]: a for a in e2e.emu.artifacts("acme", "prod")}
     assert prod[imported[JOURNEY["id"]]]["status"] == "DRAFT"
+    assert prod[imported[ACTION["id"]]]["secrets"] == "REPLACED"
 
     again = e2e.stack.preview(expect_no_changes=True, refresh=True)
     assert "does not reuse" not in again.stdout + again.stderr

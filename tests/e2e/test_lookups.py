@@ -136,7 +136,7 @@ def test_lookups_at_preview_and_at_up(e2e: E2E) -> None:
     by_artifact = {c["artifact_id"]: c for c in conflicts}
     # The import's own copy (same title) ranks before prod's look-alikes.
     schema_suggestions = [s["id"] for s in by_artifact[LOYALTY_SCHEMA]["suggestions"]]
-    assert schema_suggestions[0] == job["importedArtifacts"][LOYALTY_SCHEMA]
+    assert schema_suggestions[0] == job["importReplacementMap"][LOYALTY_SCHEMA]
     assert "acme-prod-schema-loyalty" in schema_suggestions
     assert by_artifact["acme-seg-gold"]["artifact_type"] == "PROFILE_SEGMENT"
     preflight = at_preview["preflight"]
@@ -156,7 +156,7 @@ def test_lookups_at_preview_and_at_up(e2e: E2E) -> None:
         "SUCCESS",
         "prod",
     )
-    assert found_job["imported_artifacts"] == job["importedArtifacts"]
+    assert found_job["imported_artifacts"] == job["importReplacementMap"]
     # org= acts with the partner profile: acme's package is not the partner's.
     assert package_id not in {p["package_id"] for p in at_preview["partnerPackages"]}
 

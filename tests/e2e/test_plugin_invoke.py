@@ -101,7 +101,7 @@ def test_the_lookups_as_invokes_at_preview_and_at_up(plugin: World) -> None:
     # The import's copy ranks first among the schema's look-alikes in prod.
     assert (
         by_artifact[LOYALTY_SCHEMA]["suggestions"][0]["id"]
-        == (job["importedArtifacts"][LOYALTY_SCHEMA])
+        == (job["importReplacementMap"][LOYALTY_SCHEMA])
     )
     assert at_preview["preflight"] == at_preview["dynamicPreflight"]
     assert at_preview["preflight"]["target_sandbox"] == "prod"
@@ -111,7 +111,7 @@ def test_the_lookups_as_invokes_at_preview_and_at_up(plugin: World) -> None:
     (found_job,) = at_preview["jobs"]
     assert (found_job["job_id"], found_job["status"]) == (job["id"], "SUCCESS")
     # Data keys (artifact ids) stay as the platform has them: they are not names.
-    assert found_job["imported_artifacts"] == job["importedArtifacts"]
+    assert found_job["imported_artifacts"] == job["importReplacementMap"]
     assert at_preview["jobs"] == at_preview["dynamicJobs"]
     # request_type=None: the export job that publishing made is listed too.
     assert at_preview["anyJobs"] == at_preview["dynamicAnyJobs"]

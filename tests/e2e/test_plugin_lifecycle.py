@@ -76,7 +76,7 @@ def test_package_published_and_imported_on_the_plugin(plugin: World) -> None:
     assert pkg["name"] == "plugin-pkg"
     assert pkg["status"] == "PUBLISHED" == out["status"]
     assert out["jobStatus"] == "SUCCESS"
-    imports = [j for j in plugin.jobs() if j.get("requestType") == "IMPORT"]
+    imports = plugin.import_jobs()
     assert [j["jobStatus"] for j in imports] == ["SUCCESS"]
 
     types = {r["type"] for r in plugin.state_resources()}

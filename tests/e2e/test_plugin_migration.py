@@ -101,7 +101,7 @@ def one_of_each(world: World, before: dict[str, Any]) -> None:
     """The platform holds what the dynamic stack made, once: no copy made by the move."""
     (pkg,) = [p for p in world.packages() if p["name"] == "dev-audiences"]
     assert pkg["id"] == before["packageId"] and pkg["status"] == "PUBLISHED"
-    imports = [j for j in world.jobs() if j.get("requestType") == "IMPORT"]
+    imports = world.import_jobs()
     assert [j["id"] for j in imports] == [before["jobId"]]
     partner = world.orgs["partner"]["imsOrgId"]
     links = [h for h in world.list_all("acme", "/handshake/list") if h["targetIMSOrgId"] == partner]

@@ -68,7 +68,7 @@ def up_noop_destroy(world: World, name: str) -> None:
     (pkg,) = world.packages()
     assert (pkg["id"], pkg["name"], pkg["status"]) == (out["packageId"], name, "PUBLISHED")
     assert (out["status"], out["jobStatus"]) == ("PUBLISHED", "SUCCESS")
-    imports = [j for j in world.jobs() if j.get("requestType") == "IMPORT"]
+    imports = world.import_jobs()
     assert [j["jobStatus"] for j in imports] == ["SUCCESS"]
     types = sorted(r["type"] for r in world.state_resources() if r["type"].startswith("aep:"))
     assert types == ["aep:index:ImportJob", "aep:index:Package", "aep:index:PublishedPackage"]

@@ -51,9 +51,12 @@ class Example(E2E):
         r.raise_for_status()
         return r.json()
 
-    def jobs(self, org: str = "acme") -> list[dict[str, Any]]:
+    def jobs(self, org: str = "acme", request_type: str | None = None) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": 100}
+        if request_type:
+            params["property"] = f"requestType=={request_type}"
         with self.api(org) as api:
-            r = api.get("/packages/jobs", params={"limit": 100})
+            r = api.get("/packages/jobs", params=params)
             r.raise_for_status()
             return list(r.json()["data"])
 

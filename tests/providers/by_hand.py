@@ -65,7 +65,8 @@ def import_job(
     name: str = "to-prod",
     alternatives: dict[str, dict[str, str]] | None = None,
 ) -> Doc:
-    """An import of a published package of acme, waited for until it ended."""
+    """An import of a published package of acme, waited for until it ended: the job as
+    `GET /tools/job/{jobId}` answers it (its `object`)."""
     body: Doc = {
         "id": package_id,
         "name": name,
@@ -74,11 +75,10 @@ def import_job(
     if alternatives:
         body["alternatives"] = alternatives
     with emu.api("acme") as api:
-        ok(api.post("/packages/import", json=body))
+        job_id = ok(api.post("/packages/import", json=body))["jobId"]
 
         def job() -> Doc:
-            jobs = ok(api.get("/packages/jobs", params={"limit": 100}))["data"]
-            return dict(next(j for j in jobs if j["name"] == name))
+            return dict(ok(api.get(f"/tools/job/{job_id}"))["object"])
 
         return until(job, lambda j: j["jobStatus"] in ("SUCCESS", "FAILED"))
 

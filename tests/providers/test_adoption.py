@@ -90,9 +90,15 @@ def test_an_import_job_is_adopted_without_writing(aep: EmulatorProcess) -> None:
     program = {"package_id": package_id, "target_sandbox": "prod", "name": "to-prod"}
     outs = adopt(aep, prov, job["id"], **program)
     assert outs["id"] == job["id"] and outs["job_status"] == "SUCCESS"
-    assert outs["imported_artifacts"] == job["importedArtifacts"]
-    # Its correlation id names it too.
-    assert adopt(aep, prov, job["correlationId"], **program)["id"] == job["id"]
+    assert outs["imported_artifacts"] == job["importReplacementMap"]
+    # What it created and reused comes from its tasks.
+    created = {
+        t["artifact"]["id"]
+        for t in job["completedTasks"]
+        if t["artifact"]["messages"][-1]["status"] == "CREATED"
+    }
+    assert set(outs["created_artifacts"]) == created
+    assert set(outs["reused_artifacts"]) == set(job["importReplacementMap"]) - created
 
 
 def test_an_import_job_that_differs_is_refused_naming_each_difference(
@@ -106,7 +112,8 @@ def test_an_import_job_that_differs_is_refused_naming_each_difference(
         prov, job["id"], package_id=other, target_sandbox="dev", description="not this one"
     )
     assert message.startswith(f"adopting import job {job['id']} failed")
-    assert f"package_id is {package_id!r} on the platform, {other!r} in the program" in message
+    # The job shows no package: its tasks show it imported none of `other`'s artifacts.
+    assert f"the job did not import {CART['id']} of package {other}" in message
     assert "target_sandbox is 'prod' on the platform, 'dev' in the program" in message
     assert "description is None on the platform, 'not this one' in the program" in message
     # The alternatives the program gives must be what the job used.
@@ -116,7 +123,7 @@ def test_an_import_job_that_differs_is_refused_naming_each_difference(
     )
     assert f"alternatives.{GOLD['id']}.id is " in message and "'acme-seg-other' in" in message
     message = refused(prov, "f" * 32, package_id=package_id, target_sandbox="prod")
-    assert f"lists no import job {'f' * 32}" in message
+    assert f"has no import job {'f' * 32}" in message
     assert "check the id given to import_" in message
 
 
@@ -127,7 +134,8 @@ def test_a_failed_import_job_is_not_adopted(aep: EmulatorProcess) -> None:
     job = by_hand.import_job(aep, package_id, alternatives=missing)
     assert job["jobStatus"] == "FAILED"
     message = refused(ImportJobProvider(), job["id"], package_id=package_id, target_sandbox="prod")
-    assert "the job ended FAILED (alternative 'acme-seg-nowhere'" in message
+    assert "the job ended FAILED (" in message
+    assert "alternative 'acme-seg-nowhere' for artifact" in message
     assert "remove import_ to import the package again" in message
 
 

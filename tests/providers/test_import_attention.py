@@ -1,6 +1,7 @@
-"""ImportJobProvider against the emulator: `needs_attention` (the journeys and dataflows an
-import created, which land as drafts) and `use_existing` leaving custom actions to the import
-unless `alternatives` names them, with the warnings that say so."""
+"""ImportJobProvider against the emulator: `needs_attention` (what an import created that
+lands needing a person: drafts, disabled policies, Profile off, secrets not copied) and
+`use_existing` leaving custom actions to the import unless `alternatives` names them, with the
+warnings that say so."""
 
 from __future__ import annotations
 
@@ -36,10 +37,20 @@ def prod(emu: EmulatorProcess) -> dict[str, dict[str, Any]]:
     return {a["id"]: a for a in emu.artifacts("acme", "prod")}
 
 
-def test_needs_attention_lists_exactly_the_journeys_and_flows_created(
+#: What each object a person must finish holds in the target (the admin listing's state).
+LANDED = {
+    "JOURNEY": ("status", "DRAFT"),
+    "FLOW": ("status", "DRAFT"),
+    "CATALOG_DATASET": ("unifiedProfile", "DISABLED"),
+    "REGISTRY_SCHEMA": ("unifiedProfile", "DISABLED"),
+}
+
+
+def test_needs_attention_lists_exactly_what_was_created_needing_a_person(
     aep: EmulatorProcess, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # In prod: a journey of the same title as one imported (the platform reuses it by name).
+    # In prod: a live journey of the same title as one imported. Journeys always arrive as
+    # new copies (ui-sandbox-tooling.md), so the import makes a draft beside it.
     live = aep.add_artifact(
         "acme", "prod", {"type": "JOURNEY", "title": "Cart Recovery", "status": "LIVE"}
     )
@@ -49,25 +60,23 @@ def test_needs_attention_lists_exactly_the_journeys_and_flows_created(
         prov, package_id=package_id, target_sandbox="prod", conflict_policy="create_new"
     )
     outs = prov.create(inputs).outs or {}
-    imported = outs["imported_artifacts"]
-    assert imported[CART_JOURNEY["id"]] == live["id"]  # reused, so not listed
-    assert outs["needs_attention"] == [
-        {
-            "artifact_id": imported[JOURNEY["id"]],
-            "type": "JOURNEY",
-            "action": "publish the journey in Journey Optimizer: it was imported as a draft",
-        },
-        {
-            "artifact_id": imported[FLOW["id"]],
-            "type": "FLOW",
-            "action": "enter the source connection's credentials and enable the dataflow: "
-            "imported as a draft, credentials are not copied",
-        },
-    ]
-    # What it names are the drafts the platform holds.
+    created = outs["created_artifacts"]
+    assert created[CART_JOURNEY["id"]] != live["id"]  # a new copy, not the live one
+    assert {JOURNEY["id"], CART_JOURNEY["id"], FLOW["id"]} <= set(created)
+    # Exactly the created objects of the types the UI guide says need a person, in job order.
     held = prod(aep)
-    assert [held[i["artifact_id"]]["status"] for i in outs["needs_attention"]] == ["DRAFT"] * 2
+    wanted = [tid for tid in created.values() if held[tid]["type"] in AFTER_IMPORT]
+    assert [i["artifact_id"] for i in outs["needs_attention"]] == wanted
+    assert {i["type"] for i in outs["needs_attention"]} == set(LANDED)
+    for item in outs["needs_attention"]:
+        assert item["action"] == AFTER_IMPORT[item["type"]]
+        field, value = LANDED[item["type"]]
+        assert held[item["artifact_id"]][field] == value, held[item["artifact_id"]]
     assert held[live["id"]]["status"] == "LIVE"
+    # What it reused (the same-titled namespace, merge policy) is not listed.
+    assert not set(outs["reused_artifacts"].values()) & {
+        i["artifact_id"] for i in outs["needs_attention"]
+    }
     err = capsys.readouterr().err
     for item in outs["needs_attention"]:
         assert (
@@ -114,11 +123,21 @@ def test_adoption_gives_the_same_needs_attention_with_no_write(aep: EmulatorProc
     adopted = prov.create(engine_props({**inputs, "adopt_id": created["job_id"]})).outs or {}
     assert writes(aep, since) == []
     assert adopted["needs_attention"] == created["needs_attention"]
-    assert {i["type"] for i in adopted["needs_attention"]} == {"JOURNEY", "FLOW"}
+    assert {"JOURNEY", "FLOW"} <= {i["type"] for i in adopted["needs_attention"]}
 
 
-def test_the_table_names_journeys_and_dataflows() -> None:
-    assert set(AFTER_IMPORT) == {"JOURNEY", "FLOW"}
+def test_the_table_names_every_object_the_ui_guide_says_lands_needing_a_person() -> None:
+    # ui-sandbox-tooling.md: dataflows and journeys as drafts, datasets with Profile off,
+    # governance policies disabled, schemas without Profile, custom actions' secrets, campaigns.
+    assert set(AFTER_IMPORT) == {
+        "JOURNEY",
+        "FLOW",
+        "CATALOG_DATASET",
+        "DULE_CONSENT_POLICY",
+        "REGISTRY_SCHEMA",
+        "CUSTOM_ACTION",
+        "CAMPAIGN",
+    }
 
 
 # -- use_existing and custom actions ------------------------------------------------------------

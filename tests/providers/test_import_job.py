@@ -189,7 +189,7 @@ def test_input_changes_replace_timeouts_update_in_place_delete_forgets(
     prov.delete(res.id, engine_props(updated))
     prov.delete(res.id, engine_props(updated))
     assert writes(aep, since) == []
-    gone = prov.read(res.id, engine_props({**updated, "correlation_id": "nope"}))
+    gone = prov.read("f" * 32, engine_props(updated))
     assert gone.id == ""
 
 

@@ -50,9 +50,10 @@ def import_inputs(emu: EmulatorProcess, **extra: Any) -> dict[str, Any]:
 
 def jobs(emu: EmulatorProcess) -> list[dict[str, Any]]:
     with emu.api("acme") as api:
-        r = api.get("/packages/jobs", params={"limit": 100})
+        params: dict[str, Any] = {"limit": 100, "property": "requestType==IMPORT"}
+        r = api.get("/packages/jobs", params=params)
         r.raise_for_status()
-        return [j for j in r.json()["data"] if j.get("requestType") == "IMPORT"]
+        return list(r.json()["data"])
 
 
 def test_an_import_that_finished_after_its_run_failed_is_taken_over(
@@ -85,6 +86,42 @@ def test_an_earlier_import_with_other_alternatives_is_not_taken_over(
     assert imported[GOLD["id"]] != prod_segment["id"]
     second = prov.create({**inputs, "alternatives": alternatives})
     assert second.id != first.id and len(jobs(aep)) == 2
+
+
+def test_an_import_of_an_earlier_package_of_the_same_name_is_not_taken_over(
+    aep: EmulatorProcess,
+) -> None:
+    # The program's first run imported package "gold" (the job takes the package's name).
+    # Then destroy, and the same program again: a new "gold", published later. The jobs list
+    # shows no package id; the first job was created before this package was published, so it
+    # can't be this package's import, and the create imports again.
+    prov = ImportJobProvider()
+    first_package = make_package(aep, "gold", [GOLD], publish=True)
+    program = {"target_sandbox": "prod", "conflict_policy": "create_new"}
+    first = prov.create(checked(prov, package_id=first_package, **program))
+    with aep.api("acme") as api:
+        api.delete(f"/packages/{first_package}").raise_for_status()
+    second_package = make_package(aep, "gold", [GOLD], publish=True)
+    since = last_seq(aep)
+    second = prov.create(checked(prov, package_id=second_package, **program))
+    assert second.id != first.id
+    assert [j["name"] for j in jobs(aep)] == ["gold", "gold"]
+    assert [w["path"] for w in writes(aep, since)] == ["/data/foundation/exim/packages/import"]
+
+
+def test_a_finished_import_of_another_package_under_the_job_name_is_not_taken_over(
+    aep: EmulatorProcess,
+) -> None:
+    # Two packages imported under one job name: the finished job's tasks show which package
+    # it imported, so the second package's create doesn't take the first one's job over.
+    prov = ImportJobProvider()
+    program = {"target_sandbox": "prod", "name": "nightly", "conflict_policy": "create_new"}
+    gold = make_package(aep, "gold", [GOLD], publish=True)
+    first = prov.create(checked(prov, package_id=gold, **program))
+    journey = make_package(aep, "journey", [JOURNEY], publish=True)
+    second = prov.create(checked(prov, package_id=journey, **program))
+    assert second.id != first.id and len(jobs(aep)) == 2
+    assert JOURNEY["id"] in (second.outs or {})["created_artifacts"]
 
 
 def test_a_transfer_that_completed_after_its_run_failed_is_taken_over(

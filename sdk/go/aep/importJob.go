@@ -26,11 +26,13 @@ type ImportJob struct {
 	ConflictPolicy pulumi.StringPtrOutput `pulumi:"conflictPolicy"`
 	// The conflicts found before submitting: `{artifact_id, type, suggestions}` each (the platform's names).
 	Conflicts pulumi.MapArrayOutput `pulumi:"conflicts"`
-	// The job's correlation id.
+	// The correlation id of the submit answer (none for a job taken over or adopted).
 	CorrelationId pulumi.StringPtrOutput `pulumi:"correlationId"`
+	// The objects the import created: source artifact id -> target artifact id.
+	CreatedArtifacts pulumi.StringMapOutput `pulumi:"createdArtifacts"`
 	// The job's description; left out, the package's.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	// What the import made: source artifact id -> target artifact id.
+	// Where each artifact went: source artifact id -> target artifact id (the job's `importReplacementMap`).
 	ImportedArtifacts pulumi.StringMapOutput `pulumi:"importedArtifacts"`
 	// The import job's id (also the resource's id).
 	JobId pulumi.StringOutput `pulumi:"jobId"`
@@ -40,12 +42,14 @@ type ImportJob struct {
 	JobStatus pulumi.StringOutput `pulumi:"jobStatus"`
 	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name pulumi.StringPtrOutput `pulumi:"name"`
-	// What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
+	// What the import created (or skipped) that a person must finish: journeys, dataflows and campaigns land as drafts, dataflows without their credentials, governance policies disabled, datasets and schemas with Profile off, custom actions without their secrets, channel configurations skipped. `{artifact_id, type, action}` each (the platform's names).
 	NeedsAttention pulumi.StringMapArrayOutput `pulumi:"needsAttention"`
 	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 	Org pulumi.StringPtrOutput `pulumi:"org"`
 	// The published package to import: the org's own, or one transferred to it.
 	PackageId pulumi.StringOutput `pulumi:"packageId"`
+	// The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
+	ReusedArtifacts pulumi.StringMapOutput `pulumi:"reusedArtifacts"`
 	// The sandbox to import into.
 	TargetSandbox pulumi.StringOutput `pulumi:"targetSandbox"`
 	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
@@ -202,9 +206,14 @@ func (o ImportJobOutput) Conflicts() pulumi.MapArrayOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.MapArrayOutput { return v.Conflicts }).(pulumi.MapArrayOutput)
 }
 
-// The job's correlation id.
+// The correlation id of the submit answer (none for a job taken over or adopted).
 func (o ImportJobOutput) CorrelationId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.CorrelationId }).(pulumi.StringPtrOutput)
+}
+
+// The objects the import created: source artifact id -> target artifact id.
+func (o ImportJobOutput) CreatedArtifacts() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringMapOutput { return v.CreatedArtifacts }).(pulumi.StringMapOutput)
 }
 
 // The job's description; left out, the package's.
@@ -212,7 +221,7 @@ func (o ImportJobOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// What the import made: source artifact id -> target artifact id.
+// Where each artifact went: source artifact id -> target artifact id (the job's `importReplacementMap`).
 func (o ImportJobOutput) ImportedArtifacts() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringMapOutput { return v.ImportedArtifacts }).(pulumi.StringMapOutput)
 }
@@ -237,7 +246,7 @@ func (o ImportJobOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
+// What the import created (or skipped) that a person must finish: journeys, dataflows and campaigns land as drafts, dataflows without their credentials, governance policies disabled, datasets and schemas with Profile off, custom actions without their secrets, channel configurations skipped. `{artifact_id, type, action}` each (the platform's names).
 func (o ImportJobOutput) NeedsAttention() pulumi.StringMapArrayOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringMapArrayOutput { return v.NeedsAttention }).(pulumi.StringMapArrayOutput)
 }
@@ -250,6 +259,11 @@ func (o ImportJobOutput) Org() pulumi.StringPtrOutput {
 // The published package to import: the org's own, or one transferred to it.
 func (o ImportJobOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.PackageId }).(pulumi.StringOutput)
+}
+
+// The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
+func (o ImportJobOutput) ReusedArtifacts() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringMapOutput { return v.ReusedArtifacts }).(pulumi.StringMapOutput)
 }
 
 // The sandbox to import into.

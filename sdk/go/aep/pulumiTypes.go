@@ -453,9 +453,9 @@ type ImportJobInfo struct {
 	JobId *string `pulumi:"jobId"`
 	// The job's name.
 	Name string `pulumi:"name"`
-	// The package imported.
+	// The package the job most likely imported: the one of its name and source sandbox published before it (the jobs list shows no package).
 	PackageId *string `pulumi:"packageId"`
-	// `IMPORT` or `EXPORT`.
+	// `IMPORT` or `EXPORT`: the type asked for (the jobs list doesn't show it; when both were, a finished job's own, else none).
 	RequestType *string `pulumi:"requestType"`
 	// The package's sandbox.
 	SourceSandbox *string `pulumi:"sourceSandbox"`
@@ -507,12 +507,12 @@ func (o ImportJobInfoOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v ImportJobInfo) string { return v.Name }).(pulumi.StringOutput)
 }
 
-// The package imported.
+// The package the job most likely imported: the one of its name and source sandbox published before it (the jobs list shows no package).
 func (o ImportJobInfoOutput) PackageId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.PackageId }).(pulumi.StringPtrOutput)
 }
 
-// `IMPORT` or `EXPORT`.
+// `IMPORT` or `EXPORT`: the type asked for (the jobs list doesn't show it; when both were, a finished job's own, else none).
 func (o ImportJobInfoOutput) RequestType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImportJobInfo) *string { return v.RequestType }).(pulumi.StringPtrOutput)
 }

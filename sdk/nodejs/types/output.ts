@@ -128,11 +128,11 @@ export interface ImportJobInfo {
      */
     name: string;
     /**
-     * The package imported.
+     * The package the job most likely imported: the one of its name and source sandbox published before it (the jobs list shows no package).
      */
     packageId?: string;
     /**
-     * `IMPORT` or `EXPORT`.
+     * `IMPORT` or `EXPORT`: the type asked for (the jobs list doesn't show it; when both were, a finished job's own, else none).
      */
     requestType?: string;
     /**

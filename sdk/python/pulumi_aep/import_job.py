@@ -258,11 +258,13 @@ class ImportJob(pulumi.CustomResource):
             __props__.__dict__["alternatives_used"] = None
             __props__.__dict__["conflicts"] = None
             __props__.__dict__["correlation_id"] = None
+            __props__.__dict__["created_artifacts"] = None
             __props__.__dict__["imported_artifacts"] = None
             __props__.__dict__["job_id"] = None
             __props__.__dict__["job_name"] = None
             __props__.__dict__["job_status"] = None
             __props__.__dict__["needs_attention"] = None
+            __props__.__dict__["reused_artifacts"] = None
         super(ImportJob, __self__).__init__(
             'aep:index:ImportJob',
             resource_name,
@@ -291,6 +293,7 @@ class ImportJob(pulumi.CustomResource):
         __props__.__dict__["conflict_policy"] = None
         __props__.__dict__["conflicts"] = None
         __props__.__dict__["correlation_id"] = None
+        __props__.__dict__["created_artifacts"] = None
         __props__.__dict__["description"] = None
         __props__.__dict__["imported_artifacts"] = None
         __props__.__dict__["job_id"] = None
@@ -300,6 +303,7 @@ class ImportJob(pulumi.CustomResource):
         __props__.__dict__["needs_attention"] = None
         __props__.__dict__["org"] = None
         __props__.__dict__["package_id"] = None
+        __props__.__dict__["reused_artifacts"] = None
         __props__.__dict__["target_sandbox"] = None
         __props__.__dict__["timeout_seconds"] = None
         return ImportJob(resource_name, opts=opts, __props__=__props__)
@@ -348,9 +352,17 @@ class ImportJob(pulumi.CustomResource):
     @pulumi.getter(name="correlationId")
     def correlation_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The job's correlation id.
+        The correlation id of the submit answer (none for a job taken over or adopted).
         """
         return pulumi.get(self, "correlation_id")
+
+    @_builtins.property
+    @pulumi.getter(name="createdArtifacts")
+    def created_artifacts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
+        """
+        The objects the import created: source artifact id -> target artifact id.
+        """
+        return pulumi.get(self, "created_artifacts")
 
     @_builtins.property
     @pulumi.getter
@@ -364,7 +376,7 @@ class ImportJob(pulumi.CustomResource):
     @pulumi.getter(name="importedArtifacts")
     def imported_artifacts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        What the import made: source artifact id -> target artifact id.
+        Where each artifact went: source artifact id -> target artifact id (the job's `importReplacementMap`).
         """
         return pulumi.get(self, "imported_artifacts")
 
@@ -404,7 +416,7 @@ class ImportJob(pulumi.CustomResource):
     @pulumi.getter(name="needsAttention")
     def needs_attention(self) -> pulumi.Output[Optional[Sequence[Mapping[str, _builtins.str]]]]:
         """
-        What the import created that a person must finish (journeys land as drafts, dataflows without their credentials): `{artifact_id, type, action}` each (the platform's names).
+        What the import created (or skipped) that a person must finish: journeys, dataflows and campaigns land as drafts, dataflows without their credentials, governance policies disabled, datasets and schemas with Profile off, custom actions without their secrets, channel configurations skipped. `{artifact_id, type, action}` each (the platform's names).
         """
         return pulumi.get(self, "needs_attention")
 
@@ -423,6 +435,14 @@ class ImportJob(pulumi.CustomResource):
         The published package to import: the org's own, or one transferred to it.
         """
         return pulumi.get(self, "package_id")
+
+    @_builtins.property
+    @pulumi.getter(name="reusedArtifacts")
+    def reused_artifacts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
+        """
+        The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
+        """
+        return pulumi.get(self, "reused_artifacts")
 
     @_builtins.property
     @pulumi.getter(name="targetSandbox")

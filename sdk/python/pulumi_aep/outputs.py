@@ -301,8 +301,8 @@ class ImportJobInfo(dict):
         :param _builtins.int created: When the job was created.
         :param _builtins.str failure_reason: Why it failed, for a FAILED job.
         :param _builtins.str job_id: The job's id.
-        :param _builtins.str package_id: The package imported.
-        :param _builtins.str request_type: `IMPORT` or `EXPORT`.
+        :param _builtins.str package_id: The package the job most likely imported: the one of its name and source sandbox published before it (the jobs list shows no package).
+        :param _builtins.str request_type: `IMPORT` or `EXPORT`: the type asked for (the jobs list doesn't show it; when both were, a finished job's own, else none).
         :param _builtins.str source_sandbox: The package's sandbox.
         :param _builtins.str status: `SUCCESS`, `FAILED`, `IN_PROGRESS`, ...
         :param _builtins.str target_sandbox: The sandbox imported into.
@@ -373,7 +373,7 @@ class ImportJobInfo(dict):
     @pulumi.getter(name="packageId")
     def package_id(self) -> Optional[_builtins.str]:
         """
-        The package imported.
+        The package the job most likely imported: the one of its name and source sandbox published before it (the jobs list shows no package).
         """
         return pulumi.get(self, "package_id")
 
@@ -381,7 +381,7 @@ class ImportJobInfo(dict):
     @pulumi.getter(name="requestType")
     def request_type(self) -> Optional[_builtins.str]:
         """
-        `IMPORT` or `EXPORT`.
+        `IMPORT` or `EXPORT`: the type asked for (the jobs list doesn't show it; when both were, a finished job's own, else none).
         """
         return pulumi.get(self, "request_type")
 
