@@ -90,9 +90,9 @@ HANDSHAKE_ACTED = (
     "statusHistory",
     "linkingId",
 )
-#: GET /handshake/list items (outgoing-and-incoming-requests), plus `sourceIMSOrgName`: no
-#: page shows it on the list, kept because the provider's handshake resource reads it there
-#: (docs/emulator.md, "Behaviour decisions").
+#: GET /handshake/list items (outgoing-and-incoming-requests). Their `sourceOrgName` is the
+#: name bulkCreate was given (`sourceIMSDetails.name`, which its answer shows as
+#: `sourceIMSOrgName`): docs/emulator.md, "Behaviour decisions".
 HANDSHAKE_LISTED = (
     "id",
     "version",
@@ -103,7 +103,6 @@ HANDSHAKE_LISTED = (
     "targetIMSOrgId",
     "sourceRegion",
     "targetRegion",
-    "sourceIMSOrgName",
     "sourceOrgName",
     "targetOrgName",
     "status",
@@ -257,7 +256,8 @@ def bulk_create(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
             "sourceRegion": caller.org["region"],
             "targetRegion": target["region"],
             "sourceIMSOrgName": source_name or caller.org["name"],
-            "sourceOrgName": caller.org["name"],
+            # The name the request declared is the one the target sees.
+            "sourceOrgName": source_name or caller.org["name"],
             "targetOrgName": target["name"],
             "status": "APPROVAL_PENDING",
             "createdByName": caller.org["name"],

@@ -131,6 +131,13 @@ def _default_source_name(org: str | None) -> str:
     return profile.org_id if profile.name == _config.DEFAULT_PROFILE else profile.name
 
 
+def _declared_name(hs: ApiHandshake) -> str | None:
+    """The source org's name the request declared: `sourceIMSOrgName` in the bulkCreate
+    answer, `sourceOrgName` in the list's items (packages.md "Share packages across
+    organizations")."""
+    return hs.source_ims_org_name or hs.source_org_name
+
+
 def outputs_of(hs: ApiHandshake, inputs: Mapping[str, Any]) -> dict[str, Any]:
     outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
     outs["linking_id"] = hs.linking_id
@@ -188,8 +195,9 @@ class HandshakeProvider(BaseProvider):
                 difference("target_org_id", hs.target_ims_org_id, inputs["target_org_id"])
             )
         name = inputs.get("source_org_name")
-        if name and hs.source_ims_org_name not in (None, name):
-            differences.append(difference("source_org_name", hs.source_ims_org_name, name))
+        declared = _declared_name(hs)
+        if name and declared not in (None, name):
+            differences.append(difference("source_org_name", declared, name))
         if hs.status == HandshakeStatus.REJECTED:
             differences.append(
                 "the target org REJECTED this link, so there is no link to adopt: remove "
@@ -254,7 +262,7 @@ class HandshakeProvider(BaseProvider):
             return gone()
         if imported:
             # The inputs are the link's own; `approve_as` only acts on a pending one.
-            own = {"target_org_id": hs.target_ims_org_id, "source_org_name": hs.source_ims_org_name}
+            own = {"target_org_id": hs.target_ims_org_id, "source_org_name": _declared_name(hs)}
             inputs = {k: v for k, v in own.items() if v}
             return ReadResult(str(hs.linking_id), outputs_of(hs, inputs), inputs=inputs)
         inputs = {k: v for k, v in olds.items() if k in HandshakeInputs.model_fields}

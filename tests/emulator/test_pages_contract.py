@@ -83,9 +83,6 @@ KEPT: dict[str, dict[str, str]] = {
         "nextPage": "every list: the handshake and transfer lists show it",
         "pageSize": "every list: the handshake and transfer lists show it",
     },
-    "GET /handshake/list": {
-        "data[].sourceIMSOrgName": "the name bulkCreate was given (the resources read it)",
-    },
 }
 
 #: Keys a page names in its text, not in its example: endpoint -> {key: the documented key
