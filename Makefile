@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lock pulumi sdk demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-pulumi clean
+.PHONY: venv lock pulumi sdk demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-waits bench-pulumi clean
 
 # pyproject.toml states ranges (what a team's install may resolve); requirements.lock pins
 # this project's own installs, so every clone and CI run tests the same versions.
@@ -82,10 +82,14 @@ test-chaos: $(STAMP)
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m chaos
 
 # Measured figures, written to benchmarks/RESULTS.md (not pass/fail tests).
-bench: bench-client bench-pulumi
+bench: bench-client bench-waits bench-pulumi
 
 bench-client: $(STAMP)
 	$(PY) -m benchmarks.run client
+
+# A 60 s import followed by id against polling the jobs list (about a minute).
+bench-waits: $(STAMP)
+	$(PY) -m benchmarks.run waits
 
 bench-pulumi: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \
