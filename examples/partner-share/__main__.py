@@ -53,6 +53,9 @@ partner_import = ImportJob(
     package_id=share.package_id,
     target_sandbox=partner_sandbox,
     name=f"{journey_id}-from-acme",
+    # The partner's sandbox has its own default merge policy, a look-alike of the journey's:
+    # an import never creates a merge policy, so it uses that one.
+    conflict_policy="use_existing",
     org="partner",
 )
 

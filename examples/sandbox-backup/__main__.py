@@ -1,6 +1,7 @@
 """A FULL-sandbox backup: every artifact of a sandbox, frozen in one published package.
 
-A FULL package names no artifacts: it is the whole sandbox. Publishing it takes the snapshot
+A FULL package names no artifacts: it is the whole sandbox (its Real-Time CDP objects: no
+journeys, which a whole-sandbox package doesn't carry). Publishing it takes the snapshot
 (the platform records the definitions of everything in the sandbox at that moment), so the
 backup is the publication, and restoring is an ImportJob of this package into a sandbox.
 The backup's contents are fixed from then on: to take a new one, replace the package

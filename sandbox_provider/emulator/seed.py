@@ -71,6 +71,12 @@ ACME_PROD: list[tuple[str, str, str, list[str]]] = [
     ("acme-prod-mp", "PROFILE_MERGE", "Default Time-based Merge Policy", []),
 ]
 
+#: Partner's prod holds what every sandbox an audience lands in holds on the platform: a default
+#: merge policy (an import never creates one: rules.REUSE_ONLY).
+PARTNER_PROD: list[tuple[str, str, str, list[str]]] = [
+    ("prtn-prod-mp", "PROFILE_MERGE", "Default Time-based Merge Policy", []),
+]
+
 PARTNER_DEV: list[tuple[str, str, str, list[str]]] = [
     ("prtn-class-customer", "REGISTRY_CLASS", "Customer", []),
     ("prtn-schema-customer", "REGISTRY_SCHEMA", "Customer Schema", ["prtn-class-customer"]),
@@ -122,6 +128,7 @@ def _apply(emu: Emulator, seed: str) -> None:
         (ACME, "dev", ACME_DEV),
         (ACME, "prod", ACME_PROD),
         (PARTNER, "dev", PARTNER_DEV),
+        (PARTNER, "prod", PARTNER_PROD),
     ):
         for aid, type_, title, deps in rows:
             put_artifact(emu, org_id, sandbox, new_artifact(aid, type_, title, deps))

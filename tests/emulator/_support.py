@@ -84,6 +84,9 @@ ACME_PROD: dict[str, tuple[str, str]] = {
     "acme-prod-mp": ("PROFILE_MERGE", "Default Time-based Merge Policy"),
 }
 
+PARTNER_PROD: dict[str, tuple[str, str]] = {
+    "prtn-prod-mp": ("PROFILE_MERGE", "Default Time-based Merge Policy"),
+}
 PARTNER_DEV: dict[str, tuple[str, str, list[str]]] = {
     "prtn-class-customer": ("REGISTRY_CLASS", "Customer", []),
     "prtn-schema-customer": ("REGISTRY_SCHEMA", "Customer Schema", ["prtn-class-customer"]),

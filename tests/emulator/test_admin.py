@@ -22,6 +22,7 @@ from ._support import (
     ACME_PROD,
     PARTNER,
     PARTNER_DEV,
+    PARTNER_PROD,
     PARTNER_ID,
     SCHEMA_LOYALTY,
     TEST_DELAY,
@@ -80,7 +81,8 @@ def test_demo_artifacts(emulator: EmulatorProcess) -> None:
     assert prod == ACME_PROD
     pdev = {a["id"]: a for a in emulator.artifacts(PARTNER_ID, "dev")}  # by imsOrgId
     assert {k: (v["type"], v["title"], v["dependsOn"]) for k, v in pdev.items()} == PARTNER_DEV
-    assert emulator.artifacts(PARTNER, "prod") == []
+    pprod = {a["id"]: (a["type"], a["title"]) for a in emulator.artifacts(PARTNER, "prod")}
+    assert pprod == PARTNER_PROD
 
 
 def test_reset_empty_and_demo(emulator: EmulatorProcess, acme: httpx.Client) -> None:

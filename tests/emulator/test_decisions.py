@@ -450,7 +450,7 @@ def test_foreign_destination_org_fails_the_job(
     # A job-level reason: one failed task per root artifact, naming the other org.
     got = failures(job)
     assert list(got) == ["acme-ns-crm"] and PARTNER_ID in got["acme-ns-crm"]
-    assert emulator.artifacts(PARTNER, "prod") == []
+    assert [a["id"] for a in emulator.artifacts(PARTNER, "prod")] == ["prtn-prod-mp"]
 
 
 def test_preflight_lists_only_the_packages_artifacts(acme: httpx.Client) -> None:

@@ -168,12 +168,7 @@ def test_manifest_travels_with_a_transfer(emu: Emu) -> None:
     emu.call(
         "partner", "PUT", "/packages", 403, json={"id": p["id"], "action": "UPDATE", "name": "mine"}
     )
-    # A merge policy is never created by an import: partner/prod needs one to use.
-    r = emu.c.post(
-        "/_emulator/orgs/partner/sandboxes/prod/artifacts",
-        json={"id": "prtn-mp", "type": "PROFILE_MERGE", "title": "Partner Policy"},
-    )
-    assert r.status_code == 201, r.text
+    # A merge policy is never created by an import: partner/prod's default (seeded) is used.
     ans = emu.call(
         "partner",
         "POST",

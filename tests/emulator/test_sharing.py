@@ -246,7 +246,8 @@ def test_transferred_package_can_be_imported(
     p = published_package(emulator, acme, "to-import", [SCHEMA_LOYALTY])
     [t] = transfer(acme, p["id"], PARTNER_ID)
     assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
-    assert emulator.artifacts(PARTNER, "prod") == []
+    # Partner's prod holds its default merge policy only.
+    assert [a["id"] for a in emulator.artifacts(PARTNER, "prod")] == ["prtn-prod-mp"]
     ans = ok(
         partner.post(
             "/packages/import",
@@ -258,7 +259,7 @@ def test_transferred_package_can_be_imported(
     assert job["imsOrgId"] == PARTNER_ID
     assert job["sourceSandbox"] == {"name": "dev", "imsOrgId": ACME_ID, "empty": False}
     assert job["destinationSandbox"] == {"name": "prod", "imsOrgId": PARTNER_ID, "empty": False}
-    created = emulator.artifacts(PARTNER, "prod")
+    created = [a for a in emulator.artifacts(PARTNER, "prod") if a["id"] != "prtn-prod-mp"]
     assert len(created) == 7  # the schema and its six dependencies
     assert "Loyalty Profile Schema" in {a["title"] for a in created}
     # acme's prod was not touched.
@@ -405,7 +406,7 @@ def test_pull_request_reference_body(
         ok(partner.post(f"/packages/{p['id']}/import?targetSandbox=prod"))["jobId"],
     )
     assert job["jobStatus"] == "SUCCESS", job
-    assert len(emulator.artifacts(PARTNER, "prod")) == 7
+    assert len(emulator.artifacts(PARTNER, "prod")) == 1 + 7  # its merge policy, and the import
     # The reference's list-public query, from the puller's side.
     env = ok(
         partner.get(
@@ -526,12 +527,10 @@ def test_import_in_target_org_rewires_dependencies(
     emulator: EmulatorProcess, acme: httpx.Client, partner: httpx.Client
 ) -> None:
     handshake(acme, partner, ACME_ID, PARTNER_ID)
-    # A merge policy is never created by an import: partner/prod needs one of its own (an
-    # empty target fails the job, test_import_rules.py), here of another title, so the import
-    # falls back to it.
-    mp = emulator.add_artifact(
-        PARTNER, "prod", {"id": "prtn-mp", "type": "PROFILE_MERGE", "title": "Partner Policy"}
-    )
+    # A merge policy is never created by an import: the one of the same title in partner/prod
+    # (its default, from the seed) is used (an empty target fails the job,
+    # test_import_rules.py).
+    mp = {"id": "prtn-prod-mp"}
     p = published_package(emulator, acme, "rewire", ["acme-seg-gold"])
     [t] = transfer(acme, p["id"], PARTNER_ID)
     assert wait_transfer(emulator, acme, t["id"])["status"] == "COMPLETED"
@@ -543,7 +542,7 @@ def test_import_in_target_org_rewires_dependencies(
     seg = by_title["Gold Loyalty Members"]
     assert {prod[d]["title"] for d in seg["dependsOn"]} == {
         "Loyalty Profile Schema",
-        "Partner Policy",
+        "Default Time-based Merge Policy",
     }
     assert mp["id"] in seg["dependsOn"]
     for a in prod.values():

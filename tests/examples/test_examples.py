@@ -169,7 +169,11 @@ def test_sandbox_backup(example: ExampleFactory) -> None:
     # The backup is a snapshot: an artifact added to dev afterwards is not in it.
     ex.emu.add_artifact("acme", "dev", {"id": "made-after", "type": "ID_NAMESPACE", "title": "x"})
     preflight = ex.get(f"/packages/preflight/{package_id}?targetSandbox=prod")
-    assert {p["artifactID"] for p in preflight["permissionResponse"]} == dev
+    # A whole-sandbox package carries no journeys (ui-sandbox-tooling.md): the rest of dev.
+    journeys = {a["id"] for a in ex.emu.artifacts("acme", "dev") if a["type"] == "JOURNEY"}
+    assert journeys and {p["artifactID"] for p in preflight["permissionResponse"]} == (
+        dev - journeys
+    )
 
     destroy(ex)
     # Deleting the package deletes the backup: nothing is left.
