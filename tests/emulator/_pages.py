@@ -111,6 +111,16 @@ def documented(endpoint: str) -> frozenset[str]:
     return frozenset(union_paths(answers))
 
 
+def item_fields(endpoint: str) -> frozenset[str]:
+    """The top-level keys of a list answer's items (`data[].<key>`) the pages show."""
+    prefix = "data[]."
+    return frozenset(
+        p[len(prefix) :]
+        for p in documented(endpoint)
+        if p.startswith(prefix) and not set(p[len(prefix) :]) & {".", "["}
+    )
+
+
 def same_shape(paths: Iterable[str], source: str, target: str) -> set[str]:
     """The paths under `source` re-rooted at `target` (`target` itself included): for a key
     the pages describe as shaped like another one."""

@@ -20,6 +20,7 @@ import pytest
 
 from sandbox_provider.testing import EmulatorProcess
 
+from ._pages import item_fields
 from ._support import (
     ACME,
     ACME_DEV,
@@ -78,20 +79,7 @@ def submit(c: httpx.Client, pid: str, sandbox: str = "prod", **extra: Any) -> di
     return dict(ok(c.post("/packages/import", json=payload)))
 
 
-JOB_LIST_FIELDS = {
-    "id",
-    "name",
-    "created",
-    "updated",
-    "jobType",
-    "packageType",
-    "description",
-    "jobStatus",
-    "visibility",
-    "sourceSandBox",
-    "targetSandbox",
-    "createdBy",
-}
+JOB_LIST_FIELDS = item_fields("GET /packages/jobs")
 
 
 def assert_rewired(

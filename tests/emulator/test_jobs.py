@@ -14,6 +14,7 @@ import pytest
 
 from sandbox_provider.testing import EmulatorProcess
 
+from ._pages import item_fields
 from ._support import (
     ACME_ID,
     create_package,
@@ -28,20 +29,7 @@ from ._support import (
 )
 
 #: packages.md "List export/import jobs", every public version of the page.
-LIST_FIELDS = {
-    "id",
-    "name",
-    "created",
-    "updated",
-    "jobType",
-    "packageType",
-    "description",
-    "jobStatus",
-    "visibility",
-    "sourceSandBox",
-    "targetSandbox",
-    "createdBy",
-}
+LIST_FIELDS = item_fields("GET /packages/jobs")
 #: What earlier versions of the emulator added to an item; no page shows them.
 REMOVED = {
     "correlationId",
