@@ -216,3 +216,31 @@ def test_remaining_is_null_without_times(emulator: EmulatorProcess, acme: httpx.
     [rule] = faults(emulator)
     assert rule["remaining"] is None
     assert rule["path"] == "/transfer/list" and rule["status"] == 500
+
+
+def test_a_fault_after_handling_loses_the_answer_not_the_effect(
+    emulator: EmulatorProcess, acme: httpx.Client
+) -> None:
+    # "after": true: the request is handled, then its answer replaced by the fault's.
+    emulator.set_faults(
+        [{"path": "/packages$", "method": "POST", "status": 503, "after": True, "times": 1}]
+    )
+    assert faults(emulator)[0]["after"] is True
+    since = emulator.requests()[-1]["seq"] if emulator.requests() else 0
+    r = acme.post("/packages", json={"name": "lost-answer", "packageType": "PARTIAL"})
+    assert_service_error(r, 503, "after the request was handled")
+    listed = ok(acme.get("/packages", params={"property": "name==lost-answer"}))["data"]
+    assert [p["name"] for p in listed] == ["lost-answer"]  # it was created all the same
+    [logged] = [e for e in emulator.requests(since) if e["method"] == "POST"]
+    assert (logged["status"], logged["fault"]) == (503, True)
+    # Spent: the next create answers as usual (and the name is taken now).
+    assert_service_error(
+        acme.post("/packages", json={"name": "lost-answer", "packageType": "PARTIAL"}), 409
+    )
+
+
+def test_after_must_be_a_boolean(emulator: EmulatorProcess) -> None:
+    r = emulator.http.put(
+        "/_emulator/faults", json={"rules": [{"path": "x", "status": 502, "after": "yes"}]}
+    )
+    assert_service_error(r, 400, "after")
