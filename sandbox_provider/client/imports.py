@@ -239,12 +239,8 @@ def job_package(
         source_name = source.name if source else None
     else:
         created, source_name = job.created, job.source_sandbox
-    imported: set[str] = set()
-    if details is not None:
-        # A failed job's tasks name the artifacts it was importing too.
-        tasks = [*details.completed_tasks, *details.failed_tasks]
-        imported = {_base(t.artifact.id) for t in tasks if t.artifact}
-        imported |= {_base(k) for k in details.import_replacement_map}
+    # A failed job's tasks name the artifacts it was importing too.
+    imported = details.named_artifacts(failed=True) if details is not None else set()
 
     def fits(p: Package) -> bool:
         if p.publish_date is None or (created is not None and p.publish_date > created):
@@ -254,17 +250,12 @@ def job_package(
         if p.name == job.name:
             return True
         return bool(imported and p.artifacts_list) and all(
-            _base(a.id) in imported for a in p.artifacts_list
+            a.base_id in imported for a in p.artifacts_list
         )
 
     found = [p for p in packages if fits(p)]
     named = [p for p in found if p.name == job.name]
     return max(named or found, key=lambda p: p.publish_date or 0) if found else None
-
-
-def _base(artifact_id: str) -> str:
-    head, sep, tail = artifact_id.rpartition("@")
-    return head if sep and tail.isdigit() else artifact_id
 
 
 def _job_order(job: Job) -> tuple[int, int]:

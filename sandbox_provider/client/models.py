@@ -71,6 +71,7 @@ __all__ = [
     "TASK_REUSED",
     "TaskArtifact",
     "ToolsAnswer",
+    "base_id",
     "Transfer",
     "TransferDetails",
     "TransferRequestType",
@@ -87,6 +88,12 @@ def epoch_ms_to_datetime(value: int | None) -> datetime | None:
 
 
 T = TypeVar("T")
+
+
+def base_id(artifact_id: str) -> str:
+    """An artifact id without an `@<version>` suffix (`x@1647559351683` -> `x`)."""
+    head, sep, tail = artifact_id.rpartition("@")
+    return head if sep and tail.isdigit() else artifact_id
 
 
 # -- base ------------------------------------------------------------------------------------
@@ -128,8 +135,7 @@ class Artifact(ApiModel):
     @property
     def base_id(self) -> str:
         """The id without an `@<version>` suffix."""
-        head, sep, tail = self.id.rpartition("@")
-        return head if sep and tail.isdigit() else self.id
+        return base_id(self.id)
 
 
 #: What methods accept where artifacts are expected: a model or `{"id", "type", "title"?}`.
@@ -305,18 +311,19 @@ class JobTask(ApiModel):
     task_status: str | None = None
     artifact: TaskArtifact | None = None
 
+    def _last(self, key: str) -> str | None:
+        msgs = (self.artifact.messages if self.artifact else None) or []
+        last = msgs[-1] if msgs else None
+        return str(last[key]) if isinstance(last, dict) and last.get(key) else None
+
     @property
     def outcome(self) -> str | None:
         """The status of the task's last message (`CREATED`, `OBJECT_REUSED`, ...)."""
-        msgs = (self.artifact.messages if self.artifact else None) or []
-        last = msgs[-1] if msgs else None
-        return str(last.get("status")) if isinstance(last, dict) and last.get("status") else None
+        return self._last("status")
 
     @property
     def message(self) -> str | None:
-        msgs = (self.artifact.messages if self.artifact else None) or []
-        last = msgs[-1] if msgs else None
-        return str(last.get("message")) if isinstance(last, dict) and last.get("message") else None
+        return self._last("message")
 
 
 class JobDetails(ApiModel):
@@ -362,6 +369,13 @@ class JobDetails(ApiModel):
             text = task.message or task.task_status or "failed"
             parts.append(f"{art.id} ({art.type}): {text}" if art else text)
         return "; ".join(parts) or None
+
+    def named_artifacts(self, *, failed: bool = False) -> set[str]:
+        """Base ids of the artifacts the job's completed tasks (with `failed`: its failed
+        ones too) and `importReplacementMap` name: what it imported, or tried to."""
+        tasks = [*self.completed_tasks, *(self.failed_tasks if failed else [])]
+        named = {t.artifact.base_id for t in tasks if t.artifact}
+        return named | {base_id(k) for k in self.import_replacement_map}
 
     def outcomes(self) -> dict[str, tuple[str | None, str | None, str | None]]:
         """{source id: (type, target id, outcome)} for every completed task."""

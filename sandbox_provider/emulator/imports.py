@@ -27,7 +27,7 @@ from .bodies import artifact_refs, opt_str, req_str, require_object, sandbox_ref
 from .dates import now_ms
 from .errors import bad_request, conflict, forbidden
 from .ids import base_id, new_hex_id
-from .jobs import finish_job, get_job, new_job, set_job_status, task
+from .jobs import finish_job, get_job, new_job, package_ref, set_job_status, task
 from .packages import (
     content_graph,
     held_package,
@@ -397,13 +397,13 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[list[Doc], dict[str, str], dict
     org = get_org(emu, op["org"])
     pkg = held_package(emu, op["org"], op["packageId"])
     if org is None or pkg is None:
-        gone = {"id": op["packageId"], "type": "PACKAGE", "title": None}
-        raise _fail_all([gone], f"package {op['packageId']} no longer exists")
+        gone = f"package {op['packageId']} no longer exists"
+        raise _fail_all([package_ref(op["packageId"])], gone)
     graph = content_graph(emu, pkg)
     # A job-level failure names each root artifact; a package with none names the package
     # (else the job would end with no failed task, hence SUCCESS).
     roots = [graph[r] for r in package_roots(emu, pkg, graph) if r in graph] or [
-        {"id": pkg["id"], "type": "PACKAGE", "title": pkg.get("name")}
+        package_ref(pkg["id"], pkg.get("name"))
     ]
     if is_expired(pkg):
         raise _fail_all(

@@ -133,6 +133,12 @@ def task(
     return {"taskType": "POST", "taskStatus": "FAILED" if failed else "SUCCESS", "artifact": art}
 
 
+def package_ref(package_id: str, name: str | None = None) -> Doc:
+    """What a failed task names when the failure is the package's own (deleted, or it has
+    no artifact to name): the package, as an artifact of type PACKAGE (the emulator's word)."""
+    return {"id": package_id, "type": "PACKAGE", "title": name}
+
+
 def finish_job(
     emu: Emulator,
     job: Doc,

@@ -13,7 +13,7 @@ from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS
 from .dates import now_ms
 from .errors import bad_request, conflict
 from .ids import base_id
-from .jobs import finish_job, get_job, new_job, task
+from .jobs import finish_job, get_job, new_job, package_ref, task
 from .packages import (
     PUBLISHABLE,
     held_package,
@@ -95,7 +95,9 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
     pkg = held_package(emu, op["org"], op["packageId"])
     if pkg is None:
         if job:
-            finish_job(emu, job, completed=[], failed=[_package_gone(op["packageId"])])
+            gone = f"package {op['packageId']} was deleted"
+            failed = [task(package_ref(op["packageId"]), "FAILED", gone, failed=True)]
+            finish_job(emu, job, completed=[], failed=failed)
         return True
     graph = source_graph(emu, pkg)
     missing = [a for a in pkg.get("artifactsList", []) if base_id(a["id"]) not in graph]
@@ -142,8 +144,3 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
     if job:
         finish_job(emu, job, completed=[])
     return True
-
-
-def _package_gone(package_id: str) -> dict[str, Any]:
-    ref = {"id": package_id, "type": "PACKAGE", "title": None}
-    return task(ref, "FAILED", f"package {package_id} was deleted", failed=True)

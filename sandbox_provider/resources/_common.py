@@ -20,6 +20,7 @@ from sandbox_provider.client import (
     HandshakeStatus,
     JobRequestType,
     JobStatus,
+    NotFoundError,
     OperationFailedError,
     PackageStatus,
     PackageType,
@@ -61,6 +62,7 @@ __all__ = [
     "difference",
     "gone",
     "not_adoptable",
+    "or_none",
     "typed_outputs",
     "wait_for",
     "wait_seconds",
@@ -161,6 +163,14 @@ def not_adoptable(what: str, differences: Sequence[str]) -> ProviderError:
 def gone() -> ReadResult:
     """What `read` answers for an object that no longer exists: the engine drops it."""
     return ReadResult(id_="", outs={})
+
+
+def or_none(fetch: Callable[[], T]) -> T | None:
+    """`fetch()`, or None when the platform knows no such object (a 404)."""
+    try:
+        return fetch()
+    except NotFoundError:
+        return None
 
 
 # -- waits -------------------------------------------------------------------------------------

@@ -72,16 +72,12 @@ def needs_attention(job: JobDetails) -> list[dict[str, str]]:
     (SKIPPED; source ids), in the job's order: read from the job's tasks, which say what was
     created and what was reused."""
     out = []
-    for task in job.completed_tasks:
-        art = task.artifact
-        if art is None:
-            continue
-        type_ = (art.type or "").upper()
-        if task.outcome == TASK_CREATED and type_ in AFTER_IMPORT:
-            target = art.new_id or job.import_replacement_map.get(art.id) or art.id
+    for source, (type_name, target, outcome) in job.outcomes().items():
+        type_ = (type_name or "").upper()
+        if outcome == TASK_CREATED and target and type_ in AFTER_IMPORT:
             out.append({"artifact_id": target, "type": type_, "action": AFTER_IMPORT[type_]})
-        elif type_ in SKIPPED and not (art.new_id or job.import_replacement_map.get(art.id)):
-            out.append({"artifact_id": art.id, "type": type_, "action": SKIPPED[type_]})
+        elif type_ in SKIPPED and not target:
+            out.append({"artifact_id": source, "type": type_, "action": SKIPPED[type_]})
     return out
 
 

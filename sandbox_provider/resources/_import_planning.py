@@ -14,7 +14,7 @@ from ._base import ProviderError
 from ._common import difference
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient, Job, JobDetails, Package
+    from sandbox_provider.client import Conflict, ExImClient, JobDetails, Package
 
 RUNNING = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 SUCCESS = JobStatus.SUCCESS
@@ -138,14 +138,14 @@ NOT_PULLED = (
 
 def earlier_job(
     client: ExImClient, job_name: str, inputs: Mapping[str, Any], package: Package
-) -> Job | None:
+) -> JobDetails | None:
     """What an earlier run of this create submitted before it timed out or was interrupted:
     the newest import under this job name into this target, from this package's source
     sandbox, created at or after the package was published (a job created before is never
     this package's job), still running or ended SUCCESS, that agrees with the program
     (description; the targets of `alternatives`, read from the job's outcome). Documented
     fields only: the jobs list shows no package id, so these are what tie a job to a
-    publication."""
+    publication. Answers the job with its outcome (`GET /tools/job/{id}`)."""
     if package.publish_date is None:
         return None
     target = inputs["target_sandbox"]
@@ -163,17 +163,16 @@ def earlier_job(
             continue
         if inputs.get("description") and job.description not in (None, inputs["description"]):
             continue
-        if job.job_status == SUCCESS:
-            details = client.get_job(job.id)
-            if not_imported(details, package):
-                continue
-            imported = details.imported_artifacts
-            if any(
-                source_id in imported and imported[source_id] != alt["id"]
-                for source_id, alt in alternatives.items()
-            ):
-                continue
-        return job
+        details = client.get_job(job.id)
+        if not_imported(details, package):
+            continue
+        imported = details.imported_artifacts
+        if any(
+            source_id in imported and imported[source_id] != alt["id"]
+            for source_id, alt in alternatives.items()
+        ):
+            continue
+        return details
     return None
 
 
@@ -184,26 +183,10 @@ def not_imported(job: JobDetails, package: Package) -> list[str]:
     another package shows at once."""
     if job.job_status != JobStatus.SUCCESS or not package.artifacts_list:
         return []
-    named = {_base(t.artifact.id) for t in job.completed_tasks if t.artifact}
-    named |= {_base(k) for k in job.import_replacement_map}
+    named = job.named_artifacts()
     if not named:
         return []
-    return [a.id for a in package.artifacts_list if _base(a.id) not in named]
-
-
-def _base(artifact_id: str) -> str:
-    head, sep, tail = artifact_id.rpartition("@")
-    return head if sep and tail.isdigit() else artifact_id
-
-
-def job_by_id(client: ExImClient, job_id: str) -> JobDetails | None:
-    """The job with this id (`GET /tools/job/{id}`), or None when the org has none."""
-    from sandbox_provider.client import NotFoundError
-
-    try:
-        return client.get_job(job_id)
-    except NotFoundError:
-        return None
+    return [a.id for a in package.artifacts_list if a.base_id not in named]
 
 
 def adoption_differences(

@@ -78,6 +78,7 @@ from ._common import (
     changed,
     gone,
     not_adoptable,
+    or_none,
     typed_outputs,
 )
 from ._fields import (
@@ -106,23 +107,12 @@ from ._import_planning import (
     SUCCESS,
     adoption_differences,
     earlier_job,
-    job_by_id,
     settle,
 )
 from ._wording import prop_path
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient
-    from sandbox_provider.client import Package as ApiPackage
-
-
-def _package_or_none(client: ExImClient, package_id: str) -> ApiPackage | None:
-    from sandbox_provider.client import NotFoundError
-
-    try:
-        return client.get_package(package_id)
-    except NotFoundError:
-        return None
 
 
 POLICIES = ("fail", "use_existing", "create_new")
@@ -214,21 +204,21 @@ class ImportJobProvider(BaseProvider):
             package = client.get_package(package_id)
             job_name = inputs.get("name") or package.name
             earlier = earlier_job(client, job_name, inputs, package)
-            if earlier is not None and earlier.id and earlier.job_status in RUNNING:
+            if earlier is not None and earlier.job_status in RUNNING:
                 # A run that timed out or was interrupted recorded nothing, but its job went
                 # on: wait for that one rather than importing the package a second time.
                 job_id = earlier.id
                 progress(
                     f"import job {job_name!r} ({job_id}) is already {earlier.job_status}: waiting"
                 )
-            elif earlier is not None and earlier.id:
+            elif earlier is not None:
                 # It finished after the run that submitted it stopped: the result is ours.
                 progress(
                     f"import job {job_name!r} ({earlier.id}) already imported this package "
                     f"into {target!r}: taking it over"
                 )
                 extra = recorded(earlier.id, job_name, None, alternatives, None)
-                outs = finished(client.get_job(earlier.id), inputs, extra)
+                outs = finished(earlier, inputs, extra)
                 return CreateResult(str(outs["job_id"]), outs)
             else:
                 conflicts, alternatives = settle(client, inputs, what)
@@ -265,13 +255,13 @@ class ImportJobProvider(BaseProvider):
         client = self.client(org)
         what = f"adopting import job {adopt_id}"
         with api_errors(what, org=org):
-            job = job_by_id(client, adopt_id)
+            job = or_none(lambda: client.get_job(adopt_id))
             if job is None:
                 raise ProviderError(
                     f"{what} failed: the org `org` acts as has no import job {adopt_id}: "
                     + adoption_missing("import job")
                 )
-            package = _package_or_none(client, inputs["package_id"])
+            package = or_none(lambda: client.get_package(inputs["package_id"]))
             differences = adoption_differences(job, inputs, package)
             if differences:
                 raise not_adoptable(what, differences)
@@ -292,7 +282,7 @@ class ImportJobProvider(BaseProvider):
             if not olds.get("package_id"):
                 # Nothing recorded: `pulumi import` through the plugin sends the id alone.
                 return self._read_imported(client, id_)
-            job = job_by_id(client, id_)
+            job = or_none(lambda: client.get_job(id_))
         if job is None:
             return gone()
         inputs = {k: v for k, v in olds.items() if k in ImportJobInputs.model_fields}
@@ -314,7 +304,7 @@ class ImportJobProvider(BaseProvider):
         reused comes from its tasks."""
         from sandbox_provider.client import job_package
 
-        job = job_by_id(client, id_)
+        job = or_none(lambda: client.get_job(id_))
         if job is None:
             return gone()
         package = job_package(job, client.list_packages())

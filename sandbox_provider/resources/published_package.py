@@ -82,6 +82,7 @@ from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
 from ._package_contents import expiry_warning
 
 if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
     from sandbox_provider.client import Package as ApiPackage
 
 PUBLIC = PackageVisibility.PUBLIC
@@ -148,7 +149,7 @@ _NOT_OWNER = (
 )
 
 
-def _export_failure(client: Any, pkg: ApiPackage | None, job_id: str | None) -> str | None:
+def _export_failure(client: ExImClient, pkg: ApiPackage | None, job_id: str | None) -> str | None:
     """Why a publication failed: the failed tasks of its EXPORT job (no page shows a reason
     on the package). The job is the one the publish answer named, else the newest EXPORT job
     under the package's name since the package was created. Best effort: None when unknown."""
