@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from sandbox_provider.client import ExImClient, RetryPolicy, prop
+from sandbox_provider.client import ExImClient, prop
 from sandbox_provider.client.transport import DEFAULT_PAGE_SIZE
 from sandbox_provider.client.waiters import POLL_GROWTH
 from sandbox_provider.testing import EmulatorProcess
@@ -64,23 +64,14 @@ class Waiter:
 
 
 def _client(emu: EmulatorProcess, counter: Waiter | None = None) -> ExImClient:
-    o = emu.org("acme")
+    from benchmarks.run import emulator_client  # run.py loads this module lazily
 
     def count(response: httpx.Response) -> None:
         if counter is not None and "/data/" in response.request.url.path:
             counter.bytes += int(response.headers.get("content-length", 0))
 
     http = httpx.Client(event_hooks={"response": [count]})
-    return ExImClient(
-        org_id=o["imsOrgId"],
-        client_id=o["clientId"],
-        client_secret=o["clientSecret"],
-        sandbox="dev",
-        platform_url=emu.url,
-        ims_url=emu.url,
-        retry=RetryPolicy(initial_backoff=0.01, max_backoff=0.1, deadline=30.0),
-        http_client=http,
-    )
+    return emulator_client(emu, "acme", deadline=30.0, http_client=http)
 
 
 def _set_up(emu: EmulatorProcess, earlier: int) -> tuple[list[str], int]:

@@ -26,9 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADER = (
@@ -90,6 +93,26 @@ def median_ms(samples: list[float]) -> float:
 
 
 # -- section: client -------------------------------------------------------------------------
+def emulator_client(
+    emu: Any, org: str, *, deadline: float = 10.0, http_client: httpx.Client | None = None
+) -> ExImClient:
+    """A client of `org` of the running emulator, with short backoffs: a benchmark must not
+    wait out the 300 s default on a fault that never clears."""
+    from sandbox_provider.client import ExImClient, RetryPolicy
+
+    o = emu.org(org)
+    return ExImClient(
+        org_id=o["imsOrgId"],
+        client_id=o["clientId"],
+        client_secret=o["clientSecret"],
+        sandbox="dev",
+        platform_url=emu.url,
+        ims_url=emu.url,
+        retry=RetryPolicy(initial_backoff=0.01, max_backoff=0.1, deadline=deadline),
+        http_client=http_client,
+    )
+
+
 @contextmanager
 def _emulator(delay: float) -> Iterator[Any]:
     from sandbox_provider.testing import EmulatorProcess
@@ -118,25 +141,10 @@ PARTNER = "PRTN0000000000000000B002@AdobeOrg"
 
 def _count_calls(emu: Any) -> list[CallCount]:
     """Run every client operation once against a fresh seed; count the requests it made."""
-    from sandbox_provider.client import ExImClient, RetryPolicy
-
     emu.reset("demo")
     emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05)
 
-    def make(org: str) -> ExImClient:
-        o = emu.org(org)
-        return ExImClient(
-            org_id=o["imsOrgId"],
-            client_id=o["clientId"],
-            client_secret=o["clientSecret"],
-            sandbox="dev",
-            platform_url=emu.url,
-            ims_url=emu.url,
-            # A benchmark must not wait out the 300 s default on a fault that never clears.
-            retry=RetryPolicy(initial_backoff=0.01, max_backoff=0.1, deadline=10.0),
-        )
-
-    acme, partner = make("acme"), make("partner")
+    acme, partner = emulator_client(emu, "acme"), emulator_client(emu, "partner")
     counts: list[CallCount] = []
     state: dict[str, Any] = {}
 
