@@ -25,3 +25,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if _CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_claims() -> Iterator[None]:
+    # What a provider process learns of a stack lasts one engine run; here many tests share
+    # one process, each its own run.
+    from sandbox_provider.resources import _claims
+
+    _claims.forget()
+    yield
+    _claims.forget()

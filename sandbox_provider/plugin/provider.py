@@ -112,7 +112,7 @@ class AepProvider(p.Provider):
             reporter = functools.partial(log, urn)
 
         def scoped() -> T:
-            with call_scope(reporter, timeout):
+            with call_scope(reporter, timeout, urn):
                 return fn(*args)
 
         return await asyncio.get_running_loop().run_in_executor(self._pool, scoped)
@@ -157,8 +157,13 @@ class AepProvider(p.Provider):
 
     # -- check / diff ------------------------------------------------------------------------------
     async def check(self, request: p.CheckRequest) -> p.CheckResponse:
+        from sandbox_provider.resources import _claims
+
         _, core = self._core(request.type)
         olds, news = to_plain_map(request.old_inputs), to_plain_map(request.new_inputs)
+        # A create of this URN after a check that showed its record is a replacement: the
+        # core tells its own old object from a stranger's by it (_claims).
+        _claims.remember_inputs(request.urn, olds)
         result = await self._run(core.check, olds, news, urn=request.urn)
         failures = [p.CheckFailure(failure_path(f.property), f.reason) for f in result.failures]
         secret = secret_keys(request.new_inputs)

@@ -51,6 +51,9 @@ Reporter = Callable[[str, str], None]
 _REPORTER: contextvars.ContextVar[Reporter | None] = contextvars.ContextVar(
     "aep_reporter", default=None
 )
+#: The URN of the resource whose call runs in this context; "" when the call carries none (a
+#: dynamic provider's calls never do).
+_URN: contextvars.ContextVar[str] = contextvars.ContextVar("aep_urn", default="")
 #: The engine's custom timeout for the call running in this context (seconds), which bounds
 #: its waits instead of `timeout_seconds`; None: not given (always so for a dynamic provider).
 _WAIT_OVERRIDE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -79,15 +82,24 @@ def warn(message: str) -> None:
 
 
 @contextmanager
-def call_scope(reporter: Reporter | None = None, timeout: float | None = None) -> Iterator[None]:
-    """Run one provider call with its own progress destination and wait deadline (see
-    `_REPORTER`, `_WAIT_OVERRIDE`); a timeout of 0 or None leaves the resource's own."""
-    tokens = (_REPORTER.set(reporter), _WAIT_OVERRIDE.set(timeout or None))
+def call_scope(
+    reporter: Reporter | None = None, timeout: float | None = None, urn: str = ""
+) -> Iterator[None]:
+    """Run one provider call with its own progress destination, wait deadline and resource
+    (see `_REPORTER`, `_WAIT_OVERRIDE`, `_URN`); a timeout of 0 or None leaves the
+    resource's own."""
+    tokens = (_REPORTER.set(reporter), _WAIT_OVERRIDE.set(timeout or None), _URN.set(urn))
     try:
         yield
     finally:
+        _URN.reset(tokens[2])
         _WAIT_OVERRIDE.reset(tokens[1])
         _REPORTER.reset(tokens[0])
+
+
+def current_urn() -> str:
+    """The URN of the resource whose call runs in this context ("" when not known)."""
+    return _URN.get()
 
 
 def wait_override() -> float | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
 
 import pulumi
 from pulumi.dynamic import ReadResult
 
 from sandbox_provider.client import (
+    ExImError,
     ExImTimeoutError,
     HandshakeRequestType,
     HandshakeStatus,
@@ -41,6 +42,9 @@ from ._base import (
     wait_override,
 )
 from ._errors import api_errors
+
+if TYPE_CHECKING:
+    from sandbox_provider.client import ExImClient
 
 __all__ = [
     "HandshakeRequestType",
@@ -116,6 +120,31 @@ def changed(
     return out
 
 
+def known_package_id(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`news` with an unknown `package_id` taken as the recorded one when this run's diff of
+    the Package holding it keeps it (an update in place): see `_claims`. A dynamic preview
+    can't know an updated Package's outputs, and an unknown id would plan a replacement that
+    `up` doesn't make."""
+    from . import _claims
+
+    if is_unknown(news.get("package_id")) and _claims.kept(_claims.PACKAGE, olds.get("package_id")):
+        return {**news, "package_id": olds["package_id"]}
+    return news
+
+
+def sandbox_exists(client: ExImClient, sandbox: str) -> bool | None:
+    """Whether `sandbox` is a sandbox of the client's org: every exim call names one in
+    `x-sandbox-name`, and an unknown one is answered 404. None: the answer didn't say (an
+    error other than 404)."""
+    try:
+        next(iter(client.list_packages(page_size=1, sandbox=sandbox)), None)
+    except NotFoundError:
+        return False
+    except ExImError:
+        return None
+    return True
+
+
 # -- adoption ----------------------------------------------------------------------------------
 #: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
 ADOPT_ID = "adopt_id"
@@ -135,6 +164,20 @@ def adoption(
     opts = pulumi.ResourceOptions.merge(opts, None)
     opts.import_ = None
     return adopt_id, opts
+
+
+def delete_first(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The options with `delete_before_replace=True` unless the program chose.
+
+    A Package's replacement that keeps its name can only be created once the old package is
+    gone, and the diff says so; but `pulumi up --replace` never asks the diff (it plans the
+    replacement itself and honours only the resource option). Deleting first on every
+    replacement loses nothing the create-first order would keep: the old package can't live
+    beside a same-named new one, and a renamed one is checked before (the diff's preflight)."""
+    opts = pulumi.ResourceOptions.merge(opts, None) if opts else pulumi.ResourceOptions()
+    if opts.delete_before_replace is None:
+        opts.delete_before_replace = True
+    return opts
 
 
 def adoption_missing(kind: str) -> str:

@@ -62,6 +62,7 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
+from . import _claims
 from ._base import (
     BaseProvider,
     Inputs,
@@ -77,8 +78,10 @@ from ._common import (
     adoption_missing,
     changed,
     gone,
+    known_package_id,
     not_adoptable,
     or_none,
+    sandbox_exists,
     typed_outputs,
 )
 from ._fields import (
@@ -175,6 +178,8 @@ class ImportJobProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        _claims.record(_claims.IMPORT_JOB, _id)
+        news = dict(known_package_id(olds, news))
         defaults: dict[str, Any] = {
             "alternatives": {},
             "conflict_policy": "fail",
@@ -201,9 +206,17 @@ class ImportJobProvider(BaseProvider):
         alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
         correlation_id: str | None = None
         with api_errors(what, org=org, missing=PACKAGE_MISSING, forbidden=NOT_PULLED):
+            if sandbox_exists(client, target) is False:
+                # Every call naming it would answer 404, read as the package missing.
+                raise ProviderError(
+                    f"{what} failed: target_sandbox {target!r} is not a sandbox of this org "
+                    "(nothing was imported): fix target_sandbox"
+                )
             package = client.get_package(package_id)
             job_name = inputs.get("name") or package.name
             earlier = earlier_job(client, job_name, inputs, package)
+            if earlier is not None and _claims.recorded_elsewhere(_claims.IMPORT_JOB, earlier.id):
+                earlier = None  # another resource's import: this one makes its own
             if earlier is not None and earlier.job_status in RUNNING:
                 # A run that timed out or was interrupted recorded nothing, but its job went
                 # on: wait for that one rather than importing the package a second time.
@@ -276,6 +289,7 @@ class ImportJobProvider(BaseProvider):
         return CreateResult(str(outs["job_id"]), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        _claims.record(_claims.IMPORT_JOB, id_)
         olds = self.strip(props)
         client = self.client(olds.get("org"))
         with api_errors(f"reading import job {id_}", org=olds.get("org")):
@@ -322,6 +336,7 @@ class ImportJobProvider(BaseProvider):
         return ReadResult(str(outs["job_id"]), outs, inputs=inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        _claims.record(_claims.IMPORT_JOB, id_)
         outs = self.strip(olds)
         if outs.get("job_status") != SUCCESS:
             # A create cut short after submitting (the plugin's partial state): finish that

@@ -19,10 +19,17 @@ Lifecycle
   `name` / `description` -> one UPDATE; `artifacts` / `include_dependencies`, or artifacts
   changed behind the program's back -> one ADD and one DELETE computed from the difference
   between what the platform holds and what is wanted; `expiry` of a draft -> re-sent.
-- **replace** (a new package, then the old one is deleted): `package_type`,
-  `source_sandbox`, `org`; a change of artifacts once the package is no longer a DRAFT
-  (a published package's contents are frozen); `name` / `description` of a FULL package
-  (UPDATE only exists for PARTIAL packages).
+- **replace** (the old package is deleted, then the new one made: names are unique per org;
+  the dynamic Package defaults `delete_before_replace=True` because `pulumi up --replace`
+  never asks the diff): `package_type`, `source_sandbox`, `org`; a change of artifacts once
+  the package is no longer a DRAFT (a published package's contents are frozen: the diff asks
+  the live status of a recorded draft whose contents change, so a plain preview knows);
+  `name` / `description` of a FULL package (UPDATE only exists for PARTIAL packages). Before
+  anything is deleted the diff checks what the new package needs (`_package_preflight`).
+- **a create finding the name taken by the package this resource's own record holds** (the
+  plugin's `--replace`, which runs create first and shows the create no record): with the
+  check's view of the record (`_claims`), the old package is deleted first; without it, it is
+  taken over and the engine's delete of the "old" one then keeps it (`_claims.made`).
 - **expired** (a PUBLISHED package past its `expiry`, seen at refresh): replaced, as nothing
   makes it importable or shareable again; what takes its `package_id` is replaced with it.
 - **delete**: DELETE. A package that is already gone counts as deleted.
@@ -63,13 +70,14 @@ from pydantic import Field, StrictBool
 
 from sandbox_provider.client import ConflictError, NotFoundError
 
-from . import _config
+from . import _claims, _config
 from ._base import (
     GONE,
     BaseProvider,
     Inputs,
     ProviderError,
     api_errors,
+    is_unknown,
     progress,
     same,
     validate,
@@ -80,6 +88,7 @@ from ._common import (
     PackageType,
     adoption,
     changed,
+    delete_first,
     gone,
     typed_outputs,
 )
@@ -109,9 +118,10 @@ from ._package_contents import (
     sandbox_of,
 )
 from ._package_finish import adopt, complete, take_over
+from ._package_preflight import check_replacement
 
 if TYPE_CHECKING:
-    pass
+    from sandbox_provider.client import ExImClient
 
 
 class PackageInputs(Inputs):
@@ -191,8 +201,8 @@ class PackageProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        _claims.record(_claims.PACKAGE, _id)
         full = (news.get("package_type") or olds.get("package_type")) == PackageType.FULL
-        draft = olds.get("status") == PackageStatus.DRAFT
 
         replaces = changed(
             olds, news, ("package_type", "source_sandbox", "org"), blank_is_unset=True
@@ -200,24 +210,57 @@ class PackageProvider(BaseProvider):
         texts = changed(olds, news, ("name", "description"), blank_is_unset=True)
         # UPDATE only exists for PARTIAL packages.
         replaces, updates = (replaces + texts, []) if full else (replaces, texts)
-        if artifacts_changed(olds, news):
+        artifacts = artifacts_changed(olds, news)
+        # The state's status is the one of the last create or refresh: a PublishedPackage
+        # publishes the package behind it. Only a change that needs a draft asks the platform.
+        expiry = changed(olds, news, ("expiry",)) if "expiry" in news else []
+        draft = olds.get("status") == PackageStatus.DRAFT and (
+            not (artifacts or expiry) or bool(replaces) or self._still_draft(_id, olds)
+        )
+        if artifacts:
             # Only a draft's contents can change; otherwise a new package is the only way.
             (updates if draft else replaces).append("artifacts")
-        if "expiry" in news and draft:
-            updates += changed(olds, news, ("expiry",))
+        if draft:  # a published package's expiry is its publication's
+            updates += expiry
         if has_expired(olds):  # nothing revives it; what takes its package_id follows
             replaces.append("expiry")
             warn(f"package {olds.get('name')!r} ({_id}) has expired: planning its replacement")
+        # Names are unique per org: a replacement keeping its name in the same org can only
+        # be created once the old package is gone.
+        first_delete = (
+            bool(replaces)
+            and same(olds.get("name"), news.get("name"))
+            and same(olds.get("org"), news.get("org"))
+        )
+        if replaces and not is_unknown([news.get("artifacts"), news.get("source_sandbox")]):
+            # Checked before the engine deletes anything (see _package_preflight): every
+            # replacement of a dynamic Package deletes first (`delete_first`).
+            org = news.get("org")
 
+            def client_of() -> ExImClient | None:
+                try:
+                    return self.client(org)
+                except _config.ConfigError:  # check() names it
+                    return None
+
+            with api_errors(f"checking the replacement of package {_id}", org=org):
+                check_replacement(client_of, str(news.get("name")), olds, news)
+        _claims.plan(_claims.PACKAGE, _id, kept=not replaces)
         return DiffResult(
             changes=bool(replaces or updates),
             replaces=replaces,
-            # Names are unique per org: a replacement keeping its name in the same org can
-            # only be created once the old package is gone.
-            delete_before_replace=bool(replaces)
-            and same(olds.get("name"), news.get("name"))
-            and same(olds.get("org"), news.get("org")),
+            delete_before_replace=first_delete,
         )
+
+    def _still_draft(self, id_: str, olds: dict[str, Any]) -> bool:
+        """The live status (one GET): a package gone or published since the state was
+        written is not a draft."""
+        client = self.client(olds.get("org"))
+        with api_errors(f"reading package {id_}", org=olds.get("org")):
+            try:
+                return client.get_package(id_).status == PackageStatus.DRAFT
+            except NotFoundError:
+                return False
 
     # -- create ----------------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -242,8 +285,20 @@ class PackageProvider(BaseProvider):
                 existing = client.find_package_by_name(name)
                 if existing is None:
                     raise
-                return take_over(client, existing, inputs, what)
+                if not self._replaced_first(client, existing.id, inputs):
+                    taken = take_over(client, existing, inputs, what)
+                    _claims.made(_claims.PACKAGE, existing.id)
+                    return taken
+                pkg = client.create_package(
+                    name=name,
+                    description=inputs.get("description"),
+                    package_type=inputs.get("package_type", PackageType.PARTIAL),
+                    source_sandbox=inputs.get("source_sandbox"),
+                    artifacts=[dict(a) for a in inputs.get("artifacts") or []],
+                    expiry=inputs.get("expiry"),
+                )
         progress(f"package {name!r} created: {pkg.id}")
+        _claims.made(_claims.PACKAGE, pkg.id)
         try:
             pkg, deps = complete(client, pkg, inputs)
         except ProviderError as exc:
@@ -251,8 +306,38 @@ class PackageProvider(BaseProvider):
             raise ProviderError(f"{exc}\n  {roll_back(client, pkg.id)}") from None
         return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
 
+    @staticmethod
+    def _replaced_first(client: ExImClient, existing_id: str, inputs: dict[str, Any]) -> bool:
+        """The name is taken by `existing_id`. When that is the package this very resource's
+        state records (a replacement the engine runs create-first, as `pulumi up --replace`
+        does), delete it first, after the checks a delete-first replacement makes: True.
+        Taking it over instead would end with the engine deleting it as the "old" one.
+        False: not this resource's (taken over when it matches, refused otherwise)."""
+        previous = _claims.previous_inputs()
+        name, org = inputs["name"], inputs.get("org")
+        if (
+            not previous
+            or not same(previous.get("name"), name)
+            or not same(previous.get("org"), org)
+        ):
+            if _claims.recorded_elsewhere(_claims.PACKAGE, existing_id):
+                raise ProviderError(
+                    f"creating package {name!r} failed: the name is taken by package "
+                    f"{existing_id}, which this stack records under another resource: give "
+                    "this Package another name, or remove one of the two declarations"
+                )
+            return False
+        check_replacement(lambda: client, name, previous, inputs)
+        progress(
+            f"package {name!r} ({existing_id}) is the one this replacement replaces and a "
+            "name is unique per org: deleting it first"
+        )
+        client.delete_package(existing_id, missing_ok=True)
+        return True
+
     # -- read --------------------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        _claims.record(_claims.PACKAGE, id_)
         olds = self.strip(props)
         client = self.client(olds.get("org"))
         with api_errors(f"reading package {id_}", org=olds.get("org")):
@@ -266,6 +351,7 @@ class PackageProvider(BaseProvider):
 
     # -- update ------------------------------------------------------------------------------------
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        _claims.record(_claims.PACKAGE, id_)
         inputs = self.strip(news)
         org = inputs.get("org")
         client = self.client(org)
@@ -289,9 +375,11 @@ class PackageProvider(BaseProvider):
             to_add = [k for k in wanted if k not in holding]
             to_remove = [k for k in holding if k not in wanted]
             if (to_add or to_remove) and pkg.status != PackageStatus.DRAFT:
+                # The diff found it a draft; it was published since (between the plan and
+                # this step). The next plan sees the live status and replaces it.
                 raise ProviderError(
-                    f"{what} failed: the package is {pkg.status} and its artifacts can't "
-                    "change: revert the artifacts, or run `pulumi up` again to replace it"
+                    f"{what} failed: the package was {pkg.status} before its artifacts could "
+                    "change: run `pulumi up` again, whose plan replaces it"
                 )
             if to_remove:
                 pkg = client.remove_artifacts(id_, refs(to_remove), expiry=expiry)
@@ -326,6 +414,13 @@ class PackageProvider(BaseProvider):
     # -- delete ------------------------------------------------------------------------------------
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         olds = self.strip(props)
+        if _claims.made_in_this_run(_claims.PACKAGE, id_):
+            progress(
+                f"package {olds.get('name', '')!r} ({id_}) is the one this update's create "
+                "took over (a replacement keeping its name): kept, and dropped from the old "
+                "record only"
+            )
+            return
         client = self.client(olds.get("org"))
         with api_errors(f"deleting package {olds.get('name', '')!r} ({id_})", org=olds.get("org")):
             # Already gone is what delete wants.
@@ -372,6 +467,7 @@ class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         adopt_id, opts = adoption(opts)  # see "adoption" in the module docstring
+        opts = delete_first(opts)
         props: dict[str, Any] = {
             "name": name,
             "description": description,

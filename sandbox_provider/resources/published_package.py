@@ -74,6 +74,7 @@ from ._common import (
     changed,
     difference,
     gone,
+    known_package_id,
     not_adoptable,
     typed_outputs,
     wait_seconds,
@@ -174,6 +175,7 @@ class PublishedPackageProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        news = dict(known_package_id(olds, news))
         if not is_unknown(news.get("visibility")) and public_to_private(olds, news):
             # check() refuses this already; a diff must not plan it either.
             raise ProviderError(f"visibility can't change to PRIVATE: {REFUSED_REASON}")

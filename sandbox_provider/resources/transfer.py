@@ -63,6 +63,7 @@ from ._common import (
     changed,
     difference,
     gone,
+    known_package_id,
     not_adoptable,
     typed_outputs,
 )
@@ -199,6 +200,7 @@ class TransferProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        news = dict(known_package_id(olds, news))
         keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields) - {ADOPT_ID})
         differ = changed(olds, news, keys, {"request_type": PRIVATE})
         replaces = [k for k in differ if k not in IN_PLACE]

@@ -285,9 +285,29 @@ def test_a_published_packages_artifacts_change_by_replacement(aep: EmulatorProce
     # Name and description still update in place.
     diff = prov.diff(res.id, outs, checked(prov, **{**PROGRAM, "description": "new"}))
     assert (diff.changes, diff.replaces) == (True, [])
-    # Should the engine still call update (a stale state), the error says what to do.
-    with pytest.raises(ProviderError, match="can't change"):
-        prov.update(res.id, {**outs, "status": "DRAFT"}, news)
+    # A state written before the publication (no refresh since) still says DRAFT: the diff
+    # asks the platform (one GET, only for a change that needs a draft) and replaces.
+    stale = {**outs, "status": "DRAFT"}
+    since = last_seq(aep)
+    diff = prov.diff(res.id, stale, news)
+    assert diff.changes and diff.replaces == ["artifacts"]
+    # The live status, then the preflight of the artifact the replacement adds; no write.
+    calls = [r for r in aep.requests(since) if r["path"].startswith("/data/")]
+    assert [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in calls] == [
+        ("GET", res.id),
+        ("GET", "PROFILE_SEGMENT"),
+    ]
+    # An artifact the source sandbox lacks fails the plan, before anything is deleted.
+    typo = {"id": "acme-seg-carrt", "type": "PROFILE_SEGMENT"}
+    with pytest.raises(ProviderError, match=r"artifacts\[1\]: 'acme-seg-carrt'.*") as err:
+        prov.diff(res.id, outs, checked(prov, **{**PROGRAM, "artifacts": [GOLD, typo]}))
+    assert "nothing was deleted" in str(err.value) and "\n" not in str(err.value)
+    assert writes(aep, since) == []
+    diff = prov.diff(res.id, stale, checked(prov, **{**PROGRAM, "description": "new"}))
+    assert (diff.changes, diff.replaces) == (True, [])
+    # Published between the plan and the step: the error says what converges.
+    with pytest.raises(ProviderError, match=r"before its artifacts could change.*plan replaces"):
+        prov.update(res.id, stale, news)
 
 
 def test_a_duplicate_name_that_differs_fails_naming_the_package_and_the_fix(

@@ -45,4 +45,12 @@ def test_import_option_becomes_adopt_id(
     # The engine never sees import_; the other options stay; the caller's object is as it was.
     assert opts.import_ is None and opts.protect is True
     assert given.import_ == "the-id"
-    assert plain["adopt_id"] is None and plain_opts is None
+    assert plain["adopt_id"] is None
+    if cls is Package:
+        # A Package deletes first on replacement (its name is unique per org) unless the
+        # program says otherwise: `pulumi up --replace` honours only the option.
+        assert plain_opts.delete_before_replace is True and opts.delete_before_replace is True
+        kept = cls("chosen", **inputs, opts=pulumi.ResourceOptions(delete_before_replace=False))
+        assert kept is not None and registered[-1][1].delete_before_replace is False
+    else:
+        assert plain_opts is None

@@ -11,6 +11,7 @@ from pulumi.dynamic import CheckResult, ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
+from sandbox_provider.client.retry import RetryPolicy
 from sandbox_provider.resources import (
     Artifact,
     HandshakeProvider,
@@ -18,6 +19,7 @@ from sandbox_provider.resources import (
     PackageProvider,
     PublishedPackageProvider,
     TransferProvider,
+    _base,
     _config,
 )
 from sandbox_provider.resources._base import ProviderError
@@ -46,7 +48,15 @@ def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for var in _config.ENV_VARS.values():
         monkeypatch.delenv(var, raising=False)
     PackageProvider().configure(ConfigureRequest(Config(CONFIG, project_name="test")))
+    # No platform here (port 9): a Package diff's one lookup, the live status of a recorded
+    # draft whose contents change, is stood in for as "still a draft", and the replacement
+    # preflight's lookups fail at once and are skipped. Both run against the emulator in
+    # tests/providers/test_package.py and tests/e2e/test_safe_changes.py.
+    monkeypatch.setattr(PackageProvider, "_still_draft", lambda self, id_, olds: True)
+    monkeypatch.setattr(_base, "RETRY", RetryPolicy(max_attempts=1, deadline=1))
+    _base.forget_clients()
     yield
+    _base.forget_clients()
     _config.clear_stack_config()
 
 

@@ -1,0 +1,154 @@
+"""Every change a program makes is safe, through the real CLI, on both paths (the dynamic
+resources and the `aep` plugin), one stack per path carried through the changes in turn:
+
+- an in-place update and a rename preview as what `up` does (no publication or import
+  planned anew);
+- an artifacts change of a published Package is planned as its replacement at a plain
+  `pulumi preview` (no `--refresh`), and `up` does it, with what takes its `package_id`;
+- a typo in a new artifact fails the plan, before anything is deleted;
+- `pulumi up --replace` of each resource converges with one object of each;
+- a target sandbox that doesn't exist is named as such, before any import is submitted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox_provider.testing import World
+
+from .conftest import e2e_world
+from .test_plugin_lifecycle import on_plugin, write
+
+pytestmark = pytest.mark.e2e
+
+GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
+CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}
+TYPO = {"id": "acme-seg-carrt", "type": "PROFILE_SEGMENT"}
+
+
+@pytest.fixture(params=["dynamic", "plugin"])
+def world(request: pytest.FixtureRequest, tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
+    with e2e_world(tmp_path, pulumi_bin) as w:
+        if request.param == "plugin":
+            on_plugin(w)
+        w.path = request.param  # type: ignore[attr-defined]
+        yield w
+
+
+def deploy(
+    world: World,
+    artifacts: list[dict[str, str]],
+    *,
+    name: str = "safe-pkg",
+    description: str = "one",
+    target: str = "prod",
+) -> None:
+    ns = "aep." if world.path == "plugin" else ""  # type: ignore[attr-defined]
+    body = f"""
+    pkg = {ns}Package(
+        "pkg",
+        name={name!r},
+        description={description!r},
+        source_sandbox="dev",
+        artifacts={artifacts!r},
+    )
+    pub = {ns}PublishedPackage("pub", package_id=pkg.package_id)
+    job = {ns}ImportJob(
+        "job", package_id=pub.package_id, target_sandbox={target!r}, conflict_policy="use_existing"
+    )
+    pulumi.export("packageId", pkg.package_id)
+    pulumi.export("jobId", job.job_id)
+    """
+    if world.path == "plugin":  # type: ignore[attr-defined]
+        write(world, body)
+    else:
+        world.write_program(body)
+
+
+def planned(world: World, *extra: str) -> dict[str, set[str]]:
+    """`pulumi preview --json`: resource name -> the ops planned for it (other than same)."""
+    res = world.stack.run("preview", "--json", "-s", world.stack.name, *extra)
+    steps: dict[str, set[str]] = {}
+    for step in json.loads(res.stdout)["steps"]:
+        if step["op"] not in ("same", "refresh") and "::pulumi:pulumi:Stack::" not in step["urn"]:
+            steps.setdefault(step["urn"].rsplit("::", 1)[-1], set()).add(step["op"])
+    return steps
+
+
+def urn_of(world: World, name: str) -> str:
+    (urn,) = [r["urn"] for r in world.state_resources() if r["urn"].endswith(f"::{name}")]
+    return str(urn)
+
+
+def state_id(world: World, name: str) -> str:
+    (rid,) = [r["id"] for r in world.state_resources() if r["urn"].endswith(f"::{name}")]
+    return str(rid)
+
+
+def named(world: World, name: str) -> list[dict[str, Any]]:
+    return [p for p in world.packages() if p["name"] == name]
+
+
+REPLACED = {"replace"}
+
+
+def test_each_change_is_planned_as_done_and_loses_nothing(world: World) -> None:
+    deploy(world, [GOLD])
+    world.stack.up()
+    first = world.stack.outputs()
+
+    # An update in place, and a rename: the publication and the import stay.
+    deploy(world, [GOLD], name="safe-pkg-2", description="two")
+    assert planned(world) == {"pkg": {"update"}}
+    assert world.stack.up().summary == {"update": 1, "same": 3}
+    assert world.stack.outputs() == first
+    assert [p["id"] for p in named(world, "safe-pkg-2")] == [first["packageId"]]
+
+    # A published package's artifacts change: its replacement is planned without --refresh,
+    # and the publication and the import follow in the same update.
+    deploy(world, [GOLD, CART], name="safe-pkg-2", description="two")
+    assert planned(world) == {"pkg": REPLACED, "pub": REPLACED, "job": REPLACED}
+    world.stack.up()
+    second = world.stack.outputs()
+    assert second["packageId"] != first["packageId"]
+    assert second["jobId"] != first["jobId"]
+    (pkg,) = named(world, "safe-pkg-2")
+    assert pkg["id"] == second["packageId"] and pkg["status"] == "PUBLISHED"
+    assert sorted(a["id"] for a in pkg["artifactsList"]) == ["acme-seg-cart", "acme-seg-gold"]
+    assert planned(world) == {}
+
+    # A typo in a new artifact: the plan fails naming it; nothing is deleted or written.
+    deploy(world, [GOLD, CART, TYPO], name="safe-pkg-2", description="two")
+    since = world.last_seq()
+    for command in (["preview"], ["up", "--yes"]):
+        res = world.stack.run(*command, "-s", world.stack.name, check=False)
+        assert res.code != 0
+        text = res.stdout + res.stderr
+        assert "artifacts[2]: 'acme-seg-carrt' (PROFILE_SEGMENT)" in text, text
+        assert "nothing was deleted" in text
+    assert world.writes(since) == []
+    assert [p["id"] for p in named(world, "safe-pkg-2")] == [second["packageId"]]
+
+    # `--replace` of each resource: one object of each, and the state matches the platform.
+    deploy(world, [GOLD, CART], name="safe-pkg-2", description="two")
+    for name in ("pkg", "pub", "job"):
+        world.stack.up(replace=[urn_of(world, name)])
+        (pkg,) = named(world, "safe-pkg-2")
+        assert pkg["id"] == state_id(world, "pkg") == state_id(world, "pub"), name
+        assert pkg["status"] == "PUBLISHED"
+        assert world.job(state_id(world, "job"))["jobStatus"] == "SUCCESS"
+        assert planned(world, "--refresh") == {}, name
+
+    # A target sandbox that doesn't exist: named as such, before any import is submitted.
+    deploy(world, [GOLD, CART], name="safe-pkg-2", description="two", target="prdo")
+    jobs = len(world.import_jobs())
+    res = world.stack.up(check=False)
+    text = res.stdout + res.stderr
+    assert "target_sandbox 'prdo' is not a sandbox of this org" in text, text
+    assert "names no package" not in text
+    assert len(world.import_jobs()) == jobs
