@@ -28,6 +28,16 @@ checksum; a missing one is read as none) and the temporary checkpoints no rename
 the checkpoint before the kill is then loaded, and the next `up` takes over what was made
 after it.
 
+A kill of the CLI alone (`kill -9 <pid>`, or its process group: a CI runner stopping the
+job's group) also leaves its plugins running: the engine starts the language host
+(`pulumi-language-python`, `-yaml`, `-nodejs`, ...) and each provider plugin
+(`pulumi-resource-aep`, `pulumi-resource-pulumi-python` with its `python -m pulumi.dynamic`)
+in process groups of their own, so they outlive it, still serving a gRPC port, still holding
+their API clients. On Linux this command ends them first: the processes of those names (and
+the program the language host runs) whose working directory is the project's and that no
+live `pulumi` command started (their CLI is gone). SIGTERM, then SIGKILL after 5 s. Elsewhere
+it says which processes to look for.
+
 Then it releases the lock, lists each pending operation with what the next `up` will do
 about it, and removes them from the state (`pulumi stack export`, drop, `pulumi stack
 import`), leaving the resources themselves untouched. Then one `pulumi up` converges.
@@ -37,6 +47,7 @@ whatever backend the environment selects, like any other `pulumi` command there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -46,6 +57,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pulumi import automation as auto
+
+#: Names (the first word of the command line, its base name) of what the engine starts and a
+#: killed CLI leaves: the language hosts and provider plugins.
+_PLUGIN_PREFIXES = ("pulumi-language-", "pulumi-resource-", "pulumi-analyzer-")
+#: How long the ended processes get between SIGTERM and SIGKILL.
+TERM_GRACE_SECONDS = 5.0
 
 #: What the next `pulumi up` does about each kind of pending operation.
 NEXT_UP = {
@@ -58,6 +75,14 @@ NEXT_UP = {
 }
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """A process a killed `pulumi` command left running."""
+
+    pid: int
+    name: str
+
+
 @dataclass
 class Recovery:
     """What `recover` found and did."""
@@ -66,9 +91,18 @@ class Recovery:
     pending: list[dict[str, Any]] = field(default_factory=list)
     #: Files of a `file://` backend removed because a kill left them broken.
     repaired: list[str] = field(default_factory=list)
+    #: Plugins and language hosts of the killed command, ended.
+    ended: list[Leftover] = field(default_factory=list)
+    #: Set where processes can't be listed (not Linux): what to look for by hand.
+    look_for: str | None = None
 
     def lines(self) -> list[str]:
         out = [f"removed {path} (left broken by the kill)" for path in self.repaired]
+        out += [
+            f"ended {p.name} (pid {p.pid}), left running by the killed command" for p in self.ended
+        ]
+        if self.look_for:
+            out.append(self.look_for)
         out += [
             "cancelled the update in progress, if any (this releases the lock a killed update "
             "leaves)"
@@ -125,6 +159,117 @@ def repair_file_backend(root: Path) -> list[str]:
     return removed
 
 
+# -- processes a killed CLI leaves ---------------------------------------------------------
+def _proc_text(pid: int, name: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/{name}").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int:
+    stat = _proc_text(pid, "stat")
+    try:
+        return int(stat[stat.rindex(")") + 2 :].split()[1])
+    except (ValueError, IndexError):
+        return 0
+
+
+def _argv(pid: int) -> list[str]:
+    return [a for a in _proc_text(pid, "cmdline").split("\0") if a]
+
+
+def _role(argv: list[str]) -> str | None:
+    """What the engine started this process as, from its command line; None: not ours."""
+    if not argv:
+        return None
+    name = Path(argv[0]).name
+    if name.startswith(_PLUGIN_PREFIXES):
+        return name
+    if "pulumi.dynamic" in argv:  # the dynamic provider's `python -m pulumi.dynamic`
+        return "pulumi-resource-pulumi-python"
+    return None
+
+
+def _started_by_live_cli(pid: int) -> bool:
+    """Whether a `pulumi` command is among the process's ancestors (then it isn't left over:
+    an update may be running)."""
+    seen: set[int] = set()
+    parent = _parent(pid)
+    while parent > 1 and parent not in seen:
+        seen.add(parent)
+        argv = _argv(parent)
+        if argv and Path(argv[0]).name == "pulumi":
+            return True
+        parent = _parent(parent)
+    return False
+
+
+def leftovers(work_dir: str | os.PathLike[str]) -> list[Leftover]:
+    """The language hosts and plugins (and the programs they run) working in `work_dir`
+    whose `pulumi` command is gone. Linux only (/proc); elsewhere none are found."""
+    root = Path(work_dir).resolve()
+    me = os.getpid()
+    found: list[Leftover] = []
+    hosts: set[int] = set()
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    pids = sorted(int(p.name) for p in proc.iterdir() if p.name.isdigit())
+    for pid in pids:
+        if pid == me:
+            continue
+        role = _role(_argv(pid))
+        if role is None:
+            continue
+        try:
+            cwd = Path(os.readlink(f"/proc/{pid}/cwd")).resolve()
+        except OSError:
+            continue
+        if cwd != root or _started_by_live_cli(pid):
+            continue
+        found.append(Leftover(pid, role))
+        if role.startswith("pulumi-language-"):
+            hosts.add(pid)
+    # The program a language host runs (`python __main__.py`, `node ...`) goes with it.
+    for pid in pids:
+        if pid != me and _parent(pid) in hosts and all(p.pid != pid for p in found):
+            found.append(Leftover(pid, Path((_argv(pid) or ["program"])[0]).name + " (program)"))
+    return found
+
+
+def end(processes: list[Leftover], grace: float = TERM_GRACE_SECONDS) -> None:
+    """SIGTERM each, then SIGKILL what is still there after `grace` seconds."""
+    import signal
+    import time
+
+    for p in processes:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(p.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    remaining = list(processes)
+    while remaining and time.monotonic() < deadline:
+        time.sleep(0.1)
+        remaining = [p for p in remaining if _alive(p.pid)]
+    for p in remaining:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(p.pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    stat = _proc_text(pid, "stat")
+    if not stat:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
+LOOK_FOR = (
+    "processes can't be listed on this system: end any `pulumi-language-*` or "
+    "`pulumi-resource-*` process (and `python -m pulumi.dynamic`) still running from {dir} "
+    "that no running `pulumi` command started"
+)
+
+
 def _command(pulumi_bin: str | None) -> auto.PulumiCommand | None:
     if not pulumi_bin:
         return None
@@ -144,6 +289,11 @@ def recover(
 ) -> Recovery:
     """Unlock `stack_name` and clear its pending operations; see the module docstring."""
     result = Recovery()
+    if Path("/proc/self").is_dir():
+        result.ended = leftovers(work_dir)
+        end(result.ended)
+    else:
+        result.look_for = LOOK_FOR.format(dir=Path(work_dir).resolve())
     root = file_backend_root({**os.environ, **(env or {})})
     if root is not None:
         result.repaired = repair_file_backend(root)

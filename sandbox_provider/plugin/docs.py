@@ -102,8 +102,9 @@ def table() -> dict[str, str]:
         "ImportJob.alternatives": "Existing objects of the target sandbox to use instead of "
         "importing an artifact: source artifact id -> `{id, type}` of the target object.",
         "ImportJob.conflictPolicy": "What to do with a conflict `alternatives` doesn't settle: "
-        "`fail` (stop, listing each conflict and its suggestions), `use_existing` (the best "
-        "suggestion; never for a CUSTOM_ACTION) or `create_new` (a new object).",
+        "`fail` (stop, listing each conflict and its suggestions), `use_existing` (the "
+        "suggestion of the same type and title, case aside; none: a new object, with a warning "
+        "naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object).",
         "ImportJob.checkPermissions": "Run the preflight before submitting: a missing "
         "permission fails the create, listed per artifact.",
         "ImportJob.timeoutSeconds": wait("the import", "`SUCCESS`", "imported"),

@@ -30,8 +30,8 @@ __all__ = [
     "PACKAGE",
     "forget",
     "kept",
-    "made",
-    "made_in_this_run",
+    "taken_over",
+    "taken_over_in_this_run",
     "plan",
     "previous_inputs",
     "record",
@@ -51,8 +51,8 @@ _RECORDED: dict[tuple[str, str], str] = {}
 _PLANNED: dict[tuple[str, str], bool] = {}
 #: URN -> the inputs its record holds, as a check showed them (the plugin's calls carry URNs).
 _PREVIOUS: dict[str, dict[str, Any]] = {}
-#: (kind, id) made or taken over by a create of this run.
-_MADE: set[tuple[str, str]] = set()
+#: (kind, id) a create of this run took over (found made, by an earlier run or the old record).
+_TAKEN: set[tuple[str, str]] = set()
 
 
 def record(kind: str, id_: str | None) -> None:
@@ -62,20 +62,20 @@ def record(kind: str, id_: str | None) -> None:
             _RECORDED[(kind, id_)] = current_urn()
 
 
-def made(kind: str, id_: str | None) -> None:
-    """A create of this run made `id_`, or took it over: it is that resource's now."""
+def taken_over(kind: str, id_: str | None) -> None:
+    """A create of this run took `id_` over: it is that resource's now."""
     if id_:
         with _LOCK:
-            _MADE.add((kind, id_))
+            _TAKEN.add((kind, id_))
 
 
-def made_in_this_run(kind: str, id_: str | None) -> bool:
-    """Whether a create of this run made or took over `id_`. A delete of such an id is the
-    "old" side of a replacement whose create took the very object over (`pulumi up
-    --replace` on the plugin, which neither asks the diff nor shows the create its record):
-    deleting it would leave the new record pointing at nothing."""
+def taken_over_in_this_run(kind: str, id_: str | None) -> bool:
+    """Whether a create of this run took `id_` over. A delete of such an id is the "old" side
+    of a replacement whose create took the very object over (`pulumi up --replace` on the
+    plugin, which neither asks the diff nor shows the create its record): deleting it would
+    leave the new record pointing at nothing."""
     with _LOCK:
-        return bool(id_) and (kind, id_) in _MADE
+        return bool(id_) and (kind, id_) in _TAKEN
 
 
 def recorded_elsewhere(kind: str, id_: str | None) -> bool:
@@ -127,4 +127,4 @@ def forget() -> None:
         _RECORDED.clear()
         _PLANNED.clear()
         _PREVIOUS.clear()
-        _MADE.clear()
+        _TAKEN.clear()

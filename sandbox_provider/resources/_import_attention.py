@@ -4,8 +4,9 @@ platform leaves for a person to finish (`needs_attention`)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client.enums import (
@@ -21,7 +22,7 @@ from ._base import is_unknown, warn
 from ._import_planning import reuse_skipped
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, JobDetails
+    from sandbox_provider.client import Conflict, ExImClient, JobDetails
 
 #: What a person must do about an object of these types that an import created, per the UI
 #: guide (`current/ui-sandbox-tooling.md`: "The following objects are imported but are in a
@@ -166,16 +167,43 @@ def preview_skips(inputs: Mapping[str, Any]) -> None:
         return
     if not inputs.get("package_id") or not inputs.get("target_sandbox"):
         return
-    # Imported here: a preview without use_existing never loads the wire.
-    from sandbox_provider.client import ExImClient, RetryPolicy
-
-    from ._base import client_for
-
     try:
-        settings = client_for(inputs.get("org")).settings
-        once = settings.with_overrides(retry=RetryPolicy(max_attempts=1, deadline=10.0))
-        with ExImClient.from_settings(once) as client:
+        with one_attempt_client(inputs.get("org")) as client:
             conflicts = client.import_conflicts(inputs["package_id"], inputs["target_sandbox"])
     except Exception:  # noqa: BLE001 - a preview's hint must never fail the preview
         return
     warn_skips(conflicts, inputs)
+
+
+@contextlib.contextmanager
+def one_attempt_client(org: str | None) -> Iterator[ExImClient]:
+    """A client of `org`'s profile making one attempt per call, no retries: a preview's
+    look-ups must stay quick, whatever the platform does."""
+    # Imported here: a preview that looks nothing up never loads the wire.
+    from sandbox_provider.client import ExImClient, RetryPolicy
+
+    from ._base import client_for
+
+    settings = client_for(org).settings
+    once = settings.with_overrides(retry=RetryPolicy(max_attempts=1, deadline=10.0))
+    with ExImClient.from_settings(once) as client:
+        yield client
+
+
+def missing_target(inputs: Mapping[str, Any]) -> str | None:
+    """At preview of an import into a sandbox not seen before: the check failure's reason
+    when `target_sandbox` is certainly no sandbox of the org (answered 404), else None (any
+    other answer, or none: the create checks again before its first write)."""
+    target = inputs.get("target_sandbox")
+    if not isinstance(target, str) or not target or is_unknown(inputs.get("org")):
+        return None
+    from ._common import sandbox_exists
+
+    try:
+        with one_attempt_client(inputs.get("org")) as client:
+            exists = sandbox_exists(client, target)
+    except Exception:  # noqa: BLE001 - only a certain answer may fail the preview
+        return None
+    if exists is False:
+        return f"{target!r} is not a sandbox of this org: fix target_sandbox"
+    return None

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from sandbox_provider.client import JobRequestType, JobStatus
 from sandbox_provider.client.enums import UNSAFE_TO_REUSE
 
-from ._base import ProviderError
+from ._base import ProviderError, progress, warn
 from ._common import difference
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient, JobDetails, Package
+    from sandbox_provider.client import Artifact, Conflict, ExImClient, JobDetails, Package
 
 RUNNING = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 SUCCESS = JobStatus.SUCCESS
@@ -54,30 +54,95 @@ def reuse_skipped(
     ]
 
 
+def same_title(a: str | None, b: str | None) -> bool:
+    """What `use_existing` counts as the same object: equal titles, ignoring case and the
+    spaces around them (the type is compared apart)."""
+    if not a or not b:
+        return False
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def exact_match(conflict: Conflict, title: str | None) -> Artifact | None:
+    """The suggestion of the conflict's own type whose title is the source object's: the only
+    one `use_existing` reuses. A source whose title isn't known matches nothing."""
+    kind = conflict.artifact.type.upper()
+    for suggestion in conflict.suggestion_list:
+        if suggestion.type.upper() == kind and same_title(suggestion.title, title):
+            return suggestion
+    return None
+
+
 def settle_conflicts(
-    conflicts: list[Conflict], alternatives: Mapping[str, Mapping[str, str]], policy: str
-) -> tuple[dict[str, dict[str, str]], list[Conflict]]:
-    """(alternatives to send, conflicts left unsettled by the policy `fail`)."""
+    conflicts: list[Conflict],
+    alternatives: Mapping[str, Mapping[str, str]],
+    policy: str,
+    titles: Mapping[str, str] | None = None,
+) -> tuple[dict[str, dict[str, str]], list[Conflict], list[Conflict]]:
+    """(alternatives to send, conflicts left unsettled by the policy `fail`, conflicts
+    `use_existing` leaves to the import to create because no suggestion is an exact match).
+
+    `titles`: the source objects' titles by id (`source_titles`)."""
+    titles = titles or {}
     chosen = {k: {"id": v["id"], "type": v["type"]} for k, v in alternatives.items()}
-    unsettled = []
+    unsettled: list[Conflict] = []
+    unmatched: list[Conflict] = []
     skipped = {c.artifact.id for c in reuse_skipped(conflicts, alternatives, policy)}
     for conflict in conflicts:
         source = conflict.artifact.id
         if source in chosen or source in skipped:
             continue
         if policy == "use_existing" and conflict.suggestion_list:
-            best = conflict.suggestion_list[0]
-            chosen[source] = {"id": best.id, "type": best.type}
+            match = exact_match(conflict, titles.get(source) or conflict.artifact.title)
+            if match is None:
+                unmatched.append(conflict)
+            else:
+                chosen[source] = {"id": match.id, "type": match.type}
         elif policy == "fail":
             unsettled.append(conflict)
-    return chosen, unsettled
+    return chosen, unsettled, unmatched
+
+
+def source_titles(
+    client: ExImClient, package: Package, conflicts: list[Conflict]
+) -> dict[str, str]:
+    """The titles of the package's objects that have look-alikes: its artifacts list names
+    the declared ones; the dependencies an import also carries are named by the children
+    endpoint, asked about those (one call, made only when one isn't in the list)."""
+    titles = {a.id: a.title for a in package.artifacts_list if a.title}
+    unnamed = [{"id": c.artifact.id, "type": c.artifact.type} for c in conflicts]
+    unnamed = [a for a in unnamed if a["id"] not in titles]
+    if unnamed:
+        # The endpoint answers each object asked about with its title (packages.md
+        # `#dependent-objects`).
+        for item in client.package_children(package.id, unnamed):
+            if item.title:
+                titles.setdefault(item.id, item.title)
+    return titles
+
+
+def not_reused_message(conflict: Conflict, title: str | None) -> str:
+    """Why `use_existing` creates this object, the near matches, and the entry that would
+    reuse one."""
+    art = conflict.artifact
+    near = ", ".join(
+        f"{s.id!r} ({s.title!r})" if s.title else repr(s.id) for s in conflict.suggestion_list[:3]
+    )
+    best = conflict.suggestion_list[0]
+    entry = f"alternatives={{{art.id!r}: {{'id': {best.id!r}, 'type': {best.type!r}}}}}"
+    named = f" {title!r}" if title else ""
+    return (
+        f"conflict_policy='use_existing' reuses only an object of the same type and title: "
+        f"{art.id} ({art.type}){named} has none in the target, so the import creates it; "
+        f"near matches: {near}; to reuse one, name it: {entry}"
+    )
 
 
 def settle(
-    client: ExImClient, inputs: Mapping[str, Any], what: str
+    client: ExImClient, inputs: Mapping[str, Any], what: str, package: Package | None = None
 ) -> tuple[list[Conflict], dict[str, dict[str, str]]]:
     """Preflight, then the conflicts settled by `alternatives` and the policy: (the conflicts
-    seen, the alternatives to send)."""
+    seen, the alternatives to send). Each reuse `use_existing` chooses is printed, and each
+    near match it doesn't take is a warning."""
     package_id, target = inputs["package_id"], inputs["target_sandbox"]
     if inputs.get("check_permissions", True):
         missing = missing_permissions(client, package_id, target)
@@ -89,9 +154,12 @@ def settle(
                 "platform decide)" + "".join(f"\n  - {line}" for line in missing)
             )
     conflicts = client.import_conflicts(package_id, target)
-    alternatives, unsettled = settle_conflicts(
-        conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
-    )
+    policy = inputs.get("conflict_policy", "fail")
+    given = inputs.get("alternatives") or {}
+    titles: dict[str, str] = {}
+    if policy == "use_existing" and conflicts:
+        titles = source_titles(client, package or client.get_package(package_id), conflicts)
+    alternatives, unsettled, unmatched = settle_conflicts(conflicts, given, policy, titles)
     if unsettled:
         raise ProviderError(
             f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
@@ -99,6 +167,11 @@ def settle(
             "set conflict_policy='use_existing' or 'create_new'"
             + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
         )
+    for conflict in unmatched:
+        warn(not_reused_message(conflict, titles.get(conflict.artifact.id)))
+    for source, target_ref in alternatives.items():
+        how = "named in alternatives" if source in given else "same type and title"
+        progress(f"import into {target!r}: {source} -> existing {target_ref['id']} ({how})")
     return conflicts, alternatives
 
 

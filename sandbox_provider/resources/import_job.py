@@ -7,7 +7,9 @@ Lifecycle
      fails the import, listing the missing permissions per artifact;
   2. conflicts: each artifact with look-alikes in the target is settled by an explicit
      `alternatives` entry first, then by `conflict_policy`: `use_existing` maps it to the
-     best suggestion, `create_new` lets the import create a new object, `fail` (the default)
+     suggestion of the same type and title (case and surrounding spaces aside) and otherwise
+     leaves it to the import to create, warning with the near matches; `create_new` lets
+     the import create a new object; `fail` (the default)
      stops and lists every unsettled conflict with its suggestions. `use_existing` does not
      reuse a type whose reuse is documented as unsafe (`UNSAFE_TO_REUSE` in client/enums.py:
      custom actions): such a conflict is left to the import to create new, as `create_new`
@@ -97,6 +99,7 @@ from ._fields import (
 )
 from ._import_attention import (
     finished,
+    missing_target,
     needs_attention,
     outputs_of,
     preview_skips,
@@ -172,7 +175,16 @@ class ImportJobInputs(Inputs):
 class ImportJobProvider(BaseProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(ImportJobInputs, news)
-        if not olds and not result.failures:
+        if result.failures:
+            return result
+        if not olds or olds.get("target_sandbox") != result.inputs.get("target_sandbox"):
+            # A sandbox not imported into before: one look-up (one attempt) names a missing
+            # one at preview, before the Package it waits for is made.
+            reason = missing_target(result.inputs)
+            if reason:
+                result.failures.append(CheckFailure("target_sandbox", reason))
+                return result
+        if not olds:
             # A new resource only: diff makes no API call, so a replacement warns at up.
             preview_skips(result.inputs)
         return result
@@ -234,7 +246,7 @@ class ImportJobProvider(BaseProvider):
                 outs = finished(earlier, inputs, extra)
                 return CreateResult(str(outs["job_id"]), outs)
             else:
-                conflicts, alternatives = settle(client, inputs, what)
+                conflicts, alternatives = settle(client, inputs, what, package)
                 warn_skips(conflicts, inputs)
                 submission = client.submit_import(
                     package_id,

@@ -29,7 +29,7 @@ Lifecycle
 - **a create finding the name taken by the package this resource's own record holds** (the
   plugin's `--replace`, which runs create first and shows the create no record): with the
   check's view of the record (`_claims`), the old package is deleted first; without it, it is
-  taken over and the engine's delete of the "old" one then keeps it (`_claims.made`).
+  taken over and the engine's delete of the "old" one then keeps it (`_claims.taken_over`).
 - **expired** (a PUBLISHED package past its `expiry`, seen at refresh): replaced, as nothing
   makes it importable or shareable again; what takes its `package_id` is replaced with it.
 - **delete**: DELETE. A package that is already gone counts as deleted.
@@ -122,6 +122,7 @@ from ._package_preflight import check_replacement
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import Package as ApiPackage
 
 
 class PackageInputs(Inputs):
@@ -271,34 +272,30 @@ class PackageProvider(BaseProvider):
         client = self.client(org)
         name = inputs["name"]
         what = f"creating package {name!r}"
+
+        def post() -> ApiPackage:
+            return client.create_package(
+                name=name,
+                description=inputs.get("description"),
+                package_type=inputs.get("package_type", PackageType.PARTIAL),
+                source_sandbox=inputs.get("source_sandbox"),
+                artifacts=[dict(a) for a in inputs.get("artifacts") or []],
+                expiry=inputs.get("expiry"),
+            )
+
         with api_errors(what, org=org, missing=SANDBOX_MISSING):
             try:
-                pkg = client.create_package(
-                    name=name,
-                    description=inputs.get("description"),
-                    package_type=inputs.get("package_type", PackageType.PARTIAL),
-                    source_sandbox=inputs.get("source_sandbox"),
-                    artifacts=[dict(a) for a in inputs.get("artifacts") or []],
-                    expiry=inputs.get("expiry"),
-                )
+                pkg = post()
             except ConflictError:
                 existing = client.find_package_by_name(name)
                 if existing is None:
                     raise
                 if not self._replaced_first(client, existing.id, inputs):
                     taken = take_over(client, existing, inputs, what)
-                    _claims.made(_claims.PACKAGE, existing.id)
+                    _claims.taken_over(_claims.PACKAGE, existing.id)
                     return taken
-                pkg = client.create_package(
-                    name=name,
-                    description=inputs.get("description"),
-                    package_type=inputs.get("package_type", PackageType.PARTIAL),
-                    source_sandbox=inputs.get("source_sandbox"),
-                    artifacts=[dict(a) for a in inputs.get("artifacts") or []],
-                    expiry=inputs.get("expiry"),
-                )
+                pkg = post()
         progress(f"package {name!r} created: {pkg.id}")
-        _claims.made(_claims.PACKAGE, pkg.id)
         try:
             pkg, deps = complete(client, pkg, inputs)
         except ProviderError as exc:
@@ -414,7 +411,7 @@ class PackageProvider(BaseProvider):
     # -- delete ------------------------------------------------------------------------------------
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         olds = self.strip(props)
-        if _claims.made_in_this_run(_claims.PACKAGE, id_):
+        if _claims.taken_over_in_this_run(_claims.PACKAGE, id_):
             progress(
                 f"package {olds.get('name', '')!r} ({id_}) is the one this update's create "
                 "took over (a replacement keeping its name): kept, and dropped from the old "

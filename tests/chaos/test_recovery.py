@@ -16,6 +16,8 @@ group and its plugins' groups (see `_kill`). Three moments:
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -247,3 +249,47 @@ def test_killed_while_an_import_submit_is_in_flight(world: World) -> None:
         if r["method"] == "POST" and r["path"].endswith("/packages/import")
     ]
     assert len(posts) == 1, posts
+
+
+@pytest.mark.timeout(300)
+def test_a_kill_of_the_cli_alone_leaves_plugins_that_recover_ends(world: World) -> None:
+    """`kill -9` of the CLI's process group (a CI runner stopping the job's group) leaves the
+    language host and the provider plugin running in their own groups; `recover` ends them
+    and names each, and the next `up` converges."""
+    world.write_program(
+        """
+        pkg = Package("solo", name="kill-cli-only", source_sandbox="dev",
+                      artifacts=[{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}])
+        PublishedPackage("solo-pub", package_id=pkg.package_id)
+        """
+    )
+    world.emu.set_timing(mode="manual")  # the publication waits until the test says so
+    since = world.last_seq()
+    upd = _kill.start_update(world.stack)
+    try:
+        upd.wait_until(
+            _kill.requests_where(world.emu, lambda r: r["path"].endswith("/export"), since=since)
+        )
+        plugins = upd.scan() - {upd.pid}
+        os.killpg(upd.pid, signal.SIGKILL)  # the CLI's group only, as a runner would
+        upd.proc.wait(timeout=30)
+        time.sleep(1)
+        left = upd.scan()
+        # The engine started them in groups of their own: they outlive the CLI.
+        assert left and left <= plugins, (left, plugins)
+        world.emu.set_timing(mode="auto")
+        out = recover(world)
+        ended = {line for line in out.splitlines() if line.startswith("ended ")}
+        assert any("pulumi-language-python" in line for line in ended), out
+        assert any("pulumi-resource-pulumi-python" in line for line in ended), out
+        deadline = time.monotonic() + 15
+        while upd.scan() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert upd.scan() == set(), out
+    finally:
+        report = upd.kill()
+    assert report.survivors == [], report
+    up = world.stack.up(check=False)
+    assert up.code == 0, up.stdout[-4000:] + up.stderr[-2000:]
+    assert [p["name"] for p in world.packages()] == ["kill-cli-only"]
+    world.stack.preview(expect_no_changes=True)

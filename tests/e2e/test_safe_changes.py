@@ -7,7 +7,7 @@ resources and the `aep` plugin), one stack per path carried through the changes 
   `pulumi preview` (no `--refresh`), and `up` does it, with what takes its `package_id`;
 - a typo in a new artifact fails the plan, before anything is deleted;
 - `pulumi up --replace` of each resource converges with one object of each;
-- a target sandbox that doesn't exist is named as such, before any import is submitted.
+- a target sandbox that doesn't exist is named as such at preview, and nothing is written.
 """
 
 from __future__ import annotations
@@ -94,6 +94,18 @@ def named(world: World, name: str) -> list[dict[str, Any]]:
     return [p for p in world.packages() if p["name"] == name]
 
 
+def refused(world: World, *needles: str) -> str:
+    """`pulumi preview`, then `pulumi up`: each fails, saying each of `needles`, with no
+    traceback. The `up`'s output."""
+    text = ""
+    for command in (["preview"], ["up", "--yes"]):
+        res = world.stack.run(*command, "-s", world.stack.name, check=False)
+        text = res.stdout + res.stderr
+        assert res.code != 0, text
+        assert all(n in text for n in needles) and "Traceback" not in text, text
+    return text
+
+
 REPLACED = {"replace"}
 
 
@@ -125,12 +137,7 @@ def test_each_change_is_planned_as_done_and_loses_nothing(world: World) -> None:
     # A typo in a new artifact: the plan fails naming it; nothing is deleted or written.
     deploy(world, [GOLD, CART, TYPO], name="safe-pkg-2", description="two")
     since = world.last_seq()
-    for command in (["preview"], ["up", "--yes"]):
-        res = world.stack.run(*command, "-s", world.stack.name, check=False)
-        assert res.code != 0
-        text = res.stdout + res.stderr
-        assert "artifacts[2]: 'acme-seg-carrt' (PROFILE_SEGMENT)" in text, text
-        assert "nothing was deleted" in text
+    refused(world, "artifacts[2]: 'acme-seg-carrt' (PROFILE_SEGMENT)", "nothing was deleted")
     assert world.writes(since) == []
     assert [p["id"] for p in named(world, "safe-pkg-2")] == [second["packageId"]]
 
@@ -144,11 +151,9 @@ def test_each_change_is_planned_as_done_and_loses_nothing(world: World) -> None:
         assert world.job(state_id(world, "job"))["jobStatus"] == "SUCCESS"
         assert planned(world, "--refresh") == {}, name
 
-    # A target sandbox that doesn't exist: named as such, before any import is submitted.
+    # A target sandbox that doesn't exist: named as such at preview, and nothing written.
     deploy(world, [GOLD, CART], name="safe-pkg-2", description="two", target="prdo")
-    jobs = len(world.import_jobs())
-    res = world.stack.up(check=False)
-    text = res.stdout + res.stderr
-    assert "target_sandbox 'prdo' is not a sandbox of this org" in text, text
+    since = world.last_seq()
+    text = refused(world, "'prdo' is not a sandbox of this org: fix target_sandbox")
     assert "names no package" not in text
-    assert len(world.import_jobs()) == jobs
+    assert world.writes(since) == []

@@ -93,9 +93,14 @@ def test_a_target_sandbox_that_does_not_exist_is_named_before_any_write(
 ) -> None:
     package_id = make_package(aep, "gold2", [GOLD], publish=True)
     prov = ImportJobProvider()
-    inputs = checked(prov, package_id=package_id, target_sandbox="prdo")
     since = last_seq(aep)
+    # At preview: the check of a new import looks the sandbox up (one attempt).
+    result = prov.check({}, engine_props({"package_id": package_id, "target_sandbox": "prdo"}))
+    assert [(f.property, f.reason) for f in result.failures] == [
+        ("target_sandbox", "'prdo' is not a sandbox of this org: fix target_sandbox")
+    ]
+    # And at the create (the look-up at preview may not have been possible).
     with pytest.raises(ProviderError) as err:
-        prov.create(inputs)
+        prov.create(engine_props({"package_id": package_id, "target_sandbox": "prdo"}))
     assert "target_sandbox 'prdo' is not a sandbox of this org" in str(err.value)
     assert writes(aep, since) == []

@@ -40,7 +40,12 @@ def prod_titles(emu: EmulatorProcess) -> dict[str, str]:
     return {a["title"]: a["id"] for a in emu.artifacts("acme", "prod")}
 
 
-def test_use_existing_settles_conflicts_and_waits_for_success(aep: EmulatorProcess) -> None:
+LOYALTY_CLASS = "https://ns.adobe.com/acme/classes/loyalty-member"
+
+
+def test_use_existing_reuses_exact_matches_only_and_names_the_near_ones(
+    aep: EmulatorProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
     package_id = published_with_dependencies(aep, GOLD)
     prov = ImportJobProvider()
     inputs = checked(
@@ -50,16 +55,34 @@ def test_use_existing_settles_conflicts_and_waits_for_success(aep: EmulatorProce
         name="to-prod",
         conflict_policy="use_existing",
     )
+    capsys.readouterr()
     res = prov.create(inputs)
     outs = res.outs or {}
     assert outs["job_status"] == "SUCCESS" and res.id == outs["job_id"]
     conflicts = {c["artifact_id"]: c for c in outs["conflicts"]}
-    assert LOYALTY_SCHEMA in conflicts
     assert conflicts[LOYALTY_SCHEMA]["suggestions"][0]["id"].startswith("acme-prod-schema-loyalty")
+    # Reused: the same type and title ("Loyalty Member", "Default Time-based Merge Policy").
     used = outs["alternatives_used"]
-    assert used[LOYALTY_SCHEMA]["type"] == "REGISTRY_SCHEMA"
-    # use_existing: the look-alike in prod is reused rather than a copy created.
-    assert outs["imported_artifacts"]["acme-seg-gold"] == "acme-prod-seg-gold"
+    assert used == {
+        LOYALTY_CLASS: {"id": "acme-prod-class-loyalty", "type": "REGISTRY_CLASS"},
+        "acme-mp-default": {"id": "acme-prod-mp", "type": "PROFILE_MERGE"},
+    }
+    # Not reused: look-alikes whose titles differ ("Loyalty Profile Schema v2", "Gold Loyalty
+    # Members 2024"); they are created, and each warning names them and the entry to reuse.
+    assert outs["imported_artifacts"]["acme-seg-gold"] != "acme-prod-seg-gold"
+    assert outs["imported_artifacts"][LOYALTY_SCHEMA] not in (
+        "acme-prod-schema-loyalty",
+        "acme-prod-schema-loyalty-old",
+    )
+    err = capsys.readouterr().err
+    assert (
+        "acme-seg-gold (PROFILE_SEGMENT) 'Gold Loyalty Members' has none in the target, so the "
+        "import creates it; near matches: 'acme-prod-seg-gold' ('Gold Loyalty Members 2024'); "
+        "to reuse one, name it: alternatives={'acme-seg-gold': {'id': 'acme-prod-seg-gold', "
+        "'type': 'PROFILE_SEGMENT'}}"
+    ) in err
+    # The chosen mapping is printed.
+    assert f"{LOYALTY_CLASS} -> existing acme-prod-class-loyalty (same type and title)" in err
 
     diff = prov.diff(res.id, outs, checked(prov, outs, **inputs))
     assert (diff.changes, diff.replaces) == (False, [])

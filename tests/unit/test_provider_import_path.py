@@ -19,7 +19,9 @@ import pytest
 #: web framework there would cost every `pulumi` command its import time.
 FORBIDDEN = ("fastapi", "uvicorn", "starlette", "sandbox_provider.emulator")
 #: Nor the wire: a program and a preview (configure, check) make no API call, so the HTTP
-#: stack, the retry library and the client's models load only when a call is made.
+#: stack, the retry library and the client's models load only when a call is made. (The
+#: exceptions: the check of an import into a sandbox not seen before looks the sandbox up, and
+#: one with use_existing its conflicts; so the ImportJob here is one already recorded.)
 WIRE = ("httpx", "tenacity", "sandbox_provider.client.transport", "sandbox_provider.client.models")
 
 _PROVIDER_PATH = """
@@ -44,7 +46,9 @@ config = {
     "aep:sandbox": "dev",
 }
 provider.configure(ConfigureRequest(Config(raw_config=config, project_name="p")))
-result = provider.check({}, json.loads(sys.argv[2]))
+news = json.loads(sys.argv[2])
+olds = news if sys.argv[1] == "ImportJobProvider" else {}
+result = provider.check(olds, news)
 print(json.dumps({"failures": [f.reason for f in result.failures], "modules": sorted(sys.modules)}))
 """
 
