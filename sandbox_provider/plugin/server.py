@@ -1,7 +1,8 @@
 """Serving `AepProvider` over gRPC: the SDK's experimental servicer, with clean errors.
 
 The SDK's `ProviderServicer` (3.259.0) lets an exception of a provider method escape to
-grpc, which reports it as "Unexpected <class ...>: ..." with the exception's repr. The
+grpc, which reports it as "Unexpected <class ...>: ..." with the exception's repr; newer ones
+(3.272.0) raise it again with the stack in its message (`unwrapped`). The
 dynamic providers' failures read as one line saying what failed, why and the fix; here each
 method's failure is sent as exactly that text (`str(exc)`), so both print the same message.
 Anything unexpected also writes its traceback to the plugin's stderr, for the engine log.
@@ -70,15 +71,30 @@ def init_failed_status(exc: InitFailed) -> grpc.Status:
     return status
 
 
+def unwrapped(exc: BaseException) -> BaseException:
+    """The provider method's own exception. Newer SDKs (3.272.0) wrap the servicer's methods
+    so that any exception is raised again as a plain `Exception("<message>:\n<stack>")`,
+    the original its `__context__`: that would turn every error into a traceback, and an
+    `InitFailed` into a plain failure (its partial state lost)."""
+    while (
+        type(exc) is Exception
+        and exc.__context__ is not None
+        and str(exc).startswith(f"{exc.__context__}:\n")
+    ):
+        exc = exc.__context__
+    return exc
+
+
 def _guard(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     async def guarded(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
             return await method(self, request, context)
-        except InitFailed as exc:
-            await context.abort_with_status(init_failed_status(exc))
-        except Exception as exc:
+        except Exception as raised:
+            exc = unwrapped(raised)
+            if isinstance(exc, InitFailed):
+                await context.abort_with_status(init_failed_status(exc))
             if not _expected(exc):
-                traceback.print_exc(file=sys.stderr)
+                traceback.print_exception(exc, file=sys.stderr)
                 await context.abort(grpc.StatusCode.UNKNOWN, f"{type(exc).__name__}: {exc}")
             await context.abort(grpc.StatusCode.UNKNOWN, str(exc))
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from . import _dynamic_server
+
+_dynamic_server.install()
+
 #: name -> the module of this package that defines it
 _EXPORTS = {
     "Artifact": "_fields",

@@ -5,6 +5,8 @@ have): its emulator, project directory and stack."""
 
 from __future__ import annotations
 
+import os
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,3 +39,43 @@ def e2e_world(tmp: Path, pulumi_bin: str) -> Iterator[World]:
 def e2e(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
     with e2e_world(tmp_path, pulumi_bin) as world:
         yield world
+
+
+# -- the plugin path -------------------------------------------------------------------------
+PLUGIN_HEADER = "import pulumi\nfrom sandbox_provider.plugin import sdk as aep\n\n"
+
+
+def on_plugin(world: World) -> World:
+    """Put the venv's bin (where `pip install` put `pulumi-resource-aep`) on the engine's
+    PATH (the engine's ambient look-up finds it there)."""
+    exe = VENV / "bin" / "pulumi-resource-aep"
+    assert exe.exists(), f"{exe} is missing: run `.venv/bin/pip install -e . --no-deps`"
+    path = str(VENV / "bin") + os.pathsep + world.stack.env()["PATH"]
+    world.stack.extra_env["PATH"] = path
+    return world
+
+
+def write(world: World, body: str) -> None:
+    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + textwrap.dedent(body))
+
+
+@pytest.fixture(params=["dynamic", "plugin"])
+def each_path(request: pytest.FixtureRequest, tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
+    """An e2e world on the dynamic resources, then on the plugin: `program(world, body)`
+    writes a body whose resources are spelled `{ns}Package(...)` for either."""
+    with e2e_world(tmp_path, pulumi_bin) as world:
+        if request.param == "plugin":
+            on_plugin(world)
+        world.path = request.param  # type: ignore[attr-defined]
+        yield world
+
+
+def program(world: World, body: str) -> None:
+    """`body` with `{ns}` the resources' namespace of the world's path (`aep.` on the
+    plugin, nothing on the dynamic path), as the world's program."""
+    plugin = getattr(world, "path", "dynamic") == "plugin"
+    body = body.replace("{ns}", "aep." if plugin else "")
+    if plugin:
+        write(world, body)
+    else:
+        world.write_program(body)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,26 +10,13 @@ import pytest
 
 from sandbox_provider.testing import World
 
-from .conftest import VENV, e2e_world
+from .conftest import PLUGIN_HEADER, e2e_world, on_plugin, write
 
 pytestmark = pytest.mark.e2e
 
-PLUGIN_HEADER = "import pulumi\nfrom sandbox_provider.plugin import sdk as aep\n\n"
 GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
-
-
-def on_plugin(world: World) -> World:
-    """Put the venv's bin (where `pip install` put `pulumi-resource-aep`) on the engine's
-    PATH (the engine's ambient look-up finds it there)."""
-    exe = VENV / "bin" / "pulumi-resource-aep"
-    assert exe.exists(), f"{exe} is missing: run `.venv/bin/pip install -e . --no-deps`"
-    path = str(VENV / "bin") + os.pathsep + world.stack.env()["PATH"]
-    world.stack.extra_env["PATH"] = path
-    return world
-
-
-def write(world: World, body: str) -> None:
-    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + textwrap.dedent(body))
+# Imported from here by the other plugin tests.
+__all__ = ["GOLD", "PLUGIN_HEADER", "on_plugin", "plugin_world", "write"]
 
 
 def plugin_world(tmp_path: Path, pulumi_bin: str) -> Iterator[World]:

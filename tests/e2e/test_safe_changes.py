@@ -13,16 +13,13 @@ resources and the `aep` plugin), one stack per path carried through the changes 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sandbox_provider.testing import World
 
-from .conftest import e2e_world
-from .test_plugin_lifecycle import on_plugin, write
+from .conftest import program
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +28,9 @@ CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}
 TYPO = {"id": "acme-seg-carrt", "type": "PROFILE_SEGMENT"}
 
 
-@pytest.fixture(params=["dynamic", "plugin"])
-def world(request: pytest.FixtureRequest, tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
-    with e2e_world(tmp_path, pulumi_bin) as w:
-        if request.param == "plugin":
-            on_plugin(w)
-        w.path = request.param  # type: ignore[attr-defined]
-        yield w
+@pytest.fixture
+def world(each_path: World) -> World:
+    return each_path
 
 
 def deploy(
@@ -48,26 +41,24 @@ def deploy(
     description: str = "one",
     target: str = "prod",
 ) -> None:
-    ns = "aep." if world.path == "plugin" else ""  # type: ignore[attr-defined]
-    body = f"""
-    pkg = {ns}Package(
+    program(
+        world,
+        f"""
+    pkg = {{ns}}Package(
         "pkg",
         name={name!r},
         description={description!r},
         source_sandbox="dev",
         artifacts={artifacts!r},
     )
-    pub = {ns}PublishedPackage("pub", package_id=pkg.package_id)
-    job = {ns}ImportJob(
+    pub = {{ns}}PublishedPackage("pub", package_id=pkg.package_id)
+    job = {{ns}}ImportJob(
         "job", package_id=pub.package_id, target_sandbox={target!r}, conflict_policy="use_existing"
     )
     pulumi.export("packageId", pkg.package_id)
     pulumi.export("jobId", job.job_id)
-    """
-    if world.path == "plugin":  # type: ignore[attr-defined]
-        write(world, body)
-    else:
-        world.write_program(body)
+    """,
+    )
 
 
 def planned(world: World, *extra: str) -> dict[str, set[str]]:
