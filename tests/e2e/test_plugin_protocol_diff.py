@@ -72,6 +72,9 @@ def test_the_property_forcing_a_replace_is_marked_and_artifacts_replace_too(
     assert _detailed(plugin) == {"artifacts[1]": "update-replace"}
     write(plugin, _program([GOLD], publish=True))
     assert _detailed(plugin) == {"artifacts[1]": "delete-replace"}
+    # The replacement's preflight looks the artifacts up in the new sandbox: put them there.
+    for art in (GOLD, CART):
+        plugin.emu.add_artifact("acme", "prod", {**art, "title": f"{art['id']} in prod"})
     write(plugin, _program([GOLD, CART], sandbox="prod", publish=True))
     assert _detailed(plugin) == {"sourceSandbox": "update-replace"}
     res = plugin.stack.run("preview", "--diff", "--stack", plugin.stack.name)
