@@ -115,8 +115,21 @@ REPLACED = {"replace"}
 
 def test_each_change_is_planned_as_done_and_loses_nothing(world: World) -> None:
     deploy(world, [GOLD])
-    world.stack.up()
+    res = world.stack.up()
     first = world.stack.outputs()
+    # use_existing: prod's "Gold Loyalty Members 2024" only looks like the gold segment; it is
+    # not reused, and the warning names it and the entry that would reuse it.
+    assert (
+        "near matches: 'acme-prod-seg-gold' ('Gold Loyalty Members 2024'); to reuse one, "
+        "name it: alternatives={'acme-seg-gold': {'id': 'acme-prod-seg-gold', "
+        "'type': 'PROFILE_SEGMENT'}}"
+    ) in res.stdout + res.stderr
+    (job,) = [r for r in world.state_resources() if r["urn"].endswith("::job")]
+    # What it reuses is an exact match (the class, the merge policy), printed and recorded.
+    assert "acme-mp-default -> existing acme-prod-mp (same type and title)" in res.stdout
+    outputs = job["outputs"]
+    used = outputs.get("alternativesUsed", outputs.get("alternatives_used"))
+    assert sorted(v["id"] for v in used.values()) == ["acme-prod-class-loyalty", "acme-prod-mp"]
 
     # An update in place, and a rename: the publication and the import stay.
     deploy(world, [GOLD], name="safe-pkg-2", description="two")
