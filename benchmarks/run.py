@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import ExImClient, RetryPolicy
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADER = (
@@ -94,10 +94,15 @@ def median_ms(samples: list[float]) -> float:
 
 # -- section: client -------------------------------------------------------------------------
 def emulator_client(
-    emu: Any, org: str, *, deadline: float = 10.0, http_client: httpx.Client | None = None
+    emu: Any,
+    org: str,
+    *,
+    deadline: float = 10.0,
+    http_client: httpx.Client | None = None,
+    retry: RetryPolicy | None = None,
 ) -> ExImClient:
     """A client of `org` of the running emulator, with short backoffs: a benchmark must not
-    wait out the 300 s default on a fault that never clears."""
+    wait out the 300 s default on a fault that never clears. `retry` replaces that policy."""
     from sandbox_provider.client import ExImClient, RetryPolicy
 
     o = emu.org(org)
@@ -108,7 +113,7 @@ def emulator_client(
         sandbox="dev",
         platform_url=emu.url,
         ims_url=emu.url,
-        retry=RetryPolicy(initial_backoff=0.01, max_backoff=0.1, deadline=deadline),
+        retry=retry or RetryPolicy(initial_backoff=0.01, max_backoff=0.1, deadline=deadline),
         http_client=http_client,
     )
 
@@ -264,18 +269,10 @@ class Overhead:
 
 def _overhead(emu: Any, runs: int) -> list[Overhead]:
     """The same requests through ExImClient and through a bare httpx.Client: median times."""
-    from sandbox_provider.client import ExImClient
+    from sandbox_provider.client import RetryPolicy
 
     emu.reset("demo")
-    o = emu.org("acme")
-    client = ExImClient(
-        org_id=o["imsOrgId"],
-        client_id=o["clientId"],
-        client_secret=o["clientSecret"],
-        sandbox="dev",
-        platform_url=emu.url,
-        ims_url=emu.url,
-    )
+    client = emulator_client(emu, "acme", retry=RetryPolicy())  # the client's defaults
     raw = emu.api("acme", "dev")  # bare httpx: pooled, headers preset, token fetched once
     client.create_package("bench-warmup")  # token and connections warm on both sides
     raw.get("/packages").raise_for_status()
@@ -341,7 +338,7 @@ class FaultRun:
 def _fault_runs(emu: Any) -> list[FaultRun]:
     """The tests' scripted run (20 packages: create, add, update, publish, wait; one import)
     without faults and with 30% injected 503 and 429 on every exim path."""
-    from sandbox_provider.client import ExImClient, RetryPolicy
+    from sandbox_provider.client import RetryPolicy
 
     out = []
     for label, rules in (
@@ -358,15 +355,8 @@ def _fault_runs(emu: Any) -> list[FaultRun]:
         emu.reset("demo")
         emu.set_timing(mode="auto", publishSeconds=0.05, jobSeconds=0.05, transferSeconds=0.05)
         emu.set_faults(rules)
-        o = emu.org("acme")
-        client = ExImClient(
-            org_id=o["imsOrgId"],
-            client_id=o["clientId"],
-            client_secret=o["clientSecret"],
-            sandbox="dev",
-            platform_url=emu.url,
-            ims_url=emu.url,
-            retry=RetryPolicy(max_attempts=25, initial_backoff=0.005, max_backoff=0.05),
+        client = emulator_client(
+            emu, "acme", retry=RetryPolicy(max_attempts=25, initial_backoff=0.005, max_backoff=0.05)
         )
         started = time.perf_counter()
         ids = []

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import time
 
-from sandbox_provider.client import ExImClient
-from sandbox_provider.testing import EmulatorProcess
+from .conftest import MakeClient
 
 DAY_MS = 86_400_000
 
 
-def _client(emulator: EmulatorProcess) -> ExImClient:
-    org = emulator.org("acme")
-    return ExImClient(
-        org_id=org["imsOrgId"],
-        client_id=org["clientId"],
-        client_secret=org["clientSecret"],
-        sandbox="dev",
-        platform_url=emulator.url,
-        ims_url=emulator.url,
-    )
-
-
-def test_update_and_remove_keep_a_given_expiry(emulator: EmulatorProcess) -> None:
+def test_update_and_remove_keep_a_given_expiry(make_client: MakeClient) -> None:
     expiry = int(time.time() * 1000) + 10 * DAY_MS
-    with _client(emulator) as client:
+    with make_client() as client:
         pkg = client.create_package(
             "expiry-kept",
             artifacts=[
