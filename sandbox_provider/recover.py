@@ -50,6 +50,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,9 +242,6 @@ def leftovers(work_dir: str | os.PathLike[str]) -> list[Leftover]:
 
 def end(processes: list[Leftover], grace: float = TERM_GRACE_SECONDS) -> None:
     """SIGTERM each, then SIGKILL what is still there after `grace` seconds."""
-    import signal
-    import time
-
     for p in processes:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(p.pid, signal.SIGTERM)

@@ -27,6 +27,7 @@ from typing import Any
 from ._base import current_urn
 
 __all__ = [
+    "IMPORT_JOB",
     "PACKAGE",
     "forget",
     "kept",
@@ -41,7 +42,6 @@ __all__ = [
 
 PACKAGE = "package"
 IMPORT_JOB = "import job"
-TRANSFER = "transfer"
 
 _LOCK = threading.Lock()
 #: (kind, id) -> the URN of the resource whose record showed it ("" when the call carried no

@@ -30,6 +30,7 @@ from sandbox_provider.client import (
     TransferStatus,
 )
 
+from . import _claims
 from ._base import (
     CANCELLED,
     DEFAULT_WAIT_SECONDS,
@@ -125,8 +126,6 @@ def known_package_id(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Mappin
     the Package holding it keeps it (an update in place): see `_claims`. A dynamic preview
     can't know an updated Package's outputs, and an unknown id would plan a replacement that
     `up` doesn't make."""
-    from . import _claims
-
     if is_unknown(news.get("package_id")) and _claims.kept(_claims.PACKAGE, olds.get("package_id")):
         return {**news, "package_id": olds["package_id"]}
     return news

@@ -153,30 +153,46 @@ def warn_skips(
     return skipped
 
 
-def preview_skips(inputs: Mapping[str, Any]) -> None:
-    """At preview of a new import with `use_existing`: look its conflicts up (one read, the
-    only API call an ImportJob preview makes) and warn about each it won't reuse.
+def preview_lookups(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> str | None:
+    """What an ImportJob's check looks up at preview, through one client making one attempt
+    per call (no retries), and only when there is something to look up:
 
-    Best effort: one attempt with no retries, and any failure (unknown or unreachable package,
-    configuration) says nothing; the create warns for certain, from the conflicts it settles.
+    - an import into a sandbox not seen before (a new import, or a new `target_sandbox`):
+      whether the sandbox exists. Answers the check failure's reason when it certainly doesn't
+      (a 404), else None: any other answer, or none, leaves it to the create, which checks
+      again before its first write;
+    - a new import with `use_existing` whose package id is known: its conflicts, with a warning
+      for each it won't reuse (`warn_skips`). Best effort: a failure says nothing; the create
+      warns for certain, from the conflicts it settles.
     """
-    keys = ("package_id", "target_sandbox", "alternatives", "conflict_policy", "org")
-    if inputs.get("conflict_policy") != "use_existing" or any(
-        is_unknown(inputs.get(k)) for k in keys
-    ):
-        return
-    if not inputs.get("package_id") or not inputs.get("target_sandbox"):
-        return
+    target = inputs.get("target_sandbox")
+    if not isinstance(target, str) or not target or is_unknown(inputs.get("org")):
+        return None
+    new_target = not olds or olds.get("target_sandbox") != target
+    keys = ("package_id", "alternatives", "conflict_policy")
+    skips = (
+        not olds
+        and inputs.get("conflict_policy") == "use_existing"
+        and bool(inputs.get("package_id"))
+        and not any(is_unknown(inputs.get(k)) for k in keys)
+    )
+    if not (new_target or skips):
+        return None
+    from ._common import sandbox_exists
+
     try:
-        with one_attempt_client(inputs.get("org")) as client:
-            conflicts = client.import_conflicts(inputs["package_id"], inputs["target_sandbox"])
-    except Exception:  # noqa: BLE001 - a preview's hint must never fail the preview
-        return
-    warn_skips(conflicts, inputs)
+        with _one_attempt_client(inputs.get("org")) as client:
+            if new_target and sandbox_exists(client, target) is False:
+                return f"{target!r} is not a sandbox of this org: fix target_sandbox"
+            if skips:
+                warn_skips(client.import_conflicts(inputs["package_id"], target), inputs)
+    except Exception:  # noqa: BLE001 - a preview's look-up fails it only on a certain answer
+        return None
+    return None
 
 
 @contextlib.contextmanager
-def one_attempt_client(org: str | None) -> Iterator[ExImClient]:
+def _one_attempt_client(org: str | None) -> Iterator[ExImClient]:
     """A client of `org`'s profile making one attempt per call, no retries: a preview's
     look-ups must stay quick, whatever the platform does."""
     # Imported here: a preview that looks nothing up never loads the wire.
@@ -188,22 +204,3 @@ def one_attempt_client(org: str | None) -> Iterator[ExImClient]:
     once = settings.with_overrides(retry=RetryPolicy(max_attempts=1, deadline=10.0))
     with ExImClient.from_settings(once) as client:
         yield client
-
-
-def missing_target(inputs: Mapping[str, Any]) -> str | None:
-    """At preview of an import into a sandbox not seen before: the check failure's reason
-    when `target_sandbox` is certainly no sandbox of the org (answered 404), else None (any
-    other answer, or none: the create checks again before its first write)."""
-    target = inputs.get("target_sandbox")
-    if not isinstance(target, str) or not target or is_unknown(inputs.get("org")):
-        return None
-    from ._common import sandbox_exists
-
-    try:
-        with one_attempt_client(inputs.get("org")) as client:
-            exists = sandbox_exists(client, target)
-    except Exception:  # noqa: BLE001 - only a certain answer may fail the preview
-        return None
-    if exists is False:
-        return f"{target!r} is not a sandbox of this org: fix target_sandbox"
-    return None

@@ -99,10 +99,9 @@ from ._fields import (
 )
 from ._import_attention import (
     finished,
-    missing_target,
     needs_attention,
     outputs_of,
-    preview_skips,
+    preview_lookups,
     warn_skips,
 )
 from ._import_partial import conflicts_from, keeping_id, partial_of, recorded, wait_for_import
@@ -175,18 +174,13 @@ class ImportJobInputs(Inputs):
 class ImportJobProvider(BaseProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, result = validate(ImportJobInputs, news)
-        if result.failures:
-            return result
-        if not olds or olds.get("target_sandbox") != result.inputs.get("target_sandbox"):
-            # A sandbox not imported into before: one look-up (one attempt) names a missing
-            # one at preview, before the Package it waits for is made.
-            reason = missing_target(result.inputs)
+        if not result.failures:
+            # A missing target sandbox is named at preview, before the Package the import
+            # waits for is made; a new use_existing import warns about what it won't reuse
+            # (diff makes no API call, so a replacement warns at up).
+            reason = preview_lookups(olds, result.inputs)
             if reason:
                 result.failures.append(CheckFailure("target_sandbox", reason))
-                return result
-        if not olds:
-            # A new resource only: diff makes no API call, so a replacement warns at up.
-            preview_skips(result.inputs)
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
