@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from sandbox_provider import __version__
-from sandbox_provider.client.config import ENV_VARS
+from sandbox_provider.client.config import BY_NAME
 
 # The web server is the `emulator` extra: a program's virtualenv gets only the provider.
 EMULATOR_EXTRA_HINT = (
@@ -44,9 +44,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def credential_options(fn: F) -> F:
     """The `_CREDENTIAL_FLAGS` options, passed to the command under their settings' names."""
     for flag, field, what in reversed(_CREDENTIAL_FLAGS):
-        fn = click.option(flag, field, default=None, help=f"{what} (default: {ENV_VARS[field]}).")(
-            fn
-        )
+        default = f"{what} (default: {BY_NAME[field].env})."
+        fn = click.option(flag, field, default=None, help=default)(fn)
     return fn
 
 

@@ -24,6 +24,7 @@ from .errors import (
     TransportError,
     error_for_status,
 )
+from .timing import HTTP_TIMEOUT_SECONDS, TOKEN_LIFETIME_MAX_SECONDS, TOKEN_REFRESH_MARGIN_SECONDS
 
 __all__ = ["ClientCredentialsProvider", "StaticTokenProvider", "TokenProvider"]
 
@@ -70,8 +71,8 @@ class ClientCredentialsProvider(TokenProvider):
         client_id: str,
         client_secret: str,
         scopes: tuple[str, ...],
-        refresh_margin: float = 300.0,
-        timeout: float = 30.0,
+        refresh_margin: float = TOKEN_REFRESH_MARGIN_SECONDS,
+        timeout: float = HTTP_TIMEOUT_SECONDS,
         retry: Callable[[Callable[[], tuple[str, float]]], tuple[str, float]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -189,7 +190,7 @@ class ClientCredentialsProvider(TokenProvider):
         except (TypeError, ValueError):
             expires_in = 3600.0
         # Some IMS versions answer milliseconds; a day in seconds is 86 399.
-        if expires_in > 10 * 86400:
+        if expires_in > TOKEN_LIFETIME_MAX_SECONDS:
             expires_in /= 1000.0
         log.debug("fetched an access token (expires in %.0fs)", expires_in)
         return str(body["access_token"]), expires_in

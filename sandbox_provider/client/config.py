@@ -1,12 +1,15 @@
-"""The one source of the configuration: each setting's names, default, secrecy and parsing,
-from which the client's `ClientSettings` (`settings.py`) is built.
+"""The one table of the configuration: each setting's names, default, secrecy, description
+and rule (`rules.CHECKS`), from which everything that reads or documents a setting is built:
+the client's `ClientSettings` and its `from_env` (`settings.py`, and so the CLI's `generate`
+and `check-live`), the provider's stack config and `aep:orgs` profiles
+(`sandbox_provider.resources._config`), the plugin schema's config variables, and the
+configuration table of docs/installation-configuration.md (generated:
+`python -m sandbox_provider.docgen`).
 
 A setting has three names, all derived from the client's snake_case one: `platform_url` is
 the `aep:platformUrl` stack config key the provider reads (and `platformUrl` inside a profile
-of `aep:orgs`), and the `AEP_PLATFORM_URL` environment variable. `KEYS` lists every setting;
-the resources' configuration (`sandbox_provider.resources._config`) takes its keys, defaults
-and parsing from here, and README's configuration table is checked against `KEYS`
-(tests/unit/test_documented_defaults.py).
+of `aep:orgs`), and the `AEP_PLATFORM_URL` environment variable. Durations come from
+`timing.py`, where each has its reason.
 
 `ClientSettings` (in `settings.py`, so that this module imports nothing but the standard
 library and stays on the provider's quick import path) is a plain pydantic model, not a
@@ -23,27 +26,32 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import ConfigurationError
+from .timing import HTTP_TIMEOUT_SECONDS, RETRY_TIMEOUT_SECONDS, TOKEN_REFRESH_MARGIN_SECONDS
 
 __all__ = [
+    "BY_KEY",
+    "BY_NAME",
     "DEFAULT_EXPIRY_WARNING_DAYS",
     "DEFAULT_HTTP_TIMEOUT_SECONDS",
     "DEFAULT_IMS_URL",
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_PLATFORM_URL",
+    "DEFAULT_PROFILE",
     "DEFAULT_RETRY_TIMEOUT_SECONDS",
     "DEFAULT_SANDBOX",
     "DEFAULT_SCOPES",
     "DEFAULT_TOKEN_REFRESH_MARGIN_SECONDS",
     "ENV_PREFIX",
     "ENV_VARS",
+    "INHERITED_KEYS",
     "KEYS",
     "NAMESPACE",
-    "RETRY_TIMEOUT_ENV",
+    "PROFILE_KEYS",
+    "REQUIRED_KEYS",
     "SCOPE_RE",
+    "SECRET_KEYS",
     "Key",
     "format_value",
-    "parse_retry_timeout",
     "positive_seconds",
     "split_scopes",
 ]
@@ -62,21 +70,19 @@ DEFAULT_SCOPES: tuple[str, ...] = (
     "read_organizations",
     "additional_info.projectedProductContext",
 )
-#: The provider's sandbox when none is set. The standalone client has no default: without
-#: a sandbox it sends no `x-sandbox-name` and the platform picks.
+#: The sandbox of every call when none is given (the provider's and the client's alike):
+#: every AEP org has a `prod` sandbox.
 DEFAULT_SANDBOX = "prod"
-#: Seconds a call keeps retrying by default (`RetryPolicy.deadline`): a few minutes, long
-#: enough to outlast a burst of throttling or a short outage, short enough that a real
-#: failure still surfaces in one run.
-DEFAULT_RETRY_TIMEOUT_SECONDS = 300.0
-#: Days before a managed package's expiry from which a preview or up warns about it.
+DEFAULT_RETRY_TIMEOUT_SECONDS = RETRY_TIMEOUT_SECONDS
+#: Days before a managed package's expiry from which a preview or up warns about it: two
+#: weeks leave time to plan a new publication.
 DEFAULT_EXPIRY_WARNING_DAYS = 14
-#: Seconds for one HTTP exchange (connect, read, write, pool).
-DEFAULT_HTTP_TIMEOUT_SECONDS = 30.0
+DEFAULT_HTTP_TIMEOUT_SECONDS = HTTP_TIMEOUT_SECONDS
 #: Size of the connection pool (the Pulumi provider calls from four threads).
 DEFAULT_MAX_CONNECTIONS = 16
-#: Renew a cached token this many seconds before it expires.
-DEFAULT_TOKEN_REFRESH_MARGIN_SECONDS = 300.0
+DEFAULT_TOKEN_REFRESH_MARGIN_SECONDS = TOKEN_REFRESH_MARGIN_SECONDS
+#: The profile of the `aep:*` keys themselves; `aep:orgs` names the others.
+DEFAULT_PROFILE = "default"
 
 #: One OAuth scope, e.g. `additional_info.projectedProductContext` (used with fullmatch()).
 SCOPE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
@@ -94,6 +100,9 @@ class Key:
     #: The client's name (a `ClientSettings` field, except `retry_timeout_seconds`, `orgs` and
     #: `expiry_warning_days`, which only the resources read).
     name: str
+    #: What it is, for the schema, the docs and `--help` (the default and the environment
+    #: variable are added where it is shown).
+    doc: str
     default: object = None
     #: Kept out of logs and messages; stack config should set it with `--secret`.
     secret: bool = False
@@ -101,6 +110,10 @@ class Key:
     required: bool = False
     #: A setting of one org, also given per profile in `aep:orgs`; False for `orgs` itself.
     per_org: bool = True
+    #: Taken from the default profile by an `aep:orgs` profile that doesn't say: where and how
+    #: to call, never who calls (acting as another org with this org's secret only fails
+    #: later, with a 403).
+    inherited: bool = False
 
     @property
     def key(self) -> str:
@@ -122,23 +135,72 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
-    Key("platform_url", DEFAULT_PLATFORM_URL),
-    Key("ims_url", DEFAULT_IMS_URL),
-    Key("org_id", required=True),
-    Key("client_id", required=True),
-    Key("client_secret", secret=True),
-    Key("scopes", DEFAULT_SCOPES),
-    Key("sandbox", DEFAULT_SANDBOX),
-    Key("access_token", secret=True),
-    Key("retry_timeout_seconds", DEFAULT_RETRY_TIMEOUT_SECONDS),
-    Key("orgs", secret=True, per_org=False),
-    Key("expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS, per_org=False),
+    Key(
+        "platform_url",
+        "The Experience Platform API's URL, scheme and host only (the emulator's for local runs).",
+        DEFAULT_PLATFORM_URL,
+        inherited=True,
+    ),
+    Key(
+        "ims_url",
+        "The IMS token endpoint's URL, scheme and host only.",
+        DEFAULT_IMS_URL,
+        inherited=True,
+    ),
+    Key("org_id", "The IMS org id, `...@AdobeOrg`. Required.", required=True),
+    Key(
+        "client_id",
+        "The OAuth server-to-server client id (also sent as `x-api-key`). Required.",
+        required=True,
+    ),
+    Key(
+        "client_secret",
+        "The OAuth client secret; required unless `accessToken` is set.",
+        secret=True,
+    ),
+    Key("scopes", "The OAuth scopes, comma-separated.", DEFAULT_SCOPES, inherited=True),
+    Key(
+        "sandbox",
+        "The default sandbox: the `x-sandbox-name` of calls, and a Package's source sandbox "
+        "when it names none.",
+        DEFAULT_SANDBOX,
+        inherited=True,
+    ),
+    Key(
+        "access_token",
+        "A ready access token, used as is (never renewed); without `Bearer `.",
+        secret=True,
+    ),
+    Key(
+        "retry_timeout_seconds",
+        "How long one API call keeps retrying a throttled or failed attempt (429, 5xx, "
+        "timeouts), in seconds.",
+        DEFAULT_RETRY_TIMEOUT_SECONDS,
+        inherited=True,
+    ),
+    Key(
+        "orgs",
+        'Named org profiles, as JSON: `{"partner": {"orgId": ..., "clientId": ..., '
+        '"clientSecret": ..., "sandbox": ...}}`; resources pick one with `org`.',
+        secret=True,
+        per_org=False,
+    ),
+    Key(
+        "expiry_warning_days",
+        "A preview or up warns about a managed package expiring within this many days; 0: never.",
+        DEFAULT_EXPIRY_WARNING_DAYS,
+        per_org=False,
+    ),
 )
-_BY_NAME = {k.name: k for k in KEYS}
-
-#: The environment variable of each setting `ClientSettings.from_env()` reads, by client name.
-ENV_VARS: dict[str, str] = {k.name: k.env for k in KEYS if k.per_org}
-RETRY_TIMEOUT_ENV = _BY_NAME["retry_timeout_seconds"].env
+#: Each setting by its camelCase key (`platformUrl`), and by the client's name.
+BY_KEY: dict[str, Key] = {k.key: k for k in KEYS}
+BY_NAME: dict[str, Key] = {k.name: k for k in KEYS}
+#: camelCase key -> environment variable (`platformUrl` -> `AEP_PLATFORM_URL`).
+ENV_VARS: dict[str, str] = {k.key: k.env for k in KEYS}
+SECRET_KEYS = frozenset(k.key for k in KEYS if k.secret)
+REQUIRED_KEYS = tuple(k.key for k in KEYS if k.required)
+INHERITED_KEYS = tuple(k.key for k in KEYS if k.inherited)
+PROFILE_KEYS = frozenset(k.key for k in KEYS if k.per_org)
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -170,16 +232,3 @@ def positive_seconds(value: object) -> float | None:
         except ValueError:
             return None
     return number if number is not None and 0 < number < math.inf else None
-
-
-def parse_retry_timeout(value: object, where: str) -> float:
-    """A retry budget given as text or a number: positive and finite, else ConfigurationError
-    naming `where` (never echoing more than the value itself)."""
-    number = positive_seconds(value)
-    if number is None:
-        default = format_value(DEFAULT_RETRY_TIMEOUT_SECONDS)
-        raise ConfigurationError(
-            f"{where} must be a positive number of seconds (got {value!r}): "
-            f"give e.g. {default} (the default) or leave it unset"
-        )
-    return number

@@ -45,12 +45,18 @@ import httpx
 import tenacity
 from tenacity import RetryCallState
 
-from .config import DEFAULT_RETRY_TIMEOUT_SECONDS
 from .errors import ApiError, ExImError, ExImTimeoutError, ThrottledError, TransportError
+from .timing import (
+    MAX_RETRY_AFTER_SECONDS,
+    RECONCILE_GRACE_SECONDS,
+    RECONCILE_INTERVAL_SECONDS,
+    RETRY_INITIAL_BACKOFF_SECONDS,
+    RETRY_MAX_BACKOFF_SECONDS,
+    RETRY_TIMEOUT_SECONDS,
+)
 
 __all__ = [
     "AMBIGUOUS",
-    "DEFAULT_DEADLINE",
     "await_effect",
     "NOT_SENT",
     "REFUSED",
@@ -73,10 +79,6 @@ AMBIGUOUS = "ambiguous"
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
-#: Seconds a call keeps retrying by default (the one source: `config.py`).
-DEFAULT_DEADLINE = DEFAULT_RETRY_TIMEOUT_SECONDS
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try. Defaults suit a real platform; tests shrink the waits."""
@@ -85,16 +87,16 @@ class RetryPolicy:
     #: as fit before `deadline`.
     max_attempts: int | None = None
     #: Seconds from the first attempt after which no new attempt starts: the retry budget.
-    deadline: float = DEFAULT_DEADLINE
+    deadline: float = RETRY_TIMEOUT_SECONDS
     #: First backoff (seconds); doubles per attempt up to `max_backoff`, with full jitter.
-    initial_backoff: float = 0.5
-    max_backoff: float = 20.0
+    initial_backoff: float = RETRY_INITIAL_BACKOFF_SECONDS
+    max_backoff: float = RETRY_MAX_BACKOFF_SECONDS
     #: Retry-After above this is capped (a runaway header must not stall a deployment).
-    max_retry_after: float = 60.0
+    max_retry_after: float = MAX_RETRY_AFTER_SECONDS
     #: After an ambiguous failure of a POST that the server would happily repeat (import,
     #: transfer, pull), keep looking this long for its effect before sending it again: the
     #: first request may still be in flight behind a timed-out connection.
-    reconcile_grace: float = 3.0
+    reconcile_grace: float = RECONCILE_GRACE_SECONDS
 
     def __post_init__(self) -> None:
         if self.max_attempts is not None and self.max_attempts < 1:
@@ -157,7 +159,11 @@ class RetryPolicy:
 
 
 def await_effect(
-    look: Callable[[], T | None], *, grace: float, until: float, interval: float = 0.25
+    look: Callable[[], T | None],
+    *,
+    grace: float,
+    until: float,
+    interval: float = RECONCILE_INTERVAL_SECONDS,
 ) -> T | None:
     """Call `look` until it finds something, for at most `grace` seconds (never past `until`,
     a `time.monotonic()` value). One look when `grace` is 0."""

@@ -1,5 +1,6 @@
-"""The client's settings, `ClientSettings`, built from the one configuration source
-(`config.py`: each setting's names, default and parsing)."""
+"""The client's settings, `ClientSettings`, built from the one configuration table
+(`config.py`: each setting's names and default) and its rules (`rules.py`, the same the
+provider's stack config is checked with)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,21 @@ from pydantic import BaseModel, ConfigDict, Field, InstanceOf, field_validator, 
 from pydantic import ValidationError as PydanticValidationError
 
 from .config import (
+    BY_NAME,
     DEFAULT_HTTP_TIMEOUT_SECONDS,
     DEFAULT_IMS_URL,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PLATFORM_URL,
+    DEFAULT_SANDBOX,
     DEFAULT_SCOPES,
     DEFAULT_TOKEN_REFRESH_MARGIN_SECONDS,
-    ENV_VARS,
     KEYS,
-    RETRY_TIMEOUT_ENV,
-    SCOPE_RE,
-    parse_retry_timeout,
+    Key,
     split_scopes,
 )
 from .errors import ConfigurationError
 from .retry import RetryPolicy
+from .rules import CHECKS
 
 __all__ = ["ClientSettings"]
 
@@ -57,7 +58,9 @@ class ClientSettings(BaseModel):
     access_token: str | None = Field(default=None, repr=False)
     #: Scopes, or their comma-separated text.
     scopes: tuple[str, ...] = DEFAULT_SCOPES
-    sandbox: str | None = None
+    #: The `x-sandbox-name` of calls that name no sandbox; None sends none (the platform
+    #: picks).
+    sandbox: str | None = DEFAULT_SANDBOX
     platform_url: str = DEFAULT_PLATFORM_URL
     ims_url: str = DEFAULT_IMS_URL
     timeout: float = DEFAULT_HTTP_TIMEOUT_SECONDS
@@ -78,22 +81,17 @@ class ClientSettings(BaseModel):
     @classmethod
     def _scopes(cls, value: Any) -> Any:
         if isinstance(value, str | list | tuple):
-            scopes = split_scopes(value)
-            bad = [s for s in scopes if not SCOPE_RE.fullmatch(s)]
-            if bad:
-                raise ConfigurationError(
-                    f"scopes: {bad[0]!r} is not a scope (letters, digits and '_', '.', ':', "
-                    "'/', '-'; scopes are separated by commas)"
-                )
-            return scopes
+            _refuse(BY_NAME["scopes"], value)
+            return split_scopes(value)
         return value
 
-    @field_validator("platform_url", "ims_url")
+    @field_validator("platform_url", "ims_url", "sandbox")
     @classmethod
-    def _url(cls, value: str, info: Any) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ConfigurationError(f"{info.field_name} must be an http(s) URL, got {value!r}")
-        return value.rstrip("/")
+    def _checked(cls, value: str | None, info: Any) -> str | None:
+        if value is None:
+            return None
+        _refuse(BY_NAME[info.field_name], value)
+        return value.rstrip("/") if info.field_name.endswith("_url") else value
 
     @field_validator("timeout")
     @classmethod
@@ -104,16 +102,17 @@ class ClientSettings(BaseModel):
 
     @model_validator(mode="after")
     def _credentials(self) -> ClientSettings:
+        env = {k.name: k.env for k in KEYS}
         if not self.org_id:
-            raise ConfigurationError(f"org_id is required ({ENV_VARS['org_id']})")
+            raise ConfigurationError(f"org_id is required ({env['org_id']})")
         if not self.client_id:
             raise ConfigurationError(
-                f"client_id is required, it is sent as x-api-key ({ENV_VARS['client_id']})"
+                f"client_id is required, it is sent as x-api-key ({env['client_id']})"
             )
         if not self.client_secret and not self.access_token:
             raise ConfigurationError(
-                f"give either client_secret ({ENV_VARS['client_secret']}) or access_token "
-                f"({ENV_VARS['access_token']})"
+                f"give either client_secret ({env['client_secret']}) or access_token "
+                f"({env['access_token']})"
             )
         return self
 
@@ -130,22 +129,36 @@ class ClientSettings(BaseModel):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ClientSettings:
-        """Read the `AEP_*` variables (see `ENV_VARS`; `AEP_RETRY_TIMEOUT_SECONDS` is the
-        retry budget); keyword arguments that are not None win over them."""
+        """Read the `AEP_*` variables as the provider reads them (`config.KEYS`: the same
+        names, defaults and rules; `AEP_RETRY_TIMEOUT_SECONDS` is the retry budget); keyword
+        arguments that are not None win over them. A variable set to a value its rule
+        refuses raises `ConfigurationError` naming the variable and the fix."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for name, var in ENV_VARS.items():
-            raw = env.get(var)
-            if raw is not None and raw.strip() != "":
-                values[name] = raw.strip()
+        for key in KEYS:
+            raw = env.get(key.env)
+            if not key.per_org or raw is None or raw.strip() == "":
+                continue
+            _refuse(key, raw, where=key.env)
+            values[key.name] = raw
         if "retry_timeout_seconds" in values:
-            deadline = parse_retry_timeout(values.pop("retry_timeout_seconds"), RETRY_TIMEOUT_ENV)
-            values["retry"] = RetryPolicy(deadline=deadline)
+            # The rule let it through: a positive, finite number (or its text).
+            values["retry"] = RetryPolicy(deadline=float(values.pop("retry_timeout_seconds")))
         values.update({k: v for k, v in overrides.items() if v is not None})
-        missing = [ENV_VARS[k.name] for k in KEYS if k.required and k.name not in values]
+        missing = [k.env for k in KEYS if k.required and k.name not in values]
         if missing:
             raise ConfigurationError("missing environment variable(s): " + ", ".join(missing))
         return cls(**values)
+
+
+def _refuse(key: Key, value: Any, where: str | None = None) -> None:
+    """Raise ConfigurationError if `value` breaks the rule of `key`, naming `where` (the
+    field, or the environment variable it came from). A secret is never quoted."""
+    bad = CHECKS[key.key](value, not key.secret)
+    if bad is None:
+        return
+    example = f" ({'use' if bad.exact else 'e.g.'} {bad.example})" if bad.example else ""
+    raise ConfigurationError(f"{where or key.name} {bad.reason}: {bad.fix}{example}")
 
 
 def _describe(exc: PydanticValidationError) -> str:

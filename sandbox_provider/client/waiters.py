@@ -21,13 +21,20 @@ from tenacity import RetryCallState
 from .errors import ExImTimeoutError, NotFoundError, OperationFailedError, RequestInfo
 from .models import JobDetails, Package, PackageStatus, Transfer
 from .retry import within
+from .timing import (
+    JOB_POLL_MAX_SECONDS,
+    JOB_WAIT_SECONDS,
+    NOT_FOUND_GRACE_SECONDS,
+    POLL_GROWTH,
+    POLL_INTERVAL_SECONDS,
+    PUBLISH_POLL_MAX_SECONDS,
+    PUBLISH_WAIT_SECONDS,
+)
 
 __all__ = ["Progress", "Waiters", "poll_until"]
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
-
-POLL_GROWTH = 1.5
 
 
 class Progress(Protocol[T_contra]):
@@ -54,8 +61,8 @@ def poll_until(
     deadline: float,
     timeout: float,
     progress: Progress[T] | None = None,
-    poll_interval: float = 0.2,
-    max_poll_interval: float = 5.0,
+    poll_interval: float = POLL_INTERVAL_SECONDS,
+    max_poll_interval: float = PUBLISH_POLL_MAX_SECONDS,
 ) -> T:
     """Fetch until `status_of(obj)` is in `done`; see the module docstring."""
     seen: list[T] = []
@@ -138,10 +145,10 @@ class Waiters:
         self: _Finders,
         package_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = PUBLISH_WAIT_SECONDS,
         progress: Progress[Package] | None = None,
-        poll_interval: float = 0.2,
-        max_poll_interval: float = 5.0,
+        poll_interval: float = POLL_INTERVAL_SECONDS,
+        max_poll_interval: float = PUBLISH_POLL_MAX_SECONDS,
         sandbox: str | None = None,
     ) -> Package:
         """Poll until the package is PUBLISHED. PUBLISH_FAILED → OperationFailedError;
@@ -168,11 +175,11 @@ class Waiters:
         self: _Finders,
         job_id: str,
         *,
-        timeout: float = 1800.0,
+        timeout: float = JOB_WAIT_SECONDS,
         progress: Progress[JobDetails | None] | None = None,
-        poll_interval: float = 0.2,
-        max_poll_interval: float = 10.0,
-        not_found_grace: float = 30.0,
+        poll_interval: float = POLL_INTERVAL_SECONDS,
+        max_poll_interval: float = JOB_POLL_MAX_SECONDS,
+        not_found_grace: float = NOT_FOUND_GRACE_SECONDS,
         label: str | None = None,
         sandbox: str | None = None,
     ) -> JobDetails:
@@ -215,10 +222,10 @@ class Waiters:
         self: _Finders,
         transfer_id: str,
         *,
-        timeout: float = 1800.0,
+        timeout: float = JOB_WAIT_SECONDS,
         progress: Progress[Transfer] | None = None,
-        poll_interval: float = 0.2,
-        max_poll_interval: float = 10.0,
+        poll_interval: float = POLL_INTERVAL_SECONDS,
+        max_poll_interval: float = JOB_POLL_MAX_SECONDS,
         sandbox: str | None = None,
     ) -> Transfer:
         """Poll until the transfer is COMPLETED. FAILED → OperationFailedError (its last

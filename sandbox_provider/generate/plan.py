@@ -14,15 +14,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sandbox_provider.client.timing import DAY_MS, EXPIRY_DAYS_MAX
+
 from .discover import FoundHandshake, FoundJob, FoundOrg, FoundPackage, FoundTransfer
 from .naming import Names, org_label
 from .pyformat import Ref
 
 __all__ = ["Declaration", "LeftOut", "Plan", "make_plan"]
 
-_DAY_MS = 86_400_000
-#: What `expiry_period_days` accepts (the provider's limit).
-_DAYS_MAX = 3650
 #: Still running: adoption waits for these to end.
 _RUNNING = ("PENDING", "IN_PROGRESS")
 _PUBLISHED = ("PUBLISHED", "PUBLISH_IN_PROGRESS")
@@ -92,10 +91,10 @@ def expiry_period_days(pkg: FoundPackage) -> int | None:
     if pkg.expiry is None or pkg.publish_date is None:
         return None
     span = pkg.expiry - pkg.publish_date
-    if span <= 0 or span % _DAY_MS:
+    if span <= 0 or span % DAY_MS:
         return None
-    days = span // _DAY_MS
-    return days if days <= _DAYS_MAX else None
+    days = span // DAY_MS
+    return days if days <= EXPIRY_DAYS_MAX else None
 
 
 class _Planner:

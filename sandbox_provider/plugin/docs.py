@@ -1,14 +1,15 @@
-"""The schema's descriptions: every resource, property, type, function and config key of the
-`aep` package, worded for any language (camelCase names, no Python syntax).
+"""The schema's descriptions: every resource, property, type and function of the `aep`
+package, worded for any language (camelCase names, no Python syntax).
 
 One table, keyed by where the text goes: `Package` (a resource or an object type),
 `Package.sourceSandbox` (a property: an input and the output of the same name share it),
-`getPackages` and `getPackages.status` (a function and one of its arguments or results),
-`config.orgId` (a provider setting). `*.org` is the text of an argument every function
-shares. The core's check hints (`HINTS`) stay what they are, the fix a failed check prints.
+`getPackages` and `getPackages.status` (a function and one of its arguments or results).
+`*.org` is the text of an argument every function shares. The core's check hints
+(`HINTS`) stay what they are, the fix a failed check prints.
 
 Defaults are not written here: `schema.py` adds each from its one source (the input model's
-field, `KEYS` for the configuration), and limits come from the core's constants.
+field), limits come from the core's constants, and the configuration's descriptions come
+from its one table (`sandbox_provider.client.config.KEYS`).
 """
 
 from __future__ import annotations
@@ -31,13 +32,12 @@ _WAIT = (
 @cache
 def table() -> dict[str, str]:
     """Where -> description (built once, on first use: it reads the core's limits)."""
-    from sandbox_provider.resources._base import DEFAULT_WAIT_SECONDS
-    from sandbox_provider.resources._dates import DAYS_MAX, SECONDS_MAX
+    from sandbox_provider.client.timing import EXPIRY_DAYS_MAX, WAIT_SECONDS, WAIT_SECONDS_MAX
     from sandbox_provider.resources._fields import DESCRIPTION_MAX, NAME_MAX, SANDBOX_MAX
 
     def wait(what: str, end: str, done: str) -> str:
         return _WAIT.format(
-            what=what, end=end, done=done, max=SECONDS_MAX, default=DEFAULT_WAIT_SECONDS
+            what=what, end=end, done=done, max=WAIT_SECONDS_MAX, default=WAIT_SECONDS
         )
 
     name = f"1–{NAME_MAX} characters on one line, no control characters or edge spaces"
@@ -80,8 +80,9 @@ def table() -> dict[str, str]:
         "undone).",
         "PublishedPackage.packageId": "The package to publish, usually a Package's "
         "`packageId`. Changing it replaces the publication.",
-        "PublishedPackage.expiryPeriodDays": f"Days the published package lives (1–{DAYS_MAX}), "
-        "counted from publication; left out, the platform's 90. Recorded only once published.",
+        "PublishedPackage.expiryPeriodDays": "Days the published package lives "
+        f"(1–{EXPIRY_DAYS_MAX}), counted from publication; left out, the platform's 90. "
+        "Recorded only once published.",
         "PublishedPackage.visibility": "`PRIVATE`, or `PUBLIC` (any org may pull it). "
         "PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE.",
         "PublishedPackage.timeoutSeconds": wait("the publication", "`PUBLISHED`", "published"),
@@ -248,25 +249,6 @@ def table() -> dict[str, str]:
         "getImportJobs.requestType": "`IMPORT` or `EXPORT`; null for both.",
         "getImportJobs.jobs": "The jobs found.",
         # -- configuration ----------------------------------------------------------------
-        "config.platformUrl": "The Experience Platform API's URL, scheme and host only (the "
-        "emulator's for local runs).",
-        "config.imsUrl": "The IMS token endpoint's URL, scheme and host only.",
-        "config.orgId": "The IMS org id, `...@AdobeOrg`. Required.",
-        "config.clientId": "The OAuth server-to-server client id (also sent as `x-api-key`). "
-        "Required.",
-        "config.clientSecret": "The OAuth client secret; required unless `accessToken` is set.",
-        "config.scopes": "The OAuth scopes, comma-separated.",
-        "config.sandbox": "The default sandbox: the `x-sandbox-name` of calls, and a "
-        "Package's source sandbox when it names none.",
-        "config.accessToken": "A ready access token, used as is (never renewed); without "
-        "`Bearer `.",
-        "config.retryTimeoutSeconds": "How long one API call keeps retrying a throttled or "
-        "failed attempt (429, 5xx, timeouts), in seconds.",
-        "config.orgs": 'Named org profiles, as JSON: `{"partner": {"orgId": ..., '
-        '"clientId": ..., "clientSecret": ..., "sandbox": ...}}`; resources pick one with '
-        "`org`.",
-        "config.expiryWarningDays": "A preview or up warns about a managed package expiring "
-        "within this many days; 0: never.",
     }
 
 

@@ -204,7 +204,7 @@ def _config() -> dict[str, Any]:
         var: dict[str, Any] = {"type": "string"}
         if key.secret:
             var["secret"] = True
-        doc = describe(f"config.{key.key}") or ""
+        doc = key.doc
         if key.default_text is not None:
             doc = f"{doc} Default: `{key.default_text}`.".strip()
         doc = f"{doc} Environment: `{key.env}`.".strip()

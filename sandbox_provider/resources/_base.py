@@ -32,12 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GONE", "ProviderError", "api_errors"]
 
-#: Waits give up after this many seconds unless a resource says otherwise
-#: (custom_timeouts never reach a dynamic provider).
-DEFAULT_WAIT_SECONDS = 900.0
-
-PROVIDER_KEY = "__provider"
-
 T = TypeVar("T")
 
 

@@ -29,11 +29,11 @@ from sandbox_provider.client import (
     TransferRequestType,
     TransferStatus,
 )
+from sandbox_provider.client.timing import WAIT_SECONDS
 
 from . import _claims
 from ._base import (
     CANCELLED,
-    DEFAULT_WAIT_SECONDS,
     Cancelled,
     ProviderError,
     Unfinished,
@@ -222,7 +222,7 @@ def wait_seconds(inputs: Mapping[str, Any]) -> float:
     override = wait_override()
     if override:
         return override
-    return float(inputs.get("timeout_seconds") or DEFAULT_WAIT_SECONDS)
+    return float(inputs.get("timeout_seconds") or WAIT_SECONDS)
 
 
 class StatusReporter(Generic[T]):

@@ -5,8 +5,8 @@ Where a value comes from, first match wins:
 1. the stack config the engine hands to the provider's `configure` (`aep:platformUrl`, ...),
 2. the matching `AEP_*` environment variable (`AEP_PLATFORM_URL`, ...),
 3. a built-in default (only for the platform URL, the IMS URL, the scopes, the sandbox, the
-   retry budget and `aep:expiryWarningDays`; all from the one source of keys and defaults,
-   `sandbox_provider.client.config.KEYS`).
+   retry budget and `aep:expiryWarningDays`; all from the one table of keys, defaults and
+   rules, `sandbox_provider.client.config.KEYS`, which `ClientSettings.from_env` reads too).
 
 `aep:orgs` (or `AEP_ORGS`) is a JSON object of named profiles,
 `{"partner": {"orgId": ..., "clientId": ..., "clientSecret": ..., "sandbox": ...}}`. A
@@ -35,15 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._config_checks import (
-    CHECKS,
-    PROFILE_NAME_RE,
-    quote,
-    retry_seconds,
-    scopes_of,
-    warning_days,
-)
-from ._config_keys import (
+from sandbox_provider.client.config import (
     BY_KEY,
     DEFAULT_EXPIRY_WARNING_DAYS,
     DEFAULT_IMS_URL,
@@ -57,6 +49,14 @@ from ._config_keys import (
     PROFILE_KEYS,
     REQUIRED_KEYS,
     SECRET_KEYS,
+)
+from sandbox_provider.client.rules import (
+    CHECKS,
+    PROFILE_NAME_RE,
+    quote,
+    retry_seconds,
+    scopes_of,
+    warning_days,
 )
 
 __all__ = [

@@ -9,19 +9,17 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
+from sandbox_provider.client.timing import EXPIRY_DAYS_MAX, WAIT_SECONDS, WAIT_SECONDS_MAX, now_ms
+
 from ._wording import got, short
 
-DAYS_MAX = 3650
-SECONDS_MAX = 86400.0
-
+_WAIT = f"{WAIT_SECONDS:g}"
+#: The check hint of every `timeout_seconds` input.
+WAIT_HINT = f"give a number of seconds up to {WAIT_SECONDS_MAX:g}, e.g. {_WAIT}"
 
 _DATE_FIX = "use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds"
 #: 9999-12-31T23:59:59Z: later dates can't be shown (and are surely a unit mistake).
 _MAX_MS = 253402300799000
-
-
-def _now_ms() -> int:
-    return int(datetime.now(tz=UTC).timestamp() * 1000)
 
 
 def _epoch_ms(value: Any) -> Any:
@@ -47,7 +45,7 @@ def _epoch_ms(value: Any) -> Any:
 
 
 def _future(value: int) -> int:
-    now = _now_ms()
+    now = now_ms()
     if value > _MAX_MS:
         raise ValueError(
             f"{value} is after the year 9999 as epoch milliseconds: give a date in "
@@ -81,29 +79,31 @@ def _whole_days(value: Any) -> Any:
             f"must be at least 1 day, got {value} (a package that expires at once can't be "
             "imported): give the days it stays importable, or leave it out for the platform's 90"
         )
-    if value > DAYS_MAX:
-        raise ValueError(f"is over the limit of {DAYS_MAX} days (10 years), got {value}: lower it")
+    if value > EXPIRY_DAYS_MAX:
+        raise ValueError(
+            f"is over the limit of {EXPIRY_DAYS_MAX} days (10 years), got {value}: lower it"
+        )
     return value
 
 
 def _seconds(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        fix = "write the number without quotes" if isinstance(value, str) else "give e.g. 900"
+        fix = "write the number without quotes" if isinstance(value, str) else f"give e.g. {_WAIT}"
         raise ValueError(f"must be a number of seconds, got {got(value)}: {fix}")
     if not math.isfinite(value):
         raise ValueError(
-            f"must be a finite number of seconds, got {value!r}: give at most {SECONDS_MAX:g}, "
-            "or leave it out for the default 900"
+            f"must be a finite number of seconds, got {value!r}: give at most "
+            f"{WAIT_SECONDS_MAX:g}, or leave it out for the default {_WAIT}"
         )
     if value <= 0:
         raise ValueError(
-            f"must be more than 0 seconds, got {value!r}: give e.g. 900, or leave it out for "
-            "the default 900"
+            f"must be more than 0 seconds, got {value!r}: give e.g. {_WAIT}, or leave it out "
+            f"for the default {_WAIT}"
         )
-    if value > SECONDS_MAX:
+    if value > WAIT_SECONDS_MAX:
         raise ValueError(
-            f"is over the limit of {SECONDS_MAX:g} seconds (24 hours), got {value!r}: lower it "
-            "(a wait that timed out is picked up by the next `pulumi up`)"
+            f"is over the limit of {WAIT_SECONDS_MAX:g} seconds (24 hours), got {value!r}: "
+            "lower it (a wait that timed out is picked up by the next `pulumi up`)"
         )
     return float(value)
 

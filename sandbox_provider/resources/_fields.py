@@ -25,23 +25,23 @@ from typing import Annotated, Any, ClassVar, TypedDict
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from sandbox_provider.client.enums import ArtifactType
+from sandbox_provider.client.rules import ORG_ID_RE as _ORG_ID
+from sandbox_provider.client.rules import SANDBOX_MAX
+from sandbox_provider.client.rules import SANDBOX_RE as _SANDBOX
 
-from ._dates import DAYS_MAX, SECONDS_MAX, Days, EpochMs, Seconds
+from ._dates import Days, EpochMs, Seconds
 from ._wording import short
 
-__all__ = ["DAYS_MAX", "SECONDS_MAX", "Days", "EpochMs", "Seconds"]
+__all__ = ["SANDBOX_MAX", "Days", "EpochMs", "Seconds"]
 
 KNOWN_ARTIFACT_TYPES = tuple(t.value for t in ArtifactType)
 
 NAME_MAX = 256
 DESCRIPTION_MAX = 4096
 ARTIFACT_ID_MAX = 1024
-SANDBOX_MAX = 256
 
 #: Used with fullmatch() (`$` would let a trailing newline through).
 _PACKAGE_ID = re.compile(r"[0-9a-fA-F]{32}(@\d+)?")
-_ORG_ID = re.compile(r"[A-Za-z0-9]+@AdobeOrg")
-_SANDBOX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 #: Unicode categories refused in names: controls, invisible formatting characters (zero-width

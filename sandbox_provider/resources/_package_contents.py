@@ -7,13 +7,13 @@ Kept apart from `package.py` so that the resource module reads as its lifecycle.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client import ExImError, PackageStatus, PackageType
+from sandbox_provider.client.timing import DAY_MS, now_ms
 
 from ._base import is_unknown
 from ._common import difference
@@ -254,13 +254,6 @@ def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, 
 # The platform keeps an expired package as it was (same status, its expiry past) but can
 # neither import nor share it, and nothing makes it valid again: `expiryPeriod` only applies
 # when publishing, and a publication can't be repeated (docs/emulator.md, "Expired packages").
-_DAY_MS = 86_400_000
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 def expiry_ms(outs: Mapping[str, Any]) -> int | None:
     """The recorded expiry (epoch ms) of a published package, None for any other status."""
     expiry = outs.get("expiry")
@@ -274,7 +267,7 @@ def expiry_ms(outs: Mapping[str, Any]) -> int | None:
 def has_expired(outs: Mapping[str, Any]) -> bool:
     """A published package whose expiry (as last read) has passed."""
     expiry = expiry_ms(outs)
-    return expiry is not None and expiry <= _now_ms()
+    return expiry is not None and expiry <= now_ms()
 
 
 def _date(ms: int) -> str:
@@ -287,16 +280,16 @@ def expiry_warning(what: str, outs: Mapping[str, Any], days: int) -> str | None:
     expiry = expiry_ms(outs)
     if expiry is None:
         return None
-    left = expiry - _now_ms()
+    left = expiry - now_ms()
     if left <= 0:
         return (
             f"{what} expired on {_date(expiry)}: it can be neither imported nor shared; "
             "`pulumi up --refresh` replaces the Package (a new one is created and published) "
             "and what depends on it"
         )
-    if days <= 0 or left > days * _DAY_MS:
+    if days <= 0 or left > days * DAY_MS:
         return None
-    whole = left // _DAY_MS
+    whole = left // DAY_MS
     when = f"in {whole} day{'s' if whole != 1 else ''}" if whole else "within a day"
     return (
         f"{what} expires {when} (on {_date(expiry)}), after which it can be neither imported "

@@ -86,8 +86,8 @@ from ._common import (
     sandbox_exists,
     typed_outputs,
 )
+from ._dates import WAIT_HINT
 from ._fields import (
-    SECONDS_MAX,
     ArtifactId,
     ArtifactRef,
     Description,
@@ -120,7 +120,6 @@ if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient
 
 
-POLICIES = ("fail", "use_existing", "create_new")
 #: Inputs that steer how the import runs; changing them doesn't mean a new import.
 IN_PLACE = ("timeout_seconds", "check_permissions")
 
@@ -135,7 +134,7 @@ class ImportJobInputs(Inputs):
         "conflict_policy": "use 'fail', 'use_existing' or 'create_new'",
         "alternatives": 'map a source artifact id to {"id": <target id>, "type": <type>}',
         "check_permissions": "write True or False (without quotes)",
-        "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+        "timeout_seconds": WAIT_HINT,
         "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<job id>)",
     }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)

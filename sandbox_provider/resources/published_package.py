@@ -48,6 +48,7 @@ from pulumi.dynamic import (
 )
 
 from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
+from sandbox_provider.client.timing import EXPIRY_DAYS_MAX
 
 from . import _config
 from ._base import (
@@ -79,7 +80,8 @@ from ._common import (
     typed_outputs,
     wait_seconds,
 )
-from ._fields import DAYS_MAX, SECONDS_MAX, Days, PackageId, Seconds
+from ._dates import WAIT_HINT
+from ._fields import Days, PackageId, Seconds
 from ._package_contents import expiry_warning
 
 if TYPE_CHECKING:
@@ -95,8 +97,8 @@ class PublishedPackageInputs(Inputs):
     HINTS: ClassVar[dict[str, str]] = {
         "package_id": "pass a Package's package_id output (package_id=pkg.package_id)",
         "visibility": "use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)",
-        "expiry_period_days": f"give a whole number of days from 1 to {DAYS_MAX}",
-        "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+        "expiry_period_days": f"give a whole number of days from 1 to {EXPIRY_DAYS_MAX}",
+        "timeout_seconds": WAIT_HINT,
         "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
     }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)

@@ -67,7 +67,8 @@ from ._common import (
     not_adoptable,
     typed_outputs,
 )
-from ._fields import SECONDS_MAX, NonEmpty, OrgId, PackageId, Seconds, acting_org_id
+from ._dates import WAIT_HINT
+from ._fields import NonEmpty, OrgId, PackageId, Seconds, acting_org_id
 from ._transfer_partial import (
     COMPLETED,
     PRIVATE,
@@ -89,7 +90,7 @@ class TransferInputs(Inputs):
         "source_org_id": "give the IMS org id of the org that published the package",
         "request_type": "use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from "
         "source_org_id)",
-        "timeout_seconds": f"give a number of seconds up to {SECONDS_MAX:g}, e.g. 900",
+        "timeout_seconds": WAIT_HINT,
         "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<transfer id>)",
     }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)

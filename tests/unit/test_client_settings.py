@@ -11,9 +11,9 @@ import sandbox_provider
 from sandbox_provider.client import ExImClient
 from sandbox_provider.client.config import DEFAULT_SCOPES, KEYS
 from sandbox_provider.client.errors import ConfigurationError
+from sandbox_provider.client.rules import CHECKS
 from sandbox_provider.client.settings import ClientSettings
 from sandbox_provider.resources import _config
-from sandbox_provider.resources._config_checks import CHECKS
 
 ORG = "ACME0000000000000000A001@AdobeOrg"
 SECRET = "s3cr3t-value-never-shown"
@@ -46,7 +46,7 @@ def test_a_malformed_scope_is_refused_by_the_client_as_by_the_provider_check(
     scopes: str | list[str],
 ) -> None:
     assert CHECKS["scopes"](scopes, True) is not None
-    with pytest.raises(ConfigurationError, match="is not a scope"):
+    with pytest.raises(ConfigurationError, match="has a malformed scope"):
         # A str or list is what config gives; the field's before-validator takes both.
         ClientSettings(**BASE, scopes=scopes)  # type: ignore[arg-type]
 
@@ -67,7 +67,7 @@ def test_scopes_are_split_on_commas_and_spaces_as_in_stack_config() -> None:
         ({"timeout": 0}, "timeout must be positive"),
         ({"max_connections": "many"}, "max_connections"),
         ({"retry": {"deadline": 5}}, "retry"),
-        ({"platform_url": "ftp://x"}, "platform_url must be an http"),
+        ({"platform_url": "ftp://x"}, "platform_url is not an http"),
         ({"org_id": ""}, "org_id is required"),
         ({"proxy": "http://p"}, "proxy"),
     ],

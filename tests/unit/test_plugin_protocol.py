@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import pytest
 from pulumi.provider.experimental import provider as p
 
+from sandbox_provider.client.timing import WAIT_SECONDS
 from sandbox_provider.plugin.diffs import artifact_entries, detailed_diff
 from sandbox_provider.resources import _base
-from sandbox_provider.resources._common import DEFAULT_WAIT_SECONDS, StatusReporter, wait_seconds
+from sandbox_provider.resources._common import StatusReporter, wait_seconds
 
 K = p.PropertyDiffKind
 A = {"id": "a", "type": "PROFILE_SEGMENT"}
@@ -44,7 +45,7 @@ def test_a_custom_timeout_overrides_timeout_seconds_for_that_call_only() -> None
     with _base.call_scope(timeout=5):
         assert wait_seconds({"timeout_seconds": 30}) == 5
     with _base.call_scope(timeout=0):  # the engine sends 0 when none was given
-        assert wait_seconds({}) == DEFAULT_WAIT_SECONDS
+        assert wait_seconds({}) == WAIT_SECONDS
 
 
 def test_cancel_ends_a_sleeping_wait_at_once_and_its_poller_stops() -> None:

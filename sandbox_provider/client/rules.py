@@ -1,6 +1,10 @@
-"""The rules for single `aep:*` values (org ids, sandboxes, URLs, credentials, scopes, the
-retry budget, the expiry warning), each returning a verdict with the message and the fix;
-`_config` applies them to the default profile and to each profile of `aep:orgs`."""
+"""The rule of each configuration value (org ids, sandboxes, URLs, credentials, scopes, the
+retry budget, the expiry warning): `CHECKS[key](value, echo)` returns None or a verdict with
+the reason and the fix, worded without naming where the value came from. The one set of
+rules for every path: the provider applies them to stack config and each `aep:orgs` profile
+(`resources/_config.py`), `ClientSettings` to its fields and `from_env` to the `AEP_*`
+variables, and the resources' inputs take the org id and sandbox patterns from here.
+Standard library only (the provider's import path reads it)."""
 
 from __future__ import annotations
 
@@ -9,16 +13,32 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from sandbox_provider.client.config import (
+from .config import (
     DEFAULT_EXPIRY_WARNING_DAYS,
+    DEFAULT_IMS_URL,
+    DEFAULT_PLATFORM_URL,
     DEFAULT_RETRY_TIMEOUT_SECONDS,
+    DEFAULT_SANDBOX,
+    DEFAULT_SCOPES,
     SCOPE_RE,
     format_value,
     positive_seconds,
     split_scopes,
 )
 
-from ._config_keys import DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SANDBOX, DEFAULT_SCOPES
+__all__ = [
+    "CHECKS",
+    "ORG_ID_RE",
+    "PROFILE_NAME_RE",
+    "SANDBOX_MAX",
+    "SANDBOX_RE",
+    "Bad",
+    "Verdict",
+    "quote",
+    "retry_seconds",
+    "scopes_of",
+    "warning_days",
+]
 
 #: The defaults as written in stack config, shown in the fixes.
 _SCOPES_TEXT = format_value(DEFAULT_SCOPES)
@@ -27,9 +47,10 @@ _RETRY_TEXT = format_value(DEFAULT_RETRY_TIMEOUT_SECONDS)
 # The patterns below are used with fullmatch() (`$` would let a trailing newline through).
 #: An IMS org id: letters and digits (24 hex digits on the real platform), then `@AdobeOrg`.
 ORG_ID_RE = re.compile(r"[A-Za-z0-9]+@AdobeOrg")
-#: A sandbox name (the `x-sandbox-name` header), the same rule as the resources' inputs
-#: (`_fields.SandboxName`); the reference pages give no stricter one.
+#: A sandbox name (the `x-sandbox-name` header, and every sandbox input of the resources);
+#: the reference pages give no stricter rule. The length limit is the provider's.
 SANDBOX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+SANDBOX_MAX = 256
 #: A profile name (what `org=` and `approve_as=` say).
 PROFILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
@@ -97,8 +118,10 @@ def _check_sandbox(value: Any, echo: bool) -> Verdict:
     fix = "give the sandbox's name (not its title)"
     if not isinstance(value, str):
         return Bad("must be a string", fix, DEFAULT_SANDBOX)
-    if SANDBOX_RE.fullmatch(value):
+    if SANDBOX_RE.fullmatch(value) and len(value) <= SANDBOX_MAX:
         return None
+    if SANDBOX_RE.fullmatch(value):
+        return Bad(f"is longer than {SANDBOX_MAX} characters", fix, DEFAULT_SANDBOX)
     return Bad(
         f"is not a sandbox name (letters, digits, '-' and '_', starting with a letter or a "
         f"digit){_got(value, echo)}",
@@ -122,7 +145,7 @@ def _url_checker(default: str) -> Callable[[Any, bool], Verdict]:
         if "@" in parts.netloc:
             # Never quoted: what is before the '@' is a user name and maybe a password.
             host = parts.netloc.rsplit("@", 1)[1]
-            fix = "drop them (the provider authenticates with clientId and clientSecret)"
+            fix = "drop them (the client id and secret authenticate)"
             if echo and host and parts.scheme in ("http", "https"):
                 return Bad(
                     "must not carry credentials ('user:password@')",
@@ -149,7 +172,7 @@ def _url_checker(default: str) -> Callable[[Any, bool], Verdict]:
             what = " and ".join(extras)
             seen = f" ({quote(value[len(base) :])})" if echo else ""
             reason = f"must be a host only but has a {what}{seen}"
-            fix = f"drop the {what} (the provider adds the API's own)"
+            fix = f"drop the {what} (the client adds the API's own)"
             return Bad(reason, fix, base, exact=True) if echo else Bad(reason, fix, default)
         return None
 
