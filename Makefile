@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lock pulumi sdk demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-waits bench-pulumi clean
+.PHONY: venv lock pulumi sdk docs demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-waits bench-pulumi clean
 
 # pyproject.toml states ranges (what a team's install may resolve); requirements.lock pins
 # this project's own installs, so every clone and CI run tests the same versions.
@@ -36,6 +36,12 @@ pulumi: $(STAMP)
 # schema change and commit sdk/ (the e2e tier checks they agree).
 sdk: $(STAMP)
 	@bash scripts/gen-sdk.sh
+	@$(PY) -m sandbox_provider.docs_pages
+
+# The generated parts of docs/ (the configuration table, ...) rebuilt from their sources;
+# tests/unit/test_docs_pages.py fails while they are out of date.
+docs: $(STAMP)
+	@$(PY) -m sandbox_provider.docs_pages
 
 demo: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \

@@ -45,7 +45,8 @@ class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
 
 
 #: A Package's outputs as the platform fills them (the shapes and sizes of a real one, see
-#: README): what `Wide` returns, so that the engine and the SDK carry the same volume.
+#: docs/resources.md): what `Wide` returns, so that the engine and the SDK carry the same
+#: volume.
 WIDE_OUTPUTS: dict[str, Any] = {
     "package_id": "0123456789abcdef0123456789abcdef",
     "description": None,

@@ -1,7 +1,7 @@
 """Infrastructure as code for AEP sandbox tooling (exim) packages, on Pulumi.
 
     from sandbox_provider import Package, PublishedPackage, ImportJob, Handshake, Transfer
-    from sandbox_provider import get_package, get_import_conflicts  # lookups, see README
+    from sandbox_provider import get_package, get_import_conflicts  # lookups, see docs/resources.md
 
 The resources are imported on first access: the emulator and the client live in this package
 too and must not pay for (or depend on) importing pulumi.

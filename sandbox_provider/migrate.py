@@ -15,7 +15,7 @@ plugin's token and the same name. The URNs it prints are the ones to remove from
 first (the dynamic resources and the dynamic provider they alone use).
 
 It only reads the stack (`pulumi stack export`); the state is changed by the `pulumi` commands
-it prints, which the README's "Moving a stack from the dynamic resources to the plugin" lists.
+it prints, which docs/migration.md lists.
 """
 
 from __future__ import annotations

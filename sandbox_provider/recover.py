@@ -7,9 +7,9 @@ with the engine this project builds (3.259.0):
   `pulumi cancel`;
 - its in-flight operations as `pending_operations`. The next `pulumi up` warns about them and
   goes on; the resources' creates then take over what the killed creates left on the
-  platform (see README, "When an update fails or is interrupted"). But neither `up` nor a
-  non-interactive `pulumi refresh` ever clears them, so every later update repeats the
-  warning, and `--import-pending-creates` can't reach a dynamic provider.
+  platform (see docs/lifecycle.md, "When an update fails or is interrupted"). But neither
+  `up` nor a non-interactive `pulumi refresh` ever clears them, so every later update
+  repeats the warning, and `--import-pending-creates` can't reach a dynamic provider.
 
 The same holds for the `aep` plugin's resources (`aep:index:*`): the engine records their
 in-flight creates as pending creates too (a kill gives the plugin no moment to answer with

@@ -226,4 +226,4 @@ def word(root: type[BaseModel], p: Problem) -> tuple[str, str]:
         "float_parsing": "a number",
     }.get(p.type)
     problem = f"must be {expected}, got {got(p.input)}" if expected else p.msg
-    return path, f"{problem}: {fix or 'see the resource reference in README.md'}"
+    return path, f"{problem}: {fix or 'see docs/resources.md'}"

@@ -1,13 +1,13 @@
-"""Moving a stack from the dynamic resources to the `aep` plugin, exactly as README's "Moving a
-stack from the dynamic resources to the plugin" says: `sandbox-provider migrate` writes the
-import file from the stack's state, the commands it prints move the resources in the state,
-the program changes its import line and resource calls, and then nothing changes: no API
-write anywhere in the move, a no-change preview, the platform still holding one of each.
+"""Moving a stack from the dynamic resources to the `aep` plugin, exactly as docs/migration.md
+says: `sandbox-provider migrate` writes the import file from the stack's state, the commands it
+prints move the resources in the state, the program changes its import line and resource
+calls, and then nothing changes: no API write anywhere in the move, a no-change preview, the
+platform still holding one of each.
 
 And why the move needs more than `pulumi import NAME ID`: the plugin's Read rebuilds inputs
 from the platform, which holds neither `include_dependencies` nor an ImportJob's
-`conflict_policy`, so the same program plans replacements (pinned here, so that the README
-can be simplified the day it stops being true)."""
+`conflict_policy`, so the same program plans replacements (pinned here, so that
+docs/migration.md can be simplified the day it stops being true)."""
 
 from __future__ import annotations
 

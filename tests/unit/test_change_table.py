@@ -1,7 +1,7 @@
-"""README's "What each change to a program does" against the code: every input it names is an
-input of that resource, and the inputs it says are recorded only (no call, no new object) are
-exactly those the diffs update in place without a write. The plans themselves are compared
-with what `up` does in tests/e2e/test_plan_matches_apply.py and test_safe_changes.py."""
+"""docs/lifecycle.md's "What each change to a program does" against the code: every input it
+names is an input of that resource, and the inputs it says are recorded only (no call, no new
+object) are exactly those the diffs update in place without a write. The plans themselves are
+compared with what `up` does in tests/e2e/test_plan_matches_apply.py and test_safe_changes.py."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sandbox_provider.resources import (
 )
 from sandbox_provider.resources._base import Inputs
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+LIFECYCLE = Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md"
 INPUTS: dict[str, type[Inputs]] = {
     "Package": package.PackageInputs,
     "PublishedPackage": published_package.PublishedPackageInputs,
@@ -40,8 +40,8 @@ PROVIDERS = (
 
 
 def rows() -> list[tuple[str, str, str]]:
-    text = README.read_text()
-    section = text.split("### What each change to a program does", 1)[1].split("\n#", 1)[0]
+    text = LIFECYCLE.read_text()
+    section = text.split("## What each change to a program does", 1)[1].split("\n#", 1)[0]
     out = []
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]

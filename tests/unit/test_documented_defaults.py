@@ -1,6 +1,8 @@
-"""README's configuration reference is the one in the code: each documented key, environment
-variable, secrecy and default is `sandbox_provider.client.config.KEYS`'s, every key there is
-documented, and the client and the resources really use those defaults and variables."""
+"""The configuration reference (docs/installation-configuration.md, its table generated from
+`sandbox_provider.client.config.KEYS`) is the one in effect: each documented key, environment
+variable, secrecy and default is the code's, every key is documented, the hand-written
+paragraphs name the profile keys as they are, and the client and the resources really use
+those defaults and variables."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sandbox_provider.client.config import KEYS, Key
 from sandbox_provider.client.settings import ClientSettings
 from sandbox_provider.resources import _config
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "installation-configuration.md"
 BY_KEY = {k.key: k for k in KEYS}
 
 
@@ -27,9 +29,9 @@ class Row(NamedTuple):
 
 
 def _section() -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("\n### Configuration\n")
-    end = text.find("\n### ", start + 1)
+    text = PAGE.read_text(encoding="utf-8")
+    start = text.index("\n## Configuration\n")
+    end = text.find("\n## ", start + 1)
     return text[start:end]
 
 
@@ -41,7 +43,7 @@ def _rows() -> dict[str, Row]:
         key_cell, env_cell, default_cell = (c.strip() for c in line.strip("|").split("|")[:3])
         key = re.fullmatch(r"`aep:(\w+)`( \(secret\))?", key_cell)
         env = re.fullmatch(r"`(AEP_\w+)`", env_cell)
-        assert key and env, f"README configuration row not understood: {line}"
+        assert key and env, f"configuration row not understood: {line}"
         default = re.fullmatch(r"`([^`]*)`", default_cell)
         rows[key[1]] = Row(key[1], bool(key[2]), env[1], default[1] if default else default_cell)
     return rows
@@ -57,7 +59,7 @@ def _names(start: str, end: str) -> list[str]:
     return re.findall(r"`(\w+)`", text[begin : text.index(end, begin)])
 
 
-def test_the_readme_table_lists_every_key_and_nothing_else() -> None:
+def test_the_table_lists_every_key_and_nothing_else() -> None:
     assert sorted(ROWS) == sorted(BY_KEY)
 
 

@@ -1,5 +1,5 @@
-"""README's "Lookup functions" table is the code's: each function with its exact signature
-(names, keyword-only marker, defaults), and every exported lookup documented."""
+"""The "Lookup functions" table of docs/resources.md is the code's: each function with its
+exact signature (names, keyword-only marker, defaults), and every exported lookup documented."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 import sandbox_provider
 from sandbox_provider.resources import lookups
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "resources.md"
 FUNCTIONS = [name for name in lookups.__all__ if name.startswith("get_")]
 
 
 def documented_signature(name: str) -> str:
-    """`get_x(a, *, b=None)`: the signature as README writes it (no annotations)."""
+    """`get_x(a, *, b=None)`: the signature as the reference writes it (no annotations)."""
     parts: list[str] = []
     star = False
     for p in inspect.signature(getattr(lookups, name)).parameters.values():
@@ -41,7 +41,7 @@ def test_there_are_the_six_lookups() -> None:
 
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_each_lookup_is_documented_with_its_signature_and_exported(name: str) -> None:
-    section = README.read_text(encoding="utf-8").split("## Lookup functions", 1)[1]
+    section = REFERENCE.read_text(encoding="utf-8").split("## Lookup functions", 1)[1]
     assert documented_signature(name) in section.split("\n## ", 1)[0]
     assert name in sandbox_provider.__all__
     assert getattr(sandbox_provider, name) is getattr(lookups, name)
