@@ -10,14 +10,22 @@ too); `--check` changes nothing and exits 1 naming each page that is out of date
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+import types
+import typing
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from sandbox_provider.client.config import KEYS, Key
 
-__all__ = ["PARTS", "configuration_table", "main", "render", "stale"]
+__all__ = ["PARTS", "configuration_table", "main", "render", "resource_tables", "stale"]
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -43,9 +51,89 @@ def configuration_table() -> str:
     return "\n".join(rows)
 
 
+def _type_code(annotation: Any) -> str:
+    """A type as Python programs write it, a model as the keys it takes (`?`: optional)."""
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _type_code(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return " | ".join(_type_code(a) for a in args)
+    if origin is Literal:
+        return " | ".join(json.dumps(v) for v in get_args(annotation))
+    if origin in (list, dict):
+        return f"{origin.__name__}[{', '.join(_type_code(a) for a in get_args(annotation))}]"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = [
+            f'"{name}"' + ("" if info.is_required() else "?")
+            for name, info in annotation.model_fields.items()
+        ]
+        return "{" + ", ".join(fields) + "}"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _type_text(annotation: Any) -> str:
+    # A table cell: `|` inside code would still split the cell.
+    return f"`{_type_code(annotation)}`".replace("|", "\\|")
+
+
+def _default_text(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields[name]
+    if name in getattr(model, "REQUIRED", ()):
+        return "required"
+    if info.default_factory is not None:
+        return f"`{json.dumps(info.default_factory())}`"  # type: ignore[call-arg]
+    if info.default is None or info.default is PydanticUndefined:
+        return "none"
+    value = info.default
+    shown = json.dumps(value) if isinstance(value, str) else repr(value)
+    return f"`{shown}`"
+
+
+def resource_tables(module: str) -> str:
+    """One resource's inputs and outputs, from its declaration (`<Name>Inputs` and
+    `<Name>Outputs` in `sandbox_provider.resources.<module>`)."""
+    from importlib import import_module
+
+    from sandbox_provider.resources import declare
+
+    found = import_module(f"sandbox_provider.resources.{module}")
+    name = next(k[: -len("Inputs")] for k in vars(found) if k.endswith("Inputs") and k != "Inputs")
+    inputs: type[BaseModel] = getattr(found, f"{name}Inputs")
+    outputs: type[BaseModel] = getattr(found, f"{name}Outputs")
+    hidden = set(getattr(inputs, "HIDDEN", ()))
+    changes = {"replace": "replaces", "update": "in place"}
+    rows = [
+        getattr(inputs, "DESCRIPTION", ""),
+        "",
+        "| input | type | default | a change | description |",
+        "|---|---|---|---|---|",
+    ]
+    for field, doc in declare.docs(inputs):
+        if field in hidden:
+            continue
+        annotation = inputs.model_fields[field].annotation
+        change = changes.get(doc.change or "", "see below")
+        rows.append(
+            f"| `{field}` | {_type_text(annotation)} | {_default_text(inputs, field)} | "
+            f"{change} | {doc.text} |"
+        )
+    rows += ["", "| output | type | description |", "|---|---|---|"]
+    for field, annotation in declare.public_outputs(outputs).items():
+        if field in inputs.model_fields:
+            continue
+        text = declare.doc_text(outputs, inputs, field=field) or ""
+        rows.append(f"| `{field}` | {_type_text(annotation)} | {text} |")
+    rows += ["", "Every input is an output too, with the value last applied."]
+    return "\n".join(rows)
+
+
+_RESOURCE_MODULES = ("package", "published_package", "import_job", "handshake", "transfer")
+
 #: page (relative to docs/) -> part name -> what builds it.
 PARTS: dict[str, dict[str, Callable[[], str]]] = {
     "installation-configuration.md": {"configuration": configuration_table},
+    "resources.md": {module: partial(resource_tables, module) for module in _RESOURCE_MODULES},
 }
 
 

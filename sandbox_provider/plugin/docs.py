@@ -1,15 +1,13 @@
-"""The schema's descriptions: every resource, property, type and function of the `aep`
+"""The schema's descriptions of the object types and the lookup functions of the `aep`
 package, worded for any language (camelCase names, no Python syntax).
 
-One table, keyed by where the text goes: `Package` (a resource or an object type),
-`Package.sourceSandbox` (a property: an input and the output of the same name share it),
-`getPackages` and `getPackages.status` (a function and one of its arguments or results).
-`*.org` is the text of an argument every function shares. The core's check hints
-(`HINTS`) stay what they are, the fix a failed check prints.
+One table, keyed by where the text goes: `Artifact` (an object type), `Artifact.id` (one of
+its properties), `getPackages` and `getPackages.status` (a function and one of its arguments
+or results). `*.org` is the text of an argument every function shares.
 
-Defaults are not written here: `schema.py` adds each from its one source (the input model's
-field), limits come from the core's constants, and the configuration's descriptions come
-from its one table (`sandbox_provider.client.config.KEYS`).
+The resources' descriptions are not here: each resource declares its inputs and outputs once,
+with their descriptions (`sandbox_provider.resources.declare`); the configuration's come from
+its one table (`sandbox_provider.client.config.KEYS`).
 """
 
 from __future__ import annotations
@@ -19,144 +17,14 @@ from functools import cache
 __all__ = ["describe", "table"]
 
 _STATUS = "`DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`"
-_ORG = (
-    "The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing "
-    "it replaces the resource."
-)
-_WAIT = (
-    "How long {what} waits for {end}, in seconds (more than 0, at most {max:g}); recorded only "
-    "once {done}. Left out: {default:g}."
-)
 
 
 @cache
 def table() -> dict[str, str]:
-    """Where -> description (built once, on first use: it reads the core's limits)."""
-    from sandbox_provider.client.timing import EXPIRY_DAYS_MAX, WAIT_SECONDS, WAIT_SECONDS_MAX
-    from sandbox_provider.resources._fields import DESCRIPTION_MAX, NAME_MAX, SANDBOX_MAX
-
-    def wait(what: str, end: str, done: str) -> str:
-        return _WAIT.format(
-            what=what, end=end, done=done, max=WAIT_SECONDS_MAX, default=WAIT_SECONDS
-        )
-
-    name = f"1–{NAME_MAX} characters on one line, no control characters or edge spaces"
+    """Where -> description (built once, on first use)."""
     return {
         "provider": "The aep provider: one org's credentials and endpoints. A second "
         "instance (with its own `orgId`, `clientId`, ...) acts for another org.",
-        # -- resources --------------------------------------------------------------------
-        "Package": "A set of artifacts of one sandbox: the unit that is published, imported "
-        "and shared. Its name, description and (while a draft) its artifacts update in "
-        "place; its type, source sandbox and org replace it.",
-        "Package.name": f"The package's name, unique in the org; {name}.",
-        "Package.description": f"What the package holds, up to {DESCRIPTION_MAX} characters "
-        "(newlines and tabs allowed).",
-        "Package.packageType": "`PARTIAL` (the artifacts listed) or `FULL` (the whole "
-        "sandbox: no artifacts). Changing it replaces the package.",
-        "Package.sourceSandbox": "The sandbox the artifacts come from, a sandbox name of up to "
-        f"{SANDBOX_MAX} characters; left out, `aep:sandbox` (recorded as such). Changing it "
-        "replaces the package.",
-        "Package.artifacts": "As an input, the artifacts to package (a PARTIAL package needs "
-        "one); they change in place while the package is a draft, and replace it once "
-        "published. As an output, the platform's list, with each one's title, `found` and "
-        "`count`.",
-        "Package.expiry": "As an input, when a draft expires: ISO-8601 text or epoch "
-        "milliseconds, in the future; left out, the platform's 90 days. As an output, the "
-        "platform's expiry in epoch milliseconds.",
-        "Package.includeDependencies": "Add every dependency of the artifacts (schemas, "
-        "classes, merge policies, ..., found transitively), so an import can't fail on a "
-        "forgotten one.",
-        "Package.org": _ORG,
-        "Package.packageId": "The package's id (also the resource's id).",
-        "Package.status": f"The package's status: {_STATUS}.",
-        "Package.version": "The platform's version of the package; it changes on every write.",
-        "Package.declaredArtifacts": "The `artifacts` input as last applied.",
-        "Package.dependencyArtifacts": "The artifacts `includeDependencies` added.",
-        "Package.createdDate": "When the package was created, in epoch milliseconds.",
-        "Package.modifiedDate": "When the package last changed, in epoch milliseconds.",
-        "Package.imsOrgId": "The org that owns the package (`...@AdobeOrg`).",
-        "PublishedPackage": "The publication of a package: what makes it importable and "
-        "shareable. Deleting it only removes it from the stack (a publication can't be "
-        "undone).",
-        "PublishedPackage.packageId": "The package to publish, usually a Package's "
-        "`packageId`. Changing it replaces the publication.",
-        "PublishedPackage.expiryPeriodDays": "Days the published package lives "
-        f"(1–{EXPIRY_DAYS_MAX}), counted from publication; left out, the platform's 90. "
-        "Recorded only once published.",
-        "PublishedPackage.visibility": "`PRIVATE`, or `PUBLIC` (any org may pull it). "
-        "PRIVATE to PUBLIC updates in place; PUBLIC can't go back to PRIVATE.",
-        "PublishedPackage.timeoutSeconds": wait("the publication", "`PUBLISHED`", "published"),
-        "PublishedPackage.org": _ORG,
-        "PublishedPackage.status": "The package's status: `PUBLISHED` once created "
-        "(`PUBLISH_IN_PROGRESS` when the wait ended first; the next update finishes it).",
-        "PublishedPackage.publishDate": "When the package was published, in epoch milliseconds.",
-        "PublishedPackage.correlationId": "The publication's correlation id.",
-        "PublishedPackage.expiry": "When the published package expires, in epoch milliseconds.",
-        "ImportJob": "One import of a published package into a sandbox. Only its timeout and "
-        "`checkPermissions` update in place; any other change is a new import. Deleting it "
-        "only removes it from the stack (what was imported stays).",
-        "ImportJob.packageId": "The published package to import: the org's own, or one "
-        "transferred to it.",
-        "ImportJob.targetSandbox": "The sandbox to import into.",
-        "ImportJob.name": f"The job's name in the jobs list; {name}. Left out, the package's.",
-        "ImportJob.description": "The job's description; left out, the package's.",
-        "ImportJob.alternatives": "Existing objects of the target sandbox to use instead of "
-        "importing an artifact: source artifact id -> `{id, type}` of the target object.",
-        "ImportJob.conflictPolicy": "What to do with a conflict `alternatives` doesn't settle: "
-        "`fail` (stop, listing each conflict and its suggestions), `use_existing` (the "
-        "suggestion of the same type and title, case aside; none: a new object, with a warning "
-        "naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object).",
-        "ImportJob.checkPermissions": "Run the preflight before submitting: a missing "
-        "permission fails the create, listed per artifact.",
-        "ImportJob.timeoutSeconds": wait("the import", "`SUCCESS`", "imported"),
-        "ImportJob.org": _ORG,
-        "ImportJob.jobId": "The import job's id (also the resource's id).",
-        "ImportJob.jobStatus": "The job's status: `SUCCESS` once created.",
-        "ImportJob.jobName": "The job's name as the platform lists it.",
-        "ImportJob.correlationId": "The correlation id of the submit answer (none for a job "
-        "taken over or adopted).",
-        "ImportJob.conflicts": "The conflicts found before submitting: `{artifact_id, type, "
-        "suggestions}` each (the platform's names).",
-        "ImportJob.alternativesUsed": "The alternatives sent with the import: source id -> "
-        "`{id, type}`.",
-        "ImportJob.importedArtifacts": "Where each artifact went: source artifact id -> target "
-        "artifact id (the job's `importReplacementMap`).",
-        "ImportJob.createdArtifacts": "The objects the import created: source artifact id -> "
-        "target artifact id.",
-        "ImportJob.reusedArtifacts": "The objects the import used that the target already "
-        "held (by name, by `alternatives`, or the same object): source id -> target id.",
-        "ImportJob.needsAttention": "What the import created (or skipped) that a person must "
-        "finish: journeys, dataflows and campaigns land as drafts, dataflows without their "
-        "credentials, governance policies disabled, datasets and schemas with Profile off, "
-        "custom actions without their secrets, channel configurations skipped. `{artifact_id, "
-        "type, action}` each (the platform's names).",
-        "Handshake": "A sharing link from the acting org to a target org; private transfers "
-        "need an approved one. Deleting it only removes it from the stack.",
-        "Handshake.targetOrgId": "The org to link with (`...@AdobeOrg`). Changing it "
-        "replaces the link.",
-        "Handshake.sourceOrgName": f"The name the target sees for this org; {name}. Left out, "
-        "the profile's name (or the org id). Changing it replaces the link.",
-        "Handshake.approveAs": "The name of an `aep:orgs` profile whose `orgId` is the "
-        "target: approve the link with it. Left out, the link waits for the target to approve.",
-        "Handshake.org": _ORG,
-        "Handshake.linkingId": "The link's linking id (also the resource's id).",
-        "Handshake.handshakeId": "The handshake's id.",
-        "Handshake.status": "`APPROVAL_PENDING`, `APPROVED` or `REJECTED`.",
-        "Transfer": "A published package copied to another org: shared privately with a "
-        "linked org, or pulled (PUBLIC) from the org that published it. Only its timeout "
-        "updates in place. Deleting it only removes it from the stack (the copy stays).",
-        "Transfer.packageId": "The published package to copy (PUBLIC for a pull).",
-        "Transfer.targetOrgId": "For a PRIVATE transfer (required then): the org to share with, "
-        "linked by an APPROVED Handshake.",
-        "Transfer.sourceOrgId": "For a PUBLIC pull (required then): the org that published the "
-        "package.",
-        "Transfer.requestType": "`PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into "
-        "the acting org).",
-        "Transfer.timeoutSeconds": wait("the transfer", "`COMPLETED`", "completed"),
-        "Transfer.org": _ORG + " For a PUBLIC pull: the pulling org.",
-        "Transfer.transferId": "The transfer's id (also the resource's id).",
-        "Transfer.status": "The transfer's status: `COMPLETED` once created.",
-        "Transfer.messages": "The platform's progress messages.",
         # -- object types -----------------------------------------------------------------
         "Artifact": "An artifact of a sandbox: its id, its type and a title.",
         "Artifact.id": "The artifact's id in its sandbox, e.g. `acme-seg-gold`.",

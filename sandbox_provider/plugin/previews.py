@@ -19,6 +19,8 @@ from typing import Any
 
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from sandbox_provider.resources import declare
+
 from .schema import ResourceSpec
 from .values import UNKNOWN, from_plain_map
 
@@ -26,15 +28,11 @@ __all__ = ["planned_create", "planned_update", "to_properties"]
 
 Plan = dict[str, Any]
 
-#: Outputs named like an input that hold the platform's value, not the program's: a
-#: Package's `artifacts` (with titles, `found`, `count`) and `expiry` (epoch milliseconds).
-_PLATFORM_VALUED: dict[str, tuple[str, ...]] = {"Package": ("artifacts", "expiry")}
-
 
 def planned_create(spec: ResourceSpec, news: Mapping[str, Any]) -> Plan:
     """A create's outputs: the inputs as given, every other output unknown (a create may
     also take over an object that exists, whose values only the platform knows)."""
-    platform = _PLATFORM_VALUED.get(spec.name, ())
+    platform = declare.platform_valued(spec.inputs_model)
     plan: Plan = {k: UNKNOWN for k in spec.outputs()}
     plan.update({k: v for k, v in news.items() if v is not None and k not in platform})
     for key in platform:
@@ -44,7 +42,7 @@ def planned_create(spec: ResourceSpec, news: Mapping[str, Any]) -> Plan:
 
 def _kept(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
     """The state with the new inputs in it (an input left out is gone from the outputs)."""
-    platform = _PLATFORM_VALUED.get(spec.name, ())
+    platform = declare.platform_valued(spec.inputs_model)
     plan: Plan = {k: v for k, v in olds.items() if not k.startswith("__")}
     for key in spec.input_names():
         if key in platform:

@@ -1,12 +1,12 @@
 """The `aep` package schema, built from what the core already declares.
 
-One table (`RESOURCES`) names each resource's token, its provider class (the core), its
-pydantic input model (the inputs: every field but the model's `HIDDEN` ones, required as the
-model's `REQUIRED`) and its dynamic resource class (the outputs: its annotations). Nothing is
-listed twice: a new input of a core model appears in the schema by itself. Provider
-configuration comes from `sandbox_provider.client.config.KEYS`, the one source of settings.
-Descriptions come from `docs.py`, each default from its own source (the input model's field,
-the key's default).
+One table (`RESOURCES`) names each resource's token and the core module that declares it
+once (`sandbox_provider.resources.declare`): its input model (the inputs: every field but the
+model's `HIDDEN` ones, required as the model's `REQUIRED`; their descriptions and defaults)
+and its output model (the outputs, their descriptions, and the ones every object has).
+Nothing is listed twice: a new input of a core model appears in the schema by itself.
+Provider configuration comes from `sandbox_provider.client.config.KEYS`, the one source of
+settings. The lookup functions' and object types' descriptions come from `docs.py`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sandbox_provider.client.config import KEYS, NAMESPACE
+from sandbox_provider.resources import declare
 
 from .docs import describe
 from .values import camel
@@ -64,6 +65,10 @@ class ResourceSpec:
         return getattr(self._module(), f"{self.name}Inputs")
 
     @property
+    def outputs_model(self) -> type[BaseModel]:
+        return getattr(self._module(), f"{self.name}Outputs")
+
+    @property
     def resource_class(self) -> type:
         return getattr(self._module(), self.name)
 
@@ -74,31 +79,15 @@ class ResourceSpec:
         return [k for k in model.model_fields if k not in hidden]
 
     def outputs(self) -> dict[str, Any]:
-        """Core output name -> annotation: the resource class's own, which `typed_outputs`
-        has evaluated already (the SDK's base classes hold forward references)."""
-        return dict(self.resource_class.__dict__.get("__annotations__", {}))
+        """Core output name -> annotation: the output model's public fields (the resource
+        class's annotations are checked to be the same when it is created)."""
+        return declare.public_outputs(self.outputs_model)
 
+    def describe(self, field: str) -> str | None:
+        """The description of an input or output (an output that is also an input shares
+        the input's)."""
+        return declare.doc_text(self.outputs_model, self.inputs_model, field=field)
 
-#: Outputs every object of a resource has, beside its required inputs: the ones its core's
-#: outputs function (`outputs_of`) always sets, from the object's id, its status and values the
-#: inputs' defaults fill in. Listed in the schema's `required`, so typed SDKs don't type them
-#: optional. (The platform's other fields, such as a version or a date, may be absent.)
-ALWAYS: dict[str, tuple[str, ...]] = {
-    "Package": (
-        "package_id",
-        "name",
-        "package_type",
-        "include_dependencies",
-        "artifacts",
-        "declared_artifacts",
-        "dependency_artifacts",
-        "status",
-    ),
-    "PublishedPackage": ("package_id", "status", "visibility"),
-    "ImportJob": ("job_id", "job_name", "job_status"),
-    "Handshake": ("linking_id", "status"),
-    "Transfer": ("transfer_id", "status", "messages", "request_type"),
-}
 
 RESOURCES: tuple[ResourceSpec, ...] = (
     ResourceSpec("Package", "package"),
@@ -163,7 +152,7 @@ def default_text(model: type[BaseModel], field: str) -> str | None:
 
 
 def _input_doc(spec: ResourceSpec, field: str) -> str | None:
-    doc = describe(f"{spec.name}.{camel(field)}")
+    doc = declare.doc_text(spec.inputs_model, field=field)
     default = default_text(spec.inputs_model, field)
     if doc and default is not None:
         doc = f"{doc} Default: `{default}`."
@@ -181,19 +170,17 @@ def _resource(spec: ResourceSpec) -> dict[str, Any]:
     }
     outputs = dict(inputs)
     outputs.update(
-        {
-            camel(k): _with_doc(_spec(a), describe(f"{spec.name}.{camel(k)}"))
-            for k, a in spec.outputs().items()
-        }
+        {camel(k): _with_doc(_spec(a), spec.describe(k)) for k, a in spec.outputs().items()}
     )
     required_in = [camel(k) for k in getattr(model, "REQUIRED", ()) if k in names]
-    always = [camel(k) for k in ALWAYS.get(spec.name, ())]
+    # Outputs every object has (typed SDKs don't type them optional); a required input is
+    # always in the outputs too.
+    always = [camel(k) for k in declare.always(spec.outputs_model)]
     return {
-        "description": describe(spec.name) or "",
+        "description": getattr(model, "DESCRIPTION", ""),
         "inputProperties": inputs,
         "requiredInputs": required_in,
         "properties": outputs,
-        # A required input is always in the outputs too.
         "required": list(dict.fromkeys(required_in + always)),
     }
 

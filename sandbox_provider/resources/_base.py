@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
@@ -22,10 +22,11 @@ from pulumi.runtime import rpc
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from . import _config
+from . import _config, declare
 from ._config import ConfigError, Profile
 from ._errors import GONE, ProviderError, api_errors
 from ._wording import Problem, pair_misnamed, unwrap, word
+from .declare import REPLACE, Doc
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient, RetryPolicy
@@ -223,6 +224,13 @@ def is_unknown(value: Any) -> bool:
 
 
 # -- input models ------------------------------------------------------------------------------
+ORG_DOC = (
+    "The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing "
+    "it replaces the resource."
+)
+ORG_HINT = "give the name of a profile in aep:orgs, or leave it out to act as the default org"
+
+
 class Inputs(BaseModel):
     """Base of the per-resource input models used by `check`.
 
@@ -235,16 +243,23 @@ class Inputs(BaseModel):
 
     REQUIRED: ClassVar[tuple[str, ...]] = ()
     #: How to fix each property, for the failures whose rule doesn't say (types, enumerations,
-    #: missing values): one hint per failure, the one of the field that failed.
-    HINTS: ClassVar[dict[str, str]] = {
-        "org": "give the name of a profile in aep:orgs, or leave it out to act as the default org",
-    }
+    #: missing values): one hint per failure, the one of the field that failed. Filled from
+    #: each field's `Doc.hint`.
+    HINTS: ClassVar[dict[str, str]] = {}
     #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages).
     HIDDEN: ClassVar[tuple[str, ...]] = ()
     #: Likely wrong names of inputs -> the input meant.
     SYNONYMS: ClassVar[dict[str, str]] = {}
+    #: The resource's description (schema, SDKs, docs).
+    DESCRIPTION: ClassVar[str] = ""
 
-    org: str | None = None
+    org: Annotated[str | None, Doc(ORG_DOC, hint=ORG_HINT, change=REPLACE)] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # The hints are the fields' own (`Doc.hint`): one declaration per field.
+        cls.HINTS = declare.hints(cls)
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         """Rules involving several fields; skip any rule that touches an unknown field."""

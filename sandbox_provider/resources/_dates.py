@@ -17,6 +17,15 @@ _WAIT = f"{WAIT_SECONDS:g}"
 #: The check hint of every `timeout_seconds` input.
 WAIT_HINT = f"give a number of seconds up to {WAIT_SECONDS_MAX:g}, e.g. {_WAIT}"
 
+
+def wait_doc(what: str, end: str, done: str) -> str:
+    """The description of a `timeout_seconds` input: how long `what` waits for `end`."""
+    return (
+        f"How long {what} waits for {end}, in seconds (more than 0, at most "
+        f"{WAIT_SECONDS_MAX:g}); recorded only once {done}. Left out: {_WAIT}."
+    )
+
+
 _DATE_FIX = "use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds"
 #: 9999-12-31T23:59:59Z: later dates can't be shown (and are surely a unit mistake).
 _MAX_MS = 253402300799000

@@ -37,6 +37,8 @@ __all__ = ["SANDBOX_MAX", "Days", "EpochMs", "Seconds"]
 KNOWN_ARTIFACT_TYPES = tuple(t.value for t in ArtifactType)
 
 NAME_MAX = 256
+#: The rule of a name, as descriptions state it.
+NAME_RULE = f"1–{NAME_MAX} characters on one line, no control characters or edge spaces"
 DESCRIPTION_MAX = 4096
 ARTIFACT_ID_MAX = 1024
 

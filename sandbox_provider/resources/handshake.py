@@ -26,7 +26,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -60,9 +60,18 @@ from ._common import (
     difference,
     gone,
     not_adoptable,
-    typed_outputs,
 )
-from ._fields import Name, NonEmpty, OrgId, acting_org_id
+from ._fields import NAME_RULE, Name, NonEmpty, OrgId, acting_org_id
+from .declare import (
+    REPLACE,
+    UPDATE,
+    Doc,
+    Outputs,
+    initial_props,
+    replaced_by,
+    resource_class,
+    updated_by,
+)
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
@@ -73,20 +82,47 @@ APPROVED = HandshakeStatus.APPROVED
 
 
 class HandshakeInputs(Inputs):
+    DESCRIPTION: ClassVar[str] = (
+        "A sharing link from the acting org to a target org; private transfers need an "
+        "approved one. Deleting it only removes it from the stack."
+    )
     REQUIRED: ClassVar[tuple[str, ...]] = ("target_org_id",)
-    HINTS: ClassVar[dict[str, str]] = {
-        "target_org_id": "give the IMS org id of the org to link with, like '...@AdobeOrg'",
-        "source_org_name": "give the name the target org sees as text, or leave it out",
-        "approve_as": "give the name of the aep:orgs profile of the target org, or leave it out",
-        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<handshake or linking id>)",
-    }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "target_org": "target_org_id"}
 
-    target_org_id: OrgId | None = None
-    source_org_name: Name | None = None
-    approve_as: NonEmpty | None = None
-    adopt_id: NonEmpty | None = None
+    target_org_id: Annotated[
+        OrgId | None,
+        Doc(
+            "The org to link with (`...@AdobeOrg`). Changing it replaces the link.",
+            hint="give the IMS org id of the org to link with, like '...@AdobeOrg'",
+            change=REPLACE,
+        ),
+    ] = None
+    source_org_name: Annotated[
+        Name | None,
+        Doc(
+            f"The name the target sees for this org; {NAME_RULE}. Left out, the profile's name "
+            "(or the org id). Changing it replaces the link.",
+            hint="give the name the target org sees as text, or leave it out",
+            change=REPLACE,
+        ),
+    ] = None
+    approve_as: Annotated[
+        NonEmpty | None,
+        Doc(
+            "The name of an `aep:orgs` profile whose `orgId` is the target: approve the link "
+            "with it. Left out, the link waits for the target to approve.",
+            hint="give the name of the aep:orgs profile of the target org, or leave it out",
+            change=UPDATE,
+        ),
+    ] = None
+    adopt_id: Annotated[
+        NonEmpty | None,
+        Doc(
+            "The handshake `import_` adopts (set from the resource options, not by the program).",
+            hint="adopt with opts=pulumi.ResourceOptions(import_=<handshake or linking id>)",
+        ),
+    ] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         if "org" not in unknown and "target_org_id" not in unknown and self.target_org_id:
@@ -114,6 +150,13 @@ class HandshakeInputs(Inputs):
                 )
             ]
         return []
+
+
+class HandshakeOutputs(Outputs):
+    linking_id: Annotated[str, Doc("The link's linking id (also the resource's id).", always=True)]
+    handshake_id: Annotated[str, Doc("The handshake's id.")]
+    status: Annotated[str, Doc("`APPROVAL_PENDING`, `APPROVED` or `REJECTED`.", always=True)]
+    target_org_id: str
 
 
 def _find(
@@ -152,10 +195,8 @@ class HandshakeProvider(BaseProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = changed(
-            olds, news, ("target_org_id", "source_org_name", "org"), blank_is_unset=True
-        )
-        updates = changed(olds, news, ("approve_as",), blank_is_unset=True)
+        replaces = changed(olds, news, replaced_by(HandshakeInputs), blank_is_unset=True)
+        updates = changed(olds, news, updated_by(HandshakeInputs), blank_is_unset=True)
         return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -289,13 +330,12 @@ class HandshakeProvider(BaseProvider):
         progress(f"handshake {id_}: removed from the stack only (a link can't be undone)")
 
 
-@typed_outputs
+@resource_class(HandshakeInputs, HandshakeOutputs)
 class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
     """A sharing link with another org (lifecycle: module docstring)."""
 
     linking_id: pulumi.Output[str]
     handshake_id: pulumi.Output[str]
-    #: APPROVAL_PENDING, APPROVED or REJECTED.
     status: pulumi.Output[str]
     target_org_id: pulumi.Output[str]
 
@@ -310,14 +350,6 @@ class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         adopt_id, opts = adoption(opts)
-        props: dict[str, Any] = {
-            "target_org_id": target_org_id,
-            "source_org_name": source_org_name,
-            "approve_as": approve_as,
-            "org": org,
-            "adopt_id": adopt_id,
-            "linking_id": None,
-            "handshake_id": None,
-            "status": None,
-        }
+        given = {**locals(), "adopt_id": adopt_id}
+        props = initial_props(HandshakeInputs, HandshakeOutputs, given)
         super().__init__(HandshakeProvider(), resource_name, props, opts)

@@ -51,7 +51,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -84,10 +84,10 @@ from ._common import (
     not_adoptable,
     or_none,
     sandbox_exists,
-    typed_outputs,
 )
-from ._dates import WAIT_HINT
+from ._dates import WAIT_HINT, wait_doc
 from ._fields import (
+    NAME_RULE,
     ArtifactId,
     ArtifactRef,
     Description,
@@ -115,28 +115,28 @@ from ._import_planning import (
     settle,
 )
 from ._wording import prop_path
+from .declare import (
+    REPLACE,
+    UPDATE,
+    Doc,
+    Outputs,
+    defaults,
+    initial_props,
+    resource_class,
+    updated_by,
+)
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient
 
 
-#: Inputs that steer how the import runs; changing them doesn't mean a new import.
-IN_PLACE = ("timeout_seconds", "check_permissions")
-
-
 class ImportJobInputs(Inputs):
+    DESCRIPTION: ClassVar[str] = (
+        "One import of a published package into a sandbox. Only its timeout and "
+        "`checkPermissions` update in place; any other change is a new import. Deleting it "
+        "only removes it from the stack (what was imported stays)."
+    )
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id", "target_sandbox")
-    HINTS: ClassVar[dict[str, str]] = {
-        "package_id": "pass a PublishedPackage's package_id output (package_id=pub.package_id)",
-        "target_sandbox": "give the name of the sandbox to import into, e.g. 'prod'",
-        "name": "give the job's name as text, or leave it out for the package's name",
-        "description": "give the description as text, or leave it out",
-        "conflict_policy": "use 'fail', 'use_existing' or 'create_new'",
-        "alternatives": 'map a source artifact id to {"id": <target id>, "type": <type>}',
-        "check_permissions": "write True or False (without quotes)",
-        "timeout_seconds": WAIT_HINT,
-        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<job id>)",
-    }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {
         "sandbox": "target_sandbox",
@@ -145,15 +145,79 @@ class ImportJobInputs(Inputs):
         "on_conflict": "conflict_policy",
     }
 
-    package_id: PackageId | None = None
-    target_sandbox: SandboxName | None = None
-    name: Name | None = None
-    description: Description | None = None
-    alternatives: dict[ArtifactId, ArtifactRef] = Field(default_factory=dict)
-    conflict_policy: Literal["fail", "use_existing", "create_new"] = "fail"
-    check_permissions: StrictBool = True
-    timeout_seconds: Seconds | None = None
-    adopt_id: NonEmpty | None = None
+    package_id: Annotated[
+        PackageId | None,
+        Doc(
+            "The published package to import: the org's own, or one transferred to it.",
+            hint="pass a PublishedPackage's package_id output (package_id=pub.package_id)",
+            change=REPLACE,
+        ),
+    ] = None
+    target_sandbox: Annotated[
+        SandboxName | None,
+        Doc(
+            "The sandbox to import into.",
+            hint="give the name of the sandbox to import into, e.g. 'prod'",
+            change=REPLACE,
+        ),
+    ] = None
+    name: Annotated[
+        Name | None,
+        Doc(
+            f"The job's name in the jobs list; {NAME_RULE}. Left out, the package's.",
+            hint="give the job's name as text, or leave it out for the package's name",
+            change=REPLACE,
+        ),
+    ] = None
+    description: Annotated[
+        Description | None,
+        Doc(
+            "The job's description; left out, the package's.",
+            hint="give the description as text, or leave it out",
+            change=REPLACE,
+        ),
+    ] = None
+    alternatives: Annotated[
+        dict[ArtifactId, ArtifactRef],
+        Doc(
+            "Existing objects of the target sandbox to use instead of importing an artifact: "
+            "source artifact id -> `{id, type}` of the target object.",
+            hint='map a source artifact id to {"id": <target id>, "type": <type>}',
+            change=REPLACE,
+        ),
+    ] = Field(default_factory=dict)
+    conflict_policy: Annotated[
+        Literal["fail", "use_existing", "create_new"],
+        Doc(
+            "What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing "
+            "each conflict and its suggestions), `use_existing` (the suggestion of the same "
+            "type and title, case aside; none: a new object, with a warning naming the near "
+            "matches; never for a CUSTOM_ACTION) or `create_new` (a new object).",
+            hint="use 'fail', 'use_existing' or 'create_new'",
+            change=REPLACE,
+        ),
+    ] = "fail"
+    # It and the timeout steer how the import runs: a change doesn't mean a new import.
+    check_permissions: Annotated[
+        StrictBool,
+        Doc(
+            "Run the preflight before submitting: a missing permission fails the create, "
+            "listed per artifact.",
+            hint="write True or False (without quotes)",
+            change=UPDATE,
+        ),
+    ] = True
+    timeout_seconds: Annotated[
+        Seconds | None,
+        Doc(wait_doc("the import", "`SUCCESS`", "imported"), hint=WAIT_HINT, change=UPDATE),
+    ] = None
+    adopt_id: Annotated[
+        NonEmpty | None,
+        Doc(
+            "The job `import_` adopts (set from the resource options, not by the program).",
+            hint="adopt with opts=pulumi.ResourceOptions(import_=<job id>)",
+        ),
+    ] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures = []
@@ -168,6 +232,57 @@ class ImportJobInputs(Inputs):
                         )
                     )
         return failures
+
+
+class ImportJobOutputs(Outputs):
+    job_id: Annotated[str, Doc("The import job's id (also the resource's id).", always=True)]
+    job_status: Annotated[str, Doc("The job's status: `SUCCESS` once created.", always=True)]
+    job_name: Annotated[str, Doc("The job's name as the platform lists it.", always=True)]
+    correlation_id: Annotated[
+        str,
+        Doc("The correlation id of the submit answer (none for a job taken over or adopted)."),
+    ]
+    conflicts: Annotated[
+        list[dict[str, Any]],
+        Doc(
+            "The conflicts found before submitting: `{artifact_id, type, suggestions}` each "
+            "(the platform's names)."
+        ),
+    ]
+    alternatives_used: Annotated[
+        dict[str, dict[str, str]],
+        Doc("The alternatives sent with the import: source id -> `{id, type}`."),
+    ]
+    imported_artifacts: Annotated[
+        dict[str, str],
+        Doc(
+            "Where each artifact went: source artifact id -> target artifact id (the job's "
+            "`importReplacementMap`)."
+        ),
+    ]
+    created_artifacts: Annotated[
+        dict[str, str],
+        Doc("The objects the import created: source artifact id -> target artifact id."),
+    ]
+    reused_artifacts: Annotated[
+        dict[str, str],
+        Doc(
+            "The objects the import used that the target already held (by name, by "
+            "`alternatives`, or the same object): source id -> target id."
+        ),
+    ]
+    needs_attention: Annotated[
+        list[dict[str, str]],
+        Doc(
+            "What the import created (or skipped) that a person must finish: journeys, "
+            "dataflows and campaigns land as drafts, dataflows without their credentials, "
+            "governance policies disabled, datasets and schemas with Profile off, custom "
+            "actions without their secrets, channel configurations skipped. `{artifact_id, "
+            "type, action}` each (the platform's names)."
+        ),
+    ]
+    package_id: str
+    target_sandbox: str
 
 
 class ImportJobProvider(BaseProvider):
@@ -185,14 +300,9 @@ class ImportJobProvider(BaseProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.IMPORT_JOB, _id)
         news = dict(known_package_id(olds, news))
-        defaults: dict[str, Any] = {
-            "alternatives": {},
-            "conflict_policy": "fail",
-            "check_permissions": True,
-        }
         keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields) - {ADOPT_ID})
-        differ = changed(olds, news, keys, defaults)
-        replaces = [k for k in differ if k not in IN_PLACE]
+        differ = changed(olds, news, keys, defaults(ImportJobInputs))
+        replaces = [k for k in differ if k not in updated_by(ImportJobInputs)]
         if olds.get("job_status") == JobStatus.FAILED:
             # Recorded by an update that found the submitted job FAILED: it imported nothing,
             # and only a new import (a create) can.
@@ -347,7 +457,7 @@ class ImportJobProvider(BaseProvider):
             # A create cut short after submitting (the plugin's partial state): finish that
             # job, never submit another.
             return UpdateResult(self._finish(id_, outs, self.strip(news)))
-        for key in IN_PLACE:
+        for key in updated_by(ImportJobInputs):
             outs.pop(key, None)
             if news.get(key) is not None:
                 outs[key] = news[key]
@@ -380,7 +490,7 @@ class ImportJobProvider(BaseProvider):
         )
 
 
-@typed_outputs
+@resource_class(ImportJobInputs, ImportJobOutputs)
 class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
     """An import of a published package into a sandbox (lifecycle: module docstring)."""
 
@@ -388,17 +498,11 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
     job_status: pulumi.Output[str]
     job_name: pulumi.Output[str]
     correlation_id: pulumi.Output[str]
-    #: The conflicts found before submitting: {"artifact_id", "type", "suggestions"}.
     conflicts: pulumi.Output[list[dict[str, Any]]]
-    #: What was sent as alternatives: {source id: {"id", "type"}}.
     alternatives_used: pulumi.Output[dict[str, dict[str, str]]]
-    #: {source id: target id} as the platform reports it (the job's `importReplacementMap`).
     imported_artifacts: pulumi.Output[dict[str, str]]
-    #: {source id: target id} of the objects the import created in the target.
     created_artifacts: pulumi.Output[dict[str, str]]
-    #: {source id: target id} of the objects the import used that the target already held.
     reused_artifacts: pulumi.Output[dict[str, str]]
-    #: What the import created that a person must finish: {"artifact_id", "type", "action"}.
     needs_attention: pulumi.Output[list[dict[str, str]]]
     package_id: pulumi.Output[str]
     target_sandbox: pulumi.Output[str]
@@ -419,26 +523,6 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         adopt_id, opts = adoption(opts)
-        props: dict[str, Any] = {
-            "package_id": package_id,
-            "target_sandbox": target_sandbox,
-            "name": name,
-            "description": description,
-            "alternatives": alternatives,
-            "conflict_policy": conflict_policy,
-            "check_permissions": check_permissions,
-            "timeout_seconds": timeout_seconds,
-            "org": org,
-            "adopt_id": adopt_id,
-            "job_id": None,
-            "job_status": None,
-            "job_name": None,
-            "correlation_id": None,
-            "conflicts": None,
-            "alternatives_used": None,
-            "imported_artifacts": None,
-            "created_artifacts": None,
-            "reused_artifacts": None,
-            "needs_attention": None,
-        }
+        given = {**locals(), "adopt_id": adopt_id}
+        props = initial_props(ImportJobInputs, ImportJobOutputs, given)
         super().__init__(ImportJobProvider(), resource_name, props, opts)

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -90,9 +90,11 @@ from ._common import (
     changed,
     delete_first,
     gone,
-    typed_outputs,
 )
 from ._fields import (
+    DESCRIPTION_MAX,
+    NAME_RULE,
+    SANDBOX_MAX,
     Artifact,
     ArtifactInput,
     Description,
@@ -119,6 +121,16 @@ from ._package_contents import (
 )
 from ._package_finish import adopt, complete, take_over
 from ._package_preflight import check_replacement
+from .declare import (
+    REPLACE,
+    UPDATE,
+    Doc,
+    Outputs,
+    initial_props,
+    replaced_by,
+    resource_class,
+    updated_by,
+)
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
@@ -126,28 +138,90 @@ if TYPE_CHECKING:
 
 
 class PackageInputs(Inputs):
+    DESCRIPTION: ClassVar[str] = (
+        "A set of artifacts of one sandbox: the unit that is published, imported and shared. "
+        "Its name, description and (while a draft) its artifacts update in place; its type, "
+        "source sandbox and org replace it."
+    )
     REQUIRED: ClassVar[tuple[str, ...]] = ("name",)
-    HINTS: ClassVar[dict[str, str]] = {
-        "name": "give the package's name, e.g. 'dev-audiences' (unique per org)",
-        "description": "give the description as text, or leave it out",
-        "package_type": "use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)",
-        "source_sandbox": "give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox",
-        "artifacts": 'give a list of {"id": ..., "type": ...} dicts',
-        "expiry": "use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds",
-        "include_dependencies": "write True or False (without quotes)",
-        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
-    }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"sandbox": "source_sandbox", "type": "package_type"}
 
-    name: Name | None = None
-    description: Description | None = None
-    package_type: Literal["PARTIAL", "FULL"] = "PARTIAL"
-    source_sandbox: SandboxName | None = None
-    artifacts: list[ArtifactInput] = Field(default_factory=list)
-    expiry: EpochMs | None = None
-    include_dependencies: StrictBool = False
-    adopt_id: PackageId | None = None
+    # A FULL package can't be updated: its name and description replace it (see `diff`).
+    name: Annotated[
+        Name | None,
+        Doc(
+            f"The package's name, unique in the org; {NAME_RULE}.",
+            hint="give the package's name, e.g. 'dev-audiences' (unique per org)",
+            change=UPDATE,
+        ),
+    ] = None
+    description: Annotated[
+        Description | None,
+        Doc(
+            f"What the package holds, up to {DESCRIPTION_MAX} characters (newlines and tabs "
+            "allowed).",
+            hint="give the description as text, or leave it out",
+            change=UPDATE,
+        ),
+    ] = None
+    package_type: Annotated[
+        Literal["PARTIAL", "FULL"],
+        Doc(
+            "`PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). "
+            "Changing it replaces the package.",
+            hint="use 'PARTIAL' (chosen artifacts) or 'FULL' (the whole sandbox)",
+            change=REPLACE,
+        ),
+    ] = "PARTIAL"
+    source_sandbox: Annotated[
+        SandboxName | None,
+        Doc(
+            f"The sandbox the artifacts come from, a sandbox name of up to {SANDBOX_MAX} "
+            "characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the "
+            "package.",
+            hint="give the sandbox's name, e.g. 'dev', or leave it out for aep:sandbox",
+            change=REPLACE,
+        ),
+    ] = None
+    # Updated in place while a draft, replaced once published (see `diff`).
+    artifacts: Annotated[
+        list[ArtifactInput],
+        Doc(
+            "As an input, the artifacts to package (a PARTIAL package needs one); they change "
+            "in place while the package is a draft, and replace it once published. As an "
+            "output, the platform's list, with each one's title, `found` and `count`.",
+            hint='give a list of {"id": ..., "type": ...} dicts',
+            platform=True,
+        ),
+    ] = Field(default_factory=list)
+    # Updated in place while a draft; a published package's expiry is its publication's.
+    expiry: Annotated[
+        EpochMs | None,
+        Doc(
+            "As an input, when a draft expires: ISO-8601 text or epoch milliseconds, in the "
+            "future; left out, the platform's 90 days. As an output, the platform's expiry in "
+            "epoch milliseconds.",
+            hint="use ISO-8601 like '2030-01-31T00:00:00Z' or epoch milliseconds",
+            platform=True,
+        ),
+    ] = None
+    # Its effect shows in the artifacts (see `artifacts_changed`).
+    include_dependencies: Annotated[
+        StrictBool,
+        Doc(
+            "Add every dependency of the artifacts (schemas, classes, merge policies, ..., "
+            "found transitively), so an import can't fail on a forgotten one.",
+            hint="write True or False (without quotes)",
+        ),
+    ] = False
+    adopt_id: Annotated[
+        PackageId | None,
+        Doc(
+            "The package `import_` adopts (set from the resource options, not by the program).",
+            hint="adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
+        ),
+    ] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []
@@ -190,6 +264,42 @@ class PackageInputs(Inputs):
         return failures
 
 
+_STATUS = "`DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`"
+
+
+class PackageOutputs(Outputs):
+    package_id: Annotated[str, Doc("The package's id (also the resource's id).", always=True)]
+    name: Annotated[str, Doc(always=True)]
+    description: str | None
+    package_type: Annotated[str, Doc(always=True)]
+    source_sandbox: str
+    include_dependencies: Annotated[bool, Doc(always=True)]
+    org: str | None
+    artifacts: Annotated[list[dict[str, Any]], Doc(always=True)]
+    declared_artifacts: Annotated[
+        list[dict[str, Any]], Doc("The `artifacts` input as last applied.", always=True)
+    ]
+    dependency_artifacts: Annotated[
+        list[dict[str, str]], Doc("The artifacts `includeDependencies` added.", always=True)
+    ]
+    status: Annotated[str, Doc(f"The package's status: {_STATUS}.", always=True)]
+    version: Annotated[
+        int, Doc("The platform's version of the package; it changes on every write.")
+    ]
+    expiry: int
+    created_date: Annotated[int, Doc("When the package was created, in epoch milliseconds.")]
+    modified_date: Annotated[int, Doc("When the package last changed, in epoch milliseconds.")]
+    ims_org_id: Annotated[str, Doc("The org that owns the package (`...@AdobeOrg`).")]
+    declared_expiry: Annotated[
+        int | None,
+        Doc(
+            "The `expiry` input as last applied (epoch ms): a refresh tells the program's "
+            "expiry from the platform's default by it.",
+            internal=True,
+        ),
+    ]
+
+
 class PackageProvider(BaseProvider):
     # -- check / diff: no API calls --------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -205,10 +315,8 @@ class PackageProvider(BaseProvider):
         _claims.record(_claims.PACKAGE, _id)
         full = (news.get("package_type") or olds.get("package_type")) == PackageType.FULL
 
-        replaces = changed(
-            olds, news, ("package_type", "source_sandbox", "org"), blank_is_unset=True
-        )
-        texts = changed(olds, news, ("name", "description"), blank_is_unset=True)
+        replaces = changed(olds, news, replaced_by(PackageInputs), blank_is_unset=True)
+        texts = changed(olds, news, updated_by(PackageInputs), blank_is_unset=True)
         # UPDATE only exists for PARTIAL packages.
         replaces, updates = (replaces + texts, []) if full else (replaces, texts)
         artifacts = artifacts_changed(olds, news)
@@ -424,7 +532,7 @@ class PackageProvider(BaseProvider):
             client.delete_package(id_, missing_ok=True)
 
 
-@typed_outputs
+@resource_class(PackageInputs, PackageOutputs)
 class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
     """A package of artifacts from one sandbox (see the module docstring for its lifecycle)."""
 
@@ -435,15 +543,11 @@ class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
     source_sandbox: pulumi.Output[str]
     include_dependencies: pulumi.Output[bool]
     org: pulumi.Output[str | None]
-    #: The platform's list: {"id", "type", "title"?, "found", "count"} per artifact.
     artifacts: pulumi.Output[list[dict[str, Any]]]
-    #: The program's list as last applied.
     declared_artifacts: pulumi.Output[list[dict[str, Any]]]
-    #: What include_dependencies added on top of the declared artifacts.
     dependency_artifacts: pulumi.Output[list[dict[str, str]]]
     status: pulumi.Output[str]
     version: pulumi.Output[int]
-    #: Epoch milliseconds.
     expiry: pulumi.Output[int]
     created_date: pulumi.Output[int]
     modified_date: pulumi.Output[int]
@@ -465,24 +569,6 @@ class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
     ) -> None:
         adopt_id, opts = adoption(opts)  # see "adoption" in the module docstring
         opts = delete_first(opts)
-        props: dict[str, Any] = {
-            "name": name,
-            "description": description,
-            "package_type": package_type,
-            "source_sandbox": source_sandbox,
-            "artifacts": artifacts,
-            "expiry": expiry,
-            "include_dependencies": include_dependencies,
-            "org": org,
-            "adopt_id": adopt_id,
-            # Outputs only: declared so they exist as attributes.
-            "package_id": None,
-            "declared_artifacts": None,
-            "dependency_artifacts": None,
-            "status": None,
-            "version": None,
-            "created_date": None,
-            "modified_date": None,
-            "ims_org_id": None,
-        }
+        given = {**locals(), "adopt_id": adopt_id}
+        props = initial_props(PackageInputs, PackageOutputs, given)
         super().__init__(PackageProvider(), resource_name, props, opts)

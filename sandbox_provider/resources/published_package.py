@@ -35,7 +35,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -77,12 +77,22 @@ from ._common import (
     gone,
     known_package_id,
     not_adoptable,
-    typed_outputs,
     wait_seconds,
 )
-from ._dates import WAIT_HINT
+from ._dates import WAIT_HINT, wait_doc
 from ._fields import Days, PackageId, Seconds
 from ._package_contents import expiry_warning
+from .declare import (
+    REPLACE,
+    UPDATE,
+    Doc,
+    Outputs,
+    defaults,
+    initial_props,
+    replaced_by,
+    resource_class,
+    updated_by,
+)
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
@@ -93,22 +103,70 @@ PRIVATE = PackageVisibility.PRIVATE
 
 
 class PublishedPackageInputs(Inputs):
+    DESCRIPTION: ClassVar[str] = (
+        "The publication of a package: what makes it importable and shareable. Deleting it "
+        "only removes it from the stack (a publication can't be undone)."
+    )
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
-    HINTS: ClassVar[dict[str, str]] = {
-        "package_id": "pass a Package's package_id output (package_id=pkg.package_id)",
-        "visibility": "use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)",
-        "expiry_period_days": f"give a whole number of days from 1 to {EXPIRY_DAYS_MAX}",
-        "timeout_seconds": WAIT_HINT,
-        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
-    }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"expiry_days": "expiry_period_days"}
 
-    package_id: PackageId | None = None
-    expiry_period_days: Days | None = None
-    visibility: Literal["PRIVATE", "PUBLIC"] = "PRIVATE"
-    timeout_seconds: Seconds | None = None
-    adopt_id: PackageId | None = None
+    package_id: Annotated[
+        PackageId | None,
+        Doc(
+            "The package to publish, usually a Package's `packageId`. Changing it replaces the "
+            "publication.",
+            hint="pass a Package's package_id output (package_id=pkg.package_id)",
+            change=REPLACE,
+        ),
+    ] = None
+    expiry_period_days: Annotated[
+        Days | None,
+        Doc(
+            f"Days the published package lives (1–{EXPIRY_DAYS_MAX}), counted from "
+            "publication; left out, the platform's 90. Recorded only once published.",
+            hint=f"give a whole number of days from 1 to {EXPIRY_DAYS_MAX}",
+            change=UPDATE,
+        ),
+    ] = None
+    visibility: Annotated[
+        Literal["PRIVATE", "PUBLIC"],
+        Doc(
+            "`PRIVATE`, or `PUBLIC` (any org may pull it). PRIVATE to PUBLIC updates in place; "
+            "PUBLIC can't go back to PRIVATE.",
+            hint="use 'PRIVATE' (shared by transfer only) or 'PUBLIC' (anyone may pull)",
+            change=UPDATE,
+        ),
+    ] = "PRIVATE"
+    timeout_seconds: Annotated[
+        Seconds | None,
+        Doc(wait_doc("the publication", "`PUBLISHED`", "published"), hint=WAIT_HINT, change=UPDATE),
+    ] = None
+    adopt_id: Annotated[
+        PackageId | None,
+        Doc(
+            "The package `import_` adopts (set from the resource options, not by the program).",
+            hint="adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
+        ),
+    ] = None
+
+
+class PublishedPackageOutputs(Outputs):
+    package_id: Annotated[str, Doc(always=True)]
+    status: Annotated[
+        str,
+        Doc(
+            "The package's status: `PUBLISHED` once created (`PUBLISH_IN_PROGRESS` when the "
+            "wait ended first; the next update finishes it).",
+            always=True,
+        ),
+    ]
+    publish_date: Annotated[int, Doc("When the package was published, in epoch milliseconds.")]
+    correlation_id: Annotated[str | None, Doc("The publication's correlation id.")]
+    visibility: Annotated[str, Doc(always=True)]
+    expiry: Annotated[int, Doc("When the published package expires, in epoch milliseconds.")]
+    expiry_period_days: int | None
+    org: str | None
 
 
 def public_to_private(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -181,13 +239,9 @@ class PublishedPackageProvider(BaseProvider):
         if not is_unknown(news.get("visibility")) and public_to_private(olds, news):
             # check() refuses this already; a diff must not plan it either.
             raise ProviderError(f"visibility can't change to PRIVATE: {REFUSED_REASON}")
-        replaces = changed(olds, news, ("package_id", "org"), blank_is_unset=True)
-        updates = changed(
-            olds,
-            news,
-            ("visibility", "expiry_period_days", "timeout_seconds"),
-            {"visibility": PRIVATE},
-        )
+        model = PublishedPackageInputs
+        replaces = changed(olds, news, replaced_by(model), blank_is_unset=True)
+        updates = changed(olds, news, updated_by(model), defaults(model))
         if not replaces:
             notice = expiry_warning(f"published package {_id}", olds, _config.expiry_warning_days())
             if notice:
@@ -359,17 +413,15 @@ class PublishedPackageProvider(BaseProvider):
         )
 
 
-@typed_outputs
+@resource_class(PublishedPackageInputs, PublishedPackageOutputs)
 class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPackage"):
     """The publication of a package (see the module docstring for its lifecycle)."""
 
     package_id: pulumi.Output[str]
     status: pulumi.Output[str]
-    #: Epoch milliseconds.
     publish_date: pulumi.Output[int]
     correlation_id: pulumi.Output[str | None]
     visibility: pulumi.Output[str]
-    #: Epoch milliseconds: publication date + expiry_period_days.
     expiry: pulumi.Output[int]
     expiry_period_days: pulumi.Output[int | None]
     org: pulumi.Output[str | None]
@@ -386,16 +438,6 @@ class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPac
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         adopt_id, opts = adoption(opts)
-        props: dict[str, Any] = {
-            "package_id": package_id,
-            "expiry_period_days": expiry_period_days,
-            "visibility": visibility,
-            "timeout_seconds": timeout_seconds,
-            "org": org,
-            "adopt_id": adopt_id,
-            "status": None,
-            "publish_date": None,
-            "correlation_id": None,
-            "expiry": None,
-        }
+        given = {**locals(), "adopt_id": adopt_id}
+        props = initial_props(PublishedPackageInputs, PublishedPackageOutputs, given)
         super().__init__(PublishedPackageProvider(), resource_name, props, opts)

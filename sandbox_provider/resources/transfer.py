@@ -31,7 +31,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -47,6 +47,8 @@ from sandbox_provider.client import NotFoundError
 
 from ._base import (
     GONE,
+    ORG_DOC,
+    ORG_HINT,
     BaseProvider,
     Inputs,
     ProviderError,
@@ -65,9 +67,8 @@ from ._common import (
     gone,
     known_package_id,
     not_adoptable,
-    typed_outputs,
 )
-from ._dates import WAIT_HINT
+from ._dates import WAIT_HINT, wait_doc
 from ._fields import NonEmpty, OrgId, PackageId, Seconds, acting_org_id
 from ._transfer_partial import (
     COMPLETED,
@@ -77,31 +78,78 @@ from ._transfer_partial import (
     outputs_of,
     wait_for_transfer,
 )
+from .declare import (
+    REPLACE,
+    UPDATE,
+    Doc,
+    Outputs,
+    defaults,
+    initial_props,
+    resource_class,
+    updated_by,
+)
 
 PUBLIC = TransferRequestType.PUBLIC
-IN_PLACE = ("timeout_seconds",)
 
 
 class TransferInputs(Inputs):
+    DESCRIPTION: ClassVar[str] = (
+        "A published package copied to another org: shared privately with a linked org, or "
+        "pulled (PUBLIC) from the org that published it. Only its timeout updates in place. "
+        "Deleting it only removes it from the stack (the copy stays)."
+    )
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
-    HINTS: ClassVar[dict[str, str]] = {
-        "package_id": "pass a PublishedPackage's package_id output (package_id=pub.package_id)",
-        "target_org_id": "give the IMS org id of the org to share with, like '...@AdobeOrg'",
-        "source_org_id": "give the IMS org id of the org that published the package",
-        "request_type": "use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from "
-        "source_org_id)",
-        "timeout_seconds": WAIT_HINT,
-        "adopt_id": "adopt with opts=pulumi.ResourceOptions(import_=<transfer id>)",
-    }
     HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "source": "source_org_id"}
 
-    package_id: PackageId | None = None
-    target_org_id: OrgId | None = None
-    source_org_id: OrgId | None = None
-    request_type: Literal["PRIVATE", "PUBLIC"] = "PRIVATE"
-    timeout_seconds: Seconds | None = None
-    adopt_id: NonEmpty | None = None
+    package_id: Annotated[
+        PackageId | None,
+        Doc(
+            "The published package to copy (PUBLIC for a pull).",
+            hint="pass a PublishedPackage's package_id output (package_id=pub.package_id)",
+            change=REPLACE,
+        ),
+    ] = None
+    target_org_id: Annotated[
+        OrgId | None,
+        Doc(
+            "For a PRIVATE transfer (required then): the org to share with, linked by an "
+            "APPROVED Handshake.",
+            hint="give the IMS org id of the org to share with, like '...@AdobeOrg'",
+            change=REPLACE,
+        ),
+    ] = None
+    source_org_id: Annotated[
+        OrgId | None,
+        Doc(
+            "For a PUBLIC pull (required then): the org that published the package.",
+            hint="give the IMS org id of the org that published the package",
+            change=REPLACE,
+        ),
+    ] = None
+    request_type: Annotated[
+        Literal["PRIVATE", "PUBLIC"],
+        Doc(
+            "`PRIVATE` (share with `targetOrgId`) or `PUBLIC` (pull into the acting org).",
+            hint="use 'PRIVATE' (share with target_org_id) or 'PUBLIC' (pull from source_org_id)",
+            change=REPLACE,
+        ),
+    ] = "PRIVATE"
+    timeout_seconds: Annotated[
+        Seconds | None,
+        Doc(wait_doc("the transfer", "`COMPLETED`", "completed"), hint=WAIT_HINT, change=UPDATE),
+    ] = None
+    org: Annotated[
+        str | None,
+        Doc(ORG_DOC + " For a PUBLIC pull: the pulling org.", hint=ORG_HINT, change=REPLACE),
+    ] = None
+    adopt_id: Annotated[
+        NonEmpty | None,
+        Doc(
+            "The transfer `import_` adopts (set from the resource options, not by the program).",
+            hint="adopt with opts=pulumi.ResourceOptions(import_=<transfer id>)",
+        ),
+    ] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         if "request_type" in unknown:
@@ -183,6 +231,14 @@ class TransferInputs(Inputs):
         return failures
 
 
+class TransferOutputs(Outputs):
+    transfer_id: Annotated[str, Doc("The transfer's id (also the resource's id).", always=True)]
+    status: Annotated[str, Doc("The transfer's status: `COMPLETED` once created.", always=True)]
+    messages: Annotated[list[str], Doc("The platform's progress messages.", always=True)]
+    request_type: Annotated[str, Doc(always=True)]
+    package_id: str
+
+
 #: A 404 on the package: the input that named it.
 _PACKAGE_MISSING = (
     "package_id names no package this org can see: pass the package_id of a published "
@@ -203,8 +259,8 @@ class TransferProvider(BaseProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = dict(known_package_id(olds, news))
         keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields) - {ADOPT_ID})
-        differ = changed(olds, news, keys, {"request_type": PRIVATE})
-        replaces = [k for k in differ if k not in IN_PLACE]
+        differ = changed(olds, news, keys, defaults(TransferInputs))
+        replaces = [k for k in differ if k not in updated_by(TransferInputs)]
         if olds.get("status") == TransferStatus.FAILED:
             # Recorded by an update that found the requested transfer FAILED: it copied
             # nothing, and only a new transfer (a create) can.
@@ -314,7 +370,7 @@ class TransferProvider(BaseProvider):
                 current = client.get_transfer(id_)
             done = wait_for_transfer(client, id_, inputs, what, partial=current, finishing=True)
             return UpdateResult(outputs_of(done, inputs))
-        for key in IN_PLACE:
+        for key in updated_by(TransferInputs):
             outs.pop(key, None)
             if news.get(key) is not None:
                 outs[key] = news[key]
@@ -324,12 +380,11 @@ class TransferProvider(BaseProvider):
         progress(f"transfer {id_}: removed from the stack only; the copy stays in the target org")
 
 
-@typed_outputs
+@resource_class(TransferInputs, TransferOutputs)
 class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
     """A package copied to another org (lifecycle: module docstring)."""
 
     transfer_id: pulumi.Output[str]
-    #: COMPLETED once created (FAILED transfers are errors, never recorded).
     status: pulumi.Output[str]
     messages: pulumi.Output[list[str]]
     request_type: pulumi.Output[str]
@@ -348,16 +403,6 @@ class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         adopt_id, opts = adoption(opts)
-        props: dict[str, Any] = {
-            "package_id": package_id,
-            "target_org_id": target_org_id,
-            "source_org_id": source_org_id,
-            "request_type": request_type,
-            "timeout_seconds": timeout_seconds,
-            "org": org,
-            "adopt_id": adopt_id,
-            "transfer_id": None,
-            "status": None,
-            "messages": None,
-        }
+        given = {**locals(), "adopt_id": adopt_id}
+        props = initial_props(TransferInputs, TransferOutputs, given)
         super().__init__(TransferProvider(), resource_name, props, opts)

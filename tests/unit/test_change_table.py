@@ -21,6 +21,7 @@ from sandbox_provider.resources import (
     transfer,
 )
 from sandbox_provider.resources._base import Inputs
+from sandbox_provider.resources.declare import updated_by
 
 LIFECYCLE = Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md"
 INPUTS: dict[str, type[Inputs]] = {
@@ -68,6 +69,6 @@ def test_recorded_only_is_what_the_diffs_update_without_a_write() -> None:
         for resource, change, effect in rows()
         if effect.startswith("recorded only")
     }
-    assert recorded["ImportJob"] == set(import_job.IN_PLACE)
-    assert recorded["Transfer"] == set(transfer.IN_PLACE)
+    assert recorded["ImportJob"] == set(updated_by(import_job.ImportJobInputs))
+    assert recorded["Transfer"] == set(updated_by(transfer.TransferInputs))
     assert recorded["PublishedPackage"] == {"expiry_period_days", "timeout_seconds"}

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from sandbox_provider.plugin import reference
-from sandbox_provider.plugin.schema import ALWAYS, RESOURCES, schema
+from sandbox_provider.plugin.schema import RESOURCES, schema
 from sandbox_provider.plugin.values import camel
+from sandbox_provider.resources.declare import always as always_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = schema("0.1.0")
@@ -78,7 +79,7 @@ def test_config_descriptions_carry_the_keys_default_and_variable() -> None:
 def test_the_outputs_every_object_has_are_required() -> None:
     for spec in RESOURCES:
         entry = SCHEMA["resources"][spec.token]
-        always = {camel(k) for k in ALWAYS[spec.name]}
+        always = {camel(k) for k in always_of(spec.outputs_model)}
         assert always <= set(entry["required"]), spec.token
         assert set(entry["required"]) <= set(entry["properties"]), spec.token
         # An optional output stays optional: a Package's version may be absent.
