@@ -48,9 +48,13 @@ def artifact_wire(item: ArtifactLike) -> dict[str, Any]:
     return out
 
 
-def expiry_wire(expiry: datetime | int | str | None) -> int | str | None:
+def expiry_wire(expiry: datetime | float | str | None) -> int | str | None:
     if expiry is None or isinstance(expiry, (int, str)):
         return expiry
+    if isinstance(expiry, float):
+        # Epoch milliseconds as a float: what the Pulumi engine hands a dynamic provider for
+        # every number (a checked `expiry` of 4073414400000 arrives as 4073414400000.0).
+        return int(expiry)
     aware = expiry if expiry.tzinfo else expiry.replace(tzinfo=UTC)
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -23,7 +23,14 @@ GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}
 
 BASE: dict[str, dict[str, Any]] = {
-    "pkg": {"name": "plan-pkg", "description": "one", "source_sandbox": "dev", "artifacts": [GOLD]},
+    "pkg": {
+        "name": "plan-pkg",
+        "description": "one",
+        "source_sandbox": "dev",
+        "artifacts": [GOLD],
+        # ISO text, checked into epoch ms, which the engine hands back to create as a float.
+        "expiry": "2099-01-31T00:00:00Z",
+    },
     "pub": {"expiry_period_days": 30, "timeout_seconds": 900},
     "job": {
         "target_sandbox": "prod",

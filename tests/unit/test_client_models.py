@@ -157,3 +157,15 @@ def test_transfer_and_page() -> None:
     t = page.data[0]
     assert t.target_ims_org_id == "B@AdobeOrg" and t.last_message == "Fetched Package"
     assert page.has_next_page is False
+
+
+def test_an_expiry_given_as_a_float_is_sent_as_whole_milliseconds() -> None:
+    # The engine hands a dynamic provider every number as a float.
+    from datetime import UTC, datetime
+
+    from sandbox_provider.client.packages import expiry_wire
+
+    assert expiry_wire(4073414400000.0) == 4073414400000
+    assert expiry_wire(4073414400000) == 4073414400000
+    assert expiry_wire("2099-01-31T00:00:00Z") == "2099-01-31T00:00:00Z"
+    assert expiry_wire(datetime(2099, 1, 31, tzinfo=UTC)) == "2099-01-31T00:00:00Z"
