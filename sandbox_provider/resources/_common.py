@@ -31,10 +31,11 @@ from sandbox_provider.client import (
 )
 from sandbox_provider.client.timing import WAIT_SECONDS
 
-from . import _claims
+from . import _claims, declare
 from ._base import (
     CANCELLED,
     Cancelled,
+    Inputs,
     ProviderError,
     Unfinished,
     interruptible,
@@ -147,6 +148,17 @@ def sandbox_exists(client: ExImClient, sandbox: str) -> bool | None:
 # -- adoption ----------------------------------------------------------------------------------
 #: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
 ADOPT_ID = "adopt_id"
+
+
+def changes_by_declaration(
+    model: type[Inputs], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(the inputs that differ, those of them that replace) for a resource whose every input
+    replaces it but the ones declared `UPDATE` (a missing input counts as its default)."""
+    keys = sorted((set(olds) | set(news)) & set(model.model_fields) - {ADOPT_ID})
+    differ = changed(olds, news, keys, declare.defaults(model))
+    in_place = declare.updated_by(model)
+    return differ, [k for k in differ if k not in in_place]
 
 
 def adoption(

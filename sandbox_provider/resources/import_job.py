@@ -78,7 +78,7 @@ from ._common import (
     JobStatus,
     adoption,
     adoption_missing,
-    changed,
+    changes_by_declaration,
     gone,
     known_package_id,
     not_adoptable,
@@ -120,7 +120,6 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
-    defaults,
     initial_props,
     resource_class,
     updated_by,
@@ -300,9 +299,7 @@ class ImportJobProvider(BaseProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.IMPORT_JOB, _id)
         news = dict(known_package_id(olds, news))
-        keys = sorted((set(olds) | set(news)) & set(ImportJobInputs.model_fields) - {ADOPT_ID})
-        differ = changed(olds, news, keys, defaults(ImportJobInputs))
-        replaces = [k for k in differ if k not in updated_by(ImportJobInputs)]
+        differ, replaces = changes_by_declaration(ImportJobInputs, olds, news)
         if olds.get("job_status") == JobStatus.FAILED:
             # Recorded by an update that found the submitted job FAILED: it imported nothing,
             # and only a new import (a create) can.

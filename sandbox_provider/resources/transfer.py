@@ -62,7 +62,7 @@ from ._common import (
     TransferStatus,
     adoption,
     adoption_missing,
-    changed,
+    changes_by_declaration,
     difference,
     gone,
     known_package_id,
@@ -83,7 +83,6 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
-    defaults,
     initial_props,
     resource_class,
     updated_by,
@@ -258,9 +257,7 @@ class TransferProvider(BaseProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = dict(known_package_id(olds, news))
-        keys = sorted((set(olds) | set(news)) & set(TransferInputs.model_fields) - {ADOPT_ID})
-        differ = changed(olds, news, keys, defaults(TransferInputs))
-        replaces = [k for k in differ if k not in updated_by(TransferInputs)]
+        differ, replaces = changes_by_declaration(TransferInputs, olds, news)
         if olds.get("status") == TransferStatus.FAILED:
             # Recorded by an update that found the requested transfer FAILED: it copied
             # nothing, and only a new transfer (a create) can.
