@@ -49,6 +49,24 @@ def credential_options(fn: F) -> F:
     return fn
 
 
+#: The options of the commands working on a stack (`recover`, `migrate`).
+_cwd_option = click.option(
+    "--cwd",
+    "work_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The project directory (holding Pulumi.yaml).",
+)
+_pulumi_option = click.option(
+    "--pulumi",
+    "pulumi_bin",
+    default=None,
+    envvar="PULUMI_BIN",
+    help="The pulumi binary (default: the one on PATH; env PULUMI_BIN).",
+)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="sandbox-provider")
 def main() -> None:
@@ -153,21 +171,8 @@ def emulator(
 
 @main.command()
 @click.option("--stack", "-s", "stack_name", required=True, help="The stack to recover.")
-@click.option(
-    "--cwd",
-    "work_dir",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="The project directory (holding Pulumi.yaml).",
-)
-@click.option(
-    "--pulumi",
-    "pulumi_bin",
-    default=None,
-    envvar="PULUMI_BIN",
-    help="The pulumi binary (default: the one on PATH; env PULUMI_BIN).",
-)
+@_cwd_option
+@_pulumi_option
 def recover(stack_name: str, work_dir: str, pulumi_bin: str | None) -> None:
     """After a killed `pulumi up`: release the stack's lock and clear its pending operations,
     so that the next `pulumi up` converges (it takes over what the killed update made)."""
@@ -314,22 +319,9 @@ def check_live(
 
 @main.command()
 @click.option("--stack", "-s", "stack_name", required=True, help="The stack to move.")
-@click.option(
-    "--cwd",
-    "work_dir",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="The project directory (holding Pulumi.yaml).",
-)
+@_cwd_option
 @click.option("--out", default="migrate.json", show_default=True, help="The import file to write.")
-@click.option(
-    "--pulumi",
-    "pulumi_bin",
-    default=None,
-    envvar="PULUMI_BIN",
-    help="The pulumi binary (default: the one on PATH; env PULUMI_BIN).",
-)
+@_pulumi_option
 def migrate(stack_name: str, work_dir: str, out: str, pulumi_bin: str | None) -> None:
     """Write the import file that moves a stack's dynamic resources to the aep plugin (each
     with its recorded inputs and outputs: no API call), and print the commands that use it.

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import imports, openapi, publish, sharing
 from . import seed as seed_mod
-from .errors import ApiError, GatewayError, ImsError, service_body
+from .errors import WireError, service_body
 from .faults import inject
 from .routes import admin as admin_routes
 from .routes import imports as imports_routes
@@ -152,17 +152,9 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 
 def _install_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(WireError)  # ApiError, GatewayError, ImsError
+    async def wire_error(_: Request, exc: WireError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
-
-    @app.exception_handler(GatewayError)
-    async def gateway_error(_: Request, exc: GatewayError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
-
-    @app.exception_handler(ImsError)
-    async def ims_error(_: Request, exc: ImsError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

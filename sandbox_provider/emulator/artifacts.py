@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .dates import now_ms
@@ -148,8 +148,9 @@ def new_artifact(artifact_id: str, type_: str, title: str, depends_on: Iterable[
     }
 
 
-def closure(graph: dict[str, Doc], roots: Iterable[str]) -> list[str]:
-    """Roots (base ids) and their transitive dependencies, dependencies first."""
+def closure(graph: dict[str, Doc], roots: Iterable[str], stop: Container[str] = ()) -> list[str]:
+    """Roots (base ids) and their transitive dependencies, dependencies first, not descending
+    below the ids in `stop` (an import's alternatives: used as they are)."""
     order: list[str] = []
     seen: set[str] = set()
 
@@ -157,8 +158,9 @@ def closure(graph: dict[str, Doc], roots: Iterable[str]) -> list[str]:
         if aid in seen or aid in stack or aid not in graph:
             return
         stack.add(aid)
-        for dep in graph[aid].get("dependsOn", []):
-            visit(base_id(dep), stack)
+        if aid not in stop:
+            for dep in graph[aid].get("dependsOn", []):
+                visit(base_id(dep), stack)
         stack.discard(aid)
         seen.add(aid)
         order.append(aid)

@@ -35,43 +35,41 @@ def service_body(status: int, detail: str) -> dict[str, Any]:
     }
 
 
-class ApiError(Exception):
+class WireError(Exception):
+    """An error the emulator answers with `status`, its `body()` and `headers`."""
+
+    def __init__(
+        self, status: int, text: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(text)
+        self.status = status
+        self.headers = headers or {}
+        self._body = body
+
+    def body(self) -> dict[str, Any]:
+        return self._body
+
+
+class ApiError(WireError):
     """A service error: answered as `service_body(status, detail)`."""
 
     def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
+        super().__init__(status, detail, service_body(status, detail), headers)
         self.detail = detail
-        self.headers = headers or {}
-
-    def body(self) -> dict[str, Any]:
-        return service_body(self.status, self.detail)
 
 
-class GatewayError(Exception):
+class GatewayError(WireError):
     """An API-gateway error (auth): `{"error_code", "message"}`."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-    def body(self) -> dict[str, Any]:
-        return {"error_code": self.code, "message": self.message}
+        super().__init__(status, message, {"error_code": code, "message": message})
 
 
-class ImsError(Exception):
+class ImsError(WireError):
     """An IMS token endpoint error: `{"error", "error_description"}`."""
 
     def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.error = error
-        self.description = description
-
-    def body(self) -> dict[str, Any]:
-        return {"error": self.error, "error_description": self.description}
+        super().__init__(status, description, {"error": error, "error_description": description})
 
 
 def bad_request(detail: str) -> ApiError:

@@ -26,6 +26,19 @@ def actor(org: dict[str, Any]) -> str:
     return f"{org['clientId']}@techacct.adobe.com"
 
 
+def new_record(org: dict[str, Any], now: int) -> dict[str, Any]:
+    """The bookkeeping a new package, handshake or transfer starts with: a new id, version 0,
+    created and modified `now` (epoch ms) by `org`'s technical account."""
+    return {
+        "id": new_hex_id(),
+        "version": 0,
+        "createdDate": now,
+        "modifiedDate": now,
+        "createdBy": actor(org),
+        "modifiedBy": actor(org),
+    }
+
+
 _VERSION_SUFFIX = re.compile(r"@\d+$")
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import rules, timing
 from .artifacts import (
+    closure,
     get_org,
     new_artifact,
     put_artifact,
@@ -66,7 +67,7 @@ def conflicts(
     graph = content_graph(emu, pkg)
     target_graph = sandbox_artifacts(emu, caller.org_id, target)
     out: list[dict[str, Any]] = []
-    for aid in _import_order(graph, package_roots(emu, pkg, graph), {}):
+    for aid in closure(graph, package_roots(emu, pkg, graph)):
         art = graph[aid]
         words = _words(art["title"])
         ranked: list[tuple[int, float, int, Doc]] = []
@@ -278,29 +279,6 @@ def submit(
     }
 
 
-def _import_order(
-    graph: dict[str, Doc], roots: list[str], alternatives: dict[str, str]
-) -> list[str]:
-    """Roots and dependencies (dependencies first), not descending below alternatives."""
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(aid: str, stack: set[str]) -> None:
-        if aid in seen or aid in stack or aid not in graph:
-            return
-        stack.add(aid)
-        if aid not in alternatives:
-            for dep in graph[aid].get("dependsOn", []):
-                visit(base_id(dep), stack)
-        stack.discard(aid)
-        seen.add(aid)
-        order.append(aid)
-
-    for root in roots:
-        visit(base_id(root), set())
-    return order
-
-
 def _new_target_id(source_id: str) -> str:
     if "/" in source_id:
         return source_id.rstrip("/").rsplit("/", 1)[0] + "/" + new_hex_id()
@@ -437,7 +415,7 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[list[Doc], dict[str, str], dict
     ]
     if missing_alts:
         raise ImportFailed(missing_alts)
-    order = _import_order(graph, package_roots(emu, pkg, graph), alternatives)
+    order = closure(graph, package_roots(emu, pkg, graph), stop=alternatives)
     plan = _plan(graph, order, alternatives, target_graph)
     granted = org.get("permissions") or {}
     lacking = []

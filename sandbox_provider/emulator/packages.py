@@ -24,7 +24,7 @@ from .bodies import (
 from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS, PACKAGE_TYPES, PUT_ACTIONS, VISIBILITIES
 from .dates import now_ms, parse_date_ms
 from .errors import bad_request, conflict, forbidden, not_found
-from .ids import actor, base_id, new_hex_id, tenant_id
+from .ids import actor, base_id, new_hex_id, new_record, tenant_id
 from .listing import paginate
 from .rules import NOT_IN_FULL
 from .storage import Doc, public
@@ -220,12 +220,7 @@ def create(emu: Emulator, caller: Caller, body: Any) -> Doc:
     if _name_taken(emu, caller.org_id, name):
         raise conflict(f"a package named '{name}' already exists in org {caller.org_id}")
     pkg: Doc = {
-        "id": new_hex_id(),
-        "version": 0,
-        "createdDate": now,
-        "modifiedDate": now,
-        "createdBy": actor(caller.org),
-        "modifiedBy": actor(caller.org),
+        **new_record(caller.org, now),
         "tenantId": tenant_id(caller.org_id),
         "name": name,
         "description": description,

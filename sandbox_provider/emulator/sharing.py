@@ -18,7 +18,7 @@ from .bodies import enum_value, opt_str, req_str, require_object
 from .constants import HANDSHAKE_ACTIONS
 from .dates import now_ms
 from .errors import bad_request, conflict, forbidden, not_found
-from .ids import actor, base_id, new_hex_id, new_uuid
+from .ids import actor, base_id, new_record, new_uuid
 from .listing import paginate
 from .packages import (
     held_package,
@@ -51,8 +51,8 @@ _PROGRESS = [2, 4, 6, 8]
 # "Transfer packages", and the draft pages handshake.md and transfer.md), in their order.
 # tests/emulator/test_pages_contract.py holds the answers to the pages' examples.
 
-#: POST /handshake/bulkCreate, each `successfulRequests` entry (send-request).
-HANDSHAKE_CREATED = (
+#: The bookkeeping fields of a stored handshake or transfer, first in the answers showing them.
+_RECORD = (
     "id",
     "version",
     "createdDate",
@@ -61,48 +61,13 @@ HANDSHAKE_CREATED = (
     "modifiedBy",
     "sourceIMSOrgId",
     "targetIMSOrgId",
+)
+#: Every field a handshake answer shows, in the pages' order; each answer leaves some out.
+_HANDSHAKE = (
+    *_RECORD,
     "sourceRegion",
+    "targetRegion",
     "sourceIMSOrgName",
-    "status",
-    "createdByName",
-    "modifiedByName",
-    "modifiedByIMSOrgId",
-    "statusHistory",
-    "linkingId",
-)
-#: POST /handshake/action (approve-requests).
-HANDSHAKE_ACTED = (
-    "id",
-    "version",
-    "createdDate",
-    "modifiedDate",
-    "createdBy",
-    "modifiedBy",
-    "sourceIMSOrgId",
-    "targetIMSOrgId",
-    "sourceRegion",
-    "targetRegion",
-    "sourceOrgName",
-    "targetOrgName",
-    "status",
-    "createdByName",
-    "modifiedByIMSOrgId",
-    "statusHistory",
-    "linkingId",
-)
-#: GET /handshake/list items (outgoing-and-incoming-requests). Their `sourceOrgName` is the
-#: name bulkCreate was given (`sourceIMSDetails.name`, which its answer shows as
-#: `sourceIMSOrgName`): docs/emulator.md, "Behaviour decisions".
-HANDSHAKE_LISTED = (
-    "id",
-    "version",
-    "createdDate",
-    "modifiedDate",
-    "modifiedBy",
-    "sourceIMSOrgId",
-    "targetIMSOrgId",
-    "sourceRegion",
-    "targetRegion",
     "sourceOrgName",
     "targetOrgName",
     "status",
@@ -112,55 +77,19 @@ HANDSHAKE_LISTED = (
     "statusHistory",
     "linkingId",
 )
-#: POST /transfer, each entry (share-request; transfer.md adds `transferDetails`).
-TRANSFER_CREATED = (
-    "id",
-    "version",
-    "createdDate",
-    "modifiedDate",
-    "createdBy",
-    "modifiedBy",
-    "sourceIMSOrgId",
-    "targetIMSOrgId",
+#: Every field the answers of POST /transfer and /transfer/pullRequest show, in order.
+_TRANSFER_RECORD = (
+    *_RECORD,
     "packageId",
     "status",
     "initiatedBy",
     "transferDetails",
-    "requestType",
-)
-#: POST /transfer/pullRequest (pull-public-package): no `transferDetails`.
-TRANSFER_PULLED = (
-    "id",
-    "version",
-    "createdDate",
-    "modifiedDate",
-    "createdBy",
-    "modifiedBy",
-    "sourceIMSOrgId",
-    "targetIMSOrgId",
-    "packageId",
-    "status",
-    "initiatedBy",
     "pipelineMessageId",
     "requestType",
 )
-#: GET /transfer/{id} (fetch-transfer-by-id): names instead of the record's bookkeeping.
-TRANSFER_FETCHED = (
-    "id",
-    "sourceIMSOrgId",
-    "sourceOrgName",
-    "targetIMSOrgId",
-    "targetOrgName",
-    "packageId",
-    "packageName",
-    "status",
-    "initiatedBy",
-    "createdDate",
-    "transferDetails",
-    "requestType",
-)
-#: GET /transfer/list items (transfers-list, list-public-packages): with `completedTime`.
-TRANSFER_LISTED = (
+#: Every field GET /transfer/{id} and /transfer/list show: names instead of the record's
+#: bookkeeping.
+_TRANSFER_NAMED = (
     "id",
     "sourceIMSOrgId",
     "sourceOrgName",
@@ -175,6 +104,28 @@ TRANSFER_LISTED = (
     "transferDetails",
     "requestType",
 )
+
+
+def _without(fields: tuple[str, ...], *left_out: str) -> tuple[str, ...]:
+    return tuple(f for f in fields if f not in left_out)
+
+
+#: POST /handshake/bulkCreate, each `successfulRequests` entry (send-request).
+HANDSHAKE_CREATED = _without(_HANDSHAKE, "targetRegion", "sourceOrgName", "targetOrgName")
+#: POST /handshake/action (approve-requests).
+HANDSHAKE_ACTED = _without(_HANDSHAKE, "sourceIMSOrgName", "modifiedByName")
+#: GET /handshake/list items (outgoing-and-incoming-requests). Their `sourceOrgName` is the
+#: name bulkCreate was given (`sourceIMSDetails.name`, which its answer shows as
+#: `sourceIMSOrgName`): docs/emulator.md, "Behaviour decisions".
+HANDSHAKE_LISTED = _without(_HANDSHAKE, "createdBy", "sourceIMSOrgName")
+#: POST /transfer, each entry (share-request; transfer.md adds `transferDetails`).
+TRANSFER_CREATED = _without(_TRANSFER_RECORD, "pipelineMessageId")
+#: POST /transfer/pullRequest (pull-public-package): no `transferDetails`.
+TRANSFER_PULLED = _without(_TRANSFER_RECORD, "transferDetails")
+#: GET /transfer/{id} (fetch-transfer-by-id).
+TRANSFER_FETCHED = _without(_TRANSFER_NAMED, "completedTime")
+#: GET /transfer/list items (transfers-list, list-public-packages): with `completedTime`.
+TRANSFER_LISTED = _TRANSFER_NAMED
 
 
 def shown(doc: Doc, fields: Sequence[str]) -> dict[str, Any]:
@@ -245,12 +196,7 @@ def bulk_create(emu: Emulator, caller: Caller, body: Any) -> dict[str, Any]:
             continue
         now = now_ms()
         hs: Doc = {
-            "id": new_hex_id(),
-            "version": 0,
-            "createdDate": now,
-            "modifiedDate": now,
-            "createdBy": actor(caller.org),
-            "modifiedBy": actor(caller.org),
+            **new_record(caller.org, now),
             "sourceIMSOrgId": caller.org_id,
             "targetIMSOrgId": target_id,
             "sourceRegion": caller.org["region"],
@@ -355,12 +301,7 @@ def _new_transfer(
     now = now_ms()
     messages = MESSAGES[:1] if failure else MESSAGES[: _PROGRESS[0]]
     t: Doc = {
-        "id": new_hex_id(),
-        "version": 0,
-        "createdDate": now,
-        "modifiedDate": now,
-        "createdBy": actor(caller.org),
-        "modifiedBy": actor(caller.org),
+        **new_record(caller.org, now),
         "sourceIMSOrgId": source_id,
         "sourceOrgName": source["name"] if source else source_id,
         "targetIMSOrgId": target_id,

@@ -20,6 +20,7 @@ read by the plugin (with the provider's configuration) rather than in the progra
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -124,16 +125,32 @@ class Provider(pulumi.ProviderResource):
 
 
 # -- the lookup functions, as invokes ------------------------------------------------------------
-def _invoke(
-    function: str, inputs: dict[str, Any], opts: pulumi.InvokeOptions | None
-) -> pulumi.Output[Any]:
-    """The plugin's invoke of `function` (`get_package` -> `aep:index:getPackage`) once every
-    input is known; its answer as the Python lookup's result."""
+def _invoke(function: str, given: dict[str, Any]) -> pulumi.Output[Any]:
+    """The plugin's invoke of `function` (`get_package` -> `aep:index:getPackage`) over its
+    arguments `given` (each function passes its `locals()`: its arguments, `opts` among them)
+    once every input is known; its answer as the Python lookup's result."""
+    from sandbox_provider.resources._errors import ProviderError
+    from sandbox_provider.resources._lookup_reads import arguments
+
     from . import invoke
 
     tok = invoke.token(function)
     lookup = invoke.lookups()[tok]
-    args = {camel(k): v for k, v in inputs.items() if v is not None}
+    opts = given.pop("opts")
+    try:
+        inputs = arguments(function, given)
+    except ProviderError as exc:
+        raise pulumi.RunError(str(exc)) from None
+    defaults = {k: p.default for k, p in lookup.params().items()}
+    args: dict[str, Any] = {}
+    for name, value in inputs.items():
+        if value is None:
+            if defaults.get(name) in (None, inspect.Parameter.empty):
+                continue
+            # An invoke leaves out what is None, so the read would take its default (IMPORT
+            # for `request_type`): "" filters on none (both request types).
+            value = ""
+        args[camel(name)] = value
 
     async def call(known: dict[str, Any]) -> Any:
         try:
@@ -153,10 +170,6 @@ def _reason(message: str, tok: str) -> str:
     return message.removesuffix(" ()")
 
 
-def _listed(value: str | Sequence[str] | None) -> list[str] | None:
-    return [value] if isinstance(value, str) else None if value is None else list(value)
-
-
 def get_package(
     *,
     name: pulumi.Input[str] | None = None,
@@ -165,9 +178,7 @@ def get_package(
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[PackageInfo]:
     """`sandbox_provider.get_package`, read by the plugin."""
-    if (name is None) == (package_id is None):
-        raise pulumi.RunError("get_package: give exactly one of `name` and `package_id`")
-    return _invoke("get_package", {"name": name, "package_id": package_id, "org": org}, opts)
+    return _invoke("get_package", locals())
 
 
 def get_packages(
@@ -182,16 +193,7 @@ def get_packages(
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[list[PackageInfo]]:
     """`sandbox_provider.get_packages`, read by the plugin."""
-    inputs = {
-        "name": name,
-        "status": _listed(status),
-        "package_type": _listed(package_type),
-        "visibility": _listed(visibility),
-        "created_after": created_after,
-        "created_before": created_before,
-        "org": org,
-    }
-    return _invoke("get_packages", inputs, opts)
+    return _invoke("get_packages", locals())
 
 
 def get_import_conflicts(
@@ -202,8 +204,7 @@ def get_import_conflicts(
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[list[ImportConflict]]:
     """`sandbox_provider.get_import_conflicts`, read by the plugin."""
-    inputs = {"package_id": package_id, "target_sandbox": target_sandbox, "org": org}
-    return _invoke("get_import_conflicts", inputs, opts)
+    return _invoke("get_import_conflicts", locals())
 
 
 def get_preflight(
@@ -214,8 +215,7 @@ def get_preflight(
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[Preflight]:
     """`sandbox_provider.get_preflight`, read by the plugin."""
-    inputs = {"package_id": package_id, "target_sandbox": target_sandbox, "org": org}
-    return _invoke("get_preflight", inputs, opts)
+    return _invoke("get_preflight", locals())
 
 
 def get_artifact_dependencies(
@@ -225,7 +225,7 @@ def get_artifact_dependencies(
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[list[ArtifactDependencies]]:
     """`sandbox_provider.get_artifact_dependencies`, read by the plugin."""
-    return _invoke("get_artifact_dependencies", {"package_id": package_id, "org": org}, opts)
+    return _invoke("get_artifact_dependencies", locals())
 
 
 def get_import_jobs(
@@ -239,13 +239,4 @@ def get_import_jobs(
     opts: pulumi.InvokeOptions | None = None,
 ) -> pulumi.Output[list[ImportJobInfo]]:
     """`sandbox_provider.get_import_jobs`, read by the plugin (`request_type=None`: both)."""
-    inputs = {
-        "package_id": package_id,
-        "target_sandbox": target_sandbox,
-        "name": name,
-        "status": _listed(status),
-        # An invoke leaves out what is None, which is the default IMPORT: "" asks for both.
-        "request_type": "" if request_type is None else request_type,
-        "org": org,
-    }
-    return _invoke("get_import_jobs", inputs, opts)
+    return _invoke("get_import_jobs", locals())

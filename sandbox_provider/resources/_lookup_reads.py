@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LOOKUPS",
     "Lookup",
+    "arguments",
     "read_artifact_dependencies",
     "read_import_conflicts",
     "read_import_jobs",
@@ -62,14 +63,18 @@ def _names(value: str | Sequence[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _one_of_name_and_package_id(given: Mapping[str, Any]) -> None:
+    if (given.get("name") is None) == (given.get("package_id") is None):
+        raise ProviderError("get_package: give exactly one of `name` and `package_id`")
+
+
 # -- the reads ---------------------------------------------------------------------------------
 def read_package(
     client: ExImClient, *, name: str | None = None, package_id: str | None = None
 ) -> PackageInfo:
     """One package of the org, by its exact `name` or its `package_id` (give exactly one).
     Fails when there is none."""
-    if (name is None) == (package_id is None):
-        raise ProviderError("get_package: give exactly one of `name` and `package_id`")
+    _one_of_name_and_package_id({"name": name, "package_id": package_id})
     if package_id is not None:
         return package_info(client.get_package(_text("get_package", "package_id", package_id)))
     wanted = _text("get_package", "name", name)
@@ -225,13 +230,15 @@ def read_import_jobs(
 @dataclass(frozen=True)
 class Lookup:
     """One lookup: its Python name (`get_package`), its read, the fix for a package id that
-    leads nowhere, and `listed`: for a read answering a list, the name the plugin's invoke
-    answers it under (an invoke answers an object); None for a read answering one object."""
+    leads nowhere, `listed`: for a read answering a list, the name the plugin's invoke
+    answers it under (an invoke answers an object); None for a read answering one object,
+    and `check`: what the arguments must satisfy before any of them is known."""
 
     function: str
     read: Callable[..., Any]
     missing: str | None = None
     listed: str | None = None
+    check: Callable[[Mapping[str, Any]], None] | None = None
 
     def params(self) -> dict[str, inspect.Parameter]:
         """The read's inputs (`org` aside): name -> parameter, in order."""
@@ -242,7 +249,7 @@ class Lookup:
 LOOKUPS: dict[str, Lookup] = {
     lookup.function: lookup
     for lookup in (
-        Lookup("get_package", read_package, PACKAGE_ID_FIX),
+        Lookup("get_package", read_package, PACKAGE_ID_FIX, check=_one_of_name_and_package_id),
         Lookup("get_packages", read_packages, listed="packages"),
         Lookup("get_import_conflicts", read_import_conflicts, PACKAGE_ID_FIX, "conflicts"),
         Lookup("get_preflight", read_preflight, PACKAGE_ID_FIX),
@@ -252,6 +259,20 @@ LOOKUPS: dict[str, Lookup] = {
         Lookup("get_import_jobs", read_import_jobs, listed="jobs"),
     )
 }
+
+
+def arguments(function: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of the `get_*` function `function` (Python's or the plugin SDK's, `org`
+    among them) as its read's inputs: one value of a list input as a list of one. Fails (a
+    ProviderError) when they break the lookup's `check`."""
+    lookup = LOOKUPS[function]
+    if lookup.check is not None:
+        lookup.check(given)
+    params = lookup.params()
+    # A list input is annotated `list[str] | None` (a string here, under `from __future__
+    # import annotations`; the type itself prints the same).
+    lists = {k for k, p in params.items() if str(p.annotation).startswith("list[")}
+    return {k: _names(v) if k in lists and v is not None else v for k, v in given.items()}
 
 
 def run(

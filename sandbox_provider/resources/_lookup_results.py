@@ -1,5 +1,7 @@
 """What the lookup functions (`lookups`) return: TypedDicts with snake_case keys, plain
-enough to export as they are, and the conversions from the client's models."""
+enough to export as they are, and the conversions from the client's models.
+
+A private module, with no export list of its own: `lookups` exports the results."""
 
 from __future__ import annotations
 
@@ -8,19 +10,6 @@ from typing import TYPE_CHECKING, TypedDict
 if TYPE_CHECKING:
     from sandbox_provider.client.models import Artifact, Job, JobDetails
     from sandbox_provider.client.models import Package as ApiPackage
-
-__all__ = [
-    "ArtifactDependencies",
-    "ArtifactPermissions",
-    "ArtifactRef",
-    "ImportConflict",
-    "ImportJobInfo",
-    "PackageInfo",
-    "Preflight",
-    "job_info",
-    "package_info",
-    "ref",
-]
 
 
 # -- results -----------------------------------------------------------------------------------

@@ -55,9 +55,14 @@ __all__ = [
 
 
 # -- the machinery -----------------------------------------------------------------------------
-def _lookup(function: str, inputs: dict[str, Any]) -> pulumi.Output[Any]:
-    """The read of `function` once every input is known, in a worker thread, with the
+def _lookup(function: str, given: dict[str, Any]) -> pulumi.Output[Any]:
+    """The read of `function` over its arguments `given` (each function passes its
+    `locals()`: its arguments alone) once every input is known, in a worker thread, with the
     program's settings (so a failure names the function, the input and the fix)."""
+    try:
+        inputs = _lookup_reads.arguments(function, given)
+    except ProviderError as exc:
+        raise pulumi.RunError(str(exc)) from None
 
     def run(values: dict[str, Any]) -> Any:
         def work() -> Any:
@@ -72,13 +77,6 @@ def _lookup(function: str, inputs: dict[str, Any]) -> pulumi.Output[Any]:
     return pulumi.Output.from_input(inputs).apply(run)
 
 
-def _names(value: str | Sequence[str] | None) -> list[str] | None:
-    """One value or a list of any, as the reads take it."""
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else list(value)
-
-
 # -- the functions -----------------------------------------------------------------------------
 def get_package(
     *,
@@ -88,10 +86,7 @@ def get_package(
 ) -> pulumi.Output[PackageInfo]:
     """One package of the org, by its exact `name` or its `package_id` (give exactly one).
     Fails when there is none."""
-    if (name is None) == (package_id is None):
-        raise pulumi.RunError("get_package: give exactly one of `name` and `package_id`")
-    inputs = {"org": org, **({"name": name} if name is not None else {"package_id": package_id})}
-    return _lookup("get_package", inputs)
+    return _lookup("get_package", locals())
 
 
 def get_packages(
@@ -108,16 +103,7 @@ def get_packages(
     `PUBLISHED`, ...), `package_type` (`PARTIAL`, `FULL`), `visibility` (`PRIVATE`,
     `PUBLIC`), each one value or a list of any; `name`, exact; `created_after` /
     `created_before`, epoch milliseconds, inclusive."""
-    inputs = {
-        "name": name,
-        "status": _names(status),
-        "package_type": _names(package_type),
-        "visibility": _names(visibility),
-        "created_after": created_after,
-        "created_before": created_before,
-        "org": org,
-    }
-    return _lookup("get_packages", inputs)
+    return _lookup("get_packages", locals())
 
 
 def get_import_conflicts(
@@ -128,8 +114,7 @@ def get_import_conflicts(
 ) -> pulumi.Output[list[ImportConflict]]:
     """The artifacts of a published package that have look-alikes in `target_sandbox`, each
     with the platform's suggestions, best first: what an ImportJob's `alternatives` decides."""
-    inputs = {"package_id": package_id, "target_sandbox": target_sandbox, "org": org}
-    return _lookup("get_import_conflicts", inputs)
+    return _lookup("get_import_conflicts", locals())
 
 
 def get_preflight(
@@ -140,8 +125,7 @@ def get_preflight(
 ) -> pulumi.Output[Preflight]:
     """Whether the acting credential may create every artifact of the package in
     `target_sandbox`, and what each one lacks."""
-    inputs = {"package_id": package_id, "target_sandbox": target_sandbox, "org": org}
-    return _lookup("get_preflight", inputs)
+    return _lookup("get_preflight", locals())
 
 
 def get_artifact_dependencies(
@@ -150,7 +134,7 @@ def get_artifact_dependencies(
     org: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[ArtifactDependencies]]:
     """Each artifact of the package with its direct dependencies (a read, though a POST)."""
-    return _lookup("get_artifact_dependencies", {"package_id": package_id, "org": org})
+    return _lookup("get_artifact_dependencies", locals())
 
 
 def get_import_jobs(
@@ -165,12 +149,4 @@ def get_import_jobs(
     """The org's jobs matching every filter given, newest first: `status` (`SUCCESS`,
     `FAILED`, `IN_PROGRESS`, ...; one or a list), `name`, `package_id`, `target_sandbox`.
     `request_type` is `IMPORT` unless given (`EXPORT`, or None for both)."""
-    inputs = {
-        "package_id": package_id,
-        "target_sandbox": target_sandbox,
-        "name": name,
-        "status": _names(status),
-        "request_type": request_type,
-        "org": org,
-    }
-    return _lookup("get_import_jobs", inputs)
+    return _lookup("get_import_jobs", locals())
