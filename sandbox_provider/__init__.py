@@ -43,7 +43,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     __version__: str
-    from .resources import (
+    from .dynamic import (
         Artifact,
         Handshake,
         ImportJob,
@@ -63,7 +63,7 @@ def __getattr__(name: str) -> Any:
     if name == "__version__":
         return _version()
     if name in __all__ and name != "__version__":
-        from . import resources
+        from . import dynamic
 
-        return getattr(resources, name)
+        return getattr(dynamic, name)
     raise AttributeError(f"module 'sandbox_provider' has no attribute {name!r}")

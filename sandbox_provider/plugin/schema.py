@@ -70,7 +70,8 @@ class ResourceSpec:
 
     @property
     def resource_class(self) -> type:
-        return getattr(self._module(), self.name)
+        """The dynamic adapter's class of the same resource (its docstring is the SDK's)."""
+        return getattr(import_module("sandbox_provider.dynamic.resources"), self.name)
 
     def input_names(self) -> list[str]:
         """The core names of the inputs a program sets."""

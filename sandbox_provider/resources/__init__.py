@@ -1,10 +1,16 @@
-"""The five Pulumi resources (dynamic providers) of AEP sandbox tooling.
+"""The core: the five resources of AEP sandbox tooling, and what they share.
 
-One module per resource, each with its lifecycle in its docstring. The provider classes must
-keep their import paths: the state records them (pickled by reference).
+One module per resource (`package`, `published_package`, `import_job`, `handshake`,
+`transfer`), each declaring its inputs and outputs once (`declare`) and holding its provider:
+check, diff, create, read, update, delete, with its lifecycle in its docstring. The provider
+classes must keep their import paths: the dynamic resources' state records them (pickled by
+reference). The two adapters sit on top: `sandbox_provider.dynamic` (Python programs) and
+`sandbox_provider.plugin` (every other language).
 
 The names load on first use, each from its own module: a program using only `Package` (and
-the provider process unpickling its provider) doesn't pay for the other four.
+the provider process unpickling its provider) doesn't pay for the other four. The dynamic
+resource classes and lookups are still found here under their earlier names (they moved to
+`sandbox_provider.dynamic`).
 """
 
 from __future__ import annotations
@@ -16,53 +22,60 @@ from . import _dynamic_server
 
 _dynamic_server.install()
 
-#: name -> the module of this package that defines it
+_DYNAMIC = "sandbox_provider.dynamic"
+#: name -> the module that defines it
 _EXPORTS = {
-    "Artifact": "_fields",
-    "Handshake": "handshake",
-    "HandshakeProvider": "handshake",
-    "ImportJob": "import_job",
-    "ImportJobProvider": "import_job",
-    "Package": "package",
-    "PackageProvider": "package",
-    "PublishedPackage": "published_package",
-    "PublishedPackageProvider": "published_package",
-    "Transfer": "transfer",
-    "TransferProvider": "transfer",
-    "ArtifactDependencies": "lookups",
-    "ArtifactPermissions": "lookups",
-    "ArtifactRef": "lookups",
-    "ImportConflict": "lookups",
-    "ImportJobInfo": "lookups",
-    "PackageInfo": "lookups",
-    "Preflight": "lookups",
-    "get_artifact_dependencies": "lookups",
-    "get_import_conflicts": "lookups",
-    "get_import_jobs": "lookups",
-    "get_package": "lookups",
-    "get_packages": "lookups",
-    "get_preflight": "lookups",
+    "HandshakeProvider": f"{__name__}.handshake",
+    "ImportJobProvider": f"{__name__}.import_job",
+    "PackageProvider": f"{__name__}.package",
+    "PublishedPackageProvider": f"{__name__}.published_package",
+    "TransferProvider": f"{__name__}.transfer",
+    # The dynamic adapter's names, where earlier versions had them.
+    **dict.fromkeys(
+        (
+            "Artifact",
+            "ArtifactDependencies",
+            "ArtifactPermissions",
+            "ArtifactRef",
+            "Handshake",
+            "ImportConflict",
+            "ImportJob",
+            "ImportJobInfo",
+            "Package",
+            "PackageInfo",
+            "Preflight",
+            "PublishedPackage",
+            "Transfer",
+            "get_artifact_dependencies",
+            "get_import_conflicts",
+            "get_import_jobs",
+            "get_package",
+            "get_packages",
+            "get_preflight",
+        ),
+        _DYNAMIC,
+    ),
 }
 
 __all__ = [
     "Artifact",
+    "ArtifactDependencies",
+    "ArtifactPermissions",
+    "ArtifactRef",
     "Handshake",
     "HandshakeProvider",
+    "ImportConflict",
     "ImportJob",
+    "ImportJobInfo",
     "ImportJobProvider",
     "Package",
+    "PackageInfo",
     "PackageProvider",
+    "Preflight",
     "PublishedPackage",
     "PublishedPackageProvider",
     "Transfer",
     "TransferProvider",
-    "ArtifactDependencies",
-    "ArtifactPermissions",
-    "ArtifactRef",
-    "ImportConflict",
-    "ImportJobInfo",
-    "PackageInfo",
-    "Preflight",
     "get_artifact_dependencies",
     "get_import_conflicts",
     "get_import_jobs",
@@ -72,17 +85,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._fields import Artifact
-    from .handshake import Handshake, HandshakeProvider
-    from .import_job import ImportJob, ImportJobProvider
-    from .lookups import (
+    from sandbox_provider.dynamic import (
+        Artifact,
         ArtifactDependencies,
         ArtifactPermissions,
         ArtifactRef,
+        Handshake,
         ImportConflict,
+        ImportJob,
         ImportJobInfo,
+        Package,
         PackageInfo,
         Preflight,
+        PublishedPackage,
+        Transfer,
         get_artifact_dependencies,
         get_import_conflicts,
         get_import_jobs,
@@ -90,13 +106,16 @@ if TYPE_CHECKING:
         get_packages,
         get_preflight,
     )
-    from .package import Package, PackageProvider
-    from .published_package import PublishedPackage, PublishedPackageProvider
-    from .transfer import Transfer, TransferProvider
+
+    from .handshake import HandshakeProvider
+    from .import_job import ImportJobProvider
+    from .package import PackageProvider
+    from .published_package import PublishedPackageProvider
+    from .transfer import TransferProvider
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'sandbox_provider.resources' has no attribute {name!r}")
-    return getattr(import_module(f".{module}", __name__), name)
+    return getattr(import_module(module), name)

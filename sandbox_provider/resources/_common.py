@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
 
-import pulumi
 from pulumi.dynamic import ReadResult
 
 from sandbox_provider.client import (
@@ -62,7 +61,6 @@ __all__ = [
     "Ended",
     "Partial",
     "StatusReporter",
-    "adoption",
     "adoption_missing",
     "changed",
     "difference",
@@ -159,36 +157,6 @@ def changes_by_declaration(
     differ = changed(olds, news, keys, declare.defaults(model))
     in_place = declare.updated_by(model)
     return differ, [k for k in differ if k not in in_place]
-
-
-def adoption(
-    opts: pulumi.ResourceOptions | None,
-) -> tuple[str | None, pulumi.ResourceOptions | None]:
-    """(the id given to `import_`, the options without it); the caller's options unchanged.
-
-    The engine's import path can't call a Python dynamic provider: its Read carries no
-    serialized provider (pulumi/pulumi#16175). So the id travels as the `adopt_id` input and
-    create adopts: it looks the object up and takes it over without writing."""
-    if opts is None or not opts.import_:
-        return None, opts
-    adopt_id = str(opts.import_)
-    opts = pulumi.ResourceOptions.merge(opts, None)
-    opts.import_ = None
-    return adopt_id, opts
-
-
-def delete_first(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """The options with `delete_before_replace=True` unless the program chose.
-
-    A Package's replacement that keeps its name can only be created once the old package is
-    gone, and the diff says so; but `pulumi up --replace` never asks the diff (it plans the
-    replacement itself and honours only the resource option). Deleting first on every
-    replacement loses nothing the create-first order would keep: the old package can't live
-    beside a same-named new one, and a renamed one is checked before (the diff's preflight)."""
-    opts = pulumi.ResourceOptions.merge(opts, None) if opts else pulumi.ResourceOptions()
-    if opts.delete_before_replace is None:
-        opts.delete_before_replace = True
-    return opts
 
 
 def adoption_missing(kind: str) -> str:

@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -54,7 +53,6 @@ from ._base import (
 from ._common import (
     HandshakeRequestType,
     HandshakeStatus,
-    adoption,
     adoption_missing,
     changed,
     difference,
@@ -67,9 +65,7 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
-    initial_props,
     replaced_by,
-    resource_class,
     updated_by,
 )
 
@@ -328,28 +324,3 @@ class HandshakeProvider(BaseProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         progress(f"handshake {id_}: removed from the stack only (a link can't be undone)")
-
-
-@resource_class(HandshakeInputs, HandshakeOutputs)
-class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
-    """A sharing link with another org (lifecycle: module docstring)."""
-
-    linking_id: pulumi.Output[str]
-    handshake_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    target_org_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        target_org_id: pulumi.Input[str],
-        source_org_name: pulumi.Input[str] | None = None,
-        approve_as: pulumi.Input[str] | None = None,
-        org: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(HandshakeInputs, HandshakeOutputs, given)
-        super().__init__(HandshakeProvider(), resource_name, props, opts)

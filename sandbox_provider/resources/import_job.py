@@ -53,7 +53,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -76,7 +75,6 @@ from ._base import (
 from ._common import (
     ADOPT_ID,
     JobStatus,
-    adoption,
     adoption_missing,
     changes_by_declaration,
     gone,
@@ -120,8 +118,6 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
-    initial_props,
-    resource_class,
     updated_by,
 )
 
@@ -485,41 +481,3 @@ class ImportJobProvider(BaseProvider):
             f"import job {id_}: removed from the stack only; an import can't be undone and "
             "what it created stays in the target sandbox"
         )
-
-
-@resource_class(ImportJobInputs, ImportJobOutputs)
-class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
-    """An import of a published package into a sandbox (lifecycle: module docstring)."""
-
-    job_id: pulumi.Output[str]
-    job_status: pulumi.Output[str]
-    job_name: pulumi.Output[str]
-    correlation_id: pulumi.Output[str]
-    conflicts: pulumi.Output[list[dict[str, Any]]]
-    alternatives_used: pulumi.Output[dict[str, dict[str, str]]]
-    imported_artifacts: pulumi.Output[dict[str, str]]
-    created_artifacts: pulumi.Output[dict[str, str]]
-    reused_artifacts: pulumi.Output[dict[str, str]]
-    needs_attention: pulumi.Output[list[dict[str, str]]]
-    package_id: pulumi.Output[str]
-    target_sandbox: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        package_id: pulumi.Input[str],
-        target_sandbox: pulumi.Input[str],
-        name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        alternatives: pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, str]]]] | None = None,
-        conflict_policy: pulumi.Input[str] | None = None,
-        check_permissions: pulumi.Input[bool] | None = None,
-        timeout_seconds: pulumi.Input[float] | None = None,
-        org: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(ImportJobInputs, ImportJobOutputs, given)
-        super().__init__(ImportJobProvider(), resource_name, props, opts)

@@ -54,10 +54,8 @@ dependencies of a new list are only computed in `update`, which may call the API
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -86,16 +84,13 @@ from ._base import (
 from ._common import (
     PackageStatus,
     PackageType,
-    adoption,
     changed,
-    delete_first,
     gone,
 )
 from ._fields import (
     DESCRIPTION_MAX,
     NAME_RULE,
     SANDBOX_MAX,
-    Artifact,
     ArtifactInput,
     Description,
     EpochMs,
@@ -126,9 +121,7 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
-    initial_props,
     replaced_by,
-    resource_class,
     updated_by,
 )
 
@@ -530,45 +523,3 @@ class PackageProvider(BaseProvider):
         with api_errors(f"deleting package {olds.get('name', '')!r} ({id_})", org=olds.get("org")):
             # Already gone is what delete wants.
             client.delete_package(id_, missing_ok=True)
-
-
-@resource_class(PackageInputs, PackageOutputs)
-class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
-    """A package of artifacts from one sandbox (see the module docstring for its lifecycle)."""
-
-    package_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    package_type: pulumi.Output[str]
-    source_sandbox: pulumi.Output[str]
-    include_dependencies: pulumi.Output[bool]
-    org: pulumi.Output[str | None]
-    artifacts: pulumi.Output[list[dict[str, Any]]]
-    declared_artifacts: pulumi.Output[list[dict[str, Any]]]
-    dependency_artifacts: pulumi.Output[list[dict[str, str]]]
-    status: pulumi.Output[str]
-    version: pulumi.Output[int]
-    expiry: pulumi.Output[int]
-    created_date: pulumi.Output[int]
-    modified_date: pulumi.Output[int]
-    ims_org_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        description: pulumi.Input[str] | None = None,
-        package_type: pulumi.Input[str] | None = None,
-        source_sandbox: pulumi.Input[str] | None = None,
-        artifacts: pulumi.Input[Sequence[pulumi.Input[Artifact]]] | None = None,
-        expiry: pulumi.Input[str | int] | None = None,
-        include_dependencies: pulumi.Input[bool] | None = None,
-        org: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        adopt_id, opts = adoption(opts)  # see "adoption" in the module docstring
-        opts = delete_first(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(PackageInputs, PackageOutputs, given)
-        super().__init__(PackageProvider(), resource_name, props, opts)

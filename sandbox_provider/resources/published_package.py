@@ -29,7 +29,8 @@ Lifecycle
   writing when the package is PUBLISHED (one PUBLISH_IN_PROGRESS is waited for) and its
   visibility is the declared one; otherwise it fails naming each difference. A DRAFT or
   PUBLISH_FAILED package has no publication to adopt. `expiry_period_days` isn't compared:
-  it only applies while publishing. See `_common.adoption` for why `import_` works this way.
+  it only applies while publishing. See `dynamic.resources.adoption` for why `import_` works
+  this way.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -70,7 +70,6 @@ from ._common import (
     PackageStatus,
     PackageVisibility,
     StatusReporter,
-    adoption,
     adoption_missing,
     changed,
     difference,
@@ -88,9 +87,7 @@ from .declare import (
     Doc,
     Outputs,
     defaults,
-    initial_props,
     replaced_by,
-    resource_class,
     updated_by,
 )
 
@@ -411,33 +408,3 @@ class PublishedPackageProvider(BaseProvider):
             f"published package {id_}: removed from the stack only; a publication can't be "
             "undone, the package stays PUBLISHED until the Package itself is deleted"
         )
-
-
-@resource_class(PublishedPackageInputs, PublishedPackageOutputs)
-class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPackage"):
-    """The publication of a package (see the module docstring for its lifecycle)."""
-
-    package_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    publish_date: pulumi.Output[int]
-    correlation_id: pulumi.Output[str | None]
-    visibility: pulumi.Output[str]
-    expiry: pulumi.Output[int]
-    expiry_period_days: pulumi.Output[int | None]
-    org: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        package_id: pulumi.Input[str],
-        expiry_period_days: pulumi.Input[int] | None = None,
-        visibility: pulumi.Input[str] | None = None,
-        timeout_seconds: pulumi.Input[float] | None = None,
-        org: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(PublishedPackageInputs, PublishedPackageOutputs, given)
-        super().__init__(PublishedPackageProvider(), resource_name, props, opts)

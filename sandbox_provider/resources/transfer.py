@@ -33,7 +33,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -60,7 +59,6 @@ from ._common import (
     ADOPT_ID,
     TransferRequestType,
     TransferStatus,
-    adoption,
     adoption_missing,
     changes_by_declaration,
     difference,
@@ -83,8 +81,6 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
-    initial_props,
-    resource_class,
     updated_by,
 )
 
@@ -375,31 +371,3 @@ class TransferProvider(BaseProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         progress(f"transfer {id_}: removed from the stack only; the copy stays in the target org")
-
-
-@resource_class(TransferInputs, TransferOutputs)
-class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
-    """A package copied to another org (lifecycle: module docstring)."""
-
-    transfer_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    messages: pulumi.Output[list[str]]
-    request_type: pulumi.Output[str]
-    package_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        package_id: pulumi.Input[str],
-        target_org_id: pulumi.Input[str] | None = None,
-        source_org_id: pulumi.Input[str] | None = None,
-        request_type: pulumi.Input[str] | None = None,
-        timeout_seconds: pulumi.Input[float] | None = None,
-        org: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(TransferInputs, TransferOutputs, given)
-        super().__init__(TransferProvider(), resource_name, props, opts)

@@ -14,7 +14,8 @@ import pulumi
 import pytest
 from pulumi.runtime import config as runtime_config
 
-from sandbox_provider.resources import _base, _config, lookups
+from sandbox_provider.dynamic import lookups
+from sandbox_provider.resources import _base, _config
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, make_package, stack_config

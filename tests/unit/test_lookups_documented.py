@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import sandbox_provider
-from sandbox_provider.resources import lookups
+from sandbox_provider.dynamic import lookups
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "resources.md"
 FUNCTIONS = [name for name in lookups.__all__ if name.startswith("get_")]

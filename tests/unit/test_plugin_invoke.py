@@ -12,10 +12,10 @@ import pytest
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from sandbox_provider.dynamic import lookups
 from sandbox_provider.plugin import invoke
 from sandbox_provider.plugin.schema import schema
 from sandbox_provider.plugin.values import camel, to_plain
-from sandbox_provider.resources import lookups
 from sandbox_provider.resources._lookup_reads import LOOKUPS
 
 SCHEMA = schema("0.1.0")

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pulumi
 
-from . import _config
-from ._base import client_for, forget_clients
+from sandbox_provider.resources import _config
+from sandbox_provider.resources._base import client_for, forget_clients
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

@@ -11,9 +11,9 @@ their client from the same `aep:*` settings (and `AEP_*` variables, and `aep:org
 resource a preview has not created), the result stays unknown and nothing is called. The calls
 run in a worker thread, so the program goes on registering resources meanwhile.
 
-The reads themselves work on plain values (`_lookup_reads`), so the plugin's invokes answer
-the same results from the provider's process. A failure is one line naming the input and the
-fix, as the resources' (`_errors.api_errors`).
+The reads themselves work on plain values (the core's `resources/_lookup_reads.py`), so the
+plugin's invokes answer the same results from the provider's process. A failure is one line
+naming the input and the fix, as the resources' (`resources/_errors.api_errors`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any
 
 import pulumi
 
-from . import _lookup_reads
-from ._errors import ProviderError
-from ._lookup_results import (
+from sandbox_provider.resources import _lookup_reads
+from sandbox_provider.resources._errors import ProviderError
+from sandbox_provider.resources._lookup_results import (
     ArtifactDependencies,
     ArtifactPermissions,
     ArtifactRef,
@@ -35,6 +35,7 @@ from ._lookup_results import (
     PackageInfo,
     Preflight,
 )
+
 from ._program_config import program_client
 
 __all__ = [
