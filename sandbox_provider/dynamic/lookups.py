@@ -13,7 +13,7 @@ run in a worker thread, so the program goes on registering resources meanwhile.
 
 The reads themselves work on plain values (the core's `resources/_lookup_reads.py`), so the
 plugin's invokes answer the same results from the provider's process. A failure is one line
-naming the input and the fix, as the resources' (`resources/_errors.api_errors`).
+naming the input and the fix, as the resources' (`resources/errors.api_errors`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from typing import Any
 import pulumi
 
 from sandbox_provider.resources import _lookup_reads
-from sandbox_provider.resources._errors import ProviderError
 from sandbox_provider.resources._lookup_results import (
     ArtifactDependencies,
     ArtifactPermissions,
@@ -35,6 +34,7 @@ from sandbox_provider.resources._lookup_results import (
     PackageInfo,
     Preflight,
 )
+from sandbox_provider.resources.errors import ProviderError
 
 from ._program_config import program_client
 

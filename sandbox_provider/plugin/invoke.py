@@ -127,8 +127,8 @@ def from_wire(lookup: Any, returned: Mapping[str, Any]) -> Any:
 def invoke(request: p.InvokeRequest) -> p.InvokeResponse:
     """Answer one invoke (blocking: the provider runs it in its pool)."""
     from sandbox_provider.resources._base import client_for
-    from sandbox_provider.resources._errors import ProviderError
     from sandbox_provider.resources._lookup_reads import run
+    from sandbox_provider.resources.errors import ProviderError
 
     lookup = by_token(request.tok)
     if lookup is None:

@@ -190,7 +190,7 @@ class AepProvider(p.Provider):
 
     # -- create / read / update / delete --------------------------------------------------------
     async def create(self, request: p.CreateRequest) -> p.CreateResponse:
-        from sandbox_provider.resources._base import Unfinished
+        from sandbox_provider.resources.errors import Unfinished
 
         spec, core = self._core(request.type)
         secret = secret_keys(request.properties)
@@ -223,7 +223,7 @@ class AepProvider(p.Provider):
         return p.ReadResponse(result.id, from_plain_map(result.outs or {}, secret), inputs)
 
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
-        from sandbox_provider.resources._base import Unfinished
+        from sandbox_provider.resources.errors import Unfinished
 
         spec, core = self._core(request.type)
         olds, news = to_plain_map(request.olds), to_plain_map(request.news)

@@ -46,8 +46,7 @@ _GUARDED = ("CheckConfig", "Configure", "Check", "Diff", "Create", "Read", "Upda
 
 
 def _expected(exc: BaseException) -> bool:
-    from sandbox_provider.resources._config import ConfigError
-    from sandbox_provider.resources._errors import ProviderError
+    from sandbox_provider.resources.errors import ConfigError, ProviderError
 
     return isinstance(exc, ProviderError | ConfigError)
 

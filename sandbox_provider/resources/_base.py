@@ -23,10 +23,10 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from . import _config, declare
-from ._config import ConfigError, Profile
-from ._errors import GONE, ProviderError, api_errors
+from ._config import Profile
 from ._wording import Problem, pair_misnamed, unwrap, word
 from .declare import REPLACE, Doc
+from .errors import GONE, Cancelled, ConfigError, ProviderError, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient, RetryPolicy
@@ -109,21 +109,6 @@ CANCELLED = threading.Event()
 #: Wakes the waits in progress (each registers one event) the moment cancel() is called.
 _WAKERS: set[threading.Event] = set()
 _WAKERS_LOCK = threading.Lock()
-
-
-class Cancelled(ProviderError):
-    """A wait ended because the operation was cancelled."""
-
-
-class Unfinished(ProviderError):
-    """Made, not finished: the object exists (its first write went through), a later step
-    failed. A dynamic provider reports it as the error it is; the plugin records the object
-    (`id`, `outs`) as a resource that failed to initialize, and the next update finishes it."""
-
-    def __init__(self, message: str, id_: str, outs: Mapping[str, Any]) -> None:
-        super().__init__(message)
-        self.id = id_
-        self.outs = dict(outs)
 
 
 def cancel() -> None:

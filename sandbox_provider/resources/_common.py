@@ -31,18 +31,8 @@ from sandbox_provider.client import (
 from sandbox_provider.client.timing import WAIT_SECONDS
 
 from . import _claims, declare
-from ._base import (
-    CANCELLED,
-    Cancelled,
-    Inputs,
-    ProviderError,
-    Unfinished,
-    interruptible,
-    is_unknown,
-    progress,
-    wait_override,
-)
-from ._errors import api_errors
+from ._base import CANCELLED, Inputs, interruptible, is_unknown, progress, wait_override
+from .errors import Cancelled, Ended, ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
@@ -230,10 +220,6 @@ class StatusReporter(Generic[T]):
 #: `(the last object seen, None before the first poll)` -> `(id, outputs)` of the object a
 #: wait is for, as far as it is known: what `Unfinished` records when the wait is cut short.
 Partial = Callable[[Any], tuple[str | None, Mapping[str, Any]]]
-
-
-class Ended(ProviderError):
-    """The awaited object ended in a failed state: done, having made nothing."""
 
 
 def wait_for(

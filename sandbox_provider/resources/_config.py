@@ -59,6 +59,8 @@ from sandbox_provider.client.rules import (
     warning_days,
 )
 
+from .errors import ConfigError
+
 __all__ = [
     "NAMESPACE",
     "DEFAULT_PROFILE",
@@ -71,14 +73,6 @@ __all__ = [
     "INHERITED_KEYS",
     "PROFILE_KEYS",
 ]
-
-
-class ConfigError(ValueError):
-    """A missing or wrong setting; `key` is what to set, the message says how."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
 
 
 @dataclass(frozen=True)

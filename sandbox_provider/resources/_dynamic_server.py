@@ -34,8 +34,7 @@ class _Traceback(ModuleType):
 
     @staticmethod
     def format_exc(limit: int | None = None, chain: bool = True) -> str:
-        from ._config import ConfigError
-        from ._errors import ProviderError
+        from .errors import ConfigError, ProviderError
 
         exc = sys.exc_info()[1]
         if isinstance(exc, ProviderError | ConfigError):

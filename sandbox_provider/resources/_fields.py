@@ -31,6 +31,7 @@ from sandbox_provider.client.rules import SANDBOX_RE as _SANDBOX
 
 from ._dates import Days, EpochMs, Seconds
 from ._wording import short
+from .errors import ConfigError
 
 __all__ = ["SANDBOX_MAX", "Days", "EpochMs", "Seconds"]
 
@@ -196,7 +197,7 @@ def _profile_org_id(name: str) -> str | None:
 
     try:
         body = _config.named_profiles().get(name)
-    except _config.ConfigError:
+    except ConfigError:
         return None
     org_id = body.get("orgId") if body else None
     return org_id if isinstance(org_id, str) else None
@@ -208,7 +209,7 @@ def acting_org_id(org: str | None) -> str | None:
 
     try:
         return _config.resolve(org).org_id
-    except _config.ConfigError:
+    except ConfigError:
         return None
 
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from sandbox_provider.client import JobRequestType, JobStatus
 from sandbox_provider.client.enums import UNSAFE_TO_REUSE
 
-from ._base import ProviderError, progress, warn
+from ._base import progress, warn
 from ._common import difference
+from .errors import ProviderError
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Artifact, Conflict, ExImClient, JobDetails, Package

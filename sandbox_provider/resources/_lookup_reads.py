@@ -5,7 +5,7 @@ Two callers, one behaviour: the Python `get_*` functions (`lookups`, in the prog
 process, with the program's `aep:*` settings) and the plugin's invokes (`plugin/invoke.py`,
 in the provider's process, with the provider's configuration). `run` is the entry both use:
 it picks the client of the `org` profile and words a failure as the resources do
-(`_errors.api_errors`). The signatures are the lookups' inputs; the plugin's schema reads them.
+(`errors.api_errors`). The signatures are the lookups' inputs; the plugin's schema reads them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._errors import ProviderError, api_errors
 from ._lookup_results import (
     ArtifactDependencies,
     ImportConflict,
@@ -26,6 +25,7 @@ from ._lookup_results import (
     package_info,
     ref,
 )
+from .errors import ProviderError, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CreateResult
 
-from ._base import ProviderError, api_errors, progress
+from ._base import progress
 from ._common import adoption_missing, not_adoptable
 from ._package_contents import (
     Comparison,
@@ -22,6 +22,7 @@ from ._package_contents import (
     refs,
     sandbox_of,
 )
+from .errors import ProviderError, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client import ExImError
 
-from ._base import ProviderError
 from ._common import sandbox_exists
 from ._package_contents import Key, keys_of
+from .errors import ProviderError
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

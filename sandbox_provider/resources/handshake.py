@@ -38,18 +38,7 @@ from pulumi.dynamic import (
 )
 
 from . import _config
-from ._base import (
-    BaseProvider,
-    Inputs,
-    ProviderError,
-    Unfinished,
-    api_errors,
-    client_for,
-    config_failures,
-    progress,
-    validate,
-    warn,
-)
+from ._base import BaseProvider, Inputs, client_for, config_failures, progress, validate, warn
 from ._common import (
     HandshakeRequestType,
     HandshakeStatus,
@@ -68,6 +57,7 @@ from .declare import (
     replaced_by,
     updated_by,
 )
+from .errors import ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

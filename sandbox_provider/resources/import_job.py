@@ -64,14 +64,7 @@ from pulumi.dynamic import (
 from pydantic import Field, StrictBool
 
 from . import _claims
-from ._base import (
-    BaseProvider,
-    Inputs,
-    ProviderError,
-    api_errors,
-    progress,
-    validate,
-)
+from ._base import BaseProvider, Inputs, progress, validate
 from ._common import (
     ADOPT_ID,
     JobStatus,
@@ -120,6 +113,7 @@ from .declare import (
     Outputs,
     updated_by,
 )
+from .errors import ProviderError, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import Conflict, ExImClient

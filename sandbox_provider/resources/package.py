@@ -69,18 +69,7 @@ from pydantic import Field, StrictBool
 from sandbox_provider.client import ConflictError, NotFoundError
 
 from . import _claims, _config
-from ._base import (
-    GONE,
-    BaseProvider,
-    Inputs,
-    ProviderError,
-    api_errors,
-    is_unknown,
-    progress,
-    same,
-    validate,
-    warn,
-)
+from ._base import BaseProvider, Inputs, is_unknown, progress, same, validate, warn
 from ._common import (
     PackageStatus,
     PackageType,
@@ -124,6 +113,7 @@ from .declare import (
     replaced_by,
     updated_by,
 )
+from .errors import GONE, ConfigError, ProviderError, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
@@ -300,7 +290,7 @@ class PackageProvider(BaseProvider):
         if parsed is not None and "source_sandbox" not in result.inputs:
             # The default sandbox is part of what the package is: record it so that changing
             # aep:sandbox later shows as the replacement it is.
-            with contextlib.suppress(_config.ConfigError):  # validate() reported it
+            with contextlib.suppress(ConfigError):  # validate() reported it
                 result.inputs["source_sandbox"] = _config.resolve(parsed.org).sandbox
         return result
 
@@ -342,7 +332,7 @@ class PackageProvider(BaseProvider):
             def client_of() -> ExImClient | None:
                 try:
                     return self.client(org)
-                except _config.ConfigError:  # check() names it
+                except ConfigError:  # check() names it
                     return None
 
             with api_errors(f"checking the replacement of package {_id}", org=org):

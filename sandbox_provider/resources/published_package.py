@@ -52,13 +52,8 @@ from sandbox_provider.client.timing import EXPIRY_DAYS_MAX
 
 from . import _config
 from ._base import (
-    GONE,
     BaseProvider,
-    Cancelled,
     Inputs,
-    ProviderError,
-    Unfinished,
-    api_errors,
     interruptible,
     is_unknown,
     progress,
@@ -90,6 +85,7 @@ from .declare import (
     replaced_by,
     updated_by,
 )
+from .errors import GONE, Cancelled, ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

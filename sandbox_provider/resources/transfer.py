@@ -44,17 +44,7 @@ from pulumi.dynamic import (
 
 from sandbox_provider.client import NotFoundError
 
-from ._base import (
-    GONE,
-    ORG_DOC,
-    ORG_HINT,
-    BaseProvider,
-    Inputs,
-    ProviderError,
-    api_errors,
-    progress,
-    validate,
-)
+from ._base import ORG_DOC, ORG_HINT, BaseProvider, Inputs, progress, validate
 from ._common import (
     ADOPT_ID,
     TransferRequestType,
@@ -83,6 +73,7 @@ from .declare import (
     Outputs,
     updated_by,
 )
+from .errors import GONE, ProviderError, api_errors
 
 PUBLIC = TransferRequestType.PUBLIC
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from sandbox_provider.resources import ImportJobProvider, PackageProvider, _claims
-from sandbox_provider.resources._base import ProviderError, call_scope
+from sandbox_provider.resources._base import call_scope
+from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, engine_props, last_seq, make_package, writes

@@ -11,7 +11,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from sandbox_provider.client.retry import RetryPolicy
 from sandbox_provider.resources import PackageProvider, _base
-from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import (

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sandbox_provider.resources import PackageProvider
-from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, engine_props, last_seq, make_package, writes

@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 
 from sandbox_provider.resources import HandshakeProvider, ImportJobProvider, TransferProvider
-from sandbox_provider.resources._base import (
-    CANCELLED,
-    ProviderError,
-    Unfinished,
-    call_scope,
-    cancel,
-)
+from sandbox_provider.resources._base import CANCELLED, call_scope, cancel
+from sandbox_provider.resources.errors import ProviderError, Unfinished
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, JOURNEY, engine_props, last_seq, make_package, writes

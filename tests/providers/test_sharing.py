@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from sandbox_provider.resources import HandshakeProvider, TransferProvider
-from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import JOURNEY, NS_CRM, POLICY, engine_props, last_seq, make_package, writes

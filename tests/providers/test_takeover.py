@@ -16,7 +16,7 @@ from sandbox_provider.resources import (
     PublishedPackageProvider,
     TransferProvider,
 )
-from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import GOLD, JOURNEY, engine_props, last_seq, make_package, writes

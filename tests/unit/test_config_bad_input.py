@@ -17,7 +17,7 @@ import pytest
 from pulumi.dynamic import CheckFailure, ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from sandbox_provider.resources import HandshakeProvider, PackageProvider, _base, _config
+from sandbox_provider.resources import HandshakeProvider, PackageProvider, _base, _config, errors
 
 SECRET = "acme-SECRET-7f3a"
 PARTNER_SECRET = "partner-SECRET-91bc"
@@ -426,7 +426,7 @@ def test_bad_configuration_names_the_key_and_the_fix_and_no_secret(
     # A named profile's problem belongs to `org`, the default profile's to no property.
     assert failure.property == ("org" if case.org else "")
     # check and resolve agree: what the preview lets through, `up` can act with.
-    with pytest.raises(_config.ConfigError):
+    with pytest.raises(errors.ConfigError):
         _config.resolve(case.org)
 
 

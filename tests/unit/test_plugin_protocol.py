@@ -12,7 +12,7 @@ from pulumi.provider.experimental import provider as p
 
 from sandbox_provider.client.timing import WAIT_SECONDS
 from sandbox_provider.plugin.diffs import artifact_entries, detailed_diff
-from sandbox_provider.resources import _base
+from sandbox_provider.resources import _base, errors
 from sandbox_provider.resources._common import StatusReporter, wait_seconds
 
 K = p.PropertyDiffKind
@@ -61,14 +61,14 @@ def test_cancel_ends_a_sleeping_wait_at_once_and_its_poller_stops() -> None:
 
     threading.Timer(0.3, _base.cancel).start()
     start = time.monotonic()
-    with pytest.raises(_base.Cancelled, match="waiting for x was cancelled"):
+    with pytest.raises(errors.Cancelled, match="waiting for x was cancelled"):
         _base.interruptible(slow_wait, "waiting for x")
     assert time.monotonic() - start < 1.0
     time.sleep(0.3)
     count = len(polls)
     time.sleep(0.3)
     assert len(polls) == count < 10  # the poller raised at its next poll
-    with pytest.raises(_base.Cancelled, match="before it started"):
+    with pytest.raises(errors.Cancelled, match="before it started"):
         _base.interruptible(lambda: "never", "waiting for y")
 
 
@@ -79,8 +79,8 @@ def test_a_wait_that_finishes_or_fails_returns_or_raises_as_it_would() -> None:
 
 
 def test_unfinished_is_the_dynamic_error_carrying_id_and_outputs() -> None:
-    exc = _base.Unfinished("publishing failed: run up again", "pkg1", {"status": "IN"})
-    assert isinstance(exc, _base.ProviderError)
+    exc = errors.Unfinished("publishing failed: run up again", "pkg1", {"status": "IN"})
+    assert isinstance(exc, errors.ProviderError)
     assert str(exc) == "publishing failed: run up again"
     assert (exc.id, exc.outs) == ("pkg1", {"status": "IN"})
 

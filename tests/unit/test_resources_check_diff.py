@@ -22,7 +22,7 @@ from sandbox_provider.resources import (
     _base,
     _config,
 )
-from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.resources.errors import ProviderError
 
 PARTNER_ORG = "PRTN0000000000000000B002@AdobeOrg"
 ACME_ORG = "ACME0000000000000000A001@AdobeOrg"

@@ -14,7 +14,7 @@ import pytest
 from sandbox_provider.plugin.provider import InitFailed
 from sandbox_provider.plugin.server import unwrapped
 from sandbox_provider.resources import _dynamic_server
-from sandbox_provider.resources._base import ProviderError
+from sandbox_provider.resources.errors import ProviderError
 
 
 def _as_newer_sdks_raise(exc: Exception) -> Exception:

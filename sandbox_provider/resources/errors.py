@@ -1,4 +1,10 @@
-"""What a failed operation tells the user: one line saying what failed, why, and what to do.
+"""The core's exceptions, in one place, and what a failed operation tells the user: one line
+saying what failed, why, and what to do.
+
+- `ProviderError`: what the CLI prints for a failed operation (both adapters print it as is);
+  `Cancelled` (a wait cut short by the engine's cancel), `Unfinished` (made, not finished: the
+  plugin records it as partial state) and `Ended` (the awaited object failed) are kinds of it;
+- `ConfigError`: a missing or wrong `aep:*` setting, naming the key.
 
 Every API call of a provider runs inside `api_errors(action, org=..., missing=...)`, which
 turns the client's exceptions into a `ProviderError`. A 404 or a 403 is only useful when it
@@ -9,9 +15,11 @@ acted (`aep:orgId`, or the `partner` entry of `aep:orgs`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
+from sandbox_provider.client.config import NAMESPACE
 from sandbox_provider.client.errors import (
     AuthenticationError,
     ConflictError,
@@ -24,8 +32,6 @@ from sandbox_provider.client.errors import (
 )
 from sandbox_provider.client.errors import ValidationError as ApiValidationError
 
-from ._config import NAMESPACE, ConfigError
-
 #: Gateway codes (the platform's API gateway answers them before the service sees the call).
 _WRONG_ORG = "403025"  # "Profile is not valid for the organization"
 _BAD_API_KEY = "403003"  # "Api Key is invalid"
@@ -35,6 +41,33 @@ _NO_ENDPOINT = "no such endpoint"
 
 class ProviderError(Exception):
     """What the CLI prints for a failed operation: one line saying what, why and what to do."""
+
+
+class Cancelled(ProviderError):
+    """A wait ended because the operation was cancelled."""
+
+
+class Unfinished(ProviderError):
+    """Made, not finished: the object exists (its first write went through), a later step
+    failed. A dynamic provider reports it as the error it is; the plugin records the object
+    (`id`, `outs`) as a resource that failed to initialize, and the next update finishes it."""
+
+    def __init__(self, message: str, id_: str, outs: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.id = id_
+        self.outs = dict(outs)
+
+
+class Ended(ProviderError):
+    """The awaited object ended in a failed state: done, having made nothing."""
+
+
+class ConfigError(ValueError):
+    """A missing or wrong setting; `key` is what to set, the message says how."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 #: For updates of an object deleted behind the program's back.
