@@ -11,7 +11,7 @@ their client from the same `aep:*` settings (and `AEP_*` variables, and `aep:org
 resource a preview has not created), the result stays unknown and nothing is called. The calls
 run in a worker thread, so the program goes on registering resources meanwhile.
 
-The reads themselves work on plain values (the core's `resources/_lookup_reads.py`), so the
+The reads themselves work on plain values (the core's `resources/reads.py`), so the
 plugin's invokes answer the same results from the provider's process. A failure is one line
 naming the input and the fix, as the resources' (`resources/errors.api_errors`).
 """
@@ -24,8 +24,9 @@ from typing import Any
 
 import pulumi
 
-from sandbox_provider.resources import _lookup_reads
-from sandbox_provider.resources._lookup_results import (
+from sandbox_provider.resources import reads
+from sandbox_provider.resources.errors import ProviderError
+from sandbox_provider.resources.results import (
     ArtifactDependencies,
     ArtifactPermissions,
     ArtifactRef,
@@ -34,7 +35,6 @@ from sandbox_provider.resources._lookup_results import (
     PackageInfo,
     Preflight,
 )
-from sandbox_provider.resources.errors import ProviderError
 
 from ._program_config import program_client
 
@@ -61,14 +61,14 @@ def _lookup(function: str, given: dict[str, Any]) -> pulumi.Output[Any]:
     `locals()`: its arguments alone) once every input is known, in a worker thread, with the
     program's settings (so a failure names the function, the input and the fix)."""
     try:
-        inputs = _lookup_reads.arguments(function, given)
+        inputs = reads.arguments(function, given)
     except ProviderError as exc:
         raise pulumi.RunError(str(exc)) from None
 
     def run(values: dict[str, Any]) -> Any:
         def work() -> Any:
             try:
-                return _lookup_reads.run(function, values, program_client)
+                return reads.run(function, values, program_client)
             except ProviderError as exc:
                 # RunError: the CLI prints the message alone, not a traceback into the SDK.
                 raise pulumi.RunError(str(exc)) from None

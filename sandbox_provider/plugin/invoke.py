@@ -1,7 +1,7 @@
 """The lookup functions as the plugin's invokes: `aep:index:getPackage`, `getPackages`,
 `getImportConflicts`, `getPreflight`, `getArtifactDependencies`, `getImportJobs`.
 
-Each is the read the Python `get_*` function runs (`resources._lookup_reads`), here with the
+Each is the read the Python `get_*` function runs (`resources.reads`), here with the
 provider's configuration (`aep:*` keys, `aep:orgs` profiles for `org`) instead of the
 program's. An invoke answers an object: a read answering one object (a package, a preflight)
 is that object, a read answering a list is under one name (`packages`, `conflicts`,
@@ -48,9 +48,9 @@ def token(function: str) -> str:
 
 @functools.cache
 def lookups() -> dict[str, Any]:
-    """Token -> the core's `Lookup` (`resources._lookup_reads.LOOKUPS`)."""
+    """Token -> the core's `Lookup` (`resources.reads.LOOKUPS`)."""
     # Imported on first use: the plugin's import path stays free of the client.
-    from sandbox_provider.resources._lookup_reads import LOOKUPS
+    from sandbox_provider.resources.reads import LOOKUPS
 
     return {token(name): lookup for name, lookup in LOOKUPS.items()}
 
@@ -126,9 +126,9 @@ def from_wire(lookup: Any, returned: Mapping[str, Any]) -> Any:
 
 def invoke(request: p.InvokeRequest) -> p.InvokeResponse:
     """Answer one invoke (blocking: the provider runs it in its pool)."""
-    from sandbox_provider.resources._base import client_for
-    from sandbox_provider.resources._lookup_reads import run
+    from sandbox_provider.resources import client_for
     from sandbox_provider.resources.errors import ProviderError
+    from sandbox_provider.resources.reads import run
 
     lookup = by_token(request.tok)
     if lookup is None:

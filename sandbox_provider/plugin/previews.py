@@ -55,7 +55,7 @@ def _kept(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) 
 
 
 def _package(plan: Plan, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
-    from sandbox_provider.resources._package_contents import artifacts_changed
+    from sandbox_provider.resources import artifacts_changed
 
     plan["declared_artifacts"] = [dict(a) for a in news.get("artifacts") or []]
     if news.get("expiry") is None:

@@ -104,7 +104,7 @@ class AepProvider(p.Provider):
     async def _run(self, fn: Callable[..., T], *args: Any, urn: str = "", timeout: float = 0) -> T:
         """`fn(*args)` in the pool, its progress on the engine's log for `urn` and its waits
         bounded by the engine's custom `timeout` (seconds; 0: none given)."""
-        from sandbox_provider.resources._base import call_scope
+        from sandbox_provider.resources import call_scope
 
         log = self.engine_log
         reporter = None
@@ -144,7 +144,7 @@ class AepProvider(p.Provider):
         return p.CheckResponse(inputs=inputs)
 
     async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
-        from sandbox_provider.resources._base import BaseProvider
+        from sandbox_provider.resources import BaseProvider
 
         config = config_from(request)
         await self._run(
@@ -157,13 +157,13 @@ class AepProvider(p.Provider):
 
     # -- check / diff ------------------------------------------------------------------------------
     async def check(self, request: p.CheckRequest) -> p.CheckResponse:
-        from sandbox_provider.resources import _claims
+        from sandbox_provider.resources import remember_inputs
 
         _, core = self._core(request.type)
         olds, news = to_plain_map(request.old_inputs), to_plain_map(request.new_inputs)
         # A create of this URN after a check that showed its record is a replacement: the
         # core tells its own old object from a stranger's by it (_claims).
-        _claims.remember_inputs(request.urn, olds)
+        remember_inputs(request.urn, olds)
         result = await self._run(core.check, olds, news, urn=request.urn)
         failures = [p.CheckFailure(failure_path(f.property), f.reason) for f in result.failures]
         secret = secret_keys(request.new_inputs)
@@ -263,6 +263,6 @@ class AepProvider(p.Provider):
     async def cancel(self) -> None:
         # The engine cancels the whole provider (Ctrl-C): every wait ends now, and no new one
         # starts; the process ends soon after.
-        from sandbox_provider.resources._base import cancel
+        from sandbox_provider.resources import cancel
 
         cancel()

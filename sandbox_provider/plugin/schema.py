@@ -262,7 +262,7 @@ def _arg_doc(function: str, arg: str, default: Any) -> str | None:
 
 
 def _lookup_functions() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The functions, from the core's reads (`resources._lookup_reads`: inputs from their
+    """The functions, from the core's reads (`resources.reads`: inputs from their
     signatures, outputs from their TypedDict results), and the object types they use."""
     import inspect
 

@@ -30,7 +30,7 @@ from .schema import PACKAGE, RESOURCES, ResourceSpec
 from .values import camel
 
 if TYPE_CHECKING:
-    from sandbox_provider.resources._lookup_results import (
+    from sandbox_provider.resources.results import (
         ArtifactDependencies,
         ImportConflict,
         ImportJobInfo,
@@ -129,8 +129,8 @@ def _invoke(function: str, given: dict[str, Any]) -> pulumi.Output[Any]:
     """The plugin's invoke of `function` (`get_package` -> `aep:index:getPackage`) over its
     arguments `given` (each function passes its `locals()`: its arguments, `opts` among them)
     once every input is known; its answer as the Python lookup's result."""
-    from sandbox_provider.resources._lookup_reads import arguments
     from sandbox_provider.resources.errors import ProviderError
+    from sandbox_provider.resources.reads import arguments
 
     from . import invoke
 

@@ -30,6 +30,14 @@ _EXPORTS = {
     "PackageProvider": f"{__name__}.package",
     "PublishedPackageProvider": f"{__name__}.published_package",
     "TransferProvider": f"{__name__}.transfer",
+    # What the adapters share with the core: the provider base, the per-call scope, the
+    # engine's cancel, clients per org, the run's claims, a Package's artifact diff.
+    "BaseProvider": f"{__name__}._base",
+    "call_scope": f"{__name__}._base",
+    "cancel": f"{__name__}._base",
+    "client_for": f"{__name__}._base",
+    "remember_inputs": f"{__name__}._claims",
+    "artifacts_changed": f"{__name__}._package_contents",
     # The dynamic adapter's names, where earlier versions had them.
     **dict.fromkeys(
         (
@@ -58,6 +66,12 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BaseProvider",
+    "artifacts_changed",
+    "call_scope",
+    "cancel",
+    "client_for",
+    "remember_inputs",
     "Artifact",
     "ArtifactDependencies",
     "ArtifactPermissions",
@@ -107,6 +121,9 @@ if TYPE_CHECKING:
         get_preflight,
     )
 
+    from ._base import BaseProvider, call_scope, cancel, client_for
+    from ._claims import remember_inputs
+    from ._package_contents import artifacts_changed
     from .handshake import HandshakeProvider
     from .import_job import ImportJobProvider
     from .package import PackageProvider

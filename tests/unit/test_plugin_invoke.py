@@ -16,7 +16,7 @@ from sandbox_provider.dynamic import lookups
 from sandbox_provider.plugin import invoke
 from sandbox_provider.plugin.schema import schema
 from sandbox_provider.plugin.values import camel, to_plain
-from sandbox_provider.resources._lookup_reads import LOOKUPS
+from sandbox_provider.resources.reads import LOOKUPS
 
 SCHEMA = schema("0.1.0")
 

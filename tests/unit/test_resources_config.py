@@ -14,7 +14,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from sandbox_provider.resources import PackageProvider, _config
-from sandbox_provider.resources._config import ConfigError
+from sandbox_provider.resources.errors import ConfigError
 
 ACME = {
     "aep:platformUrl": "http://127.0.0.1:9",

@@ -1,5 +1,5 @@
 """The lookups' reads over plain values: one function per lookup, given a client and the
-lookup's inputs once they are known, answering the plain results of `_lookup_results`.
+lookup's inputs once they are known, answering the plain results of `results`.
 
 Two callers, one behaviour: the Python `get_*` functions (`lookups`, in the program's
 process, with the program's `aep:*` settings) and the plugin's invokes (`plugin/invoke.py`,
@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._lookup_results import (
+from .errors import ProviderError, api_errors
+from .results import (
     ArtifactDependencies,
     ImportConflict,
     ImportJobInfo,
@@ -25,7 +26,6 @@ from ._lookup_results import (
     package_info,
     ref,
 )
-from .errors import ProviderError, api_errors
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient
