@@ -37,7 +37,7 @@ _EXPORTS = {
     "cancel": f"{__name__}._base",
     "client_for": f"{__name__}._base",
     "remember_inputs": f"{__name__}._claims",
-    "artifacts_changed": f"{__name__}._package_contents",
+    "artifacts_changed": f"{__name__}.package",
     # The dynamic adapter's names, where earlier versions had them.
     **dict.fromkeys(
         (
@@ -123,10 +123,9 @@ if TYPE_CHECKING:
 
     from ._base import BaseProvider, call_scope, cancel, client_for
     from ._claims import remember_inputs
-    from ._package_contents import artifacts_changed
     from .handshake import HandshakeProvider
     from .import_job import ImportJobProvider
-    from .package import PackageProvider
+    from .package import PackageProvider, artifacts_changed
     from .published_package import PublishedPackageProvider
     from .transfer import TransferProvider
 

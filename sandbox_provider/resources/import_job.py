@@ -19,7 +19,7 @@ Lifecycle
   Then the import is submitted and waited for until SUCCESS. FAILED is an error (with the
   platform's reason) and nothing is recorded in the stack. What the import created that the
   platform leaves for a person (journeys and dataflows land as drafts, a dataflow without its
-  source credentials: `AFTER_IMPORT` in `_import_attention`) is the `needs_attention` output,
+  source credentials: `AFTER_IMPORT` below) is the `needs_attention` output,
   `{artifact_id, type, action}` per target object, each printed as a warning.
   Before any of that, an import an earlier run submitted and then lost (it timed out, failed
   after submitting, or was killed) is looked for: a job of the same job name, package and
@@ -50,7 +50,9 @@ Lifecycle
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pulumi.dynamic import (
@@ -63,18 +65,32 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, StrictBool
 
+from sandbox_provider.client import JobRequestType, JobStatus
+from sandbox_provider.client.enums import (
+    CAMPAIGN,
+    CHANNEL_CONFIGURATION,
+    CUSTOM_ACTION,
+    TASK_CREATED,
+    UNSAFE_TO_REUSE,
+    ArtifactType,
+)
+
 from . import _claims
-from ._base import BaseProvider, Inputs, progress, validate
+from ._base import BaseProvider, Inputs, is_unknown, progress, validate, warn
 from ._common import (
     ADOPT_ID,
-    JobStatus,
+    Partial,
+    StatusReporter,
     adoption_missing,
     changes_by_declaration,
+    difference,
     gone,
     known_package_id,
     not_adoptable,
     or_none,
     sandbox_exists,
+    wait_for,
+    wait_seconds,
 )
 from ._dates import WAIT_HINT, wait_doc
 from ._fields import (
@@ -88,23 +104,6 @@ from ._fields import (
     SandboxName,
     Seconds,
 )
-from ._import_attention import (
-    finished,
-    needs_attention,
-    outputs_of,
-    preview_lookups,
-    warn_skips,
-)
-from ._import_partial import conflicts_from, keeping_id, partial_of, recorded, wait_for_import
-from ._import_planning import (
-    NOT_PULLED,
-    PACKAGE_MISSING,
-    RUNNING,
-    SUCCESS,
-    adoption_differences,
-    earlier_job,
-    settle,
-)
 from ._wording import prop_path
 from .declare import (
     REPLACE,
@@ -116,9 +115,615 @@ from .declare import (
 from .errors import ProviderError, api_errors
 
 if TYPE_CHECKING:
-    from sandbox_provider.client import Conflict, ExImClient
+    from sandbox_provider.client import (
+        Artifact,
+        Conflict,
+        ExImClient,
+        JobDetails,
+        OperationFailedError,
+        Package,
+    )
+
+# == import planning ==========================================================================
+# What an ImportJob works out before it submits: missing permissions, conflicts settled by
+# `alternatives` and the policy (which leaves types unsafe to reuse to the import), the earlier
+# import it may take over instead, and how a job given to `import_` compares with the program.
 
 
+RUNNING = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+SUCCESS = JobStatus.SUCCESS
+
+
+def missing_permissions(client: ExImClient, package_id: str, target: str) -> list[str]:
+    """One line per artifact the credentials can't create: its missing permissions."""
+    result = client.preflight(package_id, target)
+    lines = []
+    for perm in result.permission_response:
+        missing = [
+            f"{r.palm_resource_type}[{', '.join(r.resource_permissions)}]"
+            for r in perm.missing_permissions.resources
+            if r.resource_permissions
+        ]
+        if missing or not perm.creation_allowed:
+            lines.append(
+                f"{perm.artifact_id} ({perm.artifact_type or '?'}): missing "
+                + (", ".join(missing) or "a permission")
+            )
+    return lines
+
+
+def reuse_skipped(
+    conflicts: list[Conflict], alternatives: Mapping[str, Any], policy: str
+) -> list[Conflict]:
+    """The conflicts `use_existing` leaves to the import to create new, as `create_new` would:
+    those of a type unsafe to reuse (UNSAFE_TO_REUSE) that `alternatives` doesn't name."""
+    if policy != "use_existing":
+        return []
+    return [
+        c
+        for c in conflicts
+        if c.suggestion_list
+        and c.artifact.type.upper() in UNSAFE_TO_REUSE
+        and c.artifact.id not in alternatives
+    ]
+
+
+def same_title(a: str | None, b: str | None) -> bool:
+    """What `use_existing` counts as the same object: equal titles, ignoring case and the
+    spaces around them (the type is compared apart)."""
+    if not a or not b:
+        return False
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def exact_match(conflict: Conflict, title: str | None) -> Artifact | None:
+    """The suggestion of the conflict's own type whose title is the source object's: the only
+    one `use_existing` reuses. A source whose title isn't known matches nothing."""
+    kind = conflict.artifact.type.upper()
+    for suggestion in conflict.suggestion_list:
+        if suggestion.type.upper() == kind and same_title(suggestion.title, title):
+            return suggestion
+    return None
+
+
+def settle_conflicts(
+    conflicts: list[Conflict],
+    alternatives: Mapping[str, Mapping[str, str]],
+    policy: str,
+    titles: Mapping[str, str] | None = None,
+) -> tuple[dict[str, dict[str, str]], list[Conflict], list[Conflict]]:
+    """(alternatives to send, conflicts left unsettled by the policy `fail`, conflicts
+    `use_existing` leaves to the import to create because no suggestion is an exact match).
+
+    `titles`: the source objects' titles by id (`source_titles`)."""
+    titles = titles or {}
+    chosen = {k: {"id": v["id"], "type": v["type"]} for k, v in alternatives.items()}
+    unsettled: list[Conflict] = []
+    unmatched: list[Conflict] = []
+    skipped = {c.artifact.id for c in reuse_skipped(conflicts, alternatives, policy)}
+    for conflict in conflicts:
+        source = conflict.artifact.id
+        if source in chosen or source in skipped:
+            continue
+        if policy == "use_existing" and conflict.suggestion_list:
+            match = exact_match(conflict, titles.get(source) or conflict.artifact.title)
+            if match is None:
+                unmatched.append(conflict)
+            else:
+                chosen[source] = {"id": match.id, "type": match.type}
+        elif policy == "fail":
+            unsettled.append(conflict)
+    return chosen, unsettled, unmatched
+
+
+def source_titles(
+    client: ExImClient, package: Package, conflicts: list[Conflict]
+) -> dict[str, str]:
+    """The titles of the package's objects that have look-alikes: its artifacts list names
+    the declared ones; the dependencies an import also carries are named by the children
+    endpoint, asked about those (one call, made only when one isn't in the list)."""
+    titles = {a.id: a.title for a in package.artifacts_list if a.title}
+    unnamed = [{"id": c.artifact.id, "type": c.artifact.type} for c in conflicts]
+    unnamed = [a for a in unnamed if a["id"] not in titles]
+    if unnamed:
+        # The endpoint answers each object asked about with its title (packages.md
+        # `#dependent-objects`).
+        for item in client.package_children(package.id, unnamed):
+            if item.title:
+                titles.setdefault(item.id, item.title)
+    return titles
+
+
+def not_reused_message(conflict: Conflict, title: str | None) -> str:
+    """Why `use_existing` creates this object, the near matches, and the entry that would
+    reuse one."""
+    art = conflict.artifact
+    near = ", ".join(
+        f"{s.id!r} ({s.title!r})" if s.title else repr(s.id) for s in conflict.suggestion_list[:3]
+    )
+    best = conflict.suggestion_list[0]
+    entry = f"alternatives={{{art.id!r}: {{'id': {best.id!r}, 'type': {best.type!r}}}}}"
+    named = f" {title!r}" if title else ""
+    return (
+        f"conflict_policy='use_existing' reuses only an object of the same type and title: "
+        f"{art.id} ({art.type}){named} has none in the target, so the import creates it; "
+        f"near matches: {near}; to reuse one, name it: {entry}"
+    )
+
+
+def settle(
+    client: ExImClient, inputs: Mapping[str, Any], what: str, package: Package | None = None
+) -> tuple[list[Conflict], dict[str, dict[str, str]]]:
+    """Preflight, then the conflicts settled by `alternatives` and the policy: (the conflicts
+    seen, the alternatives to send). Each reuse `use_existing` chooses is printed, and each
+    near match it doesn't take is a warning."""
+    package_id, target = inputs["package_id"], inputs["target_sandbox"]
+    if inputs.get("check_permissions", True):
+        missing = missing_permissions(client, package_id, target)
+        if missing:
+            raise ProviderError(
+                f"{what} failed: the credentials lack permissions for "
+                f"{len(missing)} artifact(s): grant them to the API credential's role "
+                "in the target sandbox (or set check_permissions=False to let the "
+                "platform decide)" + "".join(f"\n  - {line}" for line in missing)
+            )
+    conflicts = client.import_conflicts(package_id, target)
+    policy = inputs.get("conflict_policy", "fail")
+    given = inputs.get("alternatives") or {}
+    titles: dict[str, str] = {}
+    if policy == "use_existing" and conflicts:
+        titles = source_titles(client, package or client.get_package(package_id), conflicts)
+    alternatives, unsettled, unmatched = settle_conflicts(conflicts, given, policy, titles)
+    if unsettled:
+        raise ProviderError(
+            f"{what} failed: {len(unsettled)} conflict(s) with existing objects: "
+            "settle each with alternatives={source id: {'id': ..., 'type': ...}}, or "
+            "set conflict_policy='use_existing' or 'create_new'"
+            + "".join(f"\n  - {describe_conflict(c)}" for c in unsettled)
+        )
+    for conflict in unmatched:
+        warn(not_reused_message(conflict, titles.get(conflict.artifact.id)))
+    for source, target_ref in alternatives.items():
+        how = "named in alternatives" if source in given else "same type and title"
+        progress(f"import into {target!r}: {source} -> existing {target_ref['id']} ({how})")
+    return conflicts, alternatives
+
+
+def describe_conflict(conflict: Conflict) -> str:
+    art = conflict.artifact
+    suggestions = ", ".join(
+        f"{s.id!r} ({s.title!r})" if s.title else repr(s.id) for s in conflict.suggestion_list[:3]
+    )
+    return f"{art.id} ({art.type}) looks like {suggestions or 'existing objects'}"
+
+
+def conflicts_output(conflicts: list[Conflict]) -> list[dict[str, Any]]:
+    return [
+        {
+            "artifact_id": c.artifact.id,
+            "type": c.artifact.type,
+            "suggestions": [
+                {k: v for k, v in {"id": s.id, "type": s.type, "title": s.title}.items() if v}
+                for s in c.suggestion_list
+            ],
+        }
+        for c in conflicts
+    ]
+
+
+#: A 404 on the package: the input that named it.
+PACKAGE_MISSING = (
+    "package_id names no package this org can see: pass the package_id of a published "
+    "Package (for another org's package: a Transfer to this org first, or `org=` its profile)"
+)
+#: A 403 from the service on import: another org's public package not pulled yet.
+NOT_PULLED = (
+    "package_id is another org's package: pull it first with Transfer(request_type='PUBLIC', "
+    "source_org_id=...) and import the pulled copy, or act as its owner with `org=`"
+)
+
+
+def earlier_job(
+    client: ExImClient, job_name: str, inputs: Mapping[str, Any], package: Package
+) -> JobDetails | None:
+    """What an earlier run of this create submitted before it timed out or was interrupted:
+    the newest import under this job name into this target, from this package's source
+    sandbox, created at or after the package was published (a job created before is never
+    this package's job), still running or ended SUCCESS, that agrees with the program
+    (description; the targets of `alternatives`, read from the job's outcome). Documented
+    fields only: the jobs list shows no package id, so these are what tie a job to a
+    publication. Answers the job with its outcome (`GET /tools/job/{id}`)."""
+    if package.publish_date is None:
+        return None
+    target = inputs["target_sandbox"]
+    alternatives = inputs.get("alternatives") or {}
+    source = package.source_sandbox.name if package.source_sandbox else None
+    for job in client.find_jobs(
+        name=job_name,
+        target_sandbox=target,
+        request_type=JobRequestType.IMPORT,
+        created_from=package.publish_date,
+    ):
+        if job.job_status not in (*RUNNING, SUCCESS) or not job.id:
+            continue
+        if source and job.source_sandbox not in (None, source):
+            continue
+        if inputs.get("description") and job.description not in (None, inputs["description"]):
+            continue
+        details = client.get_job(job.id)
+        if not_imported(details, package):
+            continue
+        imported = details.imported_artifacts
+        if any(
+            source_id in imported and imported[source_id] != alt["id"]
+            for source_id, alt in alternatives.items()
+        ):
+            continue
+        return details
+    return None
+
+
+def not_imported(job: JobDetails, package: Package) -> list[str]:
+    """The package's own artifacts a job that ended SUCCESS did not import: [] when it
+    imported them all, or when that can't be told (a FULL package lists none; a job not
+    finished has no outcome yet). A job's tasks name each artifact it imported, so a job of
+    another package shows at once."""
+    if job.job_status != JobStatus.SUCCESS or not package.artifacts_list:
+        return []
+    named = job.named_artifacts()
+    if not named:
+        return []
+    return [a.id for a in package.artifacts_list if a.base_id not in named]
+
+
+def adoption_differences(
+    job: JobDetails, inputs: Mapping[str, Any], package: Package | None
+) -> list[str]:
+    """What keeps `job` from being the program's import: each difference with its fix.
+    `package`: the program's package (None: it doesn't exist). The job shows no package id:
+    it can be this package's import only if it is an IMPORT from the package's source
+    sandbox, created at or after the package was published."""
+    out = []
+    if job.request_type and job.request_type != JobRequestType.IMPORT:
+        out.append(f"the job is an {job.request_type} job, not an import")
+    if package is not None:
+        source = package.source_sandbox.name if package.source_sandbox else None
+        job_source = job.source_sandbox.name if job.source_sandbox else None
+        if source and job_source and source != job_source:
+            out.append(
+                f"the job imported from sandbox {job_source!r}, but package "
+                f"{package.id} is of sandbox {source!r}: pass the package_id of the package "
+                "the job imported"
+            )
+        elif package.publish_date is None or (
+            job.created_timestamp is not None and job.created_timestamp < package.publish_date
+        ):
+            out.append(
+                f"the job was created before package {package.id} was published, so it "
+                "imported another package: pass the package_id of the package the job imported"
+            )
+        elif missing := not_imported(job, package):
+            out.append(
+                f"the job did not import {', '.join(missing)} of package {package.id}, so it "
+                "imported another package: pass the package_id of the package the job imported"
+            )
+    target = job.target_sandbox
+    if target not in (None, inputs["target_sandbox"]):
+        out.append(difference("target_sandbox", target, inputs["target_sandbox"]))
+    for key, platform in (("name", job.name), ("description", job.description)):
+        # Left out, the job's own values are the program's.
+        if inputs.get(key) and (platform or None) != inputs[key]:
+            out.append(difference(key, platform, inputs[key]))
+    imported = job.imported_artifacts
+    for source_id, alt in (inputs.get("alternatives") or {}).items():
+        if source_id in imported and imported[source_id] != alt["id"]:
+            out.append(difference(f"alternatives.{source_id}.id", imported[source_id], alt["id"]))
+    if job.job_status == JobStatus.FAILED:
+        out.append(
+            f"the job ended FAILED ({job.failure_reason or 'no reason given'}) and imported "
+            "nothing, so there is no import to adopt: remove import_ to import the package again"
+        )
+    return out
+
+
+# == import attention =========================================================================
+# What an ImportJob tells a person: before an import, the conflicts `use_existing` leaves to
+# the import to create new (types unsafe to reuse); after it, what the import created that the
+# platform leaves for a person to finish (`needs_attention`).
+
+
+#: What a person must do about an object of these types that an import created, per the UI
+#: guide (`current/ui-sandbox-tooling.md`: "The following objects are imported but are in a
+#: draft or disabled status", and the notes of each object): journeys and source dataflows
+#: land as drafts (a dataflow without its account credentials), datasets with Profile off,
+#: schemas without the Profile option, data governance policies disabled, custom actions
+#: needing their configuration (authentication, headers) again, campaigns as drafts.
+AFTER_IMPORT: dict[str, str] = {
+    ArtifactType.JOURNEY: "publish the journey in Journey Optimizer: it was imported as a draft",
+    ArtifactType.FLOW: (
+        "enter the source account's credentials and enable the dataflow: imported as a "
+        "draft, credentials are not copied"
+    ),
+    ArtifactType.DULE_CONSENT_POLICY: (
+        "enable the policy: data governance policies are imported disabled"
+    ),
+    ArtifactType.CATALOG_DATASET: (
+        "enable the dataset for Real-Time Customer Profile if its data should feed profiles: "
+        "datasets are imported with Profile disabled"
+    ),
+    ArtifactType.REGISTRY_SCHEMA: (
+        "enable the schema for Real-Time Customer Profile if it should feed profiles: schemas "
+        "are imported without the Profile option"
+    ),
+    CUSTOM_ACTION: (
+        "enter the custom action's authentication, headers and query parameters again: its "
+        "secrets are not copied"
+    ),
+    CAMPAIGN: "review and activate the campaign: it was imported as a draft",
+}
+
+#: What a person must do about an object the import did not create because the target held
+#: none to reuse: "If no matching configuration is found, the channel configuration is skipped
+#: during import, and users must manually update the channel settings in the target sandbox".
+SKIPPED: dict[str, str] = {
+    CHANNEL_CONFIGURATION: (
+        "set up the channel configuration in the target sandbox and select it where the "
+        "imported campaigns and journeys use it: no identical one existed, so the import "
+        "skipped it"
+    ),
+}
+
+
+# -- after the import: needs_attention ---------------------------------------------------------
+def needs_attention(job: JobDetails) -> list[dict[str, str]]:
+    """`{artifact_id, type, action}` for each object the import created that a person must
+    finish (AFTER_IMPORT; target ids), and each it skipped that a person must set up
+    (SKIPPED; source ids), in the job's order: read from the job's tasks, which say what was
+    created and what was reused."""
+    out = []
+    for source, (type_name, target, outcome) in job.outcomes().items():
+        type_ = (type_name or "").upper()
+        if outcome == TASK_CREATED and target and type_ in AFTER_IMPORT:
+            out.append({"artifact_id": target, "type": type_, "action": AFTER_IMPORT[type_]})
+        elif type_ in SKIPPED and not target:
+            out.append({"artifact_id": source, "type": type_, "action": SKIPPED[type_]})
+    return out
+
+
+def outputs_of(
+    job: JobDetails | None, inputs: Mapping[str, Any], extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ImportJob's outputs: its inputs, `extra` (what this run recorded: job id and name
+    as submitted, correlation id, conflicts, alternatives sent), then what the job says."""
+    outs: dict[str, Any] = {k: v for k, v in inputs.items() if v is not None}
+    outs.update({k: v for k, v in extra.items() if v is not None})
+    if job is not None:
+        outs["job_id"] = job.id
+        outs["job_status"] = job.job_status
+        if job.name:
+            outs["job_name"] = job.name
+        if job.job_status == JobStatus.SUCCESS:
+            outs["imported_artifacts"] = job.imported_artifacts
+            outs["created_artifacts"] = job.created_artifacts
+            outs["reused_artifacts"] = job.reused_artifacts
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+def finished(
+    job: JobDetails, inputs: Mapping[str, Any], extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The outputs of an import that ended SUCCESS, `needs_attention` included, each of whose
+    entries is printed as a warning."""
+    outs = outputs_of(job, inputs, extra)
+    items = needs_attention(job)
+    outs["needs_attention"] = items
+    for item in items:
+        verb = "skipped" if item["type"] in SKIPPED else "created"
+        warn(
+            f"import job {job.name!r} {verb} {item['type']} {item['artifact_id']} in sandbox "
+            f"{inputs['target_sandbox']!r}, which needs a person: {item['action']}"
+        )
+    return outs
+
+
+# -- before the import: what use_existing won't reuse ------------------------------------------
+#: (package id, target sandbox, source id) already warned about by this provider process: an
+#: `up` runs check (which may warn) and then create on the same import.
+_WARNED: set[tuple[str, str, str]] = set()
+_WARNED_LOCK = threading.Lock()
+
+
+def skip_message(conflict: Conflict) -> str:
+    art = conflict.artifact
+    best = conflict.suggestion_list[0]
+    entry = f"alternatives={{{art.id!r}: {{'id': {best.id!r}, 'type': {art.type!r}}}}}"
+    return (
+        f"conflict_policy='use_existing' does not reuse {art.id} ({art.type}): reusing an "
+        f"existing {art.type} is documented as unsafe (it can break the journeys that use it), "
+        f"so the import creates a new one; to reuse {best.id!r} anyway, name it: {entry}"
+    )
+
+
+def warn_skips(
+    conflicts: list[Conflict], inputs: Mapping[str, Any], *, dedupe: bool = True
+) -> list[Conflict]:
+    """Warn once per conflict `use_existing` leaves to the import to create new; those."""
+    skipped = reuse_skipped(
+        conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
+    )
+    for conflict in skipped:
+        key = (inputs["package_id"], inputs["target_sandbox"], conflict.artifact.id)
+        with _WARNED_LOCK:
+            seen = key in _WARNED
+            _WARNED.add(key)
+        if not (seen and dedupe):
+            warn(skip_message(conflict))
+    return skipped
+
+
+def preview_lookups(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> str | None:
+    """What an ImportJob's check looks up at preview, through one client making one attempt
+    per call (no retries), and only when there is something to look up:
+
+    - an import into a sandbox not seen before (a new import, or a new `target_sandbox`):
+      whether the sandbox exists. Answers the check failure's reason when it certainly doesn't
+      (a 404), else None: any other answer, or none, leaves it to the create, which checks
+      again before its first write;
+    - a new import with `use_existing` whose package id is known: its conflicts, with a warning
+      for each it won't reuse (`warn_skips`). Best effort: a failure says nothing; the create
+      warns for certain, from the conflicts it settles.
+    """
+    target = inputs.get("target_sandbox")
+    if not isinstance(target, str) or not target or is_unknown(inputs.get("org")):
+        return None
+    new_target = not olds or olds.get("target_sandbox") != target
+    keys = ("package_id", "alternatives", "conflict_policy")
+    skips = (
+        not olds
+        and inputs.get("conflict_policy") == "use_existing"
+        and bool(inputs.get("package_id"))
+        and not any(is_unknown(inputs.get(k)) for k in keys)
+    )
+    if not (new_target or skips):
+        return None
+    from ._common import sandbox_exists
+
+    try:
+        with _one_attempt_client(inputs.get("org")) as client:
+            if new_target and sandbox_exists(client, target) is False:
+                return f"{target!r} is not a sandbox of this org: fix target_sandbox"
+            if skips:
+                warn_skips(client.import_conflicts(inputs["package_id"], target), inputs)
+    except Exception:  # noqa: BLE001 - a preview's look-up fails it only on a certain answer
+        return None
+    return None
+
+
+@contextlib.contextmanager
+def _one_attempt_client(org: str | None) -> Iterator[ExImClient]:
+    """A client of `org`'s profile making one attempt per call, no retries: a preview's
+    look-ups must stay quick, whatever the platform does."""
+    # Imported here: a preview that looks nothing up never loads the wire.
+    from sandbox_provider.client import ExImClient, RetryPolicy
+
+    from ._base import client_for
+
+    settings = client_for(org).settings
+    once = settings.with_overrides(retry=RetryPolicy(max_attempts=1, deadline=10.0))
+    with ExImClient.from_settings(once) as client:
+        yield client
+
+
+# == import partial ===========================================================================
+# What an ImportJob records of an import that was submitted but not seen to finish (the
+# plugin's partial state), and what an update reads back from it to finish that import.
+
+
+def recorded(
+    job_id: str,
+    job_name: str,
+    correlation_id: str | None,
+    alternatives: Mapping[str, Mapping[str, str]],
+    conflicts: list[Conflict] | None,
+) -> dict[str, Any]:
+    """What this run knows of a submitted job beyond the job itself: its id and name as
+    submitted, the correlation id of the submit answer, the alternatives sent and the
+    conflicts seen before submitting (None: waiting for an earlier run's job, none seen)."""
+    extra: dict[str, Any] = {
+        "job_id": job_id,
+        "job_name": job_name,
+        "correlation_id": correlation_id,
+        "alternatives_used": dict(alternatives),
+    }
+    if conflicts is not None:
+        extra["conflicts"] = conflicts_output(conflicts)
+    return extra
+
+
+def partial_of(inputs: Mapping[str, Any], extra: Mapping[str, Any]) -> Partial:
+    """`(id, outputs)` of the job as the last poll saw it (before the first poll: as
+    submitted, with status PENDING): what a wait cut short records (the plugin's partial
+    state), so that the next update finishes this job by its id."""
+
+    def partial(seen: JobDetails | None) -> tuple[str | None, dict[str, Any]]:
+        outs = outputs_of(seen, inputs, extra)
+        outs.setdefault("job_status", JobStatus.PENDING)
+        return outs.get("job_id"), outs
+
+    return partial
+
+
+def keeping_id(id_: str, partial: Partial) -> Partial:
+    """`partial` with the id the engine has recorded: an update can't change it."""
+
+    def kept(seen: Any) -> tuple[str | None, Mapping[str, Any]]:
+        return id_, partial(seen)[1]
+
+    return kept
+
+
+def conflicts_from(recorded: Sequence[Mapping[str, Any]] | None) -> list[Conflict] | None:
+    """The `conflicts` output back as the conflicts it was made of (`conflicts_output`)."""
+    from sandbox_provider.client import Artifact, Conflict  # loaded with the client
+
+    if recorded is None:
+        return None
+    return [
+        Conflict(
+            artifact=Artifact(id=c["artifact_id"], type=c["type"]),
+            suggestion_list=[Artifact(**s) for s in c.get("suggestions", [])],
+        )
+        for c in recorded
+    ]
+
+
+def wait_for_import(
+    client: ExImClient,
+    job_id: str,
+    job_name: str,
+    inputs: Mapping[str, Any],
+    what: str,
+    partial: Partial | None = None,
+    finishing: bool = False,
+) -> JobDetails:
+    """Wait for the job (by its id) until SUCCESS. `partial`: the job exists, and a wait cut
+    short records it (`wait_for`); `finishing`: an update finishing what a create
+    submitted."""
+    report: StatusReporter[JobDetails | None] = StatusReporter(
+        lambda job: job.job_status if job is not None else "NOT_LISTED_YET",
+        lambda _job, status: f"import job {job_name!r} ({job_id}): {status}",
+    )
+    timeout = wait_seconds(inputs)
+
+    def wait(progress: StatusReporter[JobDetails | None]) -> JobDetails:
+        return client.wait_for_job(job_id, timeout=timeout, progress=progress, label=job_name)
+
+    def failed(exc: OperationFailedError) -> str:
+        reason = f"the job ended {exc.last_status}: {exc.reason or 'no reason given'}"
+        if finishing:
+            # The job the create submitted: only a new import can do what it didn't.
+            return (
+                f"{what} failed: {reason}: fix the cause, then run `pulumi up` again, "
+                "which replaces this import with a new one"
+            )
+        return f"{what} failed: {reason}: fix the cause, then run `pulumi up` again"
+
+    job = wait_for(
+        wait,
+        report,
+        what=what,
+        org=inputs.get("org"),
+        timeout=timeout,
+        still=f"the job {job_name!r} ({job_id}) may still finish on the platform",
+        failed=failed,
+        partial=partial,
+        record_failure=finishing,
+    )
+    assert job is not None
+    return job
+
+
+# == the resource ===========================================================================
 class ImportJobInputs(Inputs):
     DESCRIPTION: ClassVar[str] = (
         "One import of a published package into a sandbox. Only its timeout and "

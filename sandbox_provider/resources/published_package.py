@@ -75,7 +75,6 @@ from ._common import (
 )
 from ._dates import WAIT_HINT, wait_doc
 from ._fields import Days, PackageId, Seconds
-from ._package_contents import expiry_warning
 from .declare import (
     REPLACE,
     UPDATE,
@@ -86,6 +85,7 @@ from .declare import (
     updated_by,
 )
 from .errors import GONE, Cancelled, ProviderError, Unfinished, api_errors
+from .package import expiry_warning
 
 if TYPE_CHECKING:
     from sandbox_provider.client import ExImClient

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sandbox_provider.resources import ImportJobProvider
-from sandbox_provider.resources._import_attention import AFTER_IMPORT
+from sandbox_provider.resources.import_job import AFTER_IMPORT
 from sandbox_provider.testing import EmulatorProcess
 
 from .conftest import engine_props, last_seq, make_package, writes
