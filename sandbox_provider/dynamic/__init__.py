@@ -13,33 +13,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-#: name -> the module that defines it
-_EXPORTS = {
-    **dict.fromkeys(
-        ("Handshake", "ImportJob", "Package", "PublishedPackage", "Transfer"),
-        "sandbox_provider.dynamic.resources",
-    ),
-    "Artifact": "sandbox_provider.resources._fields",
-    **dict.fromkeys(
-        (
-            "ArtifactDependencies",
-            "ArtifactPermissions",
-            "ArtifactRef",
-            "ImportConflict",
-            "ImportJobInfo",
-            "PackageInfo",
-            "Preflight",
-            "get_artifact_dependencies",
-            "get_import_conflicts",
-            "get_import_jobs",
-            "get_package",
-            "get_packages",
-            "get_preflight",
-        ),
-        "sandbox_provider.dynamic.lookups",
-    ),
-}
-
 __all__ = [
     "Artifact",
     "ArtifactDependencies",
@@ -83,8 +56,16 @@ if TYPE_CHECKING:
     from .resources import Handshake, ImportJob, Package, PublishedPackage, Transfer
 
 
+_RESOURCES = ("Handshake", "ImportJob", "Package", "PublishedPackage", "Transfer")
+
+
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name not in __all__:
         raise AttributeError(f"module 'sandbox_provider.dynamic' has no attribute {name!r}")
+    if name in _RESOURCES:
+        module = f"{__name__}.resources"
+    elif name == "Artifact":
+        module = "sandbox_provider.resources._fields"
+    else:
+        module = f"{__name__}.lookups"
     return getattr(import_module(module), name)

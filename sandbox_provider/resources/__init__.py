@@ -9,8 +9,8 @@ reference). The two adapters sit on top: `sandbox_provider.dynamic` (Python prog
 
 The names load on first use, each from its own module: a program using only `Package` (and
 the provider process unpickling its provider) doesn't pay for the other four. The dynamic
-resource classes and lookups are still found here under their earlier names (they moved to
-`sandbox_provider.dynamic`).
+resource classes and lookups are still found here, untyped, under their earlier names (they
+moved to `sandbox_provider.dynamic`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from . import _dynamic_server
 
 _dynamic_server.install()
 
-_DYNAMIC = "sandbox_provider.dynamic"
 #: name -> the module that defines it
 _EXPORTS = {
     "HandshakeProvider": f"{__name__}.handshake",
@@ -38,31 +37,6 @@ _EXPORTS = {
     "client_for": f"{__name__}._base",
     "remember_inputs": f"{__name__}._claims",
     "artifacts_changed": f"{__name__}.package",
-    # The dynamic adapter's names, where earlier versions had them.
-    **dict.fromkeys(
-        (
-            "Artifact",
-            "ArtifactDependencies",
-            "ArtifactPermissions",
-            "ArtifactRef",
-            "Handshake",
-            "ImportConflict",
-            "ImportJob",
-            "ImportJobInfo",
-            "Package",
-            "PackageInfo",
-            "Preflight",
-            "PublishedPackage",
-            "Transfer",
-            "get_artifact_dependencies",
-            "get_import_conflicts",
-            "get_import_jobs",
-            "get_package",
-            "get_packages",
-            "get_preflight",
-        ),
-        _DYNAMIC,
-    ),
 }
 
 __all__ = [
@@ -72,55 +46,14 @@ __all__ = [
     "cancel",
     "client_for",
     "remember_inputs",
-    "Artifact",
-    "ArtifactDependencies",
-    "ArtifactPermissions",
-    "ArtifactRef",
-    "Handshake",
     "HandshakeProvider",
-    "ImportConflict",
-    "ImportJob",
-    "ImportJobInfo",
     "ImportJobProvider",
-    "Package",
-    "PackageInfo",
     "PackageProvider",
-    "Preflight",
-    "PublishedPackage",
     "PublishedPackageProvider",
-    "Transfer",
     "TransferProvider",
-    "get_artifact_dependencies",
-    "get_import_conflicts",
-    "get_import_jobs",
-    "get_package",
-    "get_packages",
-    "get_preflight",
 ]
 
 if TYPE_CHECKING:
-    from sandbox_provider.dynamic import (
-        Artifact,
-        ArtifactDependencies,
-        ArtifactPermissions,
-        ArtifactRef,
-        Handshake,
-        ImportConflict,
-        ImportJob,
-        ImportJobInfo,
-        Package,
-        PackageInfo,
-        Preflight,
-        PublishedPackage,
-        Transfer,
-        get_artifact_dependencies,
-        get_import_conflicts,
-        get_import_jobs,
-        get_package,
-        get_packages,
-        get_preflight,
-    )
-
     from ._base import BaseProvider, call_scope, cancel, client_for
     from ._claims import remember_inputs
     from .handshake import HandshakeProvider
@@ -133,5 +66,11 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
+        # The dynamic adapter's names (Package, get_package, ...), where earlier versions had
+        # them: `sandbox_provider.dynamic` (or `sandbox_provider`) is where they live now.
+        from sandbox_provider import dynamic
+
+        if name in dynamic.__all__:
+            return getattr(dynamic, name)
         raise AttributeError(f"module 'sandbox_provider.resources' has no attribute {name!r}")
     return getattr(import_module(module), name)

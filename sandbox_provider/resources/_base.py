@@ -231,8 +231,9 @@ class Inputs(BaseModel):
     #: missing values): one hint per failure, the one of the field that failed. Filled from
     #: each field's `Doc.hint`.
     HINTS: ClassVar[dict[str, str]] = {}
-    #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages).
-    HIDDEN: ClassVar[tuple[str, ...]] = ()
+    #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages):
+    #: every resource's `adopt_id`, what `import_` becomes.
+    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     #: Likely wrong names of inputs -> the input meant.
     SYNONYMS: ClassVar[dict[str, str]] = {}
     #: The resource's description (schema, SDKs, docs).

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
 
-from pulumi.dynamic import ReadResult
+from pulumi.dynamic import DiffResult, ReadResult
 
 from sandbox_provider.client import (
     ExImError,
@@ -138,15 +138,25 @@ def sandbox_exists(client: ExImClient, sandbox: str) -> bool | None:
 ADOPT_ID = "adopt_id"
 
 
-def changes_by_declaration(
-    model: type[Inputs], olds: Mapping[str, Any], news: Mapping[str, Any]
-) -> tuple[list[str], list[str]]:
-    """(the inputs that differ, those of them that replace) for a resource whose every input
-    replaces it but the ones declared `UPDATE` (a missing input counts as its default)."""
+def diff_by_declaration(
+    model: type[Inputs],
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    status: str,
+    failed: str,
+) -> DiffResult:
+    """The diff of a resource whose every input replaces it but the ones declared `UPDATE` (a
+    missing input counts as its default), and that is replaced whatever the inputs once its
+    recorded `status` is `failed`: an update recorded a run that made nothing, and only a
+    new one (a create) can."""
     keys = sorted((set(olds) | set(news)) & set(model.model_fields) - {ADOPT_ID})
     differ = changed(olds, news, keys, declare.defaults(model))
     in_place = declare.updated_by(model)
-    return differ, [k for k in differ if k not in in_place]
+    replaces = [k for k in differ if k not in in_place]
+    if olds.get(status) == failed:
+        replaces.append(status)
+    return DiffResult(changes=bool(differ or replaces), replaces=replaces)
 
 
 def adoption_missing(kind: str) -> str:

@@ -12,17 +12,21 @@ from pydantic import AfterValidator, BeforeValidator
 from sandbox_provider.client.timing import EXPIRY_DAYS_MAX, WAIT_SECONDS, WAIT_SECONDS_MAX, now_ms
 
 from ._wording import got, short
+from .declare import UPDATE, Doc
 
 _WAIT = f"{WAIT_SECONDS:g}"
 #: The check hint of every `timeout_seconds` input.
 WAIT_HINT = f"give a number of seconds up to {WAIT_SECONDS_MAX:g}, e.g. {_WAIT}"
 
 
-def wait_doc(what: str, end: str, done: str) -> str:
-    """The description of a `timeout_seconds` input: how long `what` waits for `end`."""
-    return (
+def wait_doc(what: str, end: str, done: str) -> Doc:
+    """The `Doc` of a `timeout_seconds` input: how long `what` waits for `end`; a change
+    updates in place (it only steers the wait)."""
+    return Doc(
         f"How long {what} waits for {end}, in seconds (more than 0, at most "
-        f"{WAIT_SECONDS_MAX:g}); recorded only once {done}. Left out: {_WAIT}."
+        f"{WAIT_SECONDS_MAX:g}); recorded only once {done}. Left out: {_WAIT}.",
+        hint=WAIT_HINT,
+        change=UPDATE,
     )
 
 

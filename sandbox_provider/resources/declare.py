@@ -34,6 +34,7 @@ __all__ = [
     "REPLACE",
     "UPDATE",
     "Doc",
+    "adopt_doc",
     "Outputs",
     "always",
     "resource_class",
@@ -75,6 +76,14 @@ class Doc:
     platform: bool = False
     #: Outputs: kept in state for the provider's own use; not in the schema nor the docs.
     internal: bool = False
+
+
+def adopt_doc(what: str, kind: str) -> Doc:
+    """The `Doc` of a resource's hidden `adopt_id` input (what `import_` becomes)."""
+    return Doc(
+        f"The {what} `import_` adopts (set from the resource options, not by the program).",
+        hint=f"adopt with opts=pulumi.ResourceOptions(import_=<{kind}>)",
+    )
 
 
 class Outputs(BaseModel):

@@ -54,6 +54,7 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
+    adopt_doc,
     replaced_by,
     updated_by,
 )
@@ -73,7 +74,6 @@ class HandshakeInputs(Inputs):
         "approved one. Deleting it only removes it from the stack."
     )
     REQUIRED: ClassVar[tuple[str, ...]] = ("target_org_id",)
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "target_org": "target_org_id"}
 
     target_org_id: Annotated[
@@ -102,13 +102,7 @@ class HandshakeInputs(Inputs):
             change=UPDATE,
         ),
     ] = None
-    adopt_id: Annotated[
-        NonEmpty | None,
-        Doc(
-            "The handshake `import_` adopts (set from the resource options, not by the program).",
-            hint="adopt with opts=pulumi.ResourceOptions(import_=<handshake or linking id>)",
-        ),
-    ] = None
+    adopt_id: Annotated[NonEmpty | None, adopt_doc("handshake", "handshake or linking id")] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         if "org" not in unknown and "target_org_id" not in unknown and self.target_org_id:

@@ -82,7 +82,7 @@ from ._common import (
     Partial,
     StatusReporter,
     adoption_missing,
-    changes_by_declaration,
+    diff_by_declaration,
     difference,
     gone,
     known_package_id,
@@ -92,7 +92,7 @@ from ._common import (
     wait_for,
     wait_seconds,
 )
-from ._dates import WAIT_HINT, wait_doc
+from ._dates import wait_doc
 from ._fields import (
     NAME_RULE,
     ArtifactId,
@@ -110,6 +110,7 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
+    adopt_doc,
     updated_by,
 )
 from .errors import ProviderError, api_errors
@@ -731,7 +732,6 @@ class ImportJobInputs(Inputs):
         "only removes it from the stack (what was imported stays)."
     )
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id", "target_sandbox")
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {
         "sandbox": "target_sandbox",
         "target": "target_sandbox",
@@ -803,15 +803,9 @@ class ImportJobInputs(Inputs):
     ] = True
     timeout_seconds: Annotated[
         Seconds | None,
-        Doc(wait_doc("the import", "`SUCCESS`", "imported"), hint=WAIT_HINT, change=UPDATE),
+        wait_doc("the import", "`SUCCESS`", "imported"),
     ] = None
-    adopt_id: Annotated[
-        NonEmpty | None,
-        Doc(
-            "The job `import_` adopts (set from the resource options, not by the program).",
-            hint="adopt with opts=pulumi.ResourceOptions(import_=<job id>)",
-        ),
-    ] = None
+    adopt_id: Annotated[NonEmpty | None, adopt_doc("job", "job id")] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures = []
@@ -894,12 +888,9 @@ class ImportJobProvider(BaseProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.IMPORT_JOB, _id)
         news = dict(known_package_id(olds, news))
-        differ, replaces = changes_by_declaration(ImportJobInputs, olds, news)
-        if olds.get("job_status") == JobStatus.FAILED:
-            # Recorded by an update that found the submitted job FAILED: it imported nothing,
-            # and only a new import (a create) can.
-            replaces.append("job_status")
-        return DiffResult(changes=bool(differ or replaces), replaces=replaces)
+        return diff_by_declaration(
+            ImportJobInputs, olds, news, status="job_status", failed=JobStatus.FAILED
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)

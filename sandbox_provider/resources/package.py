@@ -105,6 +105,7 @@ from .declare import (
     UPDATE,
     Doc,
     Outputs,
+    adopt_doc,
     replaced_by,
     updated_by,
 )
@@ -557,7 +558,6 @@ class PackageInputs(Inputs):
         "source sandbox and org replace it."
     )
     REQUIRED: ClassVar[tuple[str, ...]] = ("name",)
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"sandbox": "source_sandbox", "type": "package_type"}
 
     # A FULL package can't be updated: its name and description replace it (see `diff`).
@@ -628,13 +628,7 @@ class PackageInputs(Inputs):
             hint="write True or False (without quotes)",
         ),
     ] = False
-    adopt_id: Annotated[
-        PackageId | None,
-        Doc(
-            "The package `import_` adopts (set from the resource options, not by the program).",
-            hint="adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
-        ),
-    ] = None
+    adopt_id: Annotated[PackageId | None, adopt_doc("package", "package id")] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []

@@ -73,13 +73,14 @@ from ._common import (
     not_adoptable,
     wait_seconds,
 )
-from ._dates import WAIT_HINT, wait_doc
+from ._dates import wait_doc
 from ._fields import Days, PackageId, Seconds
 from .declare import (
     REPLACE,
     UPDATE,
     Doc,
     Outputs,
+    adopt_doc,
     defaults,
     replaced_by,
     updated_by,
@@ -101,7 +102,6 @@ class PublishedPackageInputs(Inputs):
         "only removes it from the stack (a publication can't be undone)."
     )
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"expiry_days": "expiry_period_days"}
 
     package_id: Annotated[
@@ -133,15 +133,9 @@ class PublishedPackageInputs(Inputs):
     ] = "PRIVATE"
     timeout_seconds: Annotated[
         Seconds | None,
-        Doc(wait_doc("the publication", "`PUBLISHED`", "published"), hint=WAIT_HINT, change=UPDATE),
+        wait_doc("the publication", "`PUBLISHED`", "published"),
     ] = None
-    adopt_id: Annotated[
-        PackageId | None,
-        Doc(
-            "The package `import_` adopts (set from the resource options, not by the program).",
-            hint="adopt with opts=pulumi.ResourceOptions(import_=<package id>)",
-        ),
-    ] = None
+    adopt_id: Annotated[PackageId | None, adopt_doc("package", "package id")] = None
 
 
 class PublishedPackageOutputs(Outputs):

@@ -51,7 +51,7 @@ from ._common import (
     TransferRequestType,
     TransferStatus,
     adoption_missing,
-    changes_by_declaration,
+    diff_by_declaration,
     difference,
     gone,
     known_package_id,
@@ -59,13 +59,13 @@ from ._common import (
     wait_for,
     wait_seconds,
 )
-from ._dates import WAIT_HINT, wait_doc
+from ._dates import wait_doc
 from ._fields import NonEmpty, OrgId, PackageId, Seconds, acting_org_id
 from .declare import (
     REPLACE,
-    UPDATE,
     Doc,
     Outputs,
+    adopt_doc,
     updated_by,
 )
 from .errors import GONE, ProviderError, api_errors
@@ -177,7 +177,6 @@ class TransferInputs(Inputs):
         "Deleting it only removes it from the stack (the copy stays)."
     )
     REQUIRED: ClassVar[tuple[str, ...]] = ("package_id",)
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
     SYNONYMS: ClassVar[dict[str, str]] = {"target": "target_org_id", "source": "source_org_id"}
 
     package_id: Annotated[
@@ -215,19 +214,13 @@ class TransferInputs(Inputs):
     ] = "PRIVATE"
     timeout_seconds: Annotated[
         Seconds | None,
-        Doc(wait_doc("the transfer", "`COMPLETED`", "completed"), hint=WAIT_HINT, change=UPDATE),
+        wait_doc("the transfer", "`COMPLETED`", "completed"),
     ] = None
     org: Annotated[
         str | None,
         Doc(ORG_DOC + " For a PUBLIC pull: the pulling org.", hint=ORG_HINT, change=REPLACE),
     ] = None
-    adopt_id: Annotated[
-        NonEmpty | None,
-        Doc(
-            "The transfer `import_` adopts (set from the resource options, not by the program).",
-            hint="adopt with opts=pulumi.ResourceOptions(import_=<transfer id>)",
-        ),
-    ] = None
+    adopt_id: Annotated[NonEmpty | None, adopt_doc("transfer", "transfer id")] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
         if "request_type" in unknown:
@@ -336,12 +329,9 @@ class TransferProvider(BaseProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = dict(known_package_id(olds, news))
-        differ, replaces = changes_by_declaration(TransferInputs, olds, news)
-        if olds.get("status") == TransferStatus.FAILED:
-            # Recorded by an update that found the requested transfer FAILED: it copied
-            # nothing, and only a new transfer (a create) can.
-            replaces.append("status")
-        return DiffResult(changes=bool(differ or replaces), replaces=replaces)
+        return diff_by_declaration(
+            TransferInputs, olds, news, status="status", failed=TransferStatus.FAILED
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)
