@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lock pulumi sdk docs demo test test-fast test-chaos test-examples test-package lint typecheck bench bench-client bench-waits bench-pulumi clean
+.PHONY: venv lock pulumi sdk docs demo test test-fast test-chaos test-examples test-wheel lint typecheck bench bench-client bench-waits bench-pulumi clean
 
 # pyproject.toml states ranges (what a team's install may resolve); requirements.lock pins
 # this project's own installs, so every clone and CI run tests the same versions.
@@ -54,11 +54,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-SLOW_TIERS := e2e or chaos or examples or package
+SLOW_TIERS := e2e or chaos or examples or wheel
 
 # Every tier: unit, emulator, client, providers; e2e through the real pulumi CLI; chaos (the
 # real CLI under injected faults, kills and -v=9 logs); every program under examples/; and
-# package (the built wheel installed into fresh virtualenvs beside a newer pulumi SDK).
+# wheel (the built wheel installed into fresh virtualenvs beside a newer pulumi SDK).
 test: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
 	  export PULUMI_YAML_DIR="$$(bash scripts/ensure-pulumi-yaml.sh | tail -n 1)" && \
@@ -68,7 +68,7 @@ test: $(STAMP)
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m e2e && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m chaos && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m examples && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m package
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m wheel
 
 # The fast tiers only (no engine needed).
 test-fast: $(STAMP)
@@ -78,9 +78,9 @@ test-examples: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m examples
 
-test-package: $(STAMP)
+test-wheel: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m package
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m wheel
 
 # The chaos tier alone; its terminal summary gives the first-up pass rate of the fault runs.
 test-chaos: $(STAMP)

@@ -1,4 +1,4 @@
-"""The package tier: what a team gets from `pip install` of the built wheel.
+"""The wheel tier: what a team gets from `pip install` of the built wheel.
 
 The sdist and wheel are built with `python -m build` (isolated, from the registry), then
 installed into fresh virtualenvs the way a team would: without extras beside a newer pulumi
@@ -25,7 +25,7 @@ import pytest
 from sandbox_provider import __version__
 from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
 
-pytestmark = pytest.mark.package
+pytestmark = pytest.mark.wheel
 
 ROOT = Path(__file__).resolve().parents[2]
 # A newer SDK than requirements.lock's, as a team on a later release would have.
