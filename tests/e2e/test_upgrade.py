@@ -15,7 +15,8 @@ import pytest
 
 from sandbox_provider.testing import World
 
-from .conftest import ROOT, VENV, program
+from .conftest import ROOT, VENV
+from .test_safe_changes import deploy
 
 pytestmark = pytest.mark.e2e
 
@@ -46,32 +47,8 @@ def test_a_stack_of_the_previous_release_previews_with_no_change(
     each_path: World, previous_release: Path
 ) -> None:
     world = each_path
-    partner = world.orgs["partner"]["imsOrgId"]
-    program(
-        world,
-        f"""
-    pkg = {{ns}}Package(
-        "pkg",
-        name="upgrade-pkg",
-        source_sandbox="dev",
-        artifacts=[{{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}}],
-        include_dependencies=True,
-    )
-    pub = {{ns}}PublishedPackage("pub", package_id=pkg.package_id, expiry_period_days=30)
-    {{ns}}ImportJob(
-        "job", package_id=pub.package_id, target_sandbox="prod", conflict_policy="create_new"
-    )
-    link = {{ns}}Handshake(
-        "link", target_org_id={partner!r}, source_org_name="acme", approve_as="partner"
-    )
-    {{ns}}Transfer(
-        "share",
-        package_id=pub.package_id,
-        target_org_id={partner!r},
-        opts=pulumi.ResourceOptions(depends_on=[link]),
-    )
-    """,
-    )
+    # All five resources, the import reusing the target's exact matches.
+    deploy(world, [{"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}], share=True)
     # The previous release shadows this checkout for the program, the dynamic provider and
     # the plugin alike (all run the venv's Python).
     world.stack.extra_env["PYTHONPATH"] = str(previous_release)
