@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from sandbox_provider.client.config import KEYS, Key
+from sandbox_provider.plugin.schema import RESOURCES, ResourceSpec, default_text
 
 __all__ = ["PARTS", "configuration_table", "main", "render", "resource_tables", "stale"]
 
@@ -77,31 +77,19 @@ def _type_text(annotation: Any) -> str:
     return f"`{_type_code(annotation)}`".replace("|", "\\|")
 
 
-def _default_text(model: type[BaseModel], name: str) -> str:
-    info = model.model_fields[name]
+def _input_default(model: type[BaseModel], name: str) -> str:
     if name in getattr(model, "REQUIRED", ()):
         return "required"
-    if info.default_factory is not None:
-        return f"`{json.dumps(info.default_factory())}`"  # type: ignore[call-arg]
-    if info.default is None or info.default is PydanticUndefined:
-        return "none"
-    value = info.default
-    shown = json.dumps(value) if isinstance(value, str) else repr(value)
-    return f"`{shown}`"
+    text = default_text(model, name)
+    return "none" if text is None else f"`{text}`"
 
 
-def resource_tables(module: str) -> str:
-    """One resource's inputs and outputs, from its declaration (`<Name>Inputs` and
-    `<Name>Outputs` in `sandbox_provider.resources.<module>`)."""
-    from importlib import import_module
-
+def resource_tables(spec: ResourceSpec) -> str:
+    """One resource's description, inputs and outputs, from its declaration (its input and
+    output models)."""
     from sandbox_provider.resources import declare
 
-    found = import_module(f"sandbox_provider.resources.{module}")
-    name = next(k[: -len("Inputs")] for k in vars(found) if k.endswith("Inputs") and k != "Inputs")
-    inputs: type[BaseModel] = getattr(found, f"{name}Inputs")
-    outputs: type[BaseModel] = getattr(found, f"{name}Outputs")
-    hidden = set(getattr(inputs, "HIDDEN", ()))
+    inputs = spec.inputs_model
     changes = {"replace": "replaces", "update": "in place"}
     rows = [
         getattr(inputs, "DESCRIPTION", ""),
@@ -109,31 +97,28 @@ def resource_tables(module: str) -> str:
         "| input | type | default | a change | description |",
         "|---|---|---|---|---|",
     ]
+    shown = set(spec.input_names())
     for field, doc in declare.docs(inputs):
-        if field in hidden:
+        if field not in shown:
             continue
         annotation = inputs.model_fields[field].annotation
         change = changes.get(doc.change or "", "see below")
         rows.append(
-            f"| `{field}` | {_type_text(annotation)} | {_default_text(inputs, field)} | "
+            f"| `{field}` | {_type_text(annotation)} | {_input_default(inputs, field)} | "
             f"{change} | {doc.text} |"
         )
     rows += ["", "| output | type | description |", "|---|---|---|"]
-    for field, annotation in declare.public_outputs(outputs).items():
-        if field in inputs.model_fields:
-            continue
-        text = declare.doc_text(outputs, inputs, field=field) or ""
-        rows.append(f"| `{field}` | {_type_text(annotation)} | {text} |")
+    for field, annotation in spec.outputs().items():
+        if field not in inputs.model_fields:
+            rows.append(f"| `{field}` | {_type_text(annotation)} | {spec.describe(field) or ''} |")
     rows += ["", "Every input is an output too, with the value last applied."]
     return "\n".join(rows)
 
 
-_RESOURCE_MODULES = ("package", "published_package", "import_job", "handshake", "transfer")
-
 #: page (relative to docs/) -> part name -> what builds it.
 PARTS: dict[str, dict[str, Callable[[], str]]] = {
     "installation-configuration.md": {"configuration": configuration_table},
-    "resources.md": {module: partial(resource_tables, module) for module in _RESOURCE_MODULES},
+    "resources.md": {spec.module: partial(resource_tables, spec) for spec in RESOURCES},
 }
 
 
@@ -154,12 +139,8 @@ def render(text: str, parts: dict[str, Callable[[], str]], page: str = "page") -
 
 def stale(docs: Path = DOCS) -> list[str]:
     """The pages whose generated parts differ from what their sources build."""
-    return [
-        page
-        for page, parts in PARTS.items()
-        if render((docs / page).read_text(encoding="utf-8"), parts, page)
-        != (docs / page).read_text(encoding="utf-8")
-    ]
+    pages = {page: (docs / page).read_text(encoding="utf-8") for page in PARTS}
+    return [page for page, text in pages.items() if render(text, PARTS[page], page) != text]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -102,7 +102,7 @@ class ClientSettings(BaseModel):
 
     @model_validator(mode="after")
     def _credentials(self) -> ClientSettings:
-        env = {k.name: k.env for k in KEYS}
+        env = {name: key.env for name, key in BY_NAME.items()}
         if not self.org_id:
             raise ConfigurationError(f"org_id is required ({env['org_id']})")
         if not self.client_id:

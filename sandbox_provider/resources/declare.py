@@ -25,7 +25,7 @@ import inspect
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, TypeVar, get_args, get_type_hints
+from typing import Any, Literal, TypeVar, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticUndefined
@@ -92,9 +92,6 @@ class Outputs(BaseModel):
     the same name's."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    #: The resource's description.
-    DESCRIPTION: ClassVar[str] = ""
 
 
 def _doc_of(model: type[BaseModel], field: str) -> Doc | None:
