@@ -39,7 +39,7 @@ sdk: $(STAMP)
 	@$(PY) -m sandbox_provider.docs_pages
 
 # The generated parts of docs/ (the configuration table, ...) rebuilt from their sources;
-# tests/unit/test_docs_pages.py fails while they are out of date.
+# tests/docs/test_docs_pages.py fails while they are out of date.
 docs: $(STAMP)
 	@$(PY) -m sandbox_provider.docs_pages
 

@@ -4,7 +4,7 @@ source, so the prose around it stays hand-written and the facts can't drift.
 
 `python -m sandbox_provider.docs_pages` rewrites every part (`make docs`; `make sdk` runs it
 too); `--check` changes nothing and exits 1 naming each page that is out of date
-(tests/unit/test_docs_pages.py runs it). The wholly generated plugin reference
+(tests/docs/test_docs_pages.py runs it). The wholly generated plugin reference
 (docs/plugin-reference.md) has its own generator, `sandbox_provider.plugin.reference`.
 """
 

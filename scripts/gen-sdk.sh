@@ -9,7 +9,7 @@
 #
 # The schema is `sandbox_provider.plugin.schema.schema_json(<package version>)`, the one the
 # plugin serves; the generator is tools/sdkgen (Pulumi's own codegen, pkg v3.259.0), built and
-# cached by scripts/ensure-sdkgen.sh. The e2e tier (tests/e2e/test_plugin_sdks.py) runs this into
+# cached by scripts/ensure-sdkgen.sh. The e2e tier (tests/plugin/test_plugin_sdks.py) runs this into
 # a temporary directory and compares it with the committed sdk/: rerun it after a change to the
 # schema (a resource's inputs, the language section, the package version) and commit sdk/.
 #

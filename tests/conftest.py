@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest_plugins = ["sandbox_provider.testing.pytest_plugin"]
+# support/: what tests in several folders share (tests/ is on sys.path, as the rootdir's
+# conftest directory): the engine worlds and the in-process providers' set-up.
+pytest_plugins = [
+    "sandbox_provider.testing.pytest_plugin",
+    "support.engine",
+    "support.providers",
+]
 
 _CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

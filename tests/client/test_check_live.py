@@ -1,6 +1,6 @@
 """`sandbox-provider check-live` end to end: the command against the emulator over HTTP, its
 calls read from the emulator's request log (docs/emulator.md, `GET /_emulator/requests`).
-The parsing itself is tested on the pages' examples in tests/unit/test_check_live.py."""
+The parsing itself is tested on the pages' examples in tests/client/test_check_live_offline.py."""
 
 from __future__ import annotations
 

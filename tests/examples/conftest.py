@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from e2e.conftest import E2E
-from e2e.test_plugin_lifecycle import on_plugin
-from e2e.test_plugin_yaml import on_yaml_host, yaml_host_dir
+from plugin.test_plugin_lifecycle import on_plugin
+from plugin.test_plugin_yaml import on_yaml_host, yaml_host_dir
+from support.engine import E2E
 
 from sandbox_provider.testing import EmulatorProcess, Stack, configure_for_emulator
 

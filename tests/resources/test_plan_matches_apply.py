@@ -1,0 +1,124 @@
+"""What `pulumi preview` plans is what `pulumi up` does, input by input, on both paths.
+
+One stack per path carries a Package, its PublishedPackage and an ImportJob through a series
+of program changes; each step changes one input of several resources at once (so the series
+stays short) and compares, resource by resource, the operations of `pulumi preview --json`
+with those of `pulumi up --json` that follows it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from support.engine import program
+
+from sandbox_provider.testing import World
+
+pytestmark = pytest.mark.e2e
+
+GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
+CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}
+
+BASE: dict[str, dict[str, Any]] = {
+    "pkg": {
+        "name": "plan-pkg",
+        "description": "one",
+        "source_sandbox": "dev",
+        "artifacts": [GOLD],
+        # ISO text, checked into epoch ms, which the engine hands back to create as a float.
+        "expiry": "2099-01-31T00:00:00Z",
+    },
+    "pub": {"expiry_period_days": 30, "timeout_seconds": 900},
+    "job": {
+        "target_sandbox": "prod",
+        "conflict_policy": "use_existing",
+        "timeout_seconds": 900,
+        "check_permissions": True,
+        "description": "first",
+    },
+}
+
+#: Each step: resource -> the inputs it changes, and the operation both commands must show.
+STEPS: list[tuple[dict[str, dict[str, Any]], dict[str, str]]] = [
+    (
+        {
+            "pkg": {"description": "two"},
+            "pub": {"expiry_period_days": 60},
+            "job": {"timeout_seconds": 1200},
+        },
+        {"pkg": "update", "pub": "update", "job": "update"},
+    ),
+    (
+        {
+            "pkg": {"name": "plan-pkg-renamed"},
+            "pub": {"timeout_seconds": 600},
+            "job": {"check_permissions": False},
+        },
+        {"pkg": "update", "pub": "update", "job": "update"},
+    ),
+    (
+        {"pub": {"visibility": "PUBLIC"}, "job": {"description": "second"}},
+        {"pub": "update", "job": "replace"},
+    ),
+    ({"job": {"conflict_policy": "create_new"}}, {"job": "replace"}),
+    ({"pkg": {"artifacts": [GOLD, CART]}}, {"pkg": "replace", "pub": "replace", "job": "replace"}),
+]
+
+
+@pytest.fixture
+def world(each_path: World) -> World:
+    return each_path
+
+
+def deploy(world: World, inputs: dict[str, dict[str, Any]]) -> None:
+    def args(name: str) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in inputs[name].items())
+
+    program(
+        world,
+        f"""
+    pkg = {{ns}}Package("pkg", {args("pkg")})
+    pub = {{ns}}PublishedPackage("pub", package_id=pkg.package_id, {args("pub")})
+    job = {{ns}}ImportJob("job", package_id=pub.package_id, {args("job")})
+    """,
+    )
+
+
+def _steps(stdout: str) -> list[dict[str, Any]]:
+    """The steps of `preview --json` (one document), or of `up --json` (a stream of engine
+    events, one per line: each step's `resourcePreEvent`)."""
+    if not stdout.lstrip().startswith('{"sequence"'):
+        return list(json.loads(stdout)["steps"])
+    events = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return [e["resourcePreEvent"]["metadata"] for e in events if "resourcePreEvent" in e]
+
+
+def ops(world: World, *command: str) -> dict[str, str]:
+    """Resource name -> its operation (other than same), from the command's `--json`."""
+    res = world.stack.run(*command, "--json", "-s", world.stack.name)
+    out: dict[str, str] = {}
+    for step in _steps(res.stdout):
+        urn = step["urn"]
+        if step["op"] in ("same", "refresh") or "::pulumi:pulumi:Stack::" in urn:
+            continue
+        name = urn.rsplit("::", 1)[-1]
+        # A replacement shows as its create-replacement and delete-replaced halves too.
+        op = "replace" if step["op"] in ("create-replacement", "delete-replaced") else step["op"]
+        out[name] = op
+    return out
+
+
+def test_each_planned_change_is_the_change_made(world: World) -> None:
+    inputs = {k: dict(v) for k, v in BASE.items()}
+    deploy(world, inputs)
+    world.stack.up()
+    for changes, expected in STEPS:
+        for name, change in changes.items():
+            inputs[name].update(change)
+        deploy(world, inputs)
+        planned = ops(world, "preview")
+        done = ops(world, "up", "--yes", "--skip-preview")
+        assert planned == done == expected, (changes, planned, done)
+    assert ops(world, "preview") == {}
