@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from sandbox_provider.client.config import KEYS, Key
 from sandbox_provider.plugin.schema import RESOURCES, ResourceSpec, default_text
+from sandbox_provider.resources.declare import taken_types
 
 __all__ = ["PARTS", "configuration_table", "main", "render", "resource_tables", "stale"]
 
@@ -55,7 +56,8 @@ def _type_code(annotation: Any) -> str:
     """A type as Python programs write it, a model as the keys it takes (`?`: optional)."""
     origin = get_origin(annotation)
     if origin is typing.Annotated:
-        return _type_code(get_args(annotation)[0])
+        takes = taken_types(annotation)
+        return " | ".join(map(_type_code, takes)) if takes else _type_code(get_args(annotation)[0])
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         return " | ".join(_type_code(a) for a in args)

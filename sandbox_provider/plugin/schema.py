@@ -107,17 +107,15 @@ def by_token(token: str) -> ResourceSpec | None:
 _ARTIFACT = {"$ref": f"#/types/{PACKAGE}:index:Artifact"}
 _ARTIFACT_REF = {"$ref": f"#/types/{PACKAGE}:index:ArtifactRef"}
 _ANY = {"$ref": "pulumi.json#/Any"}
-#: Inputs whose validators take more than their annotation says (a date as ISO text or
-#: epoch milliseconds).
-_INPUT_OVERRIDES: dict[str, dict[str, Any]] = {
-    "expiry": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-}
 
 
 def _spec(annotation: Any) -> dict[str, Any]:
     """The schema type of a Python annotation (Annotated, Optional and Output unwrapped)."""
     origin = get_origin(annotation)
     if origin is typing.Annotated:
+        takes = declare.taken_types(annotation)
+        if takes:
+            return {"oneOf": [_spec(t) for t in takes]}
         return _spec(get_args(annotation)[0])
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
@@ -164,9 +162,7 @@ def _resource(spec: ResourceSpec) -> dict[str, Any]:
     model = spec.inputs_model
     names = spec.input_names()
     inputs = {
-        camel(k): _with_doc(
-            _INPUT_OVERRIDES.get(k) or _spec(model.model_fields[k].annotation), _input_doc(spec, k)
-        )
+        camel(k): _with_doc(_spec(model.model_fields[k].annotation), _input_doc(spec, k))
         for k in names
     }
     outputs = dict(inputs)

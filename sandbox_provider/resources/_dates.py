@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BeforeValidator
 from sandbox_provider.client.timing import EXPIRY_DAYS_MAX, WAIT_SECONDS, WAIT_SECONDS_MAX, now_ms
 
 from ._wording import got, short
-from .declare import UPDATE, Doc
+from .declare import UPDATE, Doc, Takes
 
 _WAIT = f"{WAIT_SECONDS:g}"
 #: The check hint of every `timeout_seconds` input.
@@ -121,6 +121,6 @@ def _seconds(value: Any) -> Any:
     return float(value)
 
 
-EpochMs = Annotated[int, BeforeValidator(_epoch_ms), AfterValidator(_future)]
+EpochMs = Annotated[int, Takes((str, int)), BeforeValidator(_epoch_ms), AfterValidator(_future)]
 Days = Annotated[int, BeforeValidator(_whole_days)]
 Seconds = Annotated[float, BeforeValidator(_seconds)]

@@ -36,6 +36,7 @@ __all__ = [
     "Doc",
     "adopt_doc",
     "Outputs",
+    "Takes",
     "always",
     "resource_class",
     "declared",
@@ -48,6 +49,7 @@ __all__ = [
     "platform_valued",
     "public_outputs",
     "replaced_by",
+    "taken_types",
     "updated_by",
 ]
 
@@ -76,6 +78,27 @@ class Doc:
     platform: bool = False
     #: Outputs: kept in state for the provider's own use; not in the schema nor the docs.
     internal: bool = False
+
+
+@dataclass(frozen=True)
+class Takes:
+    """Metadata of an input type whose validator converts more than the type it stores: what
+    a program may write (the schema's `oneOf`, the reference's type), e.g. a date as ISO
+    text or epoch milliseconds stored as an int."""
+
+    types: tuple[type, ...]
+
+
+def taken_types(annotation: Any) -> tuple[type, ...] | None:
+    """The types an `Annotated[..., Takes(...)]` input (optional or not) takes; None for any
+    other annotation."""
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, Takes):
+            return meta.types
+    optional = [a for a in get_args(annotation) if a is not type(None)]
+    if len(optional) == 1 and not hasattr(annotation, "__metadata__"):
+        return taken_types(optional[0])
+    return None
 
 
 def adopt_doc(what: str, kind: str) -> Doc:

@@ -95,3 +95,29 @@ def test_a_resource_class_that_drifts_from_its_outputs_fails_at_creation() -> No
 def test_initial_props_hold_every_input_and_each_output_only_property() -> None:
     props = declare.initial_props(_ThingInputs, _ThingOutputs, {"size": 3, "self": object()})
     assert props == {"org": None, "size": 3, "status": None}
+
+
+def test_an_input_taking_more_than_it_stores_says_so_everywhere() -> None:
+    # `expiry` is stored as epoch ms but takes ISO text too: the schema, the reference and the
+    # dynamic class's keyword all come from its type's `Takes`.
+    import inspect
+
+    from sandbox_provider.docs_pages import _type_code
+    from sandbox_provider.dynamic.resources import Package
+
+    annotation = RESOURCES[0].inputs_model.model_fields["expiry"].annotation
+    takes = declare.taken_types(annotation)
+    assert takes == (str, int)
+    token = RESOURCES[0].token
+    assert SCHEMA["resources"][token]["inputProperties"]["expiry"]["oneOf"] == [
+        {"type": "string"},
+        {"type": "integer"},
+    ]
+    assert _type_code(annotation) == "str | int"
+    keyword = inspect.signature(Package.__init__).parameters["expiry"].annotation
+    assert "str | int" in str(keyword)
+    # The output is what the platform answers: an int only.
+    assert SCHEMA["resources"][token]["properties"]["expiry"] == {
+        "type": "integer",
+        "description": SCHEMA["resources"][token]["properties"]["expiry"]["description"],
+    }
