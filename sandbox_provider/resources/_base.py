@@ -17,7 +17,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    ResourceProvider,
+)
 from pulumi.runtime import rpc
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -56,24 +62,24 @@ _WAIT_OVERRIDE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-def progress(message: str) -> None:
+def _report(severity: str, message: str) -> None:
     reporter = _REPORTER.get()
     if reporter is not None:
-        reporter("info", f"aep: {message}")
+        reporter(severity, f"aep: {message}")
         return
+    # The CLI shows a dynamic provider's stderr as it is: the severity goes in the text.
+    label = "warning: " if severity == "warning" else ""
     with _OUT_LOCK:
-        sys.stderr.write(f"aep: {message}\n")
+        sys.stderr.write(f"{label}aep: {message}\n")
         sys.stderr.flush()
+
+
+def progress(message: str) -> None:
+    _report("info", message)
 
 
 def warn(message: str) -> None:
-    reporter = _REPORTER.get()
-    if reporter is not None:
-        reporter("warning", f"aep: {message}")
-        return
-    with _OUT_LOCK:
-        sys.stderr.write(f"warning: aep: {message}\n")
-        sys.stderr.flush()
+    _report("warning", message)
 
 
 @contextmanager
@@ -209,6 +215,8 @@ def is_unknown(value: Any) -> bool:
 
 
 # -- input models ------------------------------------------------------------------------------
+#: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
+ADOPT_ID = "adopt_id"
 ORG_DOC = (
     "The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing "
     "it replaces the resource."
@@ -233,7 +241,7 @@ class Inputs(BaseModel):
     HINTS: ClassVar[dict[str, str]] = {}
     #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages):
     #: every resource's `adopt_id`, what `import_` becomes.
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
+    HIDDEN: ClassVar[tuple[str, ...]] = (ADOPT_ID,)
     #: Likely wrong names of inputs -> the input meant.
     SYNONYMS: ClassVar[dict[str, str]] = {}
     #: The resource's description (schema, SDKs, docs).
@@ -356,7 +364,22 @@ def same(a: Any, b: Any) -> bool:
 
 # -- the provider base ---------------------------------------------------------------------------
 class BaseProvider(ResourceProvider):
-    """configure() and nothing else on the instance: see the module docstring."""
+    """configure() and nothing else on the instance: see the module docstring.
+
+    Every resource's create is an adoption when `import_` gave an id (`_adopt`), else its
+    own (`_create`): both get the inputs without the engine's private keys."""
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.strip(props)
+        if inputs.get(ADOPT_ID):
+            return self._adopt(inputs)
+        return self._create(inputs)
+
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
+        raise NotImplementedError
+
+    def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
+        raise NotImplementedError
 
     def configure(self, req: ConfigureRequest) -> None:
         values = {
@@ -375,3 +398,17 @@ class BaseProvider(ResourceProvider):
     def strip(props: Mapping[str, Any]) -> dict[str, Any]:
         """Props without the engine's private keys (the serialized provider)."""
         return {k: v for k, v in props.items() if not k.startswith("__")}
+
+    def live(self, what: str, olds: Mapping[str, Any], get: Callable[[ExImClient], T]) -> T | None:
+        """`get(client)`, the object as the platform holds it now, for a read (a refresh) of
+        `what` as `olds`' org; None when the platform no longer has it (the read answers
+        `gone()`). Any other failure is worded as every read's."""
+        from sandbox_provider.client import NotFoundError  # the wire: only once a call runs
+
+        org = olds.get("org")
+        client = self.client(org)
+        with api_errors(f"reading {what}", org=org):
+            try:
+                return get(client)
+            except NotFoundError:
+                return None

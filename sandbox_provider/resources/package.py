@@ -72,7 +72,6 @@ from pydantic import Field, StrictBool
 from sandbox_provider.client import (
     ConflictError,
     ExImError,
-    NotFoundError,
     PackageStatus,
     PackageType,
 )
@@ -771,18 +770,14 @@ class PackageProvider(BaseProvider):
     def _still_draft(self, id_: str, olds: dict[str, Any]) -> bool:
         """The live status (one GET): a package gone or published since the state was
         written is not a draft."""
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading package {id_}", org=olds.get("org")):
-            try:
-                return client.get_package(id_).status == PackageStatus.DRAFT
-            except NotFoundError:
-                return False
+        pkg = self.live(f"package {id_}", olds, lambda client: client.get_package(id_))
+        return pkg is not None and pkg.status == PackageStatus.DRAFT
 
     # -- create ----------------------------------------------------------------------------------
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get("adopt_id"):
-            return adopt(self.client(inputs.get("org")), inputs)
+    def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
+        return adopt(self.client(inputs.get("org")), inputs)
+
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         org = inputs.get("org")
         client = self.client(org)
         name = inputs["name"]
@@ -851,12 +846,9 @@ class PackageProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         _claims.record(_claims.PACKAGE, id_)
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading package {id_}", org=olds.get("org")):
-            try:
-                pkg = client.get_package(id_)
-            except NotFoundError:
-                return gone()
+        pkg = self.live(f"package {id_}", olds, lambda client: client.get_package(id_))
+        if pkg is None:
+            return gone()
         inputs = inputs_from_platform(pkg, olds)
         deps = keys_of(olds.get("dependency_artifacts"))
         return ReadResult(pkg.id, outputs_of(pkg, inputs, deps), inputs=inputs)

@@ -47,7 +47,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
+from sandbox_provider.client import ExImTimeoutError, OperationFailedError
 from sandbox_provider.client.timing import EXPIRY_DAYS_MAX
 
 from . import _config
@@ -235,10 +235,7 @@ class PublishedPackageProvider(BaseProvider):
                 warn(notice)
         return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get("adopt_id"):
-            return self._adopt(inputs)
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         package_id = inputs["package_id"]
         client = self.client(inputs.get("org"))
         what = f"publishing package {package_id}"
@@ -352,12 +349,9 @@ class PublishedPackageProvider(BaseProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading published package {id_}", org=olds.get("org")):
-            try:
-                pkg = client.get_package(id_)
-            except NotFoundError:
-                return gone()
+        pkg = self.live(f"published package {id_}", olds, lambda client: client.get_package(id_))
+        if pkg is None:
+            return gone()
         inputs = {
             k: olds[k]
             for k in ("package_id", "expiry_period_days", "timeout_seconds", "org")
