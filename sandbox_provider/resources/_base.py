@@ -366,8 +366,15 @@ def same(a: Any, b: Any) -> bool:
 class BaseProvider(ResourceProvider):
     """configure() and nothing else on the instance: see the module docstring.
 
-    Every resource's create is an adoption when `import_` gave an id (`_adopt`), else its
-    own (`_create`): both get the inputs without the engine's private keys."""
+    Every resource's check validates the program's inputs against its input model
+    (`INPUTS`); its create is an adoption when `import_` gave an id (`_adopt`), else its own
+    (`_create`): both get the inputs without the engine's private keys."""
+
+    INPUTS: ClassVar[type[Inputs]]
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, result = validate(self.INPUTS, news)
+        return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.strip(props)

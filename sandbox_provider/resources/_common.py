@@ -60,6 +60,7 @@ __all__ = [
     "StatusReporter",
     "adoption_missing",
     "changed",
+    "declared_changes",
     "difference",
     "gone",
     "not_adoptable",
@@ -97,6 +98,19 @@ def changed(
         if differs:
             out.append(key)
     return out
+
+
+def declared_changes(
+    model: type[Inputs], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(the changed inputs `model` declares `REPLACE`, those it declares `UPDATE`), an unset
+    optional string the same as a blank one. An input updated in place that is left out
+    counts as its default (a PublishedPackage's `visibility`)."""
+    replaces = changed(olds, news, declare.replaced_by(model), blank_is_unset=True)
+    updates = changed(
+        olds, news, declare.updated_by(model), declare.defaults(model), blank_is_unset=True
+    )
+    return replaces, updates
 
 
 def known_package_id(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Mapping[str, Any]:

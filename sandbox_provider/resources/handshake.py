@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
@@ -38,27 +37,19 @@ from pulumi.dynamic import (
 )
 
 from . import _config
-from ._base import BaseProvider, Inputs, client_for, config_failures, progress, validate, warn
+from ._base import BaseProvider, Inputs, client_for, config_failures, progress, warn
 from ._common import (
     HandshakeRequestType,
     HandshakeStatus,
     adoption_missing,
-    changed,
+    declared_changes,
     difference,
     gone,
     not_adoptable,
     recorded_inputs,
 )
 from ._fields import NAME_RULE, Name, NonEmpty, OrgId, acting_org_id
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    replaced_by,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:
@@ -171,13 +162,10 @@ def outputs_of(hs: ApiHandshake, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class HandshakeProvider(BaseProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(HandshakeInputs, news)
-        return result
+    INPUTS = HandshakeInputs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = changed(olds, news, replaced_by(HandshakeInputs), blank_is_unset=True)
-        updates = changed(olds, news, updated_by(HandshakeInputs), blank_is_unset=True)
+        replaces, updates = declared_changes(HandshakeInputs, olds, news)
         return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
     def _create(self, inputs: dict[str, Any]) -> CreateResult:

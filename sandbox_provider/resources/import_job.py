@@ -76,7 +76,7 @@ from sandbox_provider.client.enums import (
 )
 
 from . import _claims
-from ._base import BaseProvider, Inputs, is_unknown, progress, validate, warn
+from ._base import BaseProvider, Inputs, is_unknown, progress, warn
 from ._common import (
     ADOPT_ID,
     Partial,
@@ -868,8 +868,10 @@ class ImportJobOutputs(Outputs):
 
 
 class ImportJobProvider(BaseProvider):
+    INPUTS = ImportJobInputs
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(ImportJobInputs, news)
+        result = super().check(olds, news)
         if not result.failures:
             # A missing target sandbox is named at preview, before the Package the import
             # waits for is made; a new use_existing import warns about what it won't reuse

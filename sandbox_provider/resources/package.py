@@ -61,7 +61,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pulumi.dynamic import (
     CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
@@ -78,10 +77,11 @@ from sandbox_provider.client import (
 from sandbox_provider.client.timing import DAY_MS, now_ms
 
 from . import _claims, _config
-from ._base import BaseProvider, Inputs, is_unknown, progress, same, validate, warn
+from ._base import BaseProvider, Inputs, is_unknown, progress, same, warn
 from ._common import (
     adoption_missing,
     changed,
+    declared_changes,
     difference,
     gone,
     not_adoptable,
@@ -99,15 +99,7 @@ from ._fields import (
     SandboxName,
     artifact_key,
 )
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    replaced_by,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import GONE, ConfigError, ProviderError, api_errors
 
 if TYPE_CHECKING:
@@ -669,6 +661,15 @@ class PackageInputs(Inputs):
             )
         return failures
 
+    def to_inputs(self) -> dict[str, Any]:
+        inputs = super().to_inputs()
+        if "source_sandbox" not in inputs:
+            # The default sandbox is part of what the package is: record it so that changing
+            # aep:sandbox later shows as the replacement it is.
+            with contextlib.suppress(ConfigError):  # the check reports it
+                inputs["source_sandbox"] = _config.resolve(self.org).sandbox
+        return inputs
+
 
 _STATUS = "`DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`"
 
@@ -707,22 +708,14 @@ class PackageOutputs(Outputs):
 
 
 class PackageProvider(BaseProvider):
-    # -- check / diff: no API calls --------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        parsed, result = validate(PackageInputs, news)
-        if parsed is not None and "source_sandbox" not in result.inputs:
-            # The default sandbox is part of what the package is: record it so that changing
-            # aep:sandbox later shows as the replacement it is.
-            with contextlib.suppress(ConfigError):  # validate() reported it
-                result.inputs["source_sandbox"] = _config.resolve(parsed.org).sandbox
-        return result
+    INPUTS = PackageInputs
 
+    # -- check (BaseProvider's) / diff: no API calls ---------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.PACKAGE, _id)
         full = (news.get("package_type") or olds.get("package_type")) == PackageType.FULL
 
-        replaces = changed(olds, news, replaced_by(PackageInputs), blank_is_unset=True)
-        texts = changed(olds, news, updated_by(PackageInputs), blank_is_unset=True)
+        replaces, texts = declared_changes(PackageInputs, olds, news)
         # UPDATE only exists for PARTIAL packages.
         replaces, updates = (replaces + texts, []) if full else (replaces, texts)
         artifacts = artifacts_changed(olds, news)

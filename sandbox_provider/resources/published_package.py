@@ -57,7 +57,6 @@ from ._base import (
     interruptible,
     is_unknown,
     progress,
-    validate,
     wait_override,
     warn,
 )
@@ -66,7 +65,7 @@ from ._common import (
     PackageVisibility,
     StatusReporter,
     adoption_missing,
-    changed,
+    declared_changes,
     difference,
     gone,
     known_package_id,
@@ -75,16 +74,7 @@ from ._common import (
 )
 from ._dates import wait_doc
 from ._fields import Days, PackageId, Seconds
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    defaults,
-    replaced_by,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import GONE, Cancelled, ProviderError, Unfinished, api_errors
 from .package import expiry_warning
 
@@ -215,8 +205,10 @@ def _export_failure(client: ExImClient, pkg: ApiPackage | None, job_id: str | No
 
 
 class PublishedPackageProvider(BaseProvider):
+    INPUTS = PublishedPackageInputs
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(PublishedPackageInputs, news)
+        result = super().check(olds, news)
         if not is_unknown(news.get("visibility")) and public_to_private(olds, result.inputs):
             result.failures.append(CheckFailure("visibility", REFUSED_REASON))
         return result
@@ -226,9 +218,7 @@ class PublishedPackageProvider(BaseProvider):
         if not is_unknown(news.get("visibility")) and public_to_private(olds, news):
             # check() refuses this already; a diff must not plan it either.
             raise ProviderError(f"visibility can't change to PRIVATE: {REFUSED_REASON}")
-        model = PublishedPackageInputs
-        replaces = changed(olds, news, replaced_by(model), blank_is_unset=True)
-        updates = changed(olds, news, updated_by(model), defaults(model))
+        replaces, updates = declared_changes(PublishedPackageInputs, olds, news)
         if not replaces:
             notice = expiry_warning(f"published package {_id}", olds, _config.expiry_warning_days())
             if notice:

@@ -35,14 +35,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pulumi.dynamic import (
     CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
     UpdateResult,
 )
 
-from ._base import ORG_DOC, ORG_HINT, BaseProvider, Inputs, progress, validate
+from ._base import ORG_DOC, ORG_HINT, BaseProvider, Inputs, progress
 from ._common import (
     ADOPT_ID,
     StatusReporter,
@@ -316,9 +315,7 @@ _NOT_OWNER = (
 
 
 class TransferProvider(BaseProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(TransferInputs, news)
-        return result
+    INPUTS = TransferInputs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return diff_by_declaration(
