@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import fields
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
@@ -181,18 +182,12 @@ def client_for(org: str | None) -> ExImClient:
             # (httpx, tenacity, the models), and the provider's import path stays quick.
             from sandbox_provider.client import ClientSettings, ExImClient, RetryPolicy
 
-            settings = ClientSettings(
-                org_id=profile.org_id,
-                client_id=profile.client_id,
-                client_secret=profile.client_secret,
-                access_token=profile.access_token,
-                scopes=profile.scopes,
-                sandbox=profile.sandbox,
-                platform_url=profile.platform_url,
-                ims_url=profile.ims_url,
-                retry=(RETRY or RetryPolicy()).with_deadline(profile.retry_timeout),
-            )
-            client = ExImClient.from_settings(settings)
+            # A profile's fields are client settings, but for its name and its retry budget
+            # (the policy's deadline); the settings refuse a field they don't have.
+            given = {f.name: getattr(profile, f.name) for f in fields(profile)}
+            del given["name"], given["retry_timeout"]
+            retry = (RETRY or RetryPolicy()).with_deadline(profile.retry_timeout)
+            client = ExImClient.from_settings(ClientSettings(**given, retry=retry))
             _CLIENTS[profile] = client
         return client
 
