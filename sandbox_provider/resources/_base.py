@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
 from pulumi.dynamic import (
@@ -26,13 +26,13 @@ from pulumi.dynamic import (
     ResourceProvider,
 )
 from pulumi.runtime import rpc
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from . import _config, declare
+from . import _config
 from ._config import Profile
 from ._wording import Problem, pair_misnamed, unwrap, word
-from .declare import REPLACE, Doc
+from .declare import ADOPT_ID, Inputs
 from .errors import GONE, Cancelled, ConfigError, ProviderError, api_errors
 
 if TYPE_CHECKING:
@@ -209,55 +209,7 @@ def is_unknown(value: Any) -> bool:
     return False
 
 
-# -- input models ------------------------------------------------------------------------------
-#: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
-ADOPT_ID = "adopt_id"
-ORG_DOC = (
-    "The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing "
-    "it replaces the resource."
-)
-ORG_HINT = "give the name of a profile in aep:orgs, or leave it out to act as the default org"
-
-
-class Inputs(BaseModel):
-    """Base of the per-resource input models used by `check`.
-
-    Every field has a default so that a field whose value is unknown during a preview can be
-    left out; `REQUIRED` lists what must be present, known or not. A None value is the same as
-    leaving the input out.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    REQUIRED: ClassVar[tuple[str, ...]] = ()
-    #: How to fix each property, for the failures whose rule doesn't say (types, enumerations,
-    #: missing values): one hint per failure, the one of the field that failed. Filled from
-    #: each field's `Doc.hint`.
-    HINTS: ClassVar[dict[str, str]] = {}
-    #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages):
-    #: every resource's `adopt_id`, what `import_` becomes.
-    HIDDEN: ClassVar[tuple[str, ...]] = (ADOPT_ID,)
-    #: Likely wrong names of inputs -> the input meant.
-    SYNONYMS: ClassVar[dict[str, str]] = {}
-    #: The resource's description (schema, SDKs, docs).
-    DESCRIPTION: ClassVar[str] = ""
-
-    org: Annotated[str | None, Doc(ORG_DOC, hint=ORG_HINT, change=REPLACE)] = None
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        # The hints are the fields' own (`Doc.hint`): one declaration per field.
-        cls.HINTS = declare.hints(cls)
-
-    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
-        """Rules involving several fields; skip any rule that touches an unknown field."""
-        return []
-
-    def to_inputs(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-
+# -- input checks ------------------------------------------------------------------------------
 M = TypeVar("M", bound=Inputs)
 
 

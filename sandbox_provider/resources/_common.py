@@ -31,7 +31,6 @@ from sandbox_provider.client.timing import WAIT_SECONDS
 
 from . import _claims, declare
 from ._base import (
-    ADOPT_ID,
     CANCELLED,
     Inputs,
     interruptible,
@@ -39,6 +38,7 @@ from ._base import (
     progress,
     wait_override,
 )
+from .declare import ADOPT_ID
 from .errors import Cancelled, Ended, ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ._base import ORG_DOC, ORG_HINT, BaseProvider, Inputs, progress
+from ._base import BaseProvider, Inputs, progress
 from ._common import (
     ADOPT_ID,
     StatusReporter,
@@ -59,7 +59,7 @@ from ._common import (
 )
 from ._dates import wait_doc
 from ._fields import NonEmpty, OrgId, PackageId, Seconds, acting_org_id
-from .declare import REPLACE, Doc, Outputs, adopt_doc
+from .declare import ORG_DOC, ORG_HINT, REPLACE, Doc, Outputs, adopt_doc
 from .errors import GONE, ProviderError, api_errors
 
 if TYPE_CHECKING:
