@@ -1,18 +1,20 @@
 """The dynamic resources: the `pulumi.dynamic.Resource` classes a Python program declares,
 over the core's providers (`sandbox_provider.resources`). Each class's inputs and outputs are
-its core module's models (`<Name>Inputs`, `<Name>Outputs`): `declare.resource_class` checks
-the annotations and `__init__` against them when the class is created, and `initial_props`
-builds what it registers. Nothing here is pickled into state (the providers are, by their
-core module paths), so this module may move freely.
+its core module's models (`<Name>Inputs`, `<Name>Outputs`), named with its provider by `over`:
+`declare.resource_class` checks the annotations and `__init__` against them when the class is
+created, and `initial_props` builds what it registers. Nothing here is pickled into state
+(the providers are, by their core module paths), so this module may move freely.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
+from pydantic import BaseModel
 
+from sandbox_provider.resources import BaseProvider
 from sandbox_provider.resources._fields import Artifact
 from sandbox_provider.resources.declare import initial_props, resource_class
 from sandbox_provider.resources.handshake import (
@@ -66,8 +68,39 @@ def delete_first(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
     return opts
 
 
-@resource_class(PackageInputs, PackageOutputs)
-class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
+class _CoreResource(pulumi.dynamic.Resource):
+    """A dynamic resource over a core provider: `over` names the provider and the models."""
+
+    _core: ClassVar[type[BaseProvider]]
+    _models: ClassVar[tuple[type[BaseModel], type[BaseModel]]]
+
+    def _register(
+        self, resource_name: str, given: Mapping[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        """Register with `given` (the class's `__init__` arguments) as the inputs."""
+        adopt_id, opts = adoption(opts)  # see "adoption" in the module docstring
+        props = initial_props(*self._models, {**given, "adopt_id": adopt_id})
+        super().__init__(self._core(), resource_name, props, opts)
+
+
+R = TypeVar("R", bound=type[_CoreResource])
+
+
+def over(
+    provider: type[BaseProvider], inputs: type[BaseModel], outputs: type[BaseModel]
+) -> Callable[[R], R]:
+    """Class decorator: the resource runs on `provider`, with the inputs and outputs of the two
+    models (`resource_class` checks the class against them)."""
+
+    def decorate(cls: R) -> R:
+        cls._core, cls._models = provider, (inputs, outputs)
+        return resource_class(inputs, outputs)(cls)
+
+    return decorate
+
+
+@over(PackageProvider, PackageInputs, PackageOutputs)
+class Package(_CoreResource, module="aep", name="Package"):
     """A package of artifacts from one sandbox (see the module docstring for its lifecycle)."""
 
     package_id: pulumi.Output[str]
@@ -101,15 +134,11 @@ class Package(pulumi.dynamic.Resource, module="aep", name="Package"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        adopt_id, opts = adoption(opts)  # see "adoption" in the module docstring
-        opts = delete_first(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(PackageInputs, PackageOutputs, given)
-        super().__init__(PackageProvider(), resource_name, props, opts)
+        self._register(resource_name, locals(), delete_first(opts))
 
 
-@resource_class(PublishedPackageInputs, PublishedPackageOutputs)
-class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPackage"):
+@over(PublishedPackageProvider, PublishedPackageInputs, PublishedPackageOutputs)
+class PublishedPackage(_CoreResource, module="aep", name="PublishedPackage"):
     """The publication of a package (see the module docstring for its lifecycle)."""
 
     package_id: pulumi.Output[str]
@@ -132,14 +161,11 @@ class PublishedPackage(pulumi.dynamic.Resource, module="aep", name="PublishedPac
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(PublishedPackageInputs, PublishedPackageOutputs, given)
-        super().__init__(PublishedPackageProvider(), resource_name, props, opts)
+        self._register(resource_name, locals(), opts)
 
 
-@resource_class(ImportJobInputs, ImportJobOutputs)
-class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
+@over(ImportJobProvider, ImportJobInputs, ImportJobOutputs)
+class ImportJob(_CoreResource, module="aep", name="ImportJob"):
     """An import of a published package into a sandbox (lifecycle: module docstring)."""
 
     job_id: pulumi.Output[str]
@@ -170,14 +196,11 @@ class ImportJob(pulumi.dynamic.Resource, module="aep", name="ImportJob"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(ImportJobInputs, ImportJobOutputs, given)
-        super().__init__(ImportJobProvider(), resource_name, props, opts)
+        self._register(resource_name, locals(), opts)
 
 
-@resource_class(HandshakeInputs, HandshakeOutputs)
-class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
+@over(HandshakeProvider, HandshakeInputs, HandshakeOutputs)
+class Handshake(_CoreResource, module="aep", name="Handshake"):
     """A sharing link with another org (lifecycle: module docstring)."""
 
     linking_id: pulumi.Output[str]
@@ -195,14 +218,11 @@ class Handshake(pulumi.dynamic.Resource, module="aep", name="Handshake"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(HandshakeInputs, HandshakeOutputs, given)
-        super().__init__(HandshakeProvider(), resource_name, props, opts)
+        self._register(resource_name, locals(), opts)
 
 
-@resource_class(TransferInputs, TransferOutputs)
-class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
+@over(TransferProvider, TransferInputs, TransferOutputs)
+class Transfer(_CoreResource, module="aep", name="Transfer"):
     """A package copied to another org (lifecycle: module docstring)."""
 
     transfer_id: pulumi.Output[str]
@@ -223,7 +243,4 @@ class Transfer(pulumi.dynamic.Resource, module="aep", name="Transfer"):
         org: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        adopt_id, opts = adoption(opts)
-        given = {**locals(), "adopt_id": adopt_id}
-        props = initial_props(TransferInputs, TransferOutputs, given)
-        super().__init__(TransferProvider(), resource_name, props, opts)
+        self._register(resource_name, locals(), opts)

@@ -14,18 +14,25 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_args, get_origin
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args, get_origin
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    ResourceProvider,
+)
 from pulumi.runtime import rpc
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from . import _config, declare
+from . import _config
 from ._config import Profile
 from ._wording import Problem, pair_misnamed, unwrap, word
-from .declare import REPLACE, Doc
+from .declare import ADOPT_ID, Inputs
 from .errors import GONE, Cancelled, ConfigError, ProviderError, api_errors
 
 if TYPE_CHECKING:
@@ -56,24 +63,24 @@ _WAIT_OVERRIDE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-def progress(message: str) -> None:
+def _report(severity: str, message: str) -> None:
     reporter = _REPORTER.get()
     if reporter is not None:
-        reporter("info", f"aep: {message}")
+        reporter(severity, f"aep: {message}")
         return
+    # The CLI shows a dynamic provider's stderr as it is: the severity goes in the text.
+    label = "warning: " if severity == "warning" else ""
     with _OUT_LOCK:
-        sys.stderr.write(f"aep: {message}\n")
+        sys.stderr.write(f"{label}aep: {message}\n")
         sys.stderr.flush()
+
+
+def progress(message: str) -> None:
+    _report("info", message)
 
 
 def warn(message: str) -> None:
-    reporter = _REPORTER.get()
-    if reporter is not None:
-        reporter("warning", f"aep: {message}")
-        return
-    with _OUT_LOCK:
-        sys.stderr.write(f"warning: aep: {message}\n")
-        sys.stderr.flush()
+    _report("warning", message)
 
 
 @contextmanager
@@ -175,18 +182,12 @@ def client_for(org: str | None) -> ExImClient:
             # (httpx, tenacity, the models), and the provider's import path stays quick.
             from sandbox_provider.client import ClientSettings, ExImClient, RetryPolicy
 
-            settings = ClientSettings(
-                org_id=profile.org_id,
-                client_id=profile.client_id,
-                client_secret=profile.client_secret,
-                access_token=profile.access_token,
-                scopes=profile.scopes,
-                sandbox=profile.sandbox,
-                platform_url=profile.platform_url,
-                ims_url=profile.ims_url,
-                retry=(RETRY or RetryPolicy()).with_deadline(profile.retry_timeout),
-            )
-            client = ExImClient.from_settings(settings)
+            # A profile's fields are client settings, but for its name and its retry budget
+            # (the policy's deadline); the settings refuse a field they don't have.
+            given = {f.name: getattr(profile, f.name) for f in fields(profile)}
+            del given["name"], given["retry_timeout"]
+            retry = (RETRY or RetryPolicy()).with_deadline(profile.retry_timeout)
+            client = ExImClient.from_settings(ClientSettings(**given, retry=retry))
             _CLIENTS[profile] = client
         return client
 
@@ -208,53 +209,7 @@ def is_unknown(value: Any) -> bool:
     return False
 
 
-# -- input models ------------------------------------------------------------------------------
-ORG_DOC = (
-    "The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing "
-    "it replaces the resource."
-)
-ORG_HINT = "give the name of a profile in aep:orgs, or leave it out to act as the default org"
-
-
-class Inputs(BaseModel):
-    """Base of the per-resource input models used by `check`.
-
-    Every field has a default so that a field whose value is unknown during a preview can be
-    left out; `REQUIRED` lists what must be present, known or not. A None value is the same as
-    leaving the input out.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    REQUIRED: ClassVar[tuple[str, ...]] = ()
-    #: How to fix each property, for the failures whose rule doesn't say (types, enumerations,
-    #: missing values): one hint per failure, the one of the field that failed. Filled from
-    #: each field's `Doc.hint`.
-    HINTS: ClassVar[dict[str, str]] = {}
-    #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages):
-    #: every resource's `adopt_id`, what `import_` becomes.
-    HIDDEN: ClassVar[tuple[str, ...]] = ("adopt_id",)
-    #: Likely wrong names of inputs -> the input meant.
-    SYNONYMS: ClassVar[dict[str, str]] = {}
-    #: The resource's description (schema, SDKs, docs).
-    DESCRIPTION: ClassVar[str] = ""
-
-    org: Annotated[str | None, Doc(ORG_DOC, hint=ORG_HINT, change=REPLACE)] = None
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        # The hints are the fields' own (`Doc.hint`): one declaration per field.
-        cls.HINTS = declare.hints(cls)
-
-    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
-        """Rules involving several fields; skip any rule that touches an unknown field."""
-        return []
-
-    def to_inputs(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-
+# -- input checks ------------------------------------------------------------------------------
 M = TypeVar("M", bound=Inputs)
 
 
@@ -356,7 +311,29 @@ def same(a: Any, b: Any) -> bool:
 
 # -- the provider base ---------------------------------------------------------------------------
 class BaseProvider(ResourceProvider):
-    """configure() and nothing else on the instance: see the module docstring."""
+    """configure() and nothing else on the instance: see the module docstring.
+
+    Every resource's check validates the program's inputs against its input model
+    (`INPUTS`); its create is an adoption when `import_` gave an id (`_adopt`), else its own
+    (`_create`): both get the inputs without the engine's private keys."""
+
+    INPUTS: ClassVar[type[Inputs]]
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, result = validate(self.INPUTS, news)
+        return result
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.strip(props)
+        if inputs.get(ADOPT_ID):
+            return self._adopt(inputs)
+        return self._create(inputs)
+
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
+        raise NotImplementedError
+
+    def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
+        raise NotImplementedError
 
     def configure(self, req: ConfigureRequest) -> None:
         values = {
@@ -375,3 +352,17 @@ class BaseProvider(ResourceProvider):
     def strip(props: Mapping[str, Any]) -> dict[str, Any]:
         """Props without the engine's private keys (the serialized provider)."""
         return {k: v for k, v in props.items() if not k.startswith("__")}
+
+    def live(self, what: str, olds: Mapping[str, Any], get: Callable[[ExImClient], T]) -> T | None:
+        """`get(client)`, the object as the platform holds it now, for a read (a refresh) of
+        `what` as `olds`' org; None when the platform no longer has it (the read answers
+        `gone()`). Any other failure is worded as every read's."""
+        from sandbox_provider.client import NotFoundError  # the wire: only once a call runs
+
+        org = olds.get("org")
+        client = self.client(org)
+        with api_errors(f"reading {what}", org=org):
+            try:
+                return get(client)
+            except NotFoundError:
+                return None

@@ -1,15 +1,14 @@
 """What the five resources' lifecycles repeat: diffing inputs, waiting with progress, a read of
-an object that is gone, adoption with `import_`, the platform's statuses (the client's enums,
-one source), and the output annotations evaluated once.
+an object that is gone, adoption with `import_`, an update that only records, and the
+platform's statuses (the client's enums, one source).
 
 Kept small and free of API calls, so that each resource module still reads as its lifecycle.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pulumi.dynamic import DiffResult, ReadResult
 
@@ -31,7 +30,15 @@ from sandbox_provider.client import (
 from sandbox_provider.client.timing import WAIT_SECONDS
 
 from . import _claims, declare
-from ._base import CANCELLED, Inputs, interruptible, is_unknown, progress, wait_override
+from ._base import (
+    CANCELLED,
+    Inputs,
+    interruptible,
+    is_unknown,
+    progress,
+    wait_override,
+)
+from .declare import ADOPT_ID
 from .errors import Cancelled, Ended, ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:
@@ -53,11 +60,13 @@ __all__ = [
     "StatusReporter",
     "adoption_missing",
     "changed",
+    "declared_changes",
     "difference",
     "gone",
     "not_adoptable",
     "or_none",
-    "typed_outputs",
+    "recorded_inputs",
+    "recorded_update",
     "wait_for",
     "wait_seconds",
 ]
@@ -66,25 +75,6 @@ T = TypeVar("T")
 
 
 # -- diff --------------------------------------------------------------------------------------
-C = TypeVar("C", bound=type)
-
-
-def typed_outputs(cls: C) -> C:
-    """Evaluate a resource class's output annotations once, at class creation.
-
-    The SDK reads the annotations for every resource it registers (to turn the engine's floats
-    back into the declared ints, among others) and, since this package's modules use
-    `from __future__ import annotations`, evaluates each string again every time: about
-    0.3 ms a Package, a third of a second for 1,000. Evaluated here, they are a lookup.
-    """
-    own = dict(cls.__dict__.get("__annotations__", {}))
-    # The class's own annotations only, in its module's namespace: the SDK's base classes
-    # hold forward references of their own.
-    holder = type(cls.__name__, (), {"__annotations__": own})
-    cls.__annotations__ = get_type_hints(holder, globalns=vars(sys.modules[cls.__module__]))
-    return cls
-
-
 def changed(
     olds: Mapping[str, Any],
     news: Mapping[str, Any],
@@ -110,6 +100,19 @@ def changed(
     return out
 
 
+def declared_changes(
+    model: type[Inputs], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(the changed inputs `model` declares `REPLACE`, those it declares `UPDATE`), an unset
+    optional string the same as a blank one. An input updated in place that is left out
+    counts as its default (a PublishedPackage's `visibility`)."""
+    replaces = changed(olds, news, declare.replaced_by(model), blank_is_unset=True)
+    updates = changed(
+        olds, news, declare.updated_by(model), declare.defaults(model), blank_is_unset=True
+    )
+    return replaces, updates
+
+
 def known_package_id(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Mapping[str, Any]:
     """`news` with an unknown `package_id` taken as the recorded one when this run's diff of
     the Package holding it keeps it (an update in place): see `_claims`. A dynamic preview
@@ -133,11 +136,7 @@ def sandbox_exists(client: ExImClient, sandbox: str) -> bool | None:
     return True
 
 
-# -- adoption ----------------------------------------------------------------------------------
-#: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
-ADOPT_ID = "adopt_id"
-
-
+# -- resources whose inputs replace them but a few that only steer a wait ---------------------
 def diff_by_declaration(
     model: type[Inputs],
     olds: Mapping[str, Any],
@@ -149,7 +148,9 @@ def diff_by_declaration(
     """The diff of a resource whose every input replaces it but the ones declared `UPDATE` (a
     missing input counts as its default), and that is replaced whatever the inputs once its
     recorded `status` is `failed`: an update recorded a run that made nothing, and only a
-    new one (a create) can."""
+    new one (a create) can. An unknown `package_id` counts as known as `known_package_id`
+    says."""
+    news = known_package_id(olds, news)
     keys = sorted((set(olds) | set(news)) & set(model.model_fields) - {ADOPT_ID})
     differ = changed(olds, news, keys, declare.defaults(model))
     in_place = declare.updated_by(model)
@@ -159,6 +160,26 @@ def diff_by_declaration(
     return DiffResult(changes=bool(differ or replaces), replaces=replaces)
 
 
+def recorded_update(
+    model: type[Inputs], outs: dict[str, Any], news: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The update of a resource `diff_by_declaration` updates in place: `outs` (the recorded
+    outputs) with `news`' values of the inputs declared `UPDATE`. They steer how a wait runs,
+    not what the object is, so nothing is sent."""
+    for key in declare.updated_by(model):
+        outs.pop(key, None)
+        if news.get(key) is not None:
+            outs[key] = news[key]
+    return outs
+
+
+def recorded_inputs(model: type[Inputs], olds: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs among recorded state: what a read answers as the inputs when the platform
+    doesn't tell them (they are the program's, as last applied)."""
+    return {k: v for k, v in olds.items() if k in model.model_fields}
+
+
+# -- adoption ----------------------------------------------------------------------------------
 def adoption_missing(kind: str) -> str:
     """The fix for a 404 on the id given to import_."""
     return (

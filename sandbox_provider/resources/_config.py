@@ -59,7 +59,7 @@ from sandbox_provider.client.rules import (
     warning_days,
 )
 
-from .errors import ConfigError
+from .errors import ConfigError, config_label, profile_hint, set_hint
 
 __all__ = [
     "NAMESPACE",
@@ -142,32 +142,15 @@ def _raw(key: str) -> Any:
 
 
 # -- messages ----------------------------------------------------------------------------------
-def _set_hint(key: str, example: str = "...") -> str:
-    secret = "--secret " if key in SECRET_KEYS else ""
-    return f"run `pulumi config set {secret}{NAMESPACE}:{key} {example}` or set {ENV_VARS[key]}"
-
-
-def _profile_hint(name: str) -> str:
-    return (
-        f"in the `{name}` entry of {NAMESPACE}:orgs "
-        f"(`pulumi config set --secret {NAMESPACE}:orgs '{{\"{name}\": {{...}}}}'`) "
-        f"or {ENV_VARS['orgs']}"
-    )
-
-
-def _label(key: str, from_env: bool) -> str:
-    return f"{NAMESPACE}:{key}" + (f" (from {ENV_VARS[key]})" if from_env else "")
-
-
 def _default_problem(key: str, value: Any, from_env: bool) -> ConfigError | None:
     """The problem with `aep:<key>` set to `value`, if any."""
     bad = CHECKS[key](value, key not in SECRET_KEYS)
     if bad is None:
         return None
-    how = _set_hint(key, bad.example or "...")
+    how = set_hint(key, bad.example or "...")
     if bad.example and not bad.exact:
         how = "e.g. " + how
-    return ConfigError(key, f"{_label(key, from_env)} {bad.reason}: {bad.fix}; {how}")
+    return ConfigError(key, f"{config_label(key, from_env)} {bad.reason}: {bad.fix}; {how}")
 
 
 def _profile_problem(name: str, key: str, value: Any) -> ConfigError | None:
@@ -176,12 +159,12 @@ def _profile_problem(name: str, key: str, value: Any) -> ConfigError | None:
         return None
     example = f' (e.g. "{key}": "{bad.example}")' if bad.example else ""
     where = f"{NAMESPACE}:orgs profile {name!r} {key}"
-    return ConfigError("orgs", f"{where} {bad.reason}: {bad.fix}{example}, {_profile_hint(name)}")
+    return ConfigError("orgs", f"{where} {bad.reason}: {bad.fix}{example}, {profile_hint(name)}")
 
 
 # -- profiles ----------------------------------------------------------------------------------
 def _orgs_fix() -> str:
-    return f"set {NAMESPACE}:orgs to a JSON object of profiles: " + _set_hint("orgs")
+    return f"set {NAMESPACE}:orgs to a JSON object of profiles: " + set_hint("orgs")
 
 
 _RESERVED = (
@@ -321,14 +304,12 @@ def _build(org: str | None) -> tuple[Profile | None, list[ConfigError]]:
     where = f"{NAMESPACE}:orgs profile {name!r}"
     for key in REQUIRED_KEYS:
         if key not in values:
-            errors.append(
-                ConfigError("orgs", f"{where} has no {key}: add it {_profile_hint(name)}")
-            )
+            errors.append(ConfigError("orgs", f"{where} has no {key}: add it {profile_hint(name)}"))
     if "clientSecret" not in values and "accessToken" not in values:
         errors.append(
             ConfigError(
                 "orgs",
-                f"{where} has neither clientSecret nor accessToken: add one {_profile_hint(name)}",
+                f"{where} has neither clientSecret nor accessToken: add one {profile_hint(name)}",
             )
         )
     if errors:
@@ -364,13 +345,13 @@ def _default_profile() -> tuple[Profile | None, list[ConfigError]]:
     errors += [p for p in [_default_value("expiryWarningDays")[1]] if p is not None]
     for key in REQUIRED_KEYS:
         if not values[key]:
-            errors.append(ConfigError(key, f"{NAMESPACE}:{key} is not set: " + _set_hint(key)))
+            errors.append(ConfigError(key, f"{NAMESPACE}:{key} is not set: " + set_hint(key)))
     if not values["clientSecret"] and not values["accessToken"]:
         errors.append(
             ConfigError(
                 "clientSecret",
                 f"{NAMESPACE}:clientSecret is not set (nor {NAMESPACE}:accessToken): "
-                + _set_hint("clientSecret"),
+                + set_hint("clientSecret"),
             )
         )
     if errors:

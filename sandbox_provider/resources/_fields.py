@@ -85,6 +85,24 @@ def _char_name(ch: str) -> str:
     return "a control character"
 
 
+def _refuse_chars(value: str, what: str, fix: str, allowed: str = "") -> None:
+    """Fail on the first refused character of `value` (the `what`), naming it and where."""
+    bad = _refused_char(value, allowed)
+    if bad is not None:
+        i, ch = bad
+        raise ValueError(
+            f"the {what} contains {_char_name(ch)} (U+{ord(ch):04X}) at character {i + 1}: {fix}"
+        )
+
+
+def _at_most(value: str, what: str, limit: int, fix: str) -> None:
+    """Fail when `value` (the `what`) is longer than `limit` characters."""
+    if len(value) > limit:
+        raise ValueError(
+            f"the {what} is {len(value)} characters long, over the limit of {limit}: {fix}"
+        )
+
+
 def _printable(text: str) -> str:
     """The text with every refused character and run of whitespace made one space."""
     cleaned = "".join(" " if _refused(c) else c for c in text)
@@ -95,41 +113,28 @@ def _name_rule(what: str) -> Any:
     def check(value: str) -> str:
         if not value.strip():
             raise ValueError(f"the {what} is empty: give a {what} of 1 to {NAME_MAX} characters")
-        bad = _refused_char(value)
-        if bad is not None:
-            i, ch = bad
-            raise ValueError(
-                f"the {what} contains {_char_name(ch)} (U+{ord(ch):04X}) at character {i + 1}: "
-                f"use one line of printable text, e.g. {short(_printable(value)[:NAME_MAX])}"
-            )
+        if _refused_char(value) is not None:
+            example = short(_printable(value)[:NAME_MAX])
+            _refuse_chars(value, what, f"use one line of printable text, e.g. {example}")
         if value != value.strip():
             where = "starts" if value[0].isspace() else "ends"
             raise ValueError(
                 f"the {what} {where} with whitespace ({short(value)}): use {short(value.strip())}"
             )
-        if len(value) > NAME_MAX:
-            raise ValueError(
-                f"the {what} is {len(value)} characters long, over the limit of {NAME_MAX}: "
-                "shorten it"
-            )
+        _at_most(value, what, NAME_MAX, "shorten it")
         return value
 
     return AfterValidator(check)
 
 
 def _description(value: str) -> str:
-    bad = _refused_char(value, allowed="\n\t")
-    if bad is not None:
-        i, ch = bad
-        raise ValueError(
-            f"the description contains {_char_name(ch)} (U+{ord(ch):04X}) at character "
-            f"{i + 1}: remove it (newlines and tabs are the only control characters allowed)"
-        )
-    if len(value) > DESCRIPTION_MAX:
-        raise ValueError(
-            f"the description is {len(value)} characters long, over the limit of "
-            f"{DESCRIPTION_MAX}: shorten it"
-        )
+    _refuse_chars(
+        value,
+        "description",
+        "remove it (newlines and tabs are the only control characters allowed)",
+        allowed="\n\t",
+    )
+    _at_most(value, "description", DESCRIPTION_MAX, "shorten it")
     return value
 
 
@@ -138,13 +143,7 @@ def _artifact_id(value: str) -> str:
         raise ValueError(
             "the artifact id is empty: give the artifact's id as the platform shows it"
         )
-    bad = _refused_char(value)
-    if bad is not None:
-        i, ch = bad
-        raise ValueError(
-            f"the artifact id contains {_char_name(ch)} (U+{ord(ch):04X}) at character {i + 1}: "
-            "copy the id exactly as the platform shows it"
-        )
+    _refuse_chars(value, "artifact id", "copy the id exactly as the platform shows it")
     if value != value.strip():
         raise ValueError(
             f"the artifact id {short(value)} has whitespace around it: use {short(value.strip())}"
@@ -154,11 +153,9 @@ def _artifact_id(value: str) -> str:
             f"{short(value)} contains whitespace, which no artifact id has: give the artifact's "
             "id (not its title), as the platform shows it"
         )
-    if len(value) > ARTIFACT_ID_MAX:
-        raise ValueError(
-            f"the artifact id is {len(value)} characters long, over the limit of "
-            f"{ARTIFACT_ID_MAX}: give the artifact's id, as the platform shows it"
-        )
+    _at_most(
+        value, "artifact id", ARTIFACT_ID_MAX, "give the artifact's id, as the platform shows it"
+    )
     return value
 
 
@@ -245,11 +242,7 @@ def _sandbox(value: str) -> str:
         return value
     if text != value and _SANDBOX.fullmatch(text):
         raise ValueError(f"the sandbox name {short(value)} has whitespace around it: use {text!r}")
-    if len(value) > SANDBOX_MAX:
-        raise ValueError(
-            f"the sandbox name is {len(value)} characters long, over the limit of "
-            f"{SANDBOX_MAX}: give the sandbox's name, e.g. 'prod'"
-        )
+    _at_most(value, "sandbox name", SANDBOX_MAX, "give the sandbox's name, e.g. 'prod'")
     raise ValueError(
         f"{short(value)} is not a sandbox name (letters, digits, '-' and '_', starting with a "
         "letter or digit): give the sandbox's name, not its title, e.g. 'prod'"

@@ -10,8 +10,11 @@ from these two models and nothing repeats them:
   (`always`), and so the generated SDKs and docs/plugin-reference.md,
 - the plugin's preview of a create (`platform_valued`: inputs whose recorded value is the
   platform's),
-- the dynamic `Resource` class, whose output annotations `typed_outputs` checks against the
+- the dynamic `Resource` class, whose output annotations `resource_class` checks against the
   output model when the class is created (a class that drifts fails at import).
+
+The two models' bases are here too: `Inputs` (with the `org` every resource takes, and the
+hidden `adopt_id` that `import_` becomes) and `Outputs`.
 
 Every key a resource writes to state is a field of one of the two models: outputs kept for the
 provider's own use only are declared `internal` (not in the schema nor the docs).
@@ -25,16 +28,32 @@ import inspect
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, get_args, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeVar,
+    get_args,
+    get_type_hints,
+)
 
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticUndefined
 
+if TYPE_CHECKING:
+    from pulumi.dynamic import CheckFailure
+
 __all__ = [
+    "ADOPT_ID",
+    "ORG_DOC",
+    "ORG_HINT",
     "REPLACE",
     "UPDATE",
     "Doc",
     "adopt_doc",
+    "Inputs",
     "Outputs",
     "Takes",
     "always",
@@ -107,6 +126,54 @@ def adopt_doc(what: str, kind: str) -> Doc:
         f"The {what} `import_` adopts (set from the resource options, not by the program).",
         hint=f"adopt with opts=pulumi.ResourceOptions(import_=<{kind}>)",
     )
+
+
+#: The input `import_` becomes. Never diffed: dropping import_ once adopted changes nothing.
+ADOPT_ID = "adopt_id"
+ORG_DOC = (
+    "The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing "
+    "it replaces the resource."
+)
+ORG_HINT = "give the name of a profile in aep:orgs, or leave it out to act as the default org"
+
+
+class Inputs(BaseModel):
+    """Base of the per-resource input models used by `check`.
+
+    Every field has a default so that a field whose value is unknown during a preview can be
+    left out; `REQUIRED` lists what must be present, known or not. A None value is the same as
+    leaving the input out.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+    #: How to fix each property, for the failures whose rule doesn't say (types, enumerations,
+    #: missing values): one hint per failure, the one of the field that failed. Filled from
+    #: each field's `Doc.hint`.
+    HINTS: ClassVar[dict[str, str]] = {}
+    #: Inputs the program doesn't set itself (not offered in "the inputs are ..." messages):
+    #: every resource's `adopt_id`, what `import_` becomes.
+    HIDDEN: ClassVar[tuple[str, ...]] = (ADOPT_ID,)
+    #: Likely wrong names of inputs -> the input meant.
+    SYNONYMS: ClassVar[dict[str, str]] = {}
+    #: The resource's description (schema, SDKs, docs).
+    DESCRIPTION: ClassVar[str] = ""
+
+    org: Annotated[str | None, Doc(ORG_DOC, hint=ORG_HINT, change=REPLACE)] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # The hints are the fields' own (`Doc.hint`): one declaration per field.
+        cls.HINTS = hints(cls)
+
+    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
+        """Rules involving several fields; skip any rule that touches an unknown field."""
+        return []
+
+    def to_inputs(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 class Outputs(BaseModel):

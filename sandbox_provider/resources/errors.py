@@ -4,7 +4,8 @@ saying what failed, why, and what to do.
 - `ProviderError`: what the CLI prints for a failed operation (both adapters print it as is);
   `Cancelled` (a wait cut short by the engine's cancel), `Unfinished` (made, not finished: the
   plugin records it as partial state) and `Ended` (the awaited object failed) are kinds of it;
-- `ConfigError`: a missing or wrong `aep:*` setting, naming the key.
+- `ConfigError`: a missing or wrong `aep:*` setting, naming the key; how a message names a
+  key and says how to set it (`config_keys`, `config_label`, `set_hint`, `profile_hint`).
 
 Every API call of a provider runs inside `api_errors(action, org=..., missing=...)`, which
 turns the client's exceptions into a `ProviderError`. A 404 or a 403 is only useful when it
@@ -19,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sandbox_provider.client.config import NAMESPACE
+from sandbox_provider.client.config import ENV_VARS, NAMESPACE, SECRET_KEYS
 from sandbox_provider.client.errors import (
     AuthenticationError,
     ConflictError,
@@ -83,6 +84,27 @@ def config_keys(org: str | None) -> tuple[str, str]:
         return f"{NAMESPACE}:orgId", f"{NAMESPACE}:clientId"
     where = f"the {org!r} profile of {NAMESPACE}:orgs"
     return f"orgId in {where}", f"clientId in {where}"
+
+
+def set_hint(key: str, example: str = "...") -> str:
+    """How to set `aep:<key>`: in the stack config (as a secret if it is one) or its
+    environment variable."""
+    secret = "--secret " if key in SECRET_KEYS else ""
+    return f"run `pulumi config set {secret}{NAMESPACE}:{key} {example}` or set {ENV_VARS[key]}"
+
+
+def profile_hint(name: str) -> str:
+    """Where the keys of the `aep:orgs` profile `name` are set."""
+    return (
+        f"in the `{name}` entry of {NAMESPACE}:orgs "
+        f"(`pulumi config set --secret {NAMESPACE}:orgs '{{\"{name}\": {{...}}}}'`) "
+        f"or {ENV_VARS['orgs']}"
+    )
+
+
+def config_label(key: str, from_env: bool) -> str:
+    """`aep:<key>` as a message names it, saying when its value came from the environment."""
+    return f"{NAMESPACE}:{key}" + (f" (from {ENV_VARS[key]})" if from_env else "")
 
 
 def _permission_fix(exc: PermissionDeniedError, org: str | None, forbidden: str | None) -> str:

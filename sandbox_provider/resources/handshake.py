@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
@@ -38,26 +37,19 @@ from pulumi.dynamic import (
 )
 
 from . import _config
-from ._base import BaseProvider, Inputs, client_for, config_failures, progress, validate, warn
+from ._base import BaseProvider, Inputs, client_for, config_failures, progress, warn
 from ._common import (
     HandshakeRequestType,
     HandshakeStatus,
     adoption_missing,
-    changed,
+    declared_changes,
     difference,
     gone,
     not_adoptable,
+    recorded_inputs,
 )
 from ._fields import NAME_RULE, Name, NonEmpty, OrgId, acting_org_id
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    replaced_by,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import ProviderError, Unfinished, api_errors
 
 if TYPE_CHECKING:
@@ -170,19 +162,13 @@ def outputs_of(hs: ApiHandshake, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class HandshakeProvider(BaseProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(HandshakeInputs, news)
-        return result
+    INPUTS = HandshakeInputs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = changed(olds, news, replaced_by(HandshakeInputs), blank_is_unset=True)
-        updates = changed(olds, news, updated_by(HandshakeInputs), blank_is_unset=True)
+        replaces, updates = declared_changes(HandshakeInputs, olds, news)
         return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get("adopt_id"):
-            return self._adopt(inputs)
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         target = inputs["target_org_id"]
         client = self.client(inputs.get("org"))
         what = f"linking with org {target}"
@@ -273,12 +259,14 @@ class HandshakeProvider(BaseProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
         # Nothing recorded: `pulumi import` through the plugin sends the id alone, which may
         # be the handshake's id as well as its linking id (as for adoption).
         imported = not olds.get("target_org_id")
-        with api_errors(f"reading handshake {id_}", org=olds.get("org")):
-            hs = _find(client, id_, HandshakeRequestType.OUTGOING, by_id=imported)
+        hs = self.live(
+            f"handshake {id_}",
+            olds,
+            lambda client: _find(client, id_, HandshakeRequestType.OUTGOING, by_id=imported),
+        )
         if hs is None:
             return gone()
         if imported:
@@ -286,7 +274,7 @@ class HandshakeProvider(BaseProvider):
             own = {"target_org_id": hs.target_ims_org_id, "source_org_name": _declared_name(hs)}
             inputs = {k: v for k, v in own.items() if v}
             return ReadResult(str(hs.linking_id), outputs_of(hs, inputs), inputs=inputs)
-        inputs = {k: v for k, v in olds.items() if k in HandshakeInputs.model_fields}
+        inputs = recorded_inputs(HandshakeInputs, olds)
         outs = dict(olds)
         outs["status"] = hs.status
         return ReadResult(id_, outs, inputs=inputs)

@@ -76,7 +76,7 @@ from sandbox_provider.client.enums import (
 )
 
 from . import _claims
-from ._base import BaseProvider, Inputs, is_unknown, progress, validate, warn
+from ._base import BaseProvider, Inputs, is_unknown, progress, warn
 from ._common import (
     ADOPT_ID,
     Partial,
@@ -85,9 +85,10 @@ from ._common import (
     diff_by_declaration,
     difference,
     gone,
-    known_package_id,
     not_adoptable,
     or_none,
+    recorded_inputs,
+    recorded_update,
     sandbox_exists,
     wait_for,
     wait_seconds,
@@ -105,14 +106,7 @@ from ._fields import (
     Seconds,
 )
 from ._wording import prop_path
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import ProviderError, api_errors
 
 if TYPE_CHECKING:
@@ -874,8 +868,10 @@ class ImportJobOutputs(Outputs):
 
 
 class ImportJobProvider(BaseProvider):
+    INPUTS = ImportJobInputs
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(ImportJobInputs, news)
+        result = super().check(olds, news)
         if not result.failures:
             # A missing target sandbox is named at preview, before the Package the import
             # waits for is made; a new use_existing import warns about what it won't reuse
@@ -887,15 +883,11 @@ class ImportJobProvider(BaseProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.IMPORT_JOB, _id)
-        news = dict(known_package_id(olds, news))
         return diff_by_declaration(
             ImportJobInputs, olds, news, status="job_status", failed=JobStatus.FAILED
         )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get(ADOPT_ID):
-            return self._adopt(inputs)
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         package_id, target = inputs["package_id"], inputs["target_sandbox"]
         org = inputs.get("org")
         client = self.client(org)
@@ -989,15 +981,13 @@ class ImportJobProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         _claims.record(_claims.IMPORT_JOB, id_)
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading import job {id_}", org=olds.get("org")):
-            if not olds.get("package_id"):
-                # Nothing recorded: `pulumi import` through the plugin sends the id alone.
-                return self._read_imported(client, id_)
-            job = or_none(lambda: client.get_job(id_))
+        job = self.live(f"import job {id_}", olds, lambda client: client.get_job(id_))
         if job is None:
             return gone()
-        inputs = {k: v for k, v in olds.items() if k in ImportJobInputs.model_fields}
+        if not olds.get("package_id"):
+            # Nothing recorded: `pulumi import` through the plugin sends the id alone.
+            return self._read_imported(id_, job, olds.get("org"))
+        inputs = recorded_inputs(ImportJobInputs, olds)
         outs = dict(olds)
         outs["job_status"] = job.job_status
         if job.job_status == JobStatus.SUCCESS:
@@ -1006,9 +996,8 @@ class ImportJobProvider(BaseProvider):
             outs["reused_artifacts"] = job.reused_artifacts
         return ReadResult(id_, outs, inputs=inputs)
 
-    @staticmethod
-    def _read_imported(client: ExImClient, id_: str) -> ReadResult:
-        """The job with this id, its inputs rebuilt from the job itself. No page shows a
+    def _read_imported(self, id_: str, job: JobDetails, org: str | None) -> ReadResult:
+        """The read of a job given by its id alone: its inputs rebuilt from the job. No page shows a
         job's package: `package_id` is the package the job most likely imported
         (`job_package`: of its source sandbox, published before it, named as the job or with
         every artifact among those the job imported), left out when none fits. What was sent
@@ -1016,10 +1005,9 @@ class ImportJobProvider(BaseProvider):
         reused comes from its tasks."""
         from sandbox_provider.client import job_package
 
-        job = or_none(lambda: client.get_job(id_))
-        if job is None:
-            return gone()
-        package = job_package(job, client.list_packages())
+        client = self.client(org)
+        with api_errors(f"reading import job {id_}", org=org):
+            package = job_package(job, client.list_packages())
         own = {
             "package_id": package.id if package else None,
             "target_sandbox": job.target_sandbox,
@@ -1040,11 +1028,7 @@ class ImportJobProvider(BaseProvider):
             # A create cut short after submitting (the plugin's partial state): finish that
             # job, never submit another.
             return UpdateResult(self._finish(id_, outs, self.strip(news)))
-        for key in updated_by(ImportJobInputs):
-            outs.pop(key, None)
-            if news.get(key) is not None:
-                outs[key] = news[key]
-        return UpdateResult(outs)
+        return UpdateResult(recorded_update(ImportJobInputs, outs, news))
 
     def _finish(
         self, id_: str, recorded_outs: Mapping[str, Any], inputs: Mapping[str, Any]

@@ -61,7 +61,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pulumi.dynamic import (
     CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
@@ -72,17 +71,17 @@ from pydantic import Field, StrictBool
 from sandbox_provider.client import (
     ConflictError,
     ExImError,
-    NotFoundError,
     PackageStatus,
     PackageType,
 )
 from sandbox_provider.client.timing import DAY_MS, now_ms
 
 from . import _claims, _config
-from ._base import BaseProvider, Inputs, is_unknown, progress, same, validate, warn
+from ._base import BaseProvider, Inputs, is_unknown, progress, same, warn
 from ._common import (
     adoption_missing,
     changed,
+    declared_changes,
     difference,
     gone,
     not_adoptable,
@@ -100,15 +99,7 @@ from ._fields import (
     SandboxName,
     artifact_key,
 )
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    replaced_by,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import GONE, ConfigError, ProviderError, api_errors
 
 if TYPE_CHECKING:
@@ -670,6 +661,15 @@ class PackageInputs(Inputs):
             )
         return failures
 
+    def to_inputs(self) -> dict[str, Any]:
+        inputs = super().to_inputs()
+        if "source_sandbox" not in inputs:
+            # The default sandbox is part of what the package is: record it so that changing
+            # aep:sandbox later shows as the replacement it is.
+            with contextlib.suppress(ConfigError):  # the check reports it
+                inputs["source_sandbox"] = _config.resolve(self.org).sandbox
+        return inputs
+
 
 _STATUS = "`DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`"
 
@@ -708,22 +708,14 @@ class PackageOutputs(Outputs):
 
 
 class PackageProvider(BaseProvider):
-    # -- check / diff: no API calls --------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        parsed, result = validate(PackageInputs, news)
-        if parsed is not None and "source_sandbox" not in result.inputs:
-            # The default sandbox is part of what the package is: record it so that changing
-            # aep:sandbox later shows as the replacement it is.
-            with contextlib.suppress(ConfigError):  # validate() reported it
-                result.inputs["source_sandbox"] = _config.resolve(parsed.org).sandbox
-        return result
+    INPUTS = PackageInputs
 
+    # -- check (BaseProvider's) / diff: no API calls ---------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.PACKAGE, _id)
         full = (news.get("package_type") or olds.get("package_type")) == PackageType.FULL
 
-        replaces = changed(olds, news, replaced_by(PackageInputs), blank_is_unset=True)
-        texts = changed(olds, news, updated_by(PackageInputs), blank_is_unset=True)
+        replaces, texts = declared_changes(PackageInputs, olds, news)
         # UPDATE only exists for PARTIAL packages.
         replaces, updates = (replaces + texts, []) if full else (replaces, texts)
         artifacts = artifacts_changed(olds, news)
@@ -771,18 +763,14 @@ class PackageProvider(BaseProvider):
     def _still_draft(self, id_: str, olds: dict[str, Any]) -> bool:
         """The live status (one GET): a package gone or published since the state was
         written is not a draft."""
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading package {id_}", org=olds.get("org")):
-            try:
-                return client.get_package(id_).status == PackageStatus.DRAFT
-            except NotFoundError:
-                return False
+        pkg = self.live(f"package {id_}", olds, lambda client: client.get_package(id_))
+        return pkg is not None and pkg.status == PackageStatus.DRAFT
 
     # -- create ----------------------------------------------------------------------------------
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get("adopt_id"):
-            return adopt(self.client(inputs.get("org")), inputs)
+    def _adopt(self, inputs: dict[str, Any]) -> CreateResult:
+        return adopt(self.client(inputs.get("org")), inputs)
+
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         org = inputs.get("org")
         client = self.client(org)
         name = inputs["name"]
@@ -851,12 +839,9 @@ class PackageProvider(BaseProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         _claims.record(_claims.PACKAGE, id_)
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading package {id_}", org=olds.get("org")):
-            try:
-                pkg = client.get_package(id_)
-            except NotFoundError:
-                return gone()
+        pkg = self.live(f"package {id_}", olds, lambda client: client.get_package(id_))
+        if pkg is None:
+            return gone()
         inputs = inputs_from_platform(pkg, olds)
         deps = keys_of(olds.get("dependency_artifacts"))
         return ReadResult(pkg.id, outputs_of(pkg, inputs, deps), inputs=inputs)

@@ -47,7 +47,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from sandbox_provider.client import ExImTimeoutError, NotFoundError, OperationFailedError
+from sandbox_provider.client import ExImTimeoutError, OperationFailedError
 from sandbox_provider.client.timing import EXPIRY_DAYS_MAX
 
 from . import _config
@@ -57,7 +57,6 @@ from ._base import (
     interruptible,
     is_unknown,
     progress,
-    validate,
     wait_override,
     warn,
 )
@@ -66,7 +65,7 @@ from ._common import (
     PackageVisibility,
     StatusReporter,
     adoption_missing,
-    changed,
+    declared_changes,
     difference,
     gone,
     known_package_id,
@@ -75,16 +74,7 @@ from ._common import (
 )
 from ._dates import wait_doc
 from ._fields import Days, PackageId, Seconds
-from .declare import (
-    REPLACE,
-    UPDATE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    defaults,
-    replaced_by,
-    updated_by,
-)
+from .declare import REPLACE, UPDATE, Doc, Outputs, adopt_doc
 from .errors import GONE, Cancelled, ProviderError, Unfinished, api_errors
 from .package import expiry_warning
 
@@ -215,8 +205,10 @@ def _export_failure(client: ExImClient, pkg: ApiPackage | None, job_id: str | No
 
 
 class PublishedPackageProvider(BaseProvider):
+    INPUTS = PublishedPackageInputs
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(PublishedPackageInputs, news)
+        result = super().check(olds, news)
         if not is_unknown(news.get("visibility")) and public_to_private(olds, result.inputs):
             result.failures.append(CheckFailure("visibility", REFUSED_REASON))
         return result
@@ -226,19 +218,14 @@ class PublishedPackageProvider(BaseProvider):
         if not is_unknown(news.get("visibility")) and public_to_private(olds, news):
             # check() refuses this already; a diff must not plan it either.
             raise ProviderError(f"visibility can't change to PRIVATE: {REFUSED_REASON}")
-        model = PublishedPackageInputs
-        replaces = changed(olds, news, replaced_by(model), blank_is_unset=True)
-        updates = changed(olds, news, updated_by(model), defaults(model))
+        replaces, updates = declared_changes(PublishedPackageInputs, olds, news)
         if not replaces:
             notice = expiry_warning(f"published package {_id}", olds, _config.expiry_warning_days())
             if notice:
                 warn(notice)
         return DiffResult(changes=bool(replaces or updates), replaces=replaces)
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get("adopt_id"):
-            return self._adopt(inputs)
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         package_id = inputs["package_id"]
         client = self.client(inputs.get("org"))
         what = f"publishing package {package_id}"
@@ -352,12 +339,9 @@ class PublishedPackageProvider(BaseProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading published package {id_}", org=olds.get("org")):
-            try:
-                pkg = client.get_package(id_)
-            except NotFoundError:
-                return gone()
+        pkg = self.live(f"published package {id_}", olds, lambda client: client.get_package(id_))
+        if pkg is None:
+            return gone()
         inputs = {
             k: olds[k]
             for k in ("package_id", "expiry_period_days", "timeout_seconds", "org")

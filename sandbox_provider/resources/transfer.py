@@ -35,16 +35,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pulumi.dynamic import (
     CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
     UpdateResult,
 )
 
-from sandbox_provider.client import NotFoundError
-
-from ._base import ORG_DOC, ORG_HINT, BaseProvider, Inputs, progress, validate
+from ._base import BaseProvider, Inputs, progress
 from ._common import (
     ADOPT_ID,
     StatusReporter,
@@ -54,20 +51,15 @@ from ._common import (
     diff_by_declaration,
     difference,
     gone,
-    known_package_id,
     not_adoptable,
+    recorded_inputs,
+    recorded_update,
     wait_for,
     wait_seconds,
 )
 from ._dates import wait_doc
 from ._fields import NonEmpty, OrgId, PackageId, Seconds, acting_org_id
-from .declare import (
-    REPLACE,
-    Doc,
-    Outputs,
-    adopt_doc,
-    updated_by,
-)
+from .declare import ORG_DOC, ORG_HINT, REPLACE, Doc, Outputs, adopt_doc
 from .errors import GONE, ProviderError, api_errors
 
 if TYPE_CHECKING:
@@ -323,20 +315,14 @@ _NOT_OWNER = (
 
 
 class TransferProvider(BaseProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        _, result = validate(TransferInputs, news)
-        return result
+    INPUTS = TransferInputs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        news = dict(known_package_id(olds, news))
         return diff_by_declaration(
             TransferInputs, olds, news, status="status", failed=TransferStatus.FAILED
         )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self.strip(props)
-        if inputs.get(ADOPT_ID):
-            return self._adopt(inputs)
+    def _create(self, inputs: dict[str, Any]) -> CreateResult:
         package_id = inputs["package_id"]
         org = inputs.get("org")
         client = self.client(org)
@@ -406,13 +392,10 @@ class TransferProvider(BaseProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         olds = self.strip(props)
-        client = self.client(olds.get("org"))
-        with api_errors(f"reading transfer {id_}", org=olds.get("org")):
-            try:
-                t = client.get_transfer(id_)
-            except NotFoundError:
-                return gone()
-        inputs = {k: v for k, v in olds.items() if k in TransferInputs.model_fields}
+        t = self.live(f"transfer {id_}", olds, lambda client: client.get_transfer(id_))
+        if t is None:
+            return gone()
+        inputs = recorded_inputs(TransferInputs, olds)
         if not inputs.get("package_id"):
             # Nothing recorded: `pulumi import` through the plugin sends the id alone, so the
             # inputs are the transfer's own (a pull names the org it came from).
@@ -436,11 +419,7 @@ class TransferProvider(BaseProvider):
                 current = client.get_transfer(id_)
             done = wait_for_transfer(client, id_, inputs, what, partial=current, finishing=True)
             return UpdateResult(outputs_of(done, inputs))
-        for key in updated_by(TransferInputs):
-            outs.pop(key, None)
-            if news.get(key) is not None:
-                outs[key] = news[key]
-        return UpdateResult(outs)
+        return UpdateResult(recorded_update(TransferInputs, outs, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         progress(f"transfer {id_}: removed from the stack only; the copy stays in the target org")
