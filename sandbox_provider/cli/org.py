@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from sandbox_provider.client.paging import DEFAULT_PAGE_SIZE
+
 from .options import credential_options, directory_option
 
 
@@ -96,7 +98,7 @@ def generate(
 )
 @click.option(
     "--limit",
-    default=50,
+    default=DEFAULT_PAGE_SIZE,
     show_default=True,
     type=click.IntRange(min=1),
     help="Items each listing asks for (one page is read).",
