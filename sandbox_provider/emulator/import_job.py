@@ -1,5 +1,5 @@
 """The import job itself: the `import` stepper applies a submitted import to the target
-sandbox and ends its job (see `imports` for the module's story, from the package's manifest
+sandbox and ends its job (`imports` tells the whole story, from the package's manifest
 to one task per artifact)."""
 
 from __future__ import annotations
