@@ -152,6 +152,8 @@ def filter_params(filters: Iterable[FilterLike]) -> list[tuple[str, str]]:
     return params
 
 
+#: Items a list method asks for per page (`page_size`), and check-live per listing.
+DEFAULT_PAGE_SIZE = 50
 #: Hard stop for a runaway server that always says there is a next page.
 MAX_PAGES = 10_000
 

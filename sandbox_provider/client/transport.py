@@ -28,7 +28,7 @@ from .config import (
     DEFAULT_SCOPES,
 )
 from .errors import ExImError, ExImTimeoutError, RequestInfo, TransportError, error_for_status
-from .paging import FilterLike, filter_params, iterate_pages
+from .paging import DEFAULT_PAGE_SIZE, FilterLike, filter_params, iterate_pages
 from .retry import AMBIGUOUS, NOT_SENT, REFUSED, RetryPolicy, exchange_timeout, retry_call
 from .settings import ClientSettings
 
@@ -44,7 +44,6 @@ __all__ = [
 log = logging.getLogger("sandbox_provider.client")
 
 EXIM_PREFIX = "/data/foundation/exim"
-DEFAULT_PAGE_SIZE = 50
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

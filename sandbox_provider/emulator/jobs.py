@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import timing
 from .auth import Caller
 from .constants import JOB_REQUEST_TYPES, JOB_STATUSES
 from .dates import now_ms
@@ -93,6 +94,29 @@ def new_job(
         "_parentMap": {},
     }
     return save_job(emu, job)
+
+
+def run_job(emu: Emulator, job: Doc, kind: str, steps: int, **op: Any) -> None:
+    """Hand `job` to the `kind` stepper: an op of `steps` state changes naming the job, its
+    org and its package, plus what that stepper reads (`op`)."""
+    timing.new_op(
+        emu, kind, steps, org=job["_imsOrgId"], packageId=job["_packageId"], jobId=job["id"], **op
+    )
+
+
+def started_answer(job: Doc, pkg: Doc, destination: Doc | None = None) -> dict[str, Any]:
+    """What a call that started `job` on `pkg` answers: a publish (packages.md "Publish a
+    package") or, with the `destination` sandbox, an import (packages.md "Submit an import")."""
+    answer: dict[str, Any] = {
+        "name": job["name"],
+        "description": job["description"],
+        "visibility": job["visibility"],
+        "sourceSandbox": pkg.get("sourceSandbox"),
+    }
+    if destination is not None:
+        answer["destinationSandbox"] = destination
+    answer.update(type=pkg["packageType"], correlationId=job["_correlationId"], jobId=job["id"])
+    return answer
 
 
 def save_job(emu: Emulator, job: Doc) -> Doc:

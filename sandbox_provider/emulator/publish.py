@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import timing
 from .artifacts import closure
 from .auth import Caller
 from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS
 from .dates import now_ms
 from .errors import bad_request, conflict
 from .ids import base_id
-from .jobs import finish_job, get_job, new_job, package_ref, task
+from .jobs import finish_job, get_job, new_job, package_ref, run_job, started_answer, task
 from .packages import (
     PUBLISHABLE,
     held_package,
@@ -69,24 +68,8 @@ def publish(
         package=pkg,
         target_sandbox=None,
     )
-    timing.new_op(
-        emu,
-        "publish",
-        1,
-        org=caller.org_id,
-        packageId=pkg["id"],
-        jobId=job["id"],
-        expiryPeriod=period,
-    )
-    return {
-        "name": pkg["name"],
-        "description": pkg.get("description"),
-        "visibility": "TENANT",
-        "sourceSandbox": pkg.get("sourceSandbox"),
-        "type": pkg["packageType"],
-        "correlationId": job["_correlationId"],
-        "jobId": job["id"],
-    }
+    run_job(emu, job, "publish", 1, expiryPeriod=period)
+    return started_answer(job, pkg)
 
 
 def finish_publish(emu: Emulator, op: Doc) -> bool:

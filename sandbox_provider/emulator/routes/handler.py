@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 
 from ..auth import Caller, authenticate
 from ..bodies import parse_json
@@ -37,3 +37,25 @@ async def call(
         request.state.org = caller.org_id
         parsed = parse_json(raw, required=(body == "required")) if body != "none" else None
         return fn(emu, caller, parsed)
+
+
+def route(
+    router: APIRouter,
+    path: str,
+    fn: Callable[..., Any],
+    *,
+    methods: tuple[str, ...] = ("GET",),
+    with_query: bool = False,
+    body: str = "none",
+) -> None:
+    """Serve `path` with `fn(emu, caller, *path values, query?, body?)` through `call`: the
+    query parameters with `with_query`, the body unless `body` is "none". Routes added in
+    order: Starlette tries them in that order."""
+
+    async def endpoint(request: Request) -> Any:
+        args = [*request.path_params.values(), *([query(request)] if with_query else [])]
+        if body == "none":
+            return await call(request, lambda e, c, _: fn(e, c, *args))
+        return await call(request, lambda e, c, b: fn(e, c, *args, b), body)
+
+    router.add_api_route(path, endpoint, methods=list(methods), name=fn.__name__)

@@ -7,28 +7,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from .. import imports
-from .handler import EXIM, call, query
+from .handler import EXIM, call, query, route
 
 router = APIRouter(prefix=EXIM)
 
-
-@router.post("/packages/import")
-async def submit_import(request: Request) -> Any:
-    return await call(request, lambda e, c, b: imports.submit(e, c, b), "required")
-
-
-@router.get("/packages/preflight/{package_id}")
-async def get_preflight(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, _: imports.preflight(e, c, package_id, query(request)))
-
-
-@router.get("/packages/{package_id}/import")
-async def get_conflicts(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, _: imports.conflicts(e, c, package_id, query(request)))
+route(router, "/packages/import", imports.submit, methods=("POST",), body="required")
+route(router, "/packages/preflight/{package_id}", imports.preflight, with_query=True)
+route(router, "/packages/{package_id}/import", imports.conflicts, with_query=True)
 
 
 @router.post("/packages/{package_id}/import")
 async def submit_import_by_path(request: Request, package_id: str) -> Any:
+    # The body comes before the package and the query here: `submit` serves both forms.
     return await call(
         request,
         lambda e, c, b: imports.submit(e, c, b, package_id, query(request)),
@@ -36,6 +26,6 @@ async def submit_import_by_path(request: Request, package_id: str) -> Any:
     )
 
 
-@router.post("/packages/{package_id}/children")
-async def post_children(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, b: imports.children(e, c, package_id, b), "optional")
+route(
+    router, "/packages/{package_id}/children", imports.children, methods=("POST",), body="optional"
+)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from .. import jobs
-from .handler import EXIM, call, query
+from .handler import EXIM, route
 
 router = APIRouter(prefix=EXIM)
 
-
-@router.get("/packages/jobs")
-async def list_jobs(request: Request) -> Any:
-    return await call(request, lambda e, c, _: jobs.list_jobs(e, c, query(request)))
+route(router, "/packages/jobs", jobs.list_jobs, with_query=True)

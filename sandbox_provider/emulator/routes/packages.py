@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from .. import packages, publish
 from ..auth import Caller
 from ..state import Emulator
-from .handler import EXIM, call, emu_of, query
+from .handler import EXIM, call, emu_of, route
 
 router = APIRouter(prefix=EXIM)
 
@@ -29,21 +29,7 @@ async def put_package(request: Request) -> Any:
     return await call(request, run, "required")
 
 
-@router.get("/packages")
-async def list_packages(request: Request) -> Any:
-    return await call(request, lambda e, c, _: packages.list_packages(e, c, query(request)))
-
-
-@router.get("/packages/{package_id}")
-async def get_package(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, _: packages.get(e, c, package_id))
-
-
-@router.delete("/packages/{package_id}")
-async def delete_package(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, _: packages.delete(e, c, package_id))
-
-
-@router.get("/packages/{package_id}/export")
-async def publish_package(request: Request, package_id: str) -> Any:
-    return await call(request, lambda e, c, _: publish.publish(e, c, package_id, query(request)))
+route(router, "/packages", packages.list_packages, with_query=True)
+route(router, "/packages/{package_id}", packages.get)
+route(router, "/packages/{package_id}", packages.delete, methods=("DELETE",))
+route(router, "/packages/{package_id}/export", publish.publish, with_query=True)

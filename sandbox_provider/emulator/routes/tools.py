@@ -3,21 +3,12 @@ objects of one type."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from .. import jobs, tools
-from .handler import EXIM, call
+from .handler import EXIM, route
 
 router = APIRouter(prefix=EXIM)
 
-
-@router.get("/tools/job/{job_id}")
-async def get_job(request: Request, job_id: str) -> Any:
-    return await call(request, lambda e, c, _: jobs.job_details(e, c, job_id))
-
-
-@router.get("/tools/artifacts/{artifact_type}")
-async def list_artifacts(request: Request, artifact_type: str) -> Any:
-    return await call(request, lambda e, c, _: tools.artifacts_of_type(e, c, artifact_type))
+route(router, "/tools/job/{job_id}", jobs.job_details)
+route(router, "/tools/artifacts/{artifact_type}", tools.artifacts_of_type)

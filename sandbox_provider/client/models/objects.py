@@ -1,145 +1,17 @@
-"""Pydantic v2 models of the exim wire shapes.
-
-snake_case in Python, camelCase on the wire (an alias generator, plus explicit aliases where the
-platform spells a name its own way: `sourceIMSOrgId`, `linkingID`, `packageID`, `sourceSandBox`).
-Every model keeps fields it does not know (`extra="allow"`) because the platform keeps adding
-fields, and every enumerated value is typed `str`: the StrEnums of `enums.py` (re-exported
-here) name the values we know, but an unknown value coming back from the API is kept, never
-rejected.
-"""
+"""The platform's objects as the API looks them up and lists them: a package, a job (as
+listed, and its details with one task per artifact), a handshake and a transfer; and what a
+call that starts a job answers about it."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import AliasChoices, Field
 
-from .enums import (
-    TASK_CREATED,
-    TASK_EXISTS,
-    TASK_REUSED,
-    ArtifactType,
-    HandshakeRequestType,
-    HandshakeStatus,
-    JobRequestType,
-    JobStatus,
-    JobType,
-    PackageStatus,
-    PackageType,
-    PackageVisibility,
-    TransferRequestType,
-    TransferStatus,
-)
-
-__all__ = [
-    "ApiModel",
-    "Artifact",
-    "ArtifactChildren",
-    "ArtifactLike",
-    "ArtifactPermission",
-    "ArtifactType",
-    "Conflict",
-    "DeleteResult",
-    "Handshake",
-    "HandshakeBulkResult",
-    "HandshakeHistoryEntry",
-    "HandshakeRequestType",
-    "HandshakeStatus",
-    "ImportSubmission",
-    "Job",
-    "JobDetails",
-    "JobRequestType",
-    "JobStatus",
-    "JobTask",
-    "JobType",
-    "Package",
-    "PackagePayload",
-    "PackageStatus",
-    "PackageType",
-    "PackageVisibility",
-    "Page",
-    "PermissionSet",
-    "PreflightResult",
-    "PublishResult",
-    "ResourcePermission",
-    "SandboxRef",
-    "TASK_CREATED",
-    "TASK_EXISTS",
-    "TASK_REUSED",
-    "TaskArtifact",
-    "ToolsAnswer",
-    "base_id",
-    "Transfer",
-    "TransferDetails",
-    "TransferRequestType",
-    "TransferStatus",
-    "epoch_ms_to_datetime",
-]
-
-
-def epoch_ms_to_datetime(value: int | None) -> datetime | None:
-    """The API answers timestamps as epoch milliseconds (UTC)."""
-    if value is None:
-        return None
-    return datetime.fromtimestamp(value / 1000, tz=UTC)
-
-
-T = TypeVar("T")
-
-
-def base_id(artifact_id: str) -> str:
-    """An artifact id without an `@<version>` suffix (`x@1647559351683` -> `x`)."""
-    head, sep, tail = artifact_id.rpartition("@")
-    return head if sep and tail.isdigit() else artifact_id
-
-
-# -- base ------------------------------------------------------------------------------------
-class ApiModel(BaseModel):
-    """Base of every wire model: camelCase aliases, snake_case names, unknown fields kept."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="allow",
-        # Enumerations are plain strings; a StrEnum passed in is stored as its value.
-        use_enum_values=True,
-    )
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON body the API expects: wire names, unset optional fields left out."""
-        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
-
-
-class SandboxRef(ApiModel):
-    name: str
-    ims_org_id: str | None = Field(default=None, alias="imsOrgId")
-
-
-class Artifact(ApiModel):
-    """An artifact reference: what a package lists, what children/conflicts answer with.
-
-    `type` is a `str` (compare with `ArtifactType.X`): types the product adds later are kept.
-    `found`/`count` are filled in by the API inside packages.
-    """
-
-    id: str
-    type: str
-    title: str | None = None
-    found: bool | None = None
-    count: int | None = None
-    messages: list[dict[str, Any]] | None = None
-
-    @property
-    def base_id(self) -> str:
-        """The id without an `@<version>` suffix."""
-        return base_id(self.id)
-
-
-#: What methods accept where artifacts are expected: a model or `{"id", "type", "title"?}`.
-ArtifactLike = Artifact | dict[str, Any]
+from ..enums import TASK_CREATED
+from .base import ApiModel, Artifact, SandboxRef, base_id, epoch_ms_to_datetime
 
 
 # -- packages --------------------------------------------------------------------------------
@@ -177,99 +49,6 @@ class Package(ApiModel):
         return epoch_ms_to_datetime(self.publish_date)
 
 
-class PublishResult(ApiModel):
-    """The answer of a publish (`GET /packages/{id}/export`; packages.md "Publish a
-    package"). `job_id` names the EXPORT job (`ExImClient.get_job`); an answer without it
-    (an older platform, or a publication the client found already under way) leaves it None."""
-
-    name: str | None = None
-    description: str | None = None
-    visibility: str | None = None
-    source_sandbox: SandboxRef | None = None
-    type: str | None = None
-    correlation_id: str | None = None
-    job_id: str | None = None
-
-
-class ImportSubmission(ApiModel):
-    """The answer of a submitted import (packages.md "Submit an import"): `job_id` is the
-    IMPORT job to follow (`wait_for_job`). When the answer lacks it, the client finds the job
-    it started in the jobs list (`submit_import`)."""
-
-    name: str | None = None
-    description: str | None = None
-    visibility: str | None = None
-    source_sandbox: SandboxRef | None = None
-    destination_sandbox: SandboxRef | None = None
-    type: str | None = None
-    correlation_id: str | None = None
-    job_id: str | None = None
-    #: Set by the client: the name the job is listed under (given, else the package's name).
-    job_name: str | None = None
-
-
-class DeleteResult(ApiModel):
-    reason: str | None = None
-
-
-class Conflict(ApiModel):
-    """One artifact of the package that has look-alikes in the target sandbox."""
-
-    artifact: Artifact
-    suggestion_list: list[Artifact] = Field(default_factory=list)
-    parent_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("parentID", "parentId"),
-        serialization_alias="parentID",
-    )
-
-
-class ArtifactChildren(ApiModel):
-    id: str
-    type: str
-    title: str | None = None
-    children: list[Artifact] = Field(default_factory=list)
-
-
-class ResourcePermission(ApiModel):
-    palm_resource_type: str
-    resource_permissions: list[str] = Field(default_factory=list)
-
-
-class PermissionSet(ApiModel):
-    resources: list[ResourcePermission] = Field(default_factory=list)
-
-
-class ArtifactPermission(ApiModel):
-    artifact_id: str = Field(
-        validation_alias=AliasChoices("artifactID", "artifactId"), serialization_alias="artifactID"
-    )
-    artifact_type: str | None = None
-    required_permissions: PermissionSet = Field(default_factory=PermissionSet)
-    missing_permissions: PermissionSet = Field(default_factory=PermissionSet)
-    creation_allowed: bool = True
-
-
-class PreflightResult(ApiModel):
-    package_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("packageID", "packageId"),
-        serialization_alias="packageID",
-    )
-    target_sandbox_name: str | None = None
-    permission_response: list[ArtifactPermission] = Field(default_factory=list)
-
-    @property
-    def allowed(self) -> bool:
-        """True when every artifact can be created with the caller's permissions."""
-        return all(p.creation_allowed for p in self.permission_response)
-
-
-class PackagePayload(ApiModel):
-    ims_org_id: str | None = Field(default=None, alias="imsOrgId")
-    package_id: str | None = None
-
-
 # -- jobs ------------------------------------------------------------------------------------
 class Job(ApiModel):
     """An export/import job as `GET /packages/jobs` lists it: exactly the fields every public
@@ -296,6 +75,19 @@ class Job(ApiModel):
     @property
     def status(self) -> str | None:
         return self.job_status
+
+
+class StartedJob(ApiModel):
+    """What a call starting a job answers (a publish starts an EXPORT job, an import
+    submission an IMPORT job): the package's name, description and source, and the job."""
+
+    name: str | None = None
+    description: str | None = None
+    visibility: str | None = None
+    source_sandbox: SandboxRef | None = None
+    type: str | None = None
+    correlation_id: str | None = None
+    job_id: str | None = None
 
 
 class TaskArtifact(Artifact):
@@ -415,15 +207,6 @@ class JobDetails(ApiModel):
         return {src: tid for src, (_, tid, _) in self.outcomes().items() if tid}
 
 
-class ToolsAnswer(ApiModel, Generic[T]):
-    """The envelope of the `/tools` answers: `{"status", "type", "message", "object"}`."""
-
-    status: str | None = None
-    type: str | None = None
-    message: str | None = None
-    object: T
-
-
 # -- handshakes ------------------------------------------------------------------------------
 class HandshakeHistoryEntry(ApiModel):
     action: str | None = None
@@ -470,11 +253,6 @@ class Handshake(ApiModel):
         return [HandshakeHistoryEntry.model_validate(e) for e in raw if isinstance(e, dict)]
 
 
-class HandshakeBulkResult(ApiModel):
-    successful_requests: dict[str, Handshake] = Field(default_factory=dict)
-    failed_requests: dict[str, Any] = Field(default_factory=dict)
-
-
 # -- transfers -------------------------------------------------------------------------------
 class TransferDetails(ApiModel):
     messages: list[str] = Field(default_factory=list)
@@ -509,19 +287,3 @@ class Transfer(ApiModel):
     def last_message(self) -> str | None:
         msgs = self.messages
         return msgs[-1] if msgs else None
-
-
-# -- paging ----------------------------------------------------------------------------------
-
-
-class Page(ApiModel, Generic[T]):
-    """The list envelope. Iterating a list method follows it page after page."""
-
-    data: list[T] = Field(default_factory=list)
-    total_elements: int | None = None
-    current_page: int | None = None
-    total_pages: int | None = None
-    has_previous_page: bool | None = None
-    has_next_page: bool | None = None
-    next_page: Any = None
-    page_size: int | None = None
