@@ -12,6 +12,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+# A list of names: it loads neither pulumi nor a resource.
+from .dynamic import __all__ as _public
+
 
 @cache
 def _version() -> str:
@@ -25,44 +28,17 @@ def _version() -> str:
         return "0+unknown"
 
 
-__all__ = [
-    "Artifact",
-    "Handshake",
-    "ImportJob",
-    "Package",
-    "PublishedPackage",
-    "Transfer",
-    "get_artifact_dependencies",
-    "get_import_conflicts",
-    "get_import_jobs",
-    "get_package",
-    "get_packages",
-    "get_preflight",
-    "__version__",
-]
+__all__ = [*_public, "__version__"]
 
 if TYPE_CHECKING:
     __version__: str
-    from .dynamic import (
-        Artifact,
-        Handshake,
-        ImportJob,
-        Package,
-        PublishedPackage,
-        Transfer,
-        get_artifact_dependencies,
-        get_import_conflicts,
-        get_import_jobs,
-        get_package,
-        get_packages,
-        get_preflight,
-    )
+    from .dynamic import *  # noqa: F403  (the names of `_public`)
 
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         return _version()
-    if name in __all__ and name != "__version__":
+    if name in _public:
         from . import dynamic
 
         return getattr(dynamic, name)

@@ -11,7 +11,7 @@ __all__ = ["ALSO_SHOWN", "DOCUMENTED", "MODELS"]
 
 #: Wire paths the pages' example answers show, by answer. `a.b`: key `b` of the object under
 #: `a`; `a[]`: each item of the list `a`. Maps of plain values (`importReplacementMap`) stop
-#: at their key. tests/unit/test_check_live.py checks these against the copied examples.
+#: at their key. tests/client/test_check_live_offline.py checks these against the copied examples.
 _PACKAGE = [
     "id",
     "version",

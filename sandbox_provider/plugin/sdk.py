@@ -38,21 +38,6 @@ if TYPE_CHECKING:
         Preflight,
     )
 
-__all__ = [
-    "Handshake",
-    "ImportJob",
-    "Package",
-    "Provider",
-    "PublishedPackage",
-    "Transfer",
-    "get_artifact_dependencies",
-    "get_import_conflicts",
-    "get_import_jobs",
-    "get_package",
-    "get_packages",
-    "get_preflight",
-]
-
 
 @functools.cache  # once per resource type, not once per resource a program declares
 def _names(spec: ResourceSpec) -> tuple[frozenset[str], frozenset[str]]:
@@ -240,3 +225,7 @@ def get_import_jobs(
 ) -> pulumi.Output[list[ImportJobInfo]]:
     """`sandbox_provider.get_import_jobs`, read by the plugin (`request_type=None`: both)."""
     return _invoke("get_import_jobs", locals())
+
+
+#: The provider, the schema's resources and the lookups defined above: nothing to keep in step.
+__all__ = ["Provider", *_BY_NAME, *(name for name in tuple(globals()) if name.startswith("get_"))]

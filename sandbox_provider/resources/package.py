@@ -194,6 +194,19 @@ def dependencies_of(client: ExImClient, package_id: str, declared: Sequence[Key]
     return found
 
 
+def not_in_source(
+    what: str, sandbox: str | None, missing: list[str], *, taken_out: bool = False
+) -> ProviderError:
+    """The error of artifacts the platform answered `found: false` for, one per line
+    (`not_found_lines`); `taken_out`: the update took them out of the package again."""
+    again = "; they were taken out again" if taken_out else ""
+    return ProviderError(
+        f"{what} failed: {len(missing)} artifact(s) are not in sandbox {sandbox!r} (the "
+        f"platform answered found: false{again}): fix the id and type, or create the "
+        "artifact in the source sandbox first" + "".join(f"\n  - {line}" for line in missing)
+    )
+
+
 def not_found_lines(pkg: ApiPackage, inputs: Mapping[str, Any], keys: Iterable[Key]) -> list[str]:
     """One line per artifact of `keys` the platform answered `found: false` for, named by its
     place in the `artifacts` input when it is declared."""
@@ -477,12 +490,8 @@ def complete(
     org, name = inputs.get("org"), inputs["name"]
     missing = not_found_lines(pkg, inputs, keys_of(inputs.get("artifacts")))
     if missing:
-        raise ProviderError(
-            f"creating package {name!r} failed: {len(missing)} artifact(s) are not in "
-            f"sandbox {sandbox_of(pkg) or inputs.get('source_sandbox')!r} (the platform "
-            "answered found: false): fix the id and type, or create the artifact in the "
-            "source sandbox first" + "".join(f"\n  - {line}" for line in missing)
-        )
+        sandbox = sandbox_of(pkg) or inputs.get("source_sandbox")
+        raise not_in_source(f"creating package {name!r}", sandbox, missing)
     deps: list[Key] = []
     if inputs.get("include_dependencies"):
         with api_errors(f"adding the dependencies of package {name!r} ({pkg.id})", org=org):
@@ -896,12 +905,7 @@ class PackageProvider(BaseProvider):
                     client.remove_artifacts(
                         id_, refs(k for k in to_add if k in lacking), expiry=expiry
                     )
-                    raise ProviderError(
-                        f"{what} failed: {len(missing)} artifact(s) are not in sandbox "
-                        f"{sandbox_of(pkg)!r} (the platform answered found: false; they were "
-                        "taken out again): fix the id and type, or create the artifact in the "
-                        "source sandbox first" + "".join(f"\n  - {line}" for line in missing)
-                    )
+                    raise not_in_source(what, sandbox_of(pkg), missing, taken_out=True)
             if expiry is not None and pkg.status == PackageStatus.DRAFT and pkg.expiry != expiry:
                 pkg = client.update_package(id_, expiry=expiry)
         if to_add or to_remove:
