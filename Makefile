@@ -55,6 +55,13 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 SLOW_TIERS := e2e or chaos or examples or wheel
+# Tests run in JOBS worker processes (pytest-xdist; JOBS=0: in pytest's own process), each
+# with its own emulator, and each test with its own stacks and PULUMI_HOME: the engine tiers
+# mostly wait on pulumi, so two workers halve them on two cores. A chaos file stays in one
+# worker (its fault runs share one fixture, and its kills stay apart from each other).
+JOBS ?= 2
+XDIST := -n $(JOBS) --dist worksteal
+XDIST_FILES := -n $(JOBS) --dist loadfile
 
 # Every tier: unit, emulator, client, providers; e2e through the real pulumi CLI; chaos (the
 # real CLI under injected faults, kills and -v=9 logs); every program under examples/; and
@@ -64,19 +71,19 @@ test: $(STAMP)
 	  export PULUMI_YAML_DIR="$$(bash scripts/ensure-pulumi-yaml.sh | tail -n 1)" && \
 	  test -x "$$PULUMI_YAML_DIR/pulumi-language-yaml" && \
 	  $(MAKE) --no-print-directory lint typecheck && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m "not ($(SLOW_TIERS))" && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m e2e && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m chaos && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m examples && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST) -m "not ($(SLOW_TIERS))" && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST) -m e2e && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST_FILES) -m chaos && \
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST) -m examples && \
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m wheel
 
 # The fast tiers only (no engine needed).
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not ($(SLOW_TIERS))"
+	$(PY) -m pytest $(XDIST) -m "not ($(SLOW_TIERS))"
 
 test-examples: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m examples
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST) -m examples
 
 test-wheel: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
@@ -85,7 +92,7 @@ test-wheel: $(STAMP)
 # The chaos tier alone; its terminal summary gives the first-up pass rate of the fault runs.
 test-chaos: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
-	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest -m chaos
+	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST_FILES) -m chaos
 
 # Measured figures, written to benchmarks/RESULTS.md (not pass/fail tests).
 bench: bench-client bench-waits bench-pulumi

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -42,3 +43,36 @@ def _fresh_claims() -> Iterator[None]:
     _claims.forget()
     yield
     _claims.forget()
+
+
+# -- the chaos tier's fault runs, summed up ----------------------------------------------------
+#: One entry per fault run (tests/chaos/test_faults.py), from the reports: the runs happen in
+#: whichever process ran the test, a pytest-xdist worker or this one.
+_FAULT_RUNS: list[dict[str, Any]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        for key, value in report.user_properties:
+            if key == "fault_run" and isinstance(value, dict):
+                _FAULT_RUNS.append(value)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _FAULT_RUNS:
+        return
+    runs = sorted(_FAULT_RUNS, key=lambda r: int(r["seed"]))
+    passed = sum(1 for r in runs if r["first_up"])
+    tr = terminalreporter
+    tr.section("chaos: fault runs")
+    for r in runs:
+        tr.write_line(
+            f"seed {r['seed']}: first up {'passed' if r['first_up'] else 'FAILED'}, "
+            f"ups {r['ups']}, faults injected {r['faults']}, {r['seconds']:.1f}s"
+        )
+        for err in r["errors"]:
+            tr.write_line(f"    first-up failure: {err}")
+    tr.write_line(
+        f"CHAOS FIRST-UP PASS RATE: {passed}/{len(runs)} runs "
+        f"({100.0 * passed / len(runs):.0f}%) passed their first `pulumi up` under faults"
+    )

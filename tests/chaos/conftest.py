@@ -92,25 +92,3 @@ def world(world_factory: Callable[..., World]) -> World:
 
 
 # -- the report line of the fault runs --------------------------------------------------------
-#: Filled by test_faults: one entry per fault run, {"seed", "first_up", "ups", "errors"...}.
-FAULT_RUNS: list[dict[str, Any]] = []
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not FAULT_RUNS:
-        return
-    passed = sum(1 for r in FAULT_RUNS if r["first_up"])
-    n = len(FAULT_RUNS)
-    tr = terminalreporter
-    tr.section("chaos: fault runs")
-    for r in FAULT_RUNS:
-        tr.write_line(
-            f"seed {r['seed']}: first up {'passed' if r['first_up'] else 'FAILED'}, "
-            f"ups {r['ups']}, faults injected {r['faults']}, {r['seconds']:.1f}s"
-        )
-        for err in r["errors"]:
-            tr.write_line(f"    first-up failure: {err}")
-    tr.write_line(
-        f"CHAOS FIRST-UP PASS RATE: {passed}/{n} runs ({100.0 * passed / n:.0f}%) passed "
-        "their first `pulumi up` under faults"
-    )

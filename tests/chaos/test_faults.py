@@ -39,7 +39,7 @@ import pytest
 from sandbox_provider.resources import _config
 
 from . import _program
-from .conftest import FAULT_RUNS, World, new_world
+from .conftest import World, new_world
 
 pytestmark = pytest.mark.chaos
 
@@ -292,17 +292,6 @@ def fault_runs(
     tmp = tmp_path_factory.mktemp("faults")
     with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="fault-run") as pool:
         runs = list(pool.map(lambda s: fault_run(tmp, pulumi_bin, s), SEEDS))
-    for r in runs:
-        FAULT_RUNS.append(
-            {
-                "seed": r.seed,
-                "first_up": r.first_up,
-                "ups": r.ups,
-                "faults": f"{r.faults}/{r.requests}",
-                "seconds": r.seconds,
-                "errors": r.errors,
-            }
-        )
     passed = sum(r.first_up for r in runs)
     line = (
         f"CHAOS FIRST-UP PASS RATE: {passed}/{len(runs)} runs passed their first `pulumi up` "
@@ -319,9 +308,18 @@ def test_up_under_faults_converges_with_no_duplicate(
     fault_runs: dict[int, Run], seed: int, record_property: Any
 ) -> None:
     run = fault_runs[seed]
-    record_property("first_up_passed", run.first_up)
-    record_property("ups", run.ups)
-    record_property("errors", run.errors)
+    # Reported with the test, so tests/conftest.py's summary has it under pytest-xdist too.
+    record_property(
+        "fault_run",
+        {
+            "seed": run.seed,
+            "first_up": run.first_up,
+            "ups": run.ups,
+            "faults": f"{run.faults}/{run.requests}",
+            "seconds": run.seconds,
+            "errors": list(run.errors),
+        },
+    )
     assert run.converged, "\n".join(run.problems)
     assert run.problems == [], "\n".join(run.problems)
 
