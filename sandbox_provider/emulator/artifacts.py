@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING, Any
@@ -127,6 +128,47 @@ def delete_artifact(emu: Emulator, org_id: str, sandbox: str, artifact_id: str) 
 STATE_FIELDS = ("status", "sourceCredentials", "unifiedProfile", "secrets")
 
 
+# -- definitions --------------------------------------------------------------------------
+# What an object is, kept small enough for a test to change it (the pages show no object's
+# body; this is the emulator's choice, docs/emulator.md "Definitions"). The types whose
+# updates a package version can carry (current/ui-sandbox-tooling.md, "Supported object types
+# for update operation": schemas, field groups, data types) hold their fields, path -> type.
+FIELD_TYPES = frozenset({"REGISTRY_SCHEMA", "REGISTRY_MIXIN", "REGISTRY_DATATYPE"})
+
+
+def default_definition(type_: str, title: str | None) -> dict[str, Any]:
+    """The definition of an object no one has given one: no fields; an audience's rule names
+    its title; other types a settings object."""
+    if type_ in FIELD_TYPES:
+        return {"fields": {}}
+    if type_ == "PROFILE_SEGMENT":
+        return {"rule": f"segmentMembership = '{title}'"}
+    return {"settings": {}}
+
+
+def definition_of(doc: Doc) -> dict[str, Any]:
+    """The artifact's definition (a copy: the caller may keep or change it)."""
+    found = doc.get("definition")
+    if found is None:
+        found = default_definition(doc["type"], doc.get("title"))
+    return copy.deepcopy(found)
+
+
+def check_definition(type_: str, value: Any) -> dict[str, Any]:
+    """A definition the admin API accepts for an object of `type_`; 400 otherwise."""
+    if not isinstance(value, dict):
+        raise bad_request("'definition' must be a JSON object")
+    if type_ in FIELD_TYPES:
+        fields = value.get("fields")
+        if not isinstance(fields, dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) and v for k, v in fields.items()
+        ):
+            raise bad_request(
+                f"a {type_} definition is {{'fields': {{'<field path>': '<type>', ...}}}}"
+            )
+    return value
+
+
 def artifact_json(doc: Doc) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": doc["id"],
@@ -135,17 +177,27 @@ def artifact_json(doc: Doc) -> dict[str, Any]:
         "dependsOn": list(doc.get("dependsOn", [])),
     }
     out.update({k: doc[k] for k in STATE_FIELDS if doc.get(k) is not None})
+    out["definition"] = definition_of(doc)
     return out
 
 
-def new_artifact(artifact_id: str, type_: str, title: str, depends_on: Iterable[str] = ()) -> Doc:
-    return {
+def new_artifact(
+    artifact_id: str,
+    type_: str,
+    title: str,
+    depends_on: Iterable[str] = (),
+    definition: dict[str, Any] | None = None,
+) -> Doc:
+    doc: Doc = {
         "id": artifact_id,
         "type": type_,
         "title": title,
         "dependsOn": list(depends_on),
         "createdDate": now_ms(),
     }
+    if definition is not None:
+        doc["definition"] = copy.deepcopy(definition)
+    return doc
 
 
 def closure(graph: dict[str, Doc], roots: Iterable[str], stop: Container[str] = ()) -> list[str]:

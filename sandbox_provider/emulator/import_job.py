@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import rules
-from .artifacts import closure, get_org, new_artifact, put_artifact, sandbox_artifacts
+from .artifacts import (
+    closure,
+    definition_of,
+    get_org,
+    new_artifact,
+    put_artifact,
+    sandbox_artifacts,
+)
 from .dates import now_ms
 from .ids import base_id, new_hex_id
 from .jobs import finish_job, get_job, package_ref, set_job_status, task
@@ -190,7 +197,9 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[list[Doc], dict[str, str], dict
         if outcome != rules.CREATED or tid is None:
             continue
         deps = [mapping.get(base_id(d), base_id(d)) for d in art.get("dependsOn", [])]
-        doc = new_artifact(tid, art["type"], _new_title(art, target_graph, stamp), deps)
+        title = _new_title(art, target_graph, stamp)
+        # The copy holds what the package carried: its definition as published.
+        doc = new_artifact(tid, art["type"], title, deps, definition_of(art))
         doc.update(rules.LANDS.get(art["type"], {}))
         put_artifact(emu, org["imsOrgId"], target, doc)
     return completed, mapping, parents

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .artifacts import closure
+from .artifacts import closure, definition_of
 from .auth import Caller
 from .constants import DAY_MS, DEFAULT_EXPIRY_DAYS
 from .dates import now_ms
@@ -117,6 +117,7 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
             "type": graph[aid]["type"],
             "title": graph[aid]["title"],
             "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])],
+            "definition": definition_of(graph[aid]),
         }
         for aid in closure(graph, roots)
     ]

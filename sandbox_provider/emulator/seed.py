@@ -63,6 +63,18 @@ ACME_DEV: list[tuple[str, str, str, list[str]]] = [
     ("acme-policy-email", "DULE_CONSENT_POLICY", "Email Marketing Consent", []),
 ]
 
+#: The fields of acme dev's schemas, field groups and data types (artifacts.FIELD_TYPES); every
+#: other object holds its type's default definition (artifacts.default_definition).
+ACME_DEV_FIELDS: dict[str, dict[str, str]] = {
+    _ADDRESS: {"street": "string", "city": "string", "postalCode": "string"},
+    _MONEY: {"amount": "number", "currency": "string"},
+    _M_LOYALTY: {"loyalty.tier": "string", "loyalty.points": "integer"},
+    _M_CONSENT: {"consents.email": "string", "consents.sms": "string"},
+    _M_COMMERCE: {"commerce.order.total": "number", "commerce.cart.items": "integer"},
+    _S_LOYALTY: {"loyaltyId": "string", "person.name": "string"},
+    _S_WEB: {"web.page.url": "string", "web.page.name": "string"},
+}
+
 ACME_PROD: list[tuple[str, str, str, list[str]]] = [
     ("acme-prod-class-loyalty", "REGISTRY_CLASS", "Loyalty Member", []),
     ("acme-prod-schema-loyalty", "REGISTRY_SCHEMA", "Loyalty Profile Schema v2", []),
@@ -131,7 +143,9 @@ def _apply(emu: Emulator, seed: str) -> None:
         (PARTNER, "prod", PARTNER_PROD),
     ):
         for aid, type_, title, deps in rows:
-            put_artifact(emu, org_id, sandbox, new_artifact(aid, type_, title, deps))
+            fields = ACME_DEV_FIELDS.get(aid) if rows is ACME_DEV else None
+            definition = {"fields": fields} if fields is not None else None
+            put_artifact(emu, org_id, sandbox, new_artifact(aid, type_, title, deps, definition))
 
 
 def credentials_text(emu: Emulator | None = None) -> str:

@@ -114,12 +114,24 @@ class EmulatorProcess:
             self._admin("POST", f"/orgs/{org}/sandboxes/{sandbox}/artifacts", json=artifact)
         )
 
+    def patch_artifact(
+        self, org: str, sandbox: str, artifact_id: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Change an object behind the API's back, as a person in the UI would: its `title`,
+        `dependsOn`, `definition` (`{"fields": {...}}` for a schema, field group or data
+        type), ... Answers the object as the admin listing shows it."""
+        return dict(
+            self._admin("PATCH", self._artifact_path(org, sandbox, artifact_id), json=fields)
+        )
+
     def delete_artifact(self, org: str, sandbox: str, artifact_id: str) -> None:
+        self._admin("DELETE", self._artifact_path(org, sandbox, artifact_id))
+
+    @staticmethod
+    def _artifact_path(org: str, sandbox: str, artifact_id: str) -> str:
         from urllib.parse import quote
 
-        self._admin(
-            "DELETE", f"/orgs/{org}/sandboxes/{sandbox}/artifacts/{quote(artifact_id, safe='')}"
-        )
+        return f"/orgs/{org}/sandboxes/{sandbox}/artifacts/{quote(artifact_id, safe='')}"
 
     def roles(self, org: str) -> dict[str, Any]:
         return dict(self._admin("GET", f"/orgs/{org}/roles"))

@@ -211,6 +211,7 @@ def test_artifact_crud_with_slashes(emulator: EmulatorProcess, acme: httpx.Clien
         "type": "REGISTRY_SCHEMA",
         "title": "New One",
         "dependsOn": [SCHEMA_LOYALTY],
+        "definition": {"fields": {}},
     }
     # The API sees it: found, and count = 1 + the loyalty schema's 7.
     p = create_package(acme, "sees-new", [])

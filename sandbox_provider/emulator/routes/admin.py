@@ -13,6 +13,7 @@ from .. import timing as timing_mod
 from ..artifacts import (
     STATE_FIELDS,
     artifact_json,
+    check_definition,
     create_org,
     delete_artifact,
     find_org,
@@ -122,6 +123,8 @@ def _artifact_body(body: Any, partial: bool) -> dict[str, Any]:
             raise bad_request("'type' is required (e.g. REGISTRY_SCHEMA)")
         if "title" not in out:
             raise bad_request("'title' is required")
+    if body.get("definition") is not None:
+        out["definition"] = body["definition"]  # checked against the type (check_definition)
     return out
 
 
@@ -144,9 +147,11 @@ async def post_artifact(request: Request, org: str, sandbox: str) -> JSONRespons
         aid = fields.get("id") or new_hex_id()
         if get_artifact(emu, doc["imsOrgId"], sandbox, aid):
             raise conflict(f"artifact '{aid}' already exists in sandbox '{sandbox}'")
-        art = new_artifact(
-            aid, fields["type"].upper(), fields["title"], fields.get("dependsOn", [])
-        )
+        type_ = fields["type"].upper()
+        definition = fields.get("definition")
+        if definition is not None:
+            definition = check_definition(type_, definition)
+        art = new_artifact(aid, type_, fields["title"], fields.get("dependsOn", []), definition)
         art.update({k: fields[k] for k in STATE_FIELDS if k in fields})
         put_artifact(emu, doc["imsOrgId"], sandbox, art)
     return JSONResponse(artifact_json(art), status_code=201)
@@ -170,6 +175,8 @@ async def patch_artifact(
             art["dependsOn"] = fields["dependsOn"]
         if "type" in fields:
             art["type"] = fields["type"].upper()
+        if "definition" in fields:
+            art["definition"] = check_definition(art["type"], fields["definition"])
         art.update({k: fields[k] for k in STATE_FIELDS if k in fields})
         put_artifact(emu, doc["imsOrgId"], sandbox, art)
         return artifact_json(art)
