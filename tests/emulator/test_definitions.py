@@ -105,6 +105,7 @@ def test_an_import_creates_objects_holding_the_definitions_as_published(
     assert status == "CREATED" and new_id
     assert prod[new_id] == {"fields": {"web.page.url": "string", "web.page.name": "string"}}
     _, mixin = outcomes(job)[MIXIN_COMMERCE]
+    assert mixin is not None
     assert prod[mixin] == {
         "fields": {"commerce.order.total": "number", "commerce.cart.items": "integer"}
     }
