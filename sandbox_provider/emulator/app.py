@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import imports, openapi, publish, sharing
+from . import imports, openapi, publish, sharing, versions
 from . import seed as seed_mod
 from .errors import WireError, service_body
 from .faults import inject
@@ -29,6 +29,7 @@ from .routes import jobs as jobs_routes
 from .routes import packages as packages_routes
 from .routes import sharing as sharing_routes
 from .routes import tools as tools_routes
+from .routes import versions as versions_routes
 from .state import Emulator
 from .timing import Stepper, TimingSettings
 
@@ -43,6 +44,7 @@ ROUTERS = (
     imports_routes.router,
     sharing_routes.router,
     tools_routes.router,
+    versions_routes.router,
 )
 
 
@@ -189,6 +191,9 @@ def steppers() -> dict[str, Stepper]:
         "publish": publish.finish_publish,
         "import": imports.step_import,
         "transfer": sharing.step_transfer,
+        "compare": versions.step_compare,
+        "save": versions.step_save,
+        "update": versions.step_update,
     }
 
 

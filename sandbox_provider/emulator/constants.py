@@ -10,8 +10,8 @@ VISIBILITIES = ("PRIVATE", "PUBLIC")
 PUT_ACTIONS = ("ADD", "DELETE", "UPDATE")
 # Jobs (appendix.md "Using query parameters"): the emulator makes NEW jobs of the first two
 # request types; COPY, RESUME and ROLLBACK are documented values it never makes.
-JOB_REQUEST_TYPES = ("EXPORT", "IMPORT", "COPY")
-JOB_TYPES = ("NEW", "RESUME", "ROLLBACK")
+JOB_REQUEST_TYPES = ("EXPORT", "IMPORT", "COPY", "VERSION")
+JOB_TYPES = ("NEW", "RESUME", "ROLLBACK", "COMPUTE", "UPGRADE", "UPDATE")
 JOB_STATUSES = ("PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "CANCELLED")
 HANDSHAKE_ACTIONS = ("APPROVED", "REJECTED")
 

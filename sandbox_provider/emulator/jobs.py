@@ -199,12 +199,11 @@ def _sandbox(name: str | None, org: str | None) -> Doc | None:
     return {"name": name, "imsOrgId": org, "empty": False}
 
 
-def job_details(emu: Emulator, caller: Caller, job_id: str) -> dict[str, Any]:
-    """`GET /tools/job/{JOB_ID}` (tools.md "Job details"): the job of the caller's org."""
-    job = get_job(emu, job_id)
-    if job is None or job.get("_imsOrgId") != caller.org_id:
-        raise not_found(f"job '{job_id}' not found in org {caller.org_id}")
-    obj: Doc = {
+def job_head(job: Doc, *, version: bool = False) -> Doc:
+    """The first fields of every job object the pages show (tools.md "Job details",
+    packages.md "Migrate object configuration updates"), in their order; `version`: the
+    `packageVersion` the versions page's jobs show."""
+    return {
         "id": job["id"],
         "name": job["name"],
         "description": job.get("description"),
@@ -212,6 +211,7 @@ def job_details(emu: Emulator, caller: Caller, job_id: str) -> dict[str, Any]:
         "requestType": job.get("_requestType"),
         "expiry": 0,
         "snapshotId": job.get("_snapshotId"),
+        **({"packageVersion": job.get("_packageVersion")} if version else {}),
         "createdTimestamp": job.get("created"),
         "modifiedTimestamp": job.get("updated"),
         "type": job.get("packageType"),
@@ -219,9 +219,25 @@ def job_details(emu: Emulator, caller: Caller, job_id: str) -> dict[str, Any]:
         "jobType": job.get("jobType"),
         "counter": 0,
         "imsOrgId": job.get("_imsOrgId"),
-        "jobHash": _job_hash(job),
+    }
+
+
+def job_sandboxes(job: Doc) -> Doc:
+    return {
         "sourceSandbox": _sandbox(job.get("sourceSandBox"), job.get("_sourceOrg")),
         "destinationSandbox": _sandbox(job.get("targetSandbox"), job.get("_destOrg")),
+    }
+
+
+def job_details(emu: Emulator, caller: Caller, job_id: str) -> dict[str, Any]:
+    """`GET /tools/job/{JOB_ID}` (tools.md "Job details"): the job of the caller's org."""
+    job = get_job(emu, job_id)
+    if job is None or job.get("_imsOrgId") != caller.org_id:
+        raise not_found(f"job '{job_id}' not found in org {caller.org_id}")
+    obj: Doc = {
+        **job_head(job),
+        "jobHash": _job_hash(job),
+        **job_sandboxes(job),
         "completedTasks": list(job.get("_completedTasks") or []),
         "failedTasks": list(job.get("_failedTasks") or []),
         "importReplacementMap": dict(job.get("_replacementMap") or {}),

@@ -29,6 +29,10 @@ _SECONDS_FIELD = {
     "publish": "publishSeconds",
     "import": "jobSeconds",
     "transfer": "transferSeconds",
+    # Package versions' jobs (versions.py) take a job's time.
+    "compare": "jobSeconds",
+    "save": "jobSeconds",
+    "update": "jobSeconds",
 }
 OP_KINDS = tuple(_SECONDS_FIELD)
 

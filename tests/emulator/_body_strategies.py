@@ -136,6 +136,21 @@ def bodies(world: World) -> dict[str, st.SearchStrategy[Any]]:
             targets=st.lists(_obj(imsOrgId=st.sampled_from(ORG_IDS)), min_size=1, max_size=3),
         ),
         "pull": _obj(imsOrgId=st.sampled_from(ORG_IDS), packageId=pkg),
+        "compare": _obj(
+            triggerNew=st.one_of(st.booleans(), text),
+            targetSandbox=st.one_of(st.sampled_from(["dev", "prod", "nope"]), text),
+        ),
+        "update": _obj(
+            id=pkg,
+            name=name_text,
+            description=name_text,
+            destinationSandbox=sandbox,
+            overwriteMappings=st.dictionaries(
+                st.one_of(st.sampled_from(ARTIFACT_IDS), short_text),
+                st.one_of(artifact_ref, json_values),
+                max_size=3,
+            ),
+        ),
     }
 
 

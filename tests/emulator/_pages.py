@@ -67,8 +67,8 @@ def examples() -> list[Example]:
 
 
 def not_served() -> list[dict[str, str]]:
-    """What the pages document that the emulator does not serve yet (versioning, the older
-    tools page's snapshot routes): listed in the corpus, not checked."""
+    """What the pages document that the emulator does not serve (the older tools page's
+    artifact and snapshot routes): listed in the corpus, not checked."""
     return list(_corpus()["notServed"])
 
 

@@ -37,11 +37,13 @@ from sandbox_provider.client.models import (
     JobDetails,
     Package,
     PackagePayload,
+    PackageVersion,
     Page,
     PreflightResult,
     PublishResult,
     ToolsAnswer,
     Transfer,
+    VersionJob,
 )
 from sandbox_provider.testing import EmulatorProcess
 
@@ -82,6 +84,10 @@ KEPT: dict[str, dict[str, str]] = {
     "GET /packages/jobs": {
         "nextPage": "every list: the handshake and transfer lists show it",
         "pageSize": "every list: the handshake and transfer lists show it",
+    },
+    "PATCH /packages/{package_id}": {
+        "artifactsList[].title": "every package answer: the visibility answer shows it",
+        "tenantId": "the capabilities answer is the package as its look-up shows it, plus two keys",
     },
 }
 
@@ -420,6 +426,65 @@ def _artifact_list(raw: dict[str, Any]) -> None:
     _artifacts(answer.object, raw["object"])
 
 
+def _version_job(raw: dict[str, Any]) -> None:
+    _check_version_job(VersionJob.model_validate(raw), raw)
+
+
+def _check_version_job(job: VersionJob, raw: dict[str, Any]) -> None:
+    same(
+        job,
+        raw,
+        id="id",
+        name="name",
+        request_type="requestType",
+        job_type="jobType",
+        job_status="jobStatus",
+        package_version="packageVersion",
+        snapshot_id="snapshotId",
+    )
+    _sandbox(job.source_sandbox, raw.get("sourceSandbox"))
+    _sandbox(job.destination_sandbox, raw.get("destinationSandbox"))
+
+
+def _compare(raw: dict[str, Any]) -> None:
+    answer = ToolsAnswer[VersionJob].model_validate(raw)
+    _tools_envelope(answer, raw)
+    job, obj = answer.object, raw["object"]
+    _check_version_job(job, obj)
+    assert job.import_replacement_map == obj.get("importReplacementMap", {})
+    delta, want = job.delta_package_version, obj.get("deltaPackageVersion")
+    if want is None:
+        assert delta is None
+        return
+    assert delta is not None
+    same(delta, want, package_id="packageId", current_version="currentVersion")
+    _artifacts(delta.root_artifacts, want["rootArtifacts"])
+    got = delta.exim_graph_delta.plugin_deltas
+    wanted = want["eximGraphDelta"]["pluginDeltas"]
+    assert len(got) == len(wanted)
+    for d, w in zip(got, wanted, strict=True):
+        assert d.source_artifact is not None and d.target_artifact is not None
+        _artifacts([d.source_artifact], [w["sourceArtifact"]])
+        _artifacts([d.target_artifact], [w["targetArtifact"]])
+        assert [(c.op, c.path, c.old_value, c.new_value) for c in d.changes] == [
+            (c["op"], c["path"], c.get("oldValue"), c.get("newValue")) for c in w["changes"]
+        ]
+
+
+def _history(raw: list[dict[str, Any]]) -> None:
+    versions = [PackageVersion.model_validate(v) for v in raw]
+    for v, w in zip(versions, raw, strict=True):
+        same(v, w, id="id", package_version="packageVersion", created_date="createdDate")
+
+
+def _capabilities(raw: dict[str, Any]) -> None:
+    pkg = Package.model_validate(raw)
+    _check_package(pkg, raw)
+    assert pkg.latest_package_version == raw["latestPackageVersion"]
+    assert pkg.package_capabilities is not None
+    assert pkg.package_capabilities.capabilities == raw["packageCapabilities"]["capabilities"]
+
+
 PARSE: dict[str, Callable[[Any], None]] = {
     "POST /packages": _package,
     "PUT /packages": _package,
@@ -442,6 +507,11 @@ PARSE: dict[str, Callable[[Any], None]] = {
     "POST /transfer/pullRequest": _one_transfer,
     "GET /tools/job/{job_id}": _job_details,
     "GET /tools/artifacts/{artifact_type}": _artifact_list,
+    "PATCH /packages/{package_id}/version/compare": _compare,
+    "PATCH /packages/{package_id}/version/save": _version_job,
+    "PATCH /packages/{package_id}/history": _history,
+    "PATCH /packages/{package_id}/import": _version_job,
+    "PATCH /packages/{package_id}": _capabilities,
 }
 
 
@@ -512,7 +582,7 @@ def test_kept_keys_are_beyond_the_pages() -> None:
 
 def test_sections_not_served_are_not_in_the_examples() -> None:
     skipped = {n["page"] for n in not_served()}
-    assert len(skipped) == len(not_served()) == 9
+    assert len(skipped) == len(not_served()) == 4
     assert not skipped & {e.page for e in examples()}
 
 
@@ -743,6 +813,51 @@ def test_the_emulator_sends_only_keys_the_pages_show(
             if tasks:
                 rec.expect(bool(_get(job, "object", tasks)), f"the {what} job has no {tasks}")
     rec.call(acme, "GET /tools/artifacts/{artifact_type}", "/tools/artifacts/REGISTRY_SCHEMA")
+
+    # Versions: the capabilities, a field added in dev, compared with the source, a new
+    # version saved, the history, compared with prod, then the object the import used in
+    # prod (its alternative) updated.
+    rec.call(
+        acme, "PATCH /packages/{package_id}", f"/packages/{pid}", params={"getCapabilities": "true"}
+    )
+    fields = {"loyaltyId": "string", "person.name": "string", "loyalty.since": "date"}
+    emu.patch_artifact(ACME, "dev", SCHEMA_LOYALTY, {"definition": {"fields": fields}})
+    versions = {
+        "compare": (
+            "PATCH /packages/{package_id}/version/compare",
+            f"/packages/{pid}/version/compare",
+        ),
+        "save": ("PATCH /packages/{package_id}/version/save", f"/packages/{pid}/version/save"),
+        "history": ("PATCH /packages/{package_id}/history", f"/packages/{pid}/history"),
+        "update": ("PATCH /packages/{package_id}/import", f"/packages/{pid}/import"),
+    }
+    for target in (None, "prod"):
+        body = {"triggerNew": True} | ({"targetSandbox": target} if target else {})
+        rec.call(acme, *versions["compare"], json_body=body)
+        emu.advance()
+        done = rec.call(acme, *versions["compare"], json_body=body | {"triggerNew": False})
+        changed = _get(done, "object", "deltaPackageVersion", "eximGraphDelta", "pluginDeltas")
+        rec.expect(bool(changed), f"the compare with {target or 'the source'} found no change")
+        if target is None:
+            rec.call(acme, *versions["save"])
+            emu.advance()
+            rec.call(acme, *versions["history"])
+    update = rec.call(
+        acme,
+        *versions["update"],
+        json_body={
+            "name": "contract-update",
+            "destinationSandbox": {"name": "prod", "imsOrgId": ACME_ID},
+            "overwriteMappings": {
+                SCHEMA_LOYALTY: {"id": "acme-prod-schema-loyalty", "type": "REGISTRY_SCHEMA"}
+            },
+        },
+    )
+    emu.advance()
+    updated = rec.call(acme, "GET /tools/job/{job_id}", f"/tools/job/{_get(update, 'id')}")
+    rec.expect(
+        _get(updated, "object", "jobStatus") == "SUCCESS", f"the update should succeed: {updated}"
+    )
 
     # Sharing: a handshake (one target approved, one unknown), a private transfer of each
     # package (contract-b's fails), then contract-a made public and pulled.

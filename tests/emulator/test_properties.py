@@ -90,6 +90,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", f"{EXIM}/tools/job/{{job_id}}"): Route(),
     ("GET", f"{EXIM}/tools/artifacts/{{artifact_type}}"): Route(),
     ("POST", IMS): Route(query=IMS_QUERY, body="ims"),
+    # Package versions: PATCH, as the API format lines give them.
+    ("PATCH", f"{EXIM}/packages/{{package_id}}"): Route(query=("getCapabilities",)),
+    ("PATCH", f"{EXIM}/packages/{{package_id}}/version/compare"): Route(body="compare"),
+    ("PATCH", f"{EXIM}/packages/{{package_id}}/version/save"): Route(),
+    ("PATCH", f"{EXIM}/packages/{{package_id}}/history"): Route(),
+    ("PATCH", f"{EXIM}/packages/{{package_id}}/import"): Route(body="update"),
 }
 
 # The gateway's answers (docs/emulator.md, "Auth"): (status, error_code, message).

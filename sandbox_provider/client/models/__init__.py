@@ -7,9 +7,10 @@ fields, and every enumerated value is typed `str`: the StrEnums of `enums.py` (r
 here) name the values we know, but an unknown value coming back from the API is kept, never
 rejected.
 
-Three modules: `base` (the base model, the sandbox and artifact references, the list and
+Four modules: `base` (the base model, the sandbox and artifact references, the list and
 `/tools` envelopes), `objects` (package, job, handshake, transfer: what the API looks up and
-lists) and `answers` (what the calls that act answer). Every name is imported from here.
+lists), `answers` (what the calls that act answer) and `versions` (package versions).
+Every name is imported from here.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ from .objects import (
     Transfer,
     TransferDetails,
 )
+from .versions import (
+    ArtifactDelta,
+    Change,
+    DeltaPackageVersion,
+    GraphDelta,
+    PackageCapabilities,
+    PackageVersion,
+    VersionJob,
+)
 
 # By module, then the enumerations the models' fields carry (from `enums`).
 __all__ = [
@@ -100,6 +110,14 @@ __all__ = [
     "PreflightResult",
     "PublishResult",
     "ResourcePermission",
+    # versions
+    "ArtifactDelta",
+    "Change",
+    "DeltaPackageVersion",
+    "GraphDelta",
+    "PackageCapabilities",
+    "PackageVersion",
+    "VersionJob",
     # enums
     "ArtifactType",
     "PackageStatus",

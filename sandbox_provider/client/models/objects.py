@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field
 
 from ..enums import TASK_CREATED
 from .base import ApiModel, Artifact, SandboxRef, base_id, epoch_ms_to_datetime
+from .versions import PackageCapabilities
 
 
 # -- packages --------------------------------------------------------------------------------
@@ -35,6 +36,10 @@ class Package(ApiModel):
     #: PUBLISH_FAILED package is its EXPORT job's (`JobDetails.failure_reason`).
     failure_reason: str | None = None
     artifacts_list: list[Artifact] = Field(default_factory=list)
+    #: Only on `PATCH /packages/{id}?getCapabilities=...` (packages.md "Disable update and
+    #: override for a package").
+    latest_package_version: int | None = None
+    package_capabilities: PackageCapabilities | None = None
 
     @property
     def artifacts(self) -> list[Artifact]:
