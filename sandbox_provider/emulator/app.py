@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import imports, openapi, publish, sharing, versions
+from . import imports, openapi, publish, sharing, updates, versions
 from . import seed as seed_mod
 from .errors import WireError, service_body
 from .faults import inject
@@ -193,7 +193,7 @@ def steppers() -> dict[str, Stepper]:
         "transfer": sharing.step_transfer,
         "compare": versions.step_compare,
         "save": versions.step_save,
-        "update": versions.step_update,
+        "update": updates.step_update,
     }
 
 

@@ -17,7 +17,7 @@ from .artifacts import (
 )
 from .dates import now_ms
 from .ids import base_id, new_hex_id
-from .jobs import finish_job, get_job, package_ref, set_job_status, task
+from .jobs import begin, finish_job, package_ref, task
 from .packages import content_graph, held_package, is_expired, package_roots
 from .permissions import missing_permissions
 from .storage import Doc
@@ -207,12 +207,9 @@ def _run_import(emu: Emulator, op: Doc) -> tuple[list[Doc], dict[str, str], dict
 
 def step_import(emu: Emulator, op: Doc) -> bool:
     """The `import` stepper: PENDING → IN_PROGRESS, then the import runs and ends the job."""
-    job = get_job(emu, op["jobId"])
-    if job is None:
-        return True
-    if job["jobStatus"] == "PENDING":
-        set_job_status(emu, job, "IN_PROGRESS")
-        return False
+    job = begin(emu, op)
+    if isinstance(job, bool):
+        return job
     try:
         completed, mapping, parents = _run_import(emu, op)
     except ImportFailed as exc:

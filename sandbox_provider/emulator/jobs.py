@@ -127,6 +127,19 @@ def get_job(emu: Emulator, job_id: str) -> Doc | None:
     return emu.store.get("job", job_id)
 
 
+def begin(emu: Emulator, op: Doc) -> Doc | bool:
+    """The job a two-step op works on at this step, or what its stepper answers without
+    working: True when the job is gone (the op is over), False on the first step, which moves
+    the job from PENDING to IN_PROGRESS."""
+    job = get_job(emu, op["jobId"])
+    if job is None:
+        return True
+    if job["jobStatus"] == "PENDING":
+        set_job_status(emu, job, "IN_PROGRESS")
+        return False
+    return job
+
+
 def set_job_status(emu: Emulator, job: Doc, status: str) -> Doc:
     assert status in JOB_STATUSES
     job["jobStatus"] = status

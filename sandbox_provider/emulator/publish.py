@@ -72,6 +72,35 @@ def publish(
     return started_answer(job, pkg)
 
 
+def snapshot(graph: dict[str, Doc], roots: list[str]) -> list[Doc]:
+    """A package's manifest: its artifacts (`roots`) and their dependencies as `graph` holds
+    them now, definitions included (what imports, transfers and versions carry)."""
+    return [
+        {
+            "id": aid,
+            "type": graph[aid]["type"],
+            "title": graph[aid]["title"],
+            "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])],
+            "definition": definition_of(graph[aid]),
+        }
+        for aid in closure(graph, roots)
+    ]
+
+
+def gone_tasks(pkg: Doc, missing: list[Doc]) -> list[Doc]:
+    """The failed tasks of a snapshot whose artifacts (`missing`) left the source sandbox."""
+    source = (pkg.get("sourceSandbox") or {}).get("name")
+    return [
+        task(
+            a,
+            "FAILED",
+            f"{a['type']} id={a['id']} no longer exists in source sandbox '{source}'",
+            failed=True,
+        )
+        for a in missing
+    ]
+
+
 def finish_publish(emu: Emulator, op: Doc) -> bool:
     """The `publish` stepper: the package is PUBLISHED (or PUBLISH_FAILED) in one step."""
     job = get_job(emu, op["jobId"])
@@ -98,29 +127,9 @@ def finish_publish(emu: Emulator, op: Doc) -> bool:
         pkg["_failureReason"] = reason
         save_package(emu, pkg)
         if job:
-            source = (pkg.get("sourceSandbox") or {}).get("name")
-            failed = [
-                task(
-                    a,
-                    "FAILED",
-                    f"{a['type']} id={a['id']} no longer exists in source sandbox '{source}'",
-                    failed=True,
-                )
-                for a in missing
-            ]
-            finish_job(emu, job, completed=[], failed=failed)
+            finish_job(emu, job, completed=[], failed=gone_tasks(pkg, missing))
         return True
-    roots = package_roots(emu, pkg, graph)
-    pkg["_manifest"] = [
-        {
-            "id": aid,
-            "type": graph[aid]["type"],
-            "title": graph[aid]["title"],
-            "dependsOn": [base_id(d) for d in graph[aid].get("dependsOn", [])],
-            "definition": definition_of(graph[aid]),
-        }
-        for aid in closure(graph, roots)
-    ]
+    pkg["_manifest"] = snapshot(graph, package_roots(emu, pkg, graph))
     pkg["status"] = "PUBLISHED"
     pkg["publishDate"] = now
     pkg["expiry"] = now + int(op["expiryPeriod"]) * DAY_MS

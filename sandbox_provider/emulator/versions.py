@@ -1,8 +1,9 @@
 """Package versions (packages.md "Migrate object configuration updates"; ui-sandbox-tooling.md
 "Transfer iterative object configurations updates across sandboxes"): a package's
 capabilities, the compare job (what changed since the package's version, in its source or in
-a target it was imported into), the save job (a new version from the source), the history,
-and the UPDATE import that applies the package's version to the objects earlier imports made.
+a target it was imported into), the save job (a new version from the source) and the
+history. The UPDATE import that applies a version to the objects earlier imports made is
+`updates.py`.
 
 A published package holds its current version's manifest (`_manifest`, the definitions as
 published or last saved), its number (`_version`: 0 at publish) and the saved versions
@@ -19,18 +20,17 @@ from .artifacts import (
     FIELD_TYPES,
     closure,
     definition_of,
-    get_artifact,
     get_org,
-    put_artifact,
     require_sandbox,
     sandbox_artifacts,
 )
 from .auth import Caller
-from .bodies import opt_str, require_object, sandbox_ref
+from .bodies import opt_str, require_object
 from .dates import now_ms
 from .errors import bad_request, conflict, forbidden
 from .ids import actor, base_id, new_hex_id
 from .jobs import (
+    begin,
     finish_job,
     get_job,
     job_head,
@@ -38,7 +38,6 @@ from .jobs import (
     new_job,
     run_job,
     save_job,
-    set_job_status,
     task,
 )
 from .packages import (
@@ -49,15 +48,13 @@ from .packages import (
     source_graph,
     visible_package,
 )
+from .publish import gone_tasks, snapshot
 from .storage import Doc, public
 
 if TYPE_CHECKING:
     from .state import Emulator
 
 VERSIONABLE = "VERSIONABLE"
-#: The task statuses of an update: the emulator's words (the tools page shows CREATED only).
-UPDATED = "UPDATED"
-NO_CHANGE = "NO_CHANGE"
 
 
 # -- capabilities ------------------------------------------------------------------------------
@@ -85,7 +82,7 @@ def get_capabilities(
     return out
 
 
-def _versionable(emu: Emulator, caller: Caller, package_id: str) -> Doc:
+def versionable(emu: Emulator, caller: Caller, package_id: str) -> Doc:
     pkg = visible_package(emu, caller, package_id)
     if pkg["_holder"] != caller.org_id:
         raise forbidden(f"package '{pkg['id']}' belongs to org {pkg['imsOrgId']}")
@@ -122,34 +119,13 @@ def changes(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
     return [{"op": "replace", "path": path or "/", "oldValue": old, "newValue": new}]
 
 
-def _state(art: Doc) -> dict[str, Any]:
+def state(art: Doc) -> dict[str, Any]:
     """What a compare diffs of an object: its title and its definition's keys."""
     return {"title": art.get("title"), **definition_of(art)}
 
 
 def _ref(art: Doc) -> Doc:
     return {"id": art["id"], "type": art["type"], "found": False, "count": 0, "title": art["title"]}
-
-
-def refused(old: Doc, new: Doc) -> list[str]:
-    """Why an update from `old` (the target object) to `new` (the package's) can't be applied
-    (ui-sandbox-tooling.md "Supported updates" / "Unsupported updates"): updates apply to
-    schemas, field groups and data types, and add fields; a field removed or redefined is
-    refused."""
-    if new["type"] not in FIELD_TYPES:
-        return [
-            f"{new['type']} objects can't be updated: updates apply to schemas, field "
-            "groups and data types"
-        ]
-    have = definition_of(old).get("fields") or {}
-    want = definition_of(new).get("fields") or {}
-    out = [f"removing field '{f}' is not supported" for f in have if f not in want]
-    out += [
-        f"changing field '{f}' from {have[f]} to {want[f]} is not supported"
-        for f in have
-        if f in want and want[f] != have[f]
-    ]
-    return out
 
 
 def _mapped_targets(emu: Emulator, org_id: str, package_id: str, target: str) -> dict[str, str]:
@@ -190,7 +166,7 @@ def _delta(emu: Emulator, pkg: Doc, target: str | None) -> tuple[Doc, dict[str, 
                     }
                 )
                 continue
-            found = changes(_state(art), _state(now))
+            found = changes(state(art), state(now))
             if found:
                 deltas.append(
                     {"sourceArtifact": _ref(art), "targetArtifact": _ref(now), "changes": found}
@@ -206,7 +182,7 @@ def _delta(emu: Emulator, pkg: Doc, target: str | None) -> tuple[Doc, dict[str, 
             if src in manifest and tid in held
         }
         for src, tid in replacements.items():
-            found = changes(_state(held[tid]), _state(manifest[src]))
+            found = changes(state(held[tid]), state(manifest[src]))
             if found:
                 deltas.append(
                     {
@@ -268,7 +244,7 @@ def compare(emu: Emulator, caller: Caller, package_id: str, body: Any) -> dict[s
     if not isinstance(trigger, bool):
         raise bad_request("'triggerNew' must be true or false")
     target = opt_str(body, "targetSandbox")
-    pkg = _versionable(emu, caller, package_id)
+    pkg = versionable(emu, caller, package_id)
     if target is not None:
         require_sandbox(caller.org, target, "targetSandbox")
     version = int(pkg.get("_version", 0))
@@ -324,7 +300,7 @@ def step_compare(emu: Emulator, op: Doc) -> bool:
 def save(emu: Emulator, caller: Caller, package_id: str) -> dict[str, Any]:
     """`PATCH /packages/{id}/version/save`: a job making the next version from the source as
     it is now."""
-    pkg = _versionable(emu, caller, package_id)
+    pkg = versionable(emu, caller, package_id)
     job = _version_job(emu, caller, pkg, "UPGRADE", "", None)
     job["name"] = f"Version Job Package: {job['id']}"
     save_job(emu, job)
@@ -335,42 +311,19 @@ def save(emu: Emulator, caller: Caller, package_id: str) -> dict[str, Any]:
 def step_save(emu: Emulator, op: Doc) -> bool:
     """PENDING → IN_PROGRESS, then the new version: the manifest of the source's objects the
     package's artifacts are, with their dependencies, as they are now."""
-    job = get_job(emu, op["jobId"])
+    job = begin(emu, op)
+    if isinstance(job, bool):
+        return job
     pkg = held_package(emu, op["org"], op["packageId"])
-    if job is None:
-        return True
-    if job["jobStatus"] == "PENDING":
-        set_job_status(emu, job, "IN_PROGRESS")
-        return False
     if pkg is None:
         finish_job(emu, job, completed=[])
         return True
     live = source_graph(emu, pkg)
-    roots = package_roots(emu, pkg, live)
     gone = [a for a in pkg.get("artifactsList", []) if base_id(a["id"]) not in live]
     if gone:
-        source = (pkg.get("sourceSandbox") or {}).get("name")
-        failed = [
-            task(
-                a,
-                "FAILED",
-                f"{a['type']} id={a['id']} no longer exists in source sandbox '{source}'",
-                failed=True,
-            )
-            for a in gone
-        ]
-        finish_job(emu, job, completed=[], failed=failed)
+        finish_job(emu, job, completed=[], failed=gone_tasks(pkg, gone))
         return True
-    pkg["_manifest"] = [
-        {
-            "id": aid,
-            "type": live[aid]["type"],
-            "title": live[aid]["title"],
-            "dependsOn": [base_id(d) for d in live[aid].get("dependsOn", [])],
-            "definition": definition_of(live[aid]),
-        }
-        for aid in closure(live, roots)
-    ]
+    pkg["_manifest"] = snapshot(live, package_roots(emu, pkg, live))
     now = now_ms()
     pkg["_version"] = int(job["_packageVersion"])
     org = get_org(emu, op["org"]) or {"name": op["org"]}
@@ -396,104 +349,3 @@ def history(emu: Emulator, caller: Caller, package_id: str) -> list[dict[str, An
     first save, as the page's example lists 3, 2, 1)."""
     pkg = visible_package(emu, caller, package_id)
     return [dict(e) for e in pkg.get("_history") or []]
-
-
-# -- the update import -------------------------------------------------------------------------
-def _overwrites(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not value:
-        raise bad_request(
-            "'overwriteMappings' is required: an object mapping a source artifact id to "
-            '{"id", "type"} of the target object to update'
-        )
-    out: dict[str, str] = {}
-    for src, dest in value.items():
-        if not isinstance(dest, dict) or not isinstance(dest.get("id"), str) or not dest["id"]:
-            raise bad_request(f'\'overwriteMappings.{src}\' must be an object {{"id", "type"}}')
-        out[base_id(src)] = dest["id"]
-    return out
-
-
-def submit_update(emu: Emulator, caller: Caller, package_id: str, body: Any) -> dict[str, Any]:
-    """`PATCH /packages/{id}/import`: an UPDATE job applying the package's current version to
-    the target objects `overwriteMappings` names (packages.md "Submit an update job")."""
-    body = require_object(body)
-    mappings = _overwrites(body.get("overwriteMappings"))
-    if body.get("destinationSandbox") is None:
-        raise bad_request('\'destinationSandbox\' is required: {"name", "imsOrgId"}')
-    ref = sandbox_ref(body["destinationSandbox"], "destinationSandbox")
-    if ref["imsOrgId"] not in (None, caller.org_id):
-        raise forbidden("an update applies to objects of the caller's own org")
-    target = require_sandbox(caller.org, ref["name"], "destinationSandbox")
-    pkg = _versionable(emu, caller, package_id)
-    job = new_job(
-        emu,
-        caller.org,
-        request_type="IMPORT",
-        status="PENDING",
-        name=opt_str(body, "name") or pkg["name"],
-        description=opt_str(body, "description"),
-        package=pkg,
-        target_sandbox=target,
-    )
-    job["jobType"] = "UPDATE"
-    job["_packageVersion"] = int(pkg.get("_version", 0))
-    save_job(emu, job)
-    run_job(emu, job, "update", 2, target=target, overwrites=mappings)
-    return job_object(job)
-
-
-def step_update(emu: Emulator, op: Doc) -> bool:
-    """PENDING → IN_PROGRESS, then every mapped target object takes the package's version of
-    its source, keeping its id, or nothing changes (each refusal a failed task)."""
-    job = get_job(emu, op["jobId"])
-    if job is None:
-        return True
-    if job["jobStatus"] == "PENDING":
-        set_job_status(emu, job, "IN_PROGRESS")
-        return False
-    pkg = held_package(emu, op["org"], op["packageId"])
-    manifest = {a["id"]: a for a in (pkg or {}).get("_manifest") or []}
-    target = op["target"]
-    planned: list[tuple[Doc, Doc]] = []
-    failed: list[Doc] = []
-    for src, tid in op["overwrites"].items():
-        art = manifest.get(src)
-        obj = get_artifact(emu, op["org"], target, tid)
-        if art is None:
-            failed.append(
-                task(
-                    {"id": src, "type": "UNKNOWN", "title": None},
-                    "FAILED",
-                    f"artifact '{src}' is not in the package",
-                    failed=True,
-                )
-            )
-        elif obj is None or obj["type"] != art["type"]:
-            failed.append(
-                task(
-                    art,
-                    "FAILED",
-                    f"no {art['type']} '{tid}' in target sandbox '{target}' to update",
-                    failed=True,
-                )
-            )
-        else:
-            why = refused(obj, art)
-            if why:
-                failed.append(task(art, "FAILED", "; ".join(why), failed=True))
-            else:
-                planned.append((art, obj))
-    if failed:
-        finish_job(emu, job, completed=[], failed=failed)
-        return True
-    completed = []
-    for art, obj in planned:
-        before = _state(obj)
-        obj["title"] = art["title"]
-        obj["definition"] = definition_of(art)
-        status = UPDATED if changes(before, _state(obj)) else NO_CHANGE
-        put_artifact(emu, op["org"], target, obj)
-        message = f"{art['type']} '{obj['id']}' {'updated' if status == UPDATED else 'unchanged'}"
-        completed.append(task(art, status, message, new_id=obj["id"]))
-    finish_job(emu, job, completed=completed, replacements={a["id"]: o["id"] for a, o in planned})
-    return True

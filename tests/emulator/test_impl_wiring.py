@@ -14,7 +14,16 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from sandbox_provider.emulator import app as app_mod
-from sandbox_provider.emulator import imports, openapi, publish, seed, sharing, timing, versions
+from sandbox_provider.emulator import (
+    imports,
+    openapi,
+    publish,
+    seed,
+    sharing,
+    timing,
+    updates,
+    versions,
+)
 from sandbox_provider.emulator.faults import FaultRules, inject, parse_fault_rules
 from sandbox_provider.emulator.state import Emulator
 from sandbox_provider.emulator.storage import Doc
@@ -75,7 +84,7 @@ def test_the_factory_table_names_each_area_stepper() -> None:
         "transfer": sharing.step_transfer,
         "compare": versions.step_compare,
         "save": versions.step_save,
-        "update": versions.step_update,
+        "update": updates.step_update,
     }
 
 

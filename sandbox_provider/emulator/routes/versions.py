@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from .. import versions
+from .. import updates, versions
 from .handler import EXIM, route
 
 router = APIRouter(prefix=EXIM)
@@ -22,5 +22,5 @@ route(
 route(router, "/packages/{package_id}/version/save", versions.save, methods=PATCH)
 route(router, "/packages/{package_id}/history", versions.history, methods=PATCH)
 route(
-    router, "/packages/{package_id}/import", versions.submit_update, methods=PATCH, body="required"
+    router, "/packages/{package_id}/import", updates.submit_update, methods=PATCH, body="required"
 )
