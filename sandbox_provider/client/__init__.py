@@ -55,6 +55,7 @@ _EXPORTS = {
     "OperationFailedError": "errors",
     "Package": "models",
     "PackagePayload": "models",
+    "PackageVersion": "models",
     "PackageStatus": "enums",
     "PackageType": "enums",
     "PackageVisibility": "enums",
@@ -67,6 +68,7 @@ _EXPORTS = {
     "RequestInfo": "errors",
     "RetryPolicy": "retry",
     "SandboxRef": "models",
+    "VersionJob": "models",
     "ServerError": "errors",
     "ThrottledError": "errors",
     "Transfer": "models",
@@ -119,6 +121,7 @@ if TYPE_CHECKING:
         PackagePayload,
         PackageStatus,
         PackageType,
+        PackageVersion,
         PackageVisibility,
         Page,
         PreflightResult,
@@ -127,6 +130,7 @@ if TYPE_CHECKING:
         Transfer,
         TransferRequestType,
         TransferStatus,
+        VersionJob,
     )
     from .paging import Filter, Property, asc, desc, prop
     from .retry import RetryPolicy
@@ -169,6 +173,7 @@ __all__ = [
     "OperationFailedError",
     "Package",
     "PackagePayload",
+    "PackageVersion",
     "PackageStatus",
     "PackageType",
     "PackageVisibility",
@@ -187,6 +192,7 @@ __all__ = [
     "TransferStatus",
     "TransportError",
     "ValidationError",
+    "VersionJob",
     "asc",
     "desc",
     "job_package",
