@@ -14,8 +14,8 @@ but an update is its own job; the caller follows each job by the id its answer g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from .models import ArtifactLike, Package, PackageVersion, ToolsAnswer, VersionJob
 from .packages import PackagesApi, artifact_wire
@@ -26,6 +26,8 @@ from .waiters import poll_until
 
 __all__ = ["VersionsApi"]
 
+T = TypeVar("T")
+
 
 def _compare_answer(raw: Any) -> VersionJob:
     return ToolsAnswer[VersionJob].model_validate(raw).object
@@ -34,16 +36,19 @@ def _compare_answer(raw: Any) -> VersionJob:
 class VersionsApi(PackagesApi):
     """Package versions and update imports."""
 
+    def _patch(
+        self, package_id: str, tail: str, parse: Callable[[Any], T], what: str, **kw: Any
+    ) -> T:
+        """PATCH `/packages/{id}{tail}`: every call here takes its format line's method."""
+        path = f"/packages/{segment(package_id)}{tail}"
+        return self._call("PATCH", path, parse, context=f"{what} of package {package_id}", **kw)
+
     def package_capabilities(self, package_id: str, *, sandbox: str | None = None) -> Package:
         """The package with `latest_package_version` and `package_capabilities`
         (`VERSIONABLE` when it has versions)."""
-        return self._call(
-            "PATCH",
-            f"/packages/{segment(package_id)}",
-            as_model(Package),
-            params={"getCapabilities": "true"},
-            sandbox=sandbox,
-            context=f"capabilities of package {package_id}",
+        query = {"getCapabilities": "true"}
+        return self._patch(
+            package_id, "", as_model(Package), "capabilities", params=query, sandbox=sandbox
         )
 
     def compare_version(
@@ -60,13 +65,14 @@ class VersionsApi(PackagesApi):
         body: dict[str, Any] = {"triggerNew": trigger_new}
         if target_sandbox is not None:
             body["targetSandbox"] = target_sandbox
-        return self._call(
-            "PATCH",
-            f"/packages/{segment(package_id)}/version/compare",
+        what = f"comparison with {target_sandbox or 'its source'}"
+        return self._patch(
+            package_id,
+            "/version/compare",
             _compare_answer,
+            what,
             body=body,
             sandbox=sandbox,
-            context=f"compare package {package_id} with {target_sandbox or 'its source'}",
             idempotent=not trigger_new,
         )
 
@@ -106,25 +112,17 @@ class VersionsApi(PackagesApi):
     def save_version(self, package_id: str, *, sandbox: str | None = None) -> VersionJob:
         """Start the job that makes the package's next version from its source as it is now
         (follow it with `wait_for_job(job.id)`)."""
-        return self._call(
-            "PATCH",
-            f"/packages/{segment(package_id)}/version/save",
-            as_model(VersionJob),
-            sandbox=sandbox,
-            context=f"save a new version of package {package_id}",
-            idempotent=False,
+        save = as_model(VersionJob)
+        return self._patch(
+            package_id, "/version/save", save, "a new version", sandbox=sandbox, idempotent=False
         )
 
     def package_history(
         self, package_id: str, *, sandbox: str | None = None
     ) -> list[PackageVersion]:
         """The package's saved versions, newest first."""
-        return self._call(
-            "PATCH",
-            f"/packages/{segment(package_id)}/history",
-            as_models(PackageVersion),
-            sandbox=sandbox,
-            context=f"history of package {package_id}",
+        return self._patch(
+            package_id, "/history", as_models(PackageVersion), "history", sandbox=sandbox
         )
 
     def submit_update(
@@ -152,12 +150,8 @@ class VersionsApi(PackagesApi):
             body["name"] = name
         if description is not None:
             body["description"] = description
-        return self._call(
-            "PATCH",
-            f"/packages/{segment(package_id)}/import",
-            as_model(VersionJob),
-            body=body,
-            sandbox=sandbox,
-            context=f"update {target_sandbox!r} from package {package_id}",
-            idempotent=False,
+        what = f"an update of {target_sandbox!r}"
+        job = as_model(VersionJob)
+        return self._patch(
+            package_id, "/import", job, what, body=body, sandbox=sandbox, idempotent=False
         )
