@@ -36,6 +36,7 @@ from .jobs import (
     job_head,
     job_sandboxes,
     new_job,
+    package_ref,
     run_job,
     save_job,
     task,
@@ -205,23 +206,36 @@ def _delta(emu: Emulator, pkg: Doc, target: str | None) -> tuple[Doc, dict[str, 
 
 
 # -- the jobs ----------------------------------------------------------------------------------
-def _version_job(
-    emu: Emulator, caller: Caller, pkg: Doc, job_type: str, name: str, target: str | None
-) -> Doc:
+def _version_job(emu: Emulator, caller: Caller, pkg: Doc, job_type: str, target: str | None) -> Doc:
+    """A COMPUTE (compare) or UPGRADE (save) job, named as the page's examples name them."""
     source = (pkg.get("sourceSandbox") or {}).get("name")
     job = new_job(
         emu,
         caller.org,
         request_type="VERSION",
         status="IN_PROGRESS" if job_type == "COMPUTE" else "PENDING",
-        name=name,
+        name="",
         description=None,
         package=pkg,
         target_sandbox=target or source,
     )
     job["jobType"] = job_type
     job["_packageVersion"] = int(pkg.get("_version", 0)) + (1 if job_type == "UPGRADE" else 0)
+    if job_type == "COMPUTE":
+        job["name"] = f"Compute Job Package: {job['_snapshotId']}"
+        job["_compareTarget"] = target
+    else:
+        job["name"] = f"Version Job Package: {job['id']}"
     return save_job(emu, job)
+
+
+def _package_gone(emu: Emulator, job: Doc, package_id: str) -> bool:
+    """End a version job whose package was deleted meanwhile: FAILED, naming the package."""
+    gone = f"package {package_id} was deleted"
+    finish_job(
+        emu, job, completed=[], failed=[task(package_ref(package_id), "FAILED", gone, failed=True)]
+    )
+    return True
 
 
 def job_object(job: Doc) -> Doc:
@@ -258,10 +272,7 @@ def compare(emu: Emulator, caller: Caller, package_id: str, body: Any) -> dict[s
     if earlier and not trigger:
         job = max(earlier, key=lambda j: int(j.get("created") or 0))
     else:
-        job = _version_job(emu, caller, pkg, "COMPUTE", "", target)
-        job["name"] = f"Compute Job Package: {job['_snapshotId']}"
-        job["_compareTarget"] = target
-        save_job(emu, job)
+        job = _version_job(emu, caller, pkg, "COMPUTE", target)
         run_job(emu, job, "compare", 1, target=target)
     return {
         "status": "OK",
@@ -278,20 +289,7 @@ def step_compare(emu: Emulator, op: Doc) -> bool:
     if job is None:
         return True
     if pkg is None:
-        finish_job(
-            emu,
-            job,
-            completed=[],
-            failed=[
-                task(
-                    {"id": op["packageId"], "type": "PACKAGE", "title": None},
-                    "FAILED",
-                    "the package no longer exists",
-                    failed=True,
-                )
-            ],
-        )
-        return True
+        return _package_gone(emu, job, op["packageId"])
     job["_delta"], replacements = _delta(emu, pkg, op.get("target"))
     finish_job(emu, job, completed=[], replacements=replacements)
     return True
@@ -301,9 +299,7 @@ def save(emu: Emulator, caller: Caller, package_id: str) -> dict[str, Any]:
     """`PATCH /packages/{id}/version/save`: a job making the next version from the source as
     it is now."""
     pkg = versionable(emu, caller, package_id)
-    job = _version_job(emu, caller, pkg, "UPGRADE", "", None)
-    job["name"] = f"Version Job Package: {job['id']}"
-    save_job(emu, job)
+    job = _version_job(emu, caller, pkg, "UPGRADE", None)
     run_job(emu, job, "save", 2)
     return job_object(job)
 
@@ -316,8 +312,7 @@ def step_save(emu: Emulator, op: Doc) -> bool:
         return job
     pkg = held_package(emu, op["org"], op["packageId"])
     if pkg is None:
-        finish_job(emu, job, completed=[])
-        return True
+        return _package_gone(emu, job, op["packageId"])
     live = source_graph(emu, pkg)
     gone = [a for a in pkg.get("artifactsList", []) if base_id(a["id"]) not in live]
     if gone:

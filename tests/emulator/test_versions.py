@@ -154,3 +154,15 @@ def test_each_call_takes_its_format_line_s_method(
     assert acme.post(f"/packages/{pid}/version/compare", json={}).status_code == 405
     assert acme.get(f"/packages/{pid}/version/save").status_code == 405
     assert acme.get(f"/packages/{pid}/history").status_code == 405
+
+
+def test_a_save_whose_package_is_deleted_meanwhile_fails_naming_it(
+    manual: EmulatorProcess, acme: httpx.Client
+) -> None:
+    pid = package(manual, acme, "saved-then-deleted", [SCHEMA_WEB])
+    job = ok(acme.patch(f"/packages/{pid}/version/save"))
+    ok(acme.delete(f"/packages/{pid}"))
+    manual.advance()
+    ended = wait_job(acme, job["id"])
+    assert ended["jobStatus"] == "FAILED"
+    assert f"package {pid} was deleted" in failure_text(ended)
