@@ -88,7 +88,9 @@ class VersionsApi(PackagesApi):
         sandbox: str | None = None,
     ) -> VersionJob:
         """Ask for the compare again until job `job_id` is SUCCESS (FAILED/CANCELLED →
-        OperationFailedError; deadline → ExImTimeoutError)."""
+        OperationFailedError; deadline → ExImTimeoutError). The answer is the newest compare
+        of the version: once another caller triggers one after `job_id`, that one is
+        followed instead (it compares the source as it is at or after `job_id`'s start)."""
         with within(timeout) as deadline:
             return poll_until(
                 kind="compare job",
@@ -97,7 +99,7 @@ class VersionsApi(PackagesApi):
                 fetch=lambda: self.compare_version(
                     package_id, target_sandbox=target_sandbox, sandbox=sandbox
                 ),
-                status_of=lambda j: j.job_status if j.id == job_id else "NOT_LISTED_YET",
+                status_of=lambda j: j.job_status,
                 done={"SUCCESS"},
                 failed={"FAILED", "CANCELLED"},
                 reason_of=lambda j: None,

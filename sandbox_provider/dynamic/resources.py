@@ -119,6 +119,9 @@ class Package(_CoreResource, module="aep", name="Package"):
     created_date: pulumi.Output[int]
     modified_date: pulumi.Output[int]
     ims_org_id: pulumi.Output[str]
+    package_version: pulumi.Output[int]
+    version_history: pulumi.Output[list[dict[str, Any]]]
+    source_changes: pulumi.Output[list[dict[str, Any]]]
 
     def __init__(
         self,
@@ -178,6 +181,10 @@ class ImportJob(_CoreResource, module="aep", name="ImportJob"):
     created_artifacts: pulumi.Output[dict[str, str]]
     reused_artifacts: pulumi.Output[dict[str, str]]
     needs_attention: pulumi.Output[list[dict[str, str]]]
+    package_version: pulumi.Output[int]
+    source_changes: pulumi.Output[list[dict[str, Any]]]
+    update_job_id: pulumi.Output[str]
+    updated_artifacts: pulumi.Output[dict[str, str]]
     package_id: pulumi.Output[str]
     target_sandbox: pulumi.Output[str]
 

@@ -30,6 +30,12 @@ Lifecycle
   import is run, not what it does): recorded, nothing sent. An import a create submitted
   but did not see finish (the plugin records it as partial state) is waited for by the
   update, never submitted again; one that ended FAILED is replaced at the next `up`.
+- **a new version**: a refresh records in `source_changes` what changed in the package's
+  source among what this import brought, or a version newer than `package_version` (the one
+  the target holds); the update (after the Package's, which saves the version) submits one
+  UPDATE import (`overwriteMappings`: the target objects keep their ids), named after the
+  import and the version, so that a run after a kill finds it instead of submitting another
+  (`_versions`).
 - **replace**: any other input change: a new import. An import can't be undone, so the old
   one is only removed from the stack.
 - **delete**: removes the record from the stack only; what the import created stays in the
@@ -75,7 +81,7 @@ from sandbox_provider.client.enums import (
     ArtifactType,
 )
 
-from . import _claims
+from . import _claims, _versions
 from ._base import BaseProvider, Inputs, is_unknown, progress, warn
 from ._common import (
     ADOPT_ID,
@@ -341,6 +347,8 @@ def earlier_job(
     ):
         if job.job_status not in (*RUNNING, SUCCESS) or not job.id:
             continue
+        if job.job_type == _versions.UPDATE_JOB:  # an update of the objects, not an import
+            continue
         if source and job.source_sandbox not in (None, source):
             continue
         if inputs.get("description") and job.description not in (None, inputs["description"]):
@@ -505,13 +513,18 @@ def outputs_of(
 
 
 def finished(
-    job: JobDetails, inputs: Mapping[str, Any], extra: Mapping[str, Any]
+    job: JobDetails,
+    inputs: Mapping[str, Any],
+    extra: Mapping[str, Any],
+    version: int | None = None,
 ) -> dict[str, Any]:
     """The outputs of an import that ended SUCCESS, `needs_attention` included, each of whose
-    entries is printed as a warning."""
+    entries is printed as a warning; `version`: the package's version it imported."""
     outs = outputs_of(job, inputs, extra)
     items = needs_attention(job)
     outs["needs_attention"] = items
+    if version is not None:
+        outs["package_version"] = version
     for item in items:
         verb = "skipped" if item["type"] in SKIPPED else "created"
         warn(
@@ -718,6 +731,75 @@ def wait_for_import(
     return job
 
 
+# == versions ================================================================================
+# An import's target follows the package's versions (`_versions`): a refresh records what the
+# target doesn't hold yet, an update brings it with one UPDATE import per version.
+
+
+def behind(client: ExImClient, olds: Mapping[str, Any]) -> dict[str, Any]:
+    """`{package_version, source_changes}` of an import's target as a refresh finds it: what
+    changed in the source since the package's current version, among the objects this import
+    brought, and a newer version than the one the target holds. {}: no versions."""
+    package_id = str(olds["package_id"])
+    what = f"comparing package {package_id} with its source"
+    found = _versions.source_state(client, package_id, what, None, strict=False)
+    if found is None:
+        return {}
+    latest, changes = found
+    imported = set(olds.get("imported_artifacts") or {})
+    pending = [c for c in changes if c.get("artifact_id") in imported]
+    held = olds.get("package_version")
+    held = latest if not isinstance(held, int) else held
+    if latest > held:
+        pending.insert(
+            0,
+            {
+                "artifact_id": package_id,
+                "type": "PACKAGE",
+                "changes": [f"version {latest} (the target holds version {held})"],
+            },
+        )
+    return {"package_version": held, "source_changes": pending}
+
+
+def bring_version(
+    client: ExImClient, outs: Mapping[str, Any], inputs: Mapping[str, Any], what: str
+) -> dict[str, Any]:
+    """Bring the package's current version to the import's target: one UPDATE import of the
+    objects that differ from it (found by a compare with the target), or the one an earlier
+    run submitted for this version, taken over. The outputs it sets."""
+    package_id, target = str(outs["package_id"]), str(outs["target_sandbox"])
+    latest = _versions.latest_version(client, package_id)
+    if latest is None:
+        return {"source_changes": []}
+    name = _versions.update_job_name(str(outs.get("job_name") or package_id), latest)
+    package = client.get_package(package_id)
+    job = _versions.earlier_update(client, name, target, package.publish_date)
+    if job is not None:
+        progress(f"update job {name!r} ({job.id}) was submitted by an earlier run: taking it over")
+    else:
+        deltas = _versions.compare(client, package_id, target=target, timeout=wait_seconds(inputs))
+        mappings, left = _versions.overwrite_mappings(deltas)
+        for line in left:
+            warn(f"{what}: left as it is, an update can't change it: {line}")
+        if not mappings:
+            progress(f"sandbox {target!r} already holds version {latest} of package {package_id}")
+            return {"package_version": latest, "source_changes": []}
+        submitted = client.submit_update(
+            package_id, target, mappings, name=name, description=inputs.get("description")
+        )
+        progress(f"update of sandbox {target!r} to version {latest} submitted as {name!r}")
+        job = None
+    if job is None or job.job_status != SUCCESS:
+        job = wait_for_import(client, job.id if job else submitted.id, name, inputs, what)
+    return {
+        "package_version": latest,
+        "source_changes": [],
+        "update_job_id": job.id,
+        "updated_artifacts": job.imported_artifacts,
+    }
+
+
 # == the resource ===========================================================================
 class ImportJobInputs(Inputs):
     DESCRIPTION: ClassVar[str] = (
@@ -863,6 +945,26 @@ class ImportJobOutputs(Outputs):
             "type, action}` each (the platform's names)."
         ),
     ]
+    package_version: Annotated[
+        int,
+        Doc(
+            "The version of the package the target holds: the one imported, then each one an "
+            "update brought (see the Package's `package_version`)."
+        ),
+    ]
+    source_changes: Annotated[
+        list[dict[str, Any]],
+        Doc(
+            "What the target doesn't hold yet, as the last refresh saw it: changes of the "
+            "package's source since its current version, or a newer version. The next "
+            "`pulumi up` brings it with an UPDATE import (the objects keep their ids)."
+        ),
+    ]
+    update_job_id: Annotated[str, Doc("The id of the last UPDATE import of the target.")]
+    updated_artifacts: Annotated[
+        dict[str, str],
+        Doc("The objects the last update changed: source artifact id -> target artifact id."),
+    ]
     package_id: str
     target_sandbox: str
 
@@ -883,9 +985,18 @@ class ImportJobProvider(BaseProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         _claims.record(_claims.IMPORT_JOB, _id)
-        return diff_by_declaration(
+        result = diff_by_declaration(
             ImportJobInputs, olds, news, status="job_status", failed=JobStatus.FAILED
         )
+        if olds.get("source_changes") and not result.replaces:
+            warn(
+                f"import job {olds.get('job_name')!r} ({_id}): sandbox "
+                f"{olds.get('target_sandbox')!r} holds version {olds.get('package_version', 0)}"
+                " of the package; planning an update import of the newer one"
+                + _versions.changes_text(olds["source_changes"])
+            )
+            return DiffResult(changes=True, replaces=[])
+        return result
 
     def _create(self, inputs: dict[str, Any]) -> CreateResult:
         package_id, target = inputs["package_id"], inputs["target_sandbox"]
@@ -921,7 +1032,8 @@ class ImportJobProvider(BaseProvider):
                     f"into {target!r}: taking it over"
                 )
                 extra = recorded(earlier.id, job_name, None, alternatives, None)
-                outs = finished(earlier, inputs, extra)
+                version = _versions.imported_version(client, package_id)
+                outs = finished(earlier, inputs, extra, version)
                 return CreateResult(str(outs["job_id"]), outs)
             else:
                 conflicts, alternatives = settle(client, inputs, what, package)
@@ -950,7 +1062,7 @@ class ImportJobProvider(BaseProvider):
             # Submitted (by this run or an earlier one): a wait cut short records the job.
             extra = recorded(job_id, job_name, correlation_id, alternatives, conflicts)
             job = wait_for_import(client, job_id, job_name, inputs, what, partial_of(inputs, extra))
-            outs = finished(job, inputs, extra)
+            outs = finished(job, inputs, extra, _versions.imported_version(client, package_id))
         return CreateResult(str(outs["job_id"]), outs)
 
     def _adopt(self, inputs: Mapping[str, Any]) -> CreateResult:
@@ -975,7 +1087,8 @@ class ImportJobProvider(BaseProvider):
             progress(f"import job {name!r} ({adopt_id}) adopted without changes")
             alternatives = {k: dict(v) for k, v in (inputs.get("alternatives") or {}).items()}
             extra = recorded(adopt_id, name, None, alternatives, None)
-            outs = finished(job, inputs, extra)
+            version = _versions.imported_version(client, inputs["package_id"])
+            outs = finished(job, inputs, extra, version)
         return CreateResult(str(outs["job_id"]), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -994,6 +1107,9 @@ class ImportJobProvider(BaseProvider):
             outs["imported_artifacts"] = job.imported_artifacts
             outs["created_artifacts"] = job.created_artifacts
             outs["reused_artifacts"] = job.reused_artifacts
+            org = olds.get("org")
+            with api_errors(f"reading import job {id_}", org=org):
+                outs.update(behind(self.client(org), olds))
         return ReadResult(id_, outs, inputs=inputs)
 
     def _read_imported(self, id_: str, job: JobDetails, org: str | None) -> ReadResult:
@@ -1028,7 +1144,14 @@ class ImportJobProvider(BaseProvider):
             # A create cut short after submitting (the plugin's partial state): finish that
             # job, never submit another.
             return UpdateResult(self._finish(id_, outs, self.strip(news)))
-        return UpdateResult(recorded_update(ImportJobInputs, outs, news))
+        outs = recorded_update(ImportJobInputs, outs, news)
+        if outs.get("source_changes"):
+            inputs = self.strip(news)
+            org = inputs.get("org")
+            what = f"updating sandbox {outs.get('target_sandbox')!r} from import job {id_}"
+            with api_errors(what, org=org, missing=PACKAGE_MISSING):
+                outs.update(bring_version(self.client(org), outs, inputs, what))
+        return UpdateResult(outs)
 
     def _finish(
         self, id_: str, recorded_outs: Mapping[str, Any], inputs: Mapping[str, Any]
@@ -1048,7 +1171,8 @@ class ImportJobProvider(BaseProvider):
         partial = keeping_id(id_, partial_of(inputs, extra))
         job = wait_for_import(client, job_id, job_name, inputs, what, partial, finishing=True)
         with api_errors(what, org=inputs.get("org")):
-            return finished(job, inputs, extra)
+            version = _versions.imported_version(client, inputs["package_id"])
+            return finished(job, inputs, extra, version)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         progress(

@@ -36,6 +36,13 @@ Lifecycle
 - **read** (refresh): one GET. The recorded inputs are rewritten to what the platform holds
   (name, description, artifacts), so `pulumi refresh` shows drift and the next `pulumi up`
   puts the program's values back. A package that no longer exists is dropped from the stack.
+  A published package with versions is also compared with its source (`_versions`): what
+  changed since its current version is `source_changes`; a change the platform can't carry to
+  the imports (a field removed or redefined, another kind of object changed) fails the read,
+  naming the artifact.
+- **a new version** (an update of a package whose last refresh recorded `source_changes`):
+  compared again, and saved (`…/version/save`) if the source still differs; each ImportJob of
+  it then brings the version to its target. Never a replacement.
 - **adoption**: `opts=pulumi.ResourceOptions(import_=package_id)`. The engine's import path
   can't call a Python dynamic provider (it sends no serialized provider: pulumi/pulumi#16175),
   so `Package` turns `import_` into the `adopt_id` input: create then looks the package up
@@ -76,7 +83,7 @@ from sandbox_provider.client import (
 )
 from sandbox_provider.client.timing import DAY_MS, now_ms
 
-from . import _claims, _config
+from . import _claims, _config, _versions
 from ._base import BaseProvider, Inputs, is_unknown, progress, same, warn
 from ._common import (
     adoption_missing,
@@ -350,6 +357,42 @@ def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, 
     if olds.get("adopt_id"):
         inputs["adopt_id"] = olds["adopt_id"]
     return inputs
+
+
+# -- versions ----------------------------------------------------------------------------------
+#: The outputs of a package's versions (`_versions`): set by a refresh of a published package
+#: and by the update that saves a version; any other update keeps them as recorded.
+VERSION_OUTPUTS = ("package_version", "version_history", "source_changes")
+
+
+def follow_source(client: ExImClient, pkg: ApiPackage, what: str) -> dict[str, Any]:
+    """The version outputs of a published package as its source stands now (a refresh); a
+    change the platform can't carry to the imports fails, naming the artifact. {}: the
+    package has no versions."""
+    found = _versions.source_state(client, pkg.id, what, sandbox_of(pkg), strict=True)
+    if found is None:
+        return {}
+    version, changes = found
+    saved = _versions.history(client, pkg.id) if version else []
+    return {"package_version": version, "version_history": saved, "source_changes": changes}
+
+
+def new_version(client: ExImClient, pkg: ApiPackage, what: str) -> dict[str, Any]:
+    """Save the next version when the source still differs from the current one (a plan made
+    from an older refresh, or a run stopped after its save, saves nothing twice): the version
+    outputs after it."""
+    found = _versions.source_state(client, pkg.id, what, sandbox_of(pkg), strict=True)
+    if found is None:
+        return {"source_changes": []}
+    version, changes = found
+    if changes:
+        version = _versions.save(client, pkg.id, pkg.name or pkg.id)
+        progress(
+            f"package {pkg.name!r} ({pkg.id}): version {version} saved"
+            + _versions.changes_text(changes)
+        )
+    saved = _versions.history(client, pkg.id) if version else []
+    return {"package_version": version, "version_history": saved, "source_changes": []}
 
 
 # -- expiry --------------------------------------------------------------------------------------
@@ -706,6 +749,27 @@ class PackageOutputs(Outputs):
     created_date: Annotated[int, Doc("When the package was created, in epoch milliseconds.")]
     modified_date: Annotated[int, Doc("When the package last changed, in epoch milliseconds.")]
     ims_org_id: Annotated[str, Doc("The org that owns the package (`...@AdobeOrg`).")]
+    package_version: Annotated[
+        int,
+        Doc(
+            "The package's current version (packages.md \"Migrate object configuration "
+            'updates"): 0 as published, one more for each version saved since; known once a '
+            "refresh has seen the package published."
+        ),
+    ]
+    version_history: Annotated[
+        list[dict[str, Any]],
+        Doc("The versions saved, newest first: `{package_version, created_date, created_by}`."),
+    ]
+    source_changes: Annotated[
+        list[dict[str, Any]],
+        Doc(
+            "What changed in the source sandbox since the current version, as the last "
+            "refresh saw it: `{artifact_id, type, title, changes}` per artifact. The next "
+            "`pulumi up` saves them as a new version, and each ImportJob of the package "
+            "brings it to its target."
+        ),
+    ]
     declared_expiry: Annotated[
         int | None,
         Doc(
@@ -742,6 +806,15 @@ class PackageProvider(BaseProvider):
         if has_expired(olds):  # nothing revives it; what takes its package_id follows
             replaces.append("expiry")
             warn(f"package {olds.get('name')!r} ({_id}) has expired: planning its replacement")
+        if olds.get("source_changes") and not replaces:
+            # Seen by the last refresh: a new version, and an update of each import.
+            updates.append("source_changes")
+            warn(
+                f"package {olds.get('name')!r} ({_id}): its artifacts changed in sandbox "
+                f"{olds.get('source_sandbox')!r} since version {olds.get('package_version', 0)}"
+                ": planning a new version, and an update of each ImportJob of it"
+                + _versions.changes_text(olds["source_changes"])
+            )
         # Names are unique per org: a replacement keeping its name in the same org can only
         # be created once the old package is gone.
         first_delete = (
@@ -853,7 +926,13 @@ class PackageProvider(BaseProvider):
             return gone()
         inputs = inputs_from_platform(pkg, olds)
         deps = keys_of(olds.get("dependency_artifacts"))
-        return ReadResult(pkg.id, outputs_of(pkg, inputs, deps), inputs=inputs)
+        outs = outputs_of(pkg, inputs, deps)
+        if pkg.status == PackageStatus.PUBLISHED and pkg.package_type != PackageType.FULL:
+            org = olds.get("org")
+            what = f"reading package {pkg.name!r} ({id_})"
+            with api_errors(what, org=org):
+                outs.update(follow_source(self.client(org), pkg, what))
+        return ReadResult(pkg.id, outs, inputs=inputs)
 
     # -- update ------------------------------------------------------------------------------------
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -908,9 +987,12 @@ class PackageProvider(BaseProvider):
                     raise not_in_source(what, sandbox_of(pkg), missing, taken_out=True)
             if expiry is not None and pkg.status == PackageStatus.DRAFT and pkg.expiry != expiry:
                 pkg = client.update_package(id_, expiry=expiry)
+            versions = {k: v for k, v in self.strip(olds).items() if k in VERSION_OUTPUTS}
+            if versions.get("source_changes"):
+                versions = new_version(client, pkg, what)
         if to_add or to_remove:
             progress(f"package {name!r}: +{len(to_add)} -{len(to_remove)} artifacts")
-        return UpdateResult(outputs_of(pkg, inputs, deps))
+        return UpdateResult({**outputs_of(pkg, inputs, deps), **versions})
 
     # -- delete ------------------------------------------------------------------------------------
     def delete(self, id_: str, props: dict[str, Any]) -> None:

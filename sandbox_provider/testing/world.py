@@ -7,6 +7,7 @@ request log, its API) and at the state.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from collections.abc import Mapping
@@ -51,6 +52,21 @@ def write_project(
     return directory
 
 
+#: The package-version calls that change nothing though their format lines say PATCH
+#: (packages.md "Migrate object configuration updates"): a package's capabilities, a compare
+#: (a job that only computes a difference) and the history.
+_READING_PATCHES = re.compile(r"/exim/packages/[^/]+(/version/compare|/history)?$")
+
+
+def is_write(request: Mapping[str, Any]) -> bool:
+    """Whether a logged request may change the platform: a non-GET `/data/...` call but the
+    version calls that only read (`_READING_PATCHES`)."""
+    path, method = str(request["path"]), request["method"]
+    if not path.startswith("/data/") or method in ("GET", "HEAD"):
+        return False
+    return not (method == "PATCH" and _READING_PATCHES.search(path))
+
+
 @dataclass
 class World:
     """One test's world: its emulator, project directory and stack (and scratch directory
@@ -69,12 +85,8 @@ class World:
 
     # -- the emulator's request log --------------------------------------------------------
     def writes(self, since: int = 0) -> list[dict[str, Any]]:
-        """The exim writes (non-GET `/data/...`) logged after seq `since`."""
-        return [
-            r
-            for r in self.emu.requests(since)
-            if r["path"].startswith("/data/") and r["method"] not in ("GET", "HEAD")
-        ]
+        """The exim writes logged after seq `since` (`is_write`)."""
+        return [r for r in self.emu.requests(since) if is_write(r)]
 
     def last_seq(self) -> int:
         """The seq of the last logged request (0 for none): pass it as `since` later."""

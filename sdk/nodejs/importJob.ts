@@ -101,9 +101,17 @@ export class ImportJob extends pulumi.CustomResource {
      */
     declare public readonly packageId: pulumi.Output<string>;
     /**
+     * The version of the package the target holds: the one imported, then each one an update brought (see the Package's `package_version`).
+     */
+    declare public /*out*/ readonly packageVersion: pulumi.Output<number | undefined>;
+    /**
      * The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
      */
     declare public /*out*/ readonly reusedArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
+     * What the target doesn't hold yet, as the last refresh saw it: changes of the package's source since its current version, or a newer version. The next `pulumi up` brings it with an UPDATE import (the objects keep their ids).
+     */
+    declare public /*out*/ readonly sourceChanges: pulumi.Output<{[key: string]: any}[] | undefined>;
     /**
      * The sandbox to import into.
      */
@@ -112,6 +120,14 @@ export class ImportJob extends pulumi.CustomResource {
      * How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
      */
     declare public readonly timeoutSeconds: pulumi.Output<number | undefined>;
+    /**
+     * The id of the last UPDATE import of the target.
+     */
+    declare public /*out*/ readonly updateJobId: pulumi.Output<string | undefined>;
+    /**
+     * The objects the last update changed: source artifact id -> target artifact id.
+     */
+    declare public /*out*/ readonly updatedArtifacts: pulumi.Output<{[key: string]: string} | undefined>;
 
     /**
      * Create a ImportJob resource with the given unique name, arguments, and options.
@@ -148,7 +164,11 @@ export class ImportJob extends pulumi.CustomResource {
             resourceInputs["jobName"] = undefined /*out*/;
             resourceInputs["jobStatus"] = undefined /*out*/;
             resourceInputs["needsAttention"] = undefined /*out*/;
+            resourceInputs["packageVersion"] = undefined /*out*/;
             resourceInputs["reusedArtifacts"] = undefined /*out*/;
+            resourceInputs["sourceChanges"] = undefined /*out*/;
+            resourceInputs["updateJobId"] = undefined /*out*/;
+            resourceInputs["updatedArtifacts"] = undefined /*out*/;
         } else {
             resourceInputs["alternatives"] = undefined /*out*/;
             resourceInputs["alternativesUsed"] = undefined /*out*/;
@@ -166,9 +186,13 @@ export class ImportJob extends pulumi.CustomResource {
             resourceInputs["needsAttention"] = undefined /*out*/;
             resourceInputs["org"] = undefined /*out*/;
             resourceInputs["packageId"] = undefined /*out*/;
+            resourceInputs["packageVersion"] = undefined /*out*/;
             resourceInputs["reusedArtifacts"] = undefined /*out*/;
+            resourceInputs["sourceChanges"] = undefined /*out*/;
             resourceInputs["targetSandbox"] = undefined /*out*/;
             resourceInputs["timeoutSeconds"] = undefined /*out*/;
+            resourceInputs["updateJobId"] = undefined /*out*/;
+            resourceInputs["updatedArtifacts"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(ImportJob.__pulumiType, name, resourceInputs, opts);

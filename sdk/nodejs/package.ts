@@ -89,6 +89,14 @@ export class Package extends pulumi.CustomResource {
      */
     declare public readonly packageType: pulumi.Output<string>;
     /**
+     * The package's current version (packages.md "Migrate object configuration updates"): 0 as published, one more for each version saved since; known once a refresh has seen the package published.
+     */
+    declare public /*out*/ readonly packageVersion: pulumi.Output<number | undefined>;
+    /**
+     * What changed in the source sandbox since the current version, as the last refresh saw it: `{artifact_id, type, title, changes}` per artifact. The next `pulumi up` saves them as a new version, and each ImportJob of the package brings it to its target.
+     */
+    declare public /*out*/ readonly sourceChanges: pulumi.Output<{[key: string]: any}[] | undefined>;
+    /**
      * The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
      */
     declare public readonly sourceSandbox: pulumi.Output<string | undefined>;
@@ -100,6 +108,10 @@ export class Package extends pulumi.CustomResource {
      * The platform's version of the package; it changes on every write.
      */
     declare public /*out*/ readonly version: pulumi.Output<number | undefined>;
+    /**
+     * The versions saved, newest first: `{package_version, created_date, created_by}`.
+     */
+    declare public /*out*/ readonly versionHistory: pulumi.Output<{[key: string]: any}[] | undefined>;
 
     /**
      * Create a Package resource with the given unique name, arguments, and options.
@@ -129,8 +141,11 @@ export class Package extends pulumi.CustomResource {
             resourceInputs["imsOrgId"] = undefined /*out*/;
             resourceInputs["modifiedDate"] = undefined /*out*/;
             resourceInputs["packageId"] = undefined /*out*/;
+            resourceInputs["packageVersion"] = undefined /*out*/;
+            resourceInputs["sourceChanges"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["version"] = undefined /*out*/;
+            resourceInputs["versionHistory"] = undefined /*out*/;
         } else {
             resourceInputs["artifacts"] = undefined /*out*/;
             resourceInputs["createdDate"] = undefined /*out*/;
@@ -145,9 +160,12 @@ export class Package extends pulumi.CustomResource {
             resourceInputs["org"] = undefined /*out*/;
             resourceInputs["packageId"] = undefined /*out*/;
             resourceInputs["packageType"] = undefined /*out*/;
+            resourceInputs["packageVersion"] = undefined /*out*/;
+            resourceInputs["sourceChanges"] = undefined /*out*/;
             resourceInputs["sourceSandbox"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["version"] = undefined /*out*/;
+            resourceInputs["versionHistory"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(Package.__pulumiType, name, resourceInputs, opts);

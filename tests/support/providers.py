@@ -14,6 +14,7 @@ from pulumi.dynamic.config import Config
 
 from sandbox_provider.resources import PackageProvider, _base, _config
 from sandbox_provider.testing import EmulatorProcess
+from sandbox_provider.testing.world import is_write
 
 GOLD = {"id": "acme-seg-gold", "type": "PROFILE_SEGMENT"}
 CART = {"id": "acme-seg-cart", "type": "PROFILE_SEGMENT"}
@@ -119,8 +120,4 @@ def last_seq(emu: EmulatorProcess) -> int:
 
 
 def writes(emu: EmulatorProcess, since: int) -> list[dict[str, Any]]:
-    return [
-        r
-        for r in emu.requests(since)
-        if r["path"].startswith("/data/") and r["method"] not in ("GET", "HEAD")
-    ]
+    return [r for r in emu.requests(since) if is_write(r)]

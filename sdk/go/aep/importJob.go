@@ -48,12 +48,20 @@ type ImportJob struct {
 	Org pulumi.StringPtrOutput `pulumi:"org"`
 	// The published package to import: the org's own, or one transferred to it.
 	PackageId pulumi.StringOutput `pulumi:"packageId"`
+	// The version of the package the target holds: the one imported, then each one an update brought (see the Package's `package_version`).
+	PackageVersion pulumi.IntPtrOutput `pulumi:"packageVersion"`
 	// The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
 	ReusedArtifacts pulumi.StringMapOutput `pulumi:"reusedArtifacts"`
+	// What the target doesn't hold yet, as the last refresh saw it: changes of the package's source since its current version, or a newer version. The next `pulumi up` brings it with an UPDATE import (the objects keep their ids).
+	SourceChanges pulumi.MapArrayOutput `pulumi:"sourceChanges"`
 	// The sandbox to import into.
 	TargetSandbox pulumi.StringOutput `pulumi:"targetSandbox"`
 	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrOutput `pulumi:"timeoutSeconds"`
+	// The id of the last UPDATE import of the target.
+	UpdateJobId pulumi.StringPtrOutput `pulumi:"updateJobId"`
+	// The objects the last update changed: source artifact id -> target artifact id.
+	UpdatedArtifacts pulumi.StringMapOutput `pulumi:"updatedArtifacts"`
 }
 
 // NewImportJob registers a new resource with the given unique name, arguments, and options.
@@ -261,9 +269,19 @@ func (o ImportJobOutput) PackageId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringOutput { return v.PackageId }).(pulumi.StringOutput)
 }
 
+// The version of the package the target holds: the one imported, then each one an update brought (see the Package's `package_version`).
+func (o ImportJobOutput) PackageVersion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.IntPtrOutput { return v.PackageVersion }).(pulumi.IntPtrOutput)
+}
+
 // The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
 func (o ImportJobOutput) ReusedArtifacts() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringMapOutput { return v.ReusedArtifacts }).(pulumi.StringMapOutput)
+}
+
+// What the target doesn't hold yet, as the last refresh saw it: changes of the package's source since its current version, or a newer version. The next `pulumi up` brings it with an UPDATE import (the objects keep their ids).
+func (o ImportJobOutput) SourceChanges() pulumi.MapArrayOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.MapArrayOutput { return v.SourceChanges }).(pulumi.MapArrayOutput)
 }
 
 // The sandbox to import into.
@@ -274,6 +292,16 @@ func (o ImportJobOutput) TargetSandbox() pulumi.StringOutput {
 // How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 func (o ImportJobOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.Float64PtrOutput { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
+}
+
+// The id of the last UPDATE import of the target.
+func (o ImportJobOutput) UpdateJobId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.UpdateJobId }).(pulumi.StringPtrOutput)
+}
+
+// The objects the last update changed: source artifact id -> target artifact id.
+func (o ImportJobOutput) UpdatedArtifacts() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ImportJob) pulumi.StringMapOutput { return v.UpdatedArtifacts }).(pulumi.StringMapOutput)
 }
 
 func init() {

@@ -42,12 +42,18 @@ type Package struct {
 	PackageId pulumi.StringOutput `pulumi:"packageId"`
 	// `PARTIAL` (the artifacts listed) or `FULL` (the whole sandbox: no artifacts). Changing it replaces the package.
 	PackageType pulumi.StringOutput `pulumi:"packageType"`
+	// The package's current version (packages.md "Migrate object configuration updates"): 0 as published, one more for each version saved since; known once a refresh has seen the package published.
+	PackageVersion pulumi.IntPtrOutput `pulumi:"packageVersion"`
+	// What changed in the source sandbox since the current version, as the last refresh saw it: `{artifact_id, type, title, changes}` per artifact. The next `pulumi up` saves them as a new version, and each ImportJob of the package brings it to its target.
+	SourceChanges pulumi.MapArrayOutput `pulumi:"sourceChanges"`
 	// The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
 	SourceSandbox pulumi.StringPtrOutput `pulumi:"sourceSandbox"`
 	// The package's status: `DRAFT`, `PUBLISH_IN_PROGRESS`, `PUBLISHED` or `PUBLISH_FAILED`.
 	Status pulumi.StringOutput `pulumi:"status"`
 	// The platform's version of the package; it changes on every write.
 	Version pulumi.IntPtrOutput `pulumi:"version"`
+	// The versions saved, newest first: `{package_version, created_date, created_by}`.
+	VersionHistory pulumi.MapArrayOutput `pulumi:"versionHistory"`
 }
 
 // NewPackage registers a new resource with the given unique name, arguments, and options.
@@ -233,6 +239,16 @@ func (o PackageOutput) PackageType() pulumi.StringOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringOutput { return v.PackageType }).(pulumi.StringOutput)
 }
 
+// The package's current version (packages.md "Migrate object configuration updates"): 0 as published, one more for each version saved since; known once a refresh has seen the package published.
+func (o PackageOutput) PackageVersion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Package) pulumi.IntPtrOutput { return v.PackageVersion }).(pulumi.IntPtrOutput)
+}
+
+// What changed in the source sandbox since the current version, as the last refresh saw it: `{artifact_id, type, title, changes}` per artifact. The next `pulumi up` saves them as a new version, and each ImportJob of the package brings it to its target.
+func (o PackageOutput) SourceChanges() pulumi.MapArrayOutput {
+	return o.ApplyT(func(v *Package) pulumi.MapArrayOutput { return v.SourceChanges }).(pulumi.MapArrayOutput)
+}
+
 // The sandbox the artifacts come from, a sandbox name of up to 256 characters; left out, `aep:sandbox` (recorded as such). Changing it replaces the package.
 func (o PackageOutput) SourceSandbox() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.StringPtrOutput { return v.SourceSandbox }).(pulumi.StringPtrOutput)
@@ -246,6 +262,11 @@ func (o PackageOutput) Status() pulumi.StringOutput {
 // The platform's version of the package; it changes on every write.
 func (o PackageOutput) Version() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Package) pulumi.IntPtrOutput { return v.Version }).(pulumi.IntPtrOutput)
+}
+
+// The versions saved, newest first: `{package_version, created_date, created_by}`.
+func (o PackageOutput) VersionHistory() pulumi.MapArrayOutput {
+	return o.ApplyT(func(v *Package) pulumi.MapArrayOutput { return v.VersionHistory }).(pulumi.MapArrayOutput)
 }
 
 func init() {

@@ -264,7 +264,11 @@ class ImportJob(pulumi.CustomResource):
             __props__.__dict__["job_name"] = None
             __props__.__dict__["job_status"] = None
             __props__.__dict__["needs_attention"] = None
+            __props__.__dict__["package_version"] = None
             __props__.__dict__["reused_artifacts"] = None
+            __props__.__dict__["source_changes"] = None
+            __props__.__dict__["update_job_id"] = None
+            __props__.__dict__["updated_artifacts"] = None
         super(ImportJob, __self__).__init__(
             'aep:index:ImportJob',
             resource_name,
@@ -303,9 +307,13 @@ class ImportJob(pulumi.CustomResource):
         __props__.__dict__["needs_attention"] = None
         __props__.__dict__["org"] = None
         __props__.__dict__["package_id"] = None
+        __props__.__dict__["package_version"] = None
         __props__.__dict__["reused_artifacts"] = None
+        __props__.__dict__["source_changes"] = None
         __props__.__dict__["target_sandbox"] = None
         __props__.__dict__["timeout_seconds"] = None
+        __props__.__dict__["update_job_id"] = None
+        __props__.__dict__["updated_artifacts"] = None
         return ImportJob(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -437,12 +445,28 @@ class ImportJob(pulumi.CustomResource):
         return pulumi.get(self, "package_id")
 
     @_builtins.property
+    @pulumi.getter(name="packageVersion")
+    def package_version(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        The version of the package the target holds: the one imported, then each one an update brought (see the Package's `package_version`).
+        """
+        return pulumi.get(self, "package_version")
+
+    @_builtins.property
     @pulumi.getter(name="reusedArtifacts")
     def reused_artifacts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
         The objects the import used that the target already held (by name, by `alternatives`, or the same object): source id -> target id.
         """
         return pulumi.get(self, "reused_artifacts")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceChanges")
+    def source_changes(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+        """
+        What the target doesn't hold yet, as the last refresh saw it: changes of the package's source since its current version, or a newer version. The next `pulumi up` brings it with an UPDATE import (the objects keep their ids).
+        """
+        return pulumi.get(self, "source_changes")
 
     @_builtins.property
     @pulumi.getter(name="targetSandbox")
@@ -459,4 +483,20 @@ class ImportJob(pulumi.CustomResource):
         How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="updateJobId")
+    def update_job_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The id of the last UPDATE import of the target.
+        """
+        return pulumi.get(self, "update_job_id")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedArtifacts")
+    def updated_artifacts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
+        """
+        The objects the last update changed: source artifact id -> target artifact id.
+        """
+        return pulumi.get(self, "updated_artifacts")
 

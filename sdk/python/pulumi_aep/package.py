@@ -239,8 +239,11 @@ class Package(pulumi.CustomResource):
             __props__.__dict__["ims_org_id"] = None
             __props__.__dict__["modified_date"] = None
             __props__.__dict__["package_id"] = None
+            __props__.__dict__["package_version"] = None
+            __props__.__dict__["source_changes"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["version"] = None
+            __props__.__dict__["version_history"] = None
         super(Package, __self__).__init__(
             'aep:index:Package',
             resource_name,
@@ -276,9 +279,12 @@ class Package(pulumi.CustomResource):
         __props__.__dict__["org"] = None
         __props__.__dict__["package_id"] = None
         __props__.__dict__["package_type"] = None
+        __props__.__dict__["package_version"] = None
+        __props__.__dict__["source_changes"] = None
         __props__.__dict__["source_sandbox"] = None
         __props__.__dict__["status"] = None
         __props__.__dict__["version"] = None
+        __props__.__dict__["version_history"] = None
         return Package(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -386,6 +392,22 @@ class Package(pulumi.CustomResource):
         return pulumi.get(self, "package_type")
 
     @_builtins.property
+    @pulumi.getter(name="packageVersion")
+    def package_version(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        The package's current version (packages.md "Migrate object configuration updates"): 0 as published, one more for each version saved since; known once a refresh has seen the package published.
+        """
+        return pulumi.get(self, "package_version")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceChanges")
+    def source_changes(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+        """
+        What changed in the source sandbox since the current version, as the last refresh saw it: `{artifact_id, type, title, changes}` per artifact. The next `pulumi up` saves them as a new version, and each ImportJob of the package brings it to its target.
+        """
+        return pulumi.get(self, "source_changes")
+
+    @_builtins.property
     @pulumi.getter(name="sourceSandbox")
     def source_sandbox(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -408,4 +430,12 @@ class Package(pulumi.CustomResource):
         The platform's version of the package; it changes on every write.
         """
         return pulumi.get(self, "version")
+
+    @_builtins.property
+    @pulumi.getter(name="versionHistory")
+    def version_history(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+        """
+        The versions saved, newest first: `{package_version, created_date, created_by}`.
+        """
+        return pulumi.get(self, "version_history")
 
