@@ -2,6 +2,7 @@
 
 - `resources.py`: the `pulumi.dynamic.Resource` classes (Package, PublishedPackage, ImportJob,
   Handshake, Transfer), each over its core provider (`sandbox_provider.resources.<module>`),
+- `promotion.py`: the Promotion component (one ImportJob per target, in waves),
 - `lookups.py`: the `get_*` functions, over the core's reads, run in the program's process.
 
 Every other language reaches the same core through the `aep` plugin (`sandbox_provider.plugin`).
@@ -25,6 +26,7 @@ __all__ = [
     "Package",
     "PackageInfo",
     "Preflight",
+    "Promotion",
     "PublishedPackage",
     "Transfer",
     "get_artifact_dependencies",
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
         get_packages,
         get_preflight,
     )
+    from .promotion import Promotion
     from .resources import Handshake, ImportJob, Package, PublishedPackage, Transfer
 
 
@@ -64,6 +67,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'sandbox_provider.dynamic' has no attribute {name!r}")
     if name in _RESOURCES:
         module = f"{__name__}.resources"
+    elif name == "Promotion":
+        module = f"{__name__}.promotion"
     elif name == "Artifact":
         module = "sandbox_provider.resources._fields"
     else:

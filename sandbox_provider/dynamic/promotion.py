@@ -1,0 +1,102 @@
+"""The Promotion component (see `sandbox_provider.resources.promotion`): one ImportJob per
+target, in waves. `build` declares the children for either adapter: the dynamic ImportJob
+here, the plugin's `aep:index:ImportJob` in the plugin's Construct."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+
+from sandbox_provider.resources import promotion as core
+from sandbox_provider.resources.errors import ProviderError
+
+__all__ = ["Promotion", "build"]
+
+#: `(resource name, inputs, options)` -> the ImportJob resource, in either adapter.
+MakeImportJob = Callable[[str, dict[str, Any], pulumi.ResourceOptions], Any]
+
+
+def build(
+    parent: pulumi.Resource,
+    name: str,
+    package_id: pulumi.Input[str],
+    inputs: core.PromotionInputs,
+    make: MakeImportJob,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> pulumi.Output[dict[str, dict[str, Any]]]:
+    """Declare the children of Promotion `name` (each wave's jobs depend on the wave
+    before's) and answer its `targets` output."""
+    previous: list[Any] = list(depends_on)
+    statuses: dict[str, pulumi.Output[dict[str, Any]]] = {}
+    for wave in core.waves(inputs):
+        current = []
+        for target in wave:
+            job = make(
+                core.child_name(name, target),
+                {"package_id": package_id, **core.import_job_inputs(target, inputs.org)},
+                pulumi.ResourceOptions(parent=parent, depends_on=previous),
+            )
+            current.append(job)
+            statuses[core.target_key(target)] = pulumi.Output.all(
+                job.job_id, job.job_status, job.package_version
+            ).apply(functools.partial(_status, target))
+        previous = current
+    return pulumi.Output.all(**statuses) if statuses else pulumi.Output.from_input({})
+
+
+def _status(target: core.PromotionTarget, seen: list[Any]) -> dict[str, Any]:
+    """A target's entry of `targets`: where, which wave, and its job's job id, status and
+    package version (left out while unknown)."""
+    job_id, job_status, version = seen
+    entry = {
+        "sandbox": target.sandbox,
+        "wave": target.wave,
+        "job_id": job_id,
+        "job_status": job_status,
+        "package_version": version,
+    }
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+class Promotion(pulumi.ComponentResource):
+    """A published package imported into several sandboxes, in waves.
+
+        Promotion("release", package_id=pub.package_id, targets=[
+            {"sandbox": "staging"},
+            {"sandbox": "prod", "wave": 1, "conflict_policy": "use_existing"},
+        ])
+
+    Each target is one ImportJob (`<name>-<sandbox>`), a child of this component; the targets
+    of wave n+1 wait for every target of wave n. A target that fails stops the waves after it,
+    and the next `pulumi up` makes only what is missing. `targets`: per target its `sandbox`,
+    `wave`, `job_id`, `job_status` and `package_version`."""
+
+    targets: pulumi.Output[dict[str, dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        package_id: pulumi.Input[str],
+        targets: Sequence[Mapping[str, Any]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(core.TOKEN, resource_name, None, opts)
+        try:
+            # The id is known only once the package is published: checked by the ImportJobs.
+            known = package_id if isinstance(package_id, str) else rpc.UNKNOWN
+            inputs = core.checked({"package_id": known, "targets": list(targets)})
+        except ProviderError as exc:
+            # The engine prints a RunError's text alone: one line, no traceback.
+            raise pulumi.RunError(str(exc)) from None
+        from .resources import ImportJob
+
+        def make(name: str, given: dict[str, Any], options: pulumi.ResourceOptions) -> Any:
+            return ImportJob(name, **given, opts=options)
+
+        self.targets = build(self, resource_name, package_id, inputs, make)
+        self.register_outputs({"targets": self.targets})

@@ -1,0 +1,208 @@
+"""Promotion: one published package brought to several sandboxes, in waves.
+
+A component, not a resource of its own: it declares one ImportJob per target, named
+`<promotion>-<sandbox>` (`<promotion>-<org>-<sandbox>` for a target of another profile), and
+makes every ImportJob of wave n+1 depend on every ImportJob of wave n. So the engine starts a
+wave once the one before succeeded; a target that fails stops its wave's successors and is the
+only resource of its wave the stack doesn't record; the next `pulumi up` makes what is missing
+(the failed target and the waves after it) and leaves the rest as they are. A target's job
+follows the package's versions as every ImportJob does (`_versions`).
+
+This module is the declaration both adapters build from: the inputs (checked here, each
+mistake one line naming the input and the fix), the waves, the children's names, and the
+outputs (`targets`: per target its status, job and the version it holds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pulumi.dynamic import CheckFailure
+from pydantic import Field, StrictBool
+
+from ._fields import ArtifactId, ArtifactRef, Name, PackageId, SandboxName, Seconds
+from .declare import REPLACE, UPDATE, Doc, Inputs, Outputs
+from .errors import ProviderError
+
+__all__ = [
+    "PromotionInputs",
+    "PromotionOutputs",
+    "PromotionTarget",
+    "child_name",
+    "checked",
+    "import_job_inputs",
+    "target_key",
+    "waves",
+]
+
+TOKEN = "aep:index:Promotion"
+
+
+class PromotionTarget(Inputs):
+    """One sandbox a Promotion imports the package into."""
+
+    DESCRIPTION: ClassVar[str] = "A sandbox to promote the package to, and how."
+    REQUIRED: ClassVar[tuple[str, ...]] = ("sandbox",)
+    SYNONYMS: ClassVar[dict[str, str]] = {
+        "target_sandbox": "sandbox",
+        "target": "sandbox",
+        "policy": "conflict_policy",
+    }
+
+    sandbox: Annotated[
+        SandboxName | None,
+        Doc("The sandbox to import into.", hint="give a sandbox name, e.g. 'prod'", change=REPLACE),
+    ] = None
+    wave: Annotated[
+        int,
+        Field(ge=0),
+        Doc(
+            "The wave of this target: every target of wave n+1 waits until every target of "
+            "wave n has imported the package.",
+            hint="give a whole number, 0 or more",
+            change=REPLACE,
+        ),
+    ] = 0
+    name: Annotated[
+        Name | None,
+        Doc(
+            "The import job's name; left out, the package's.",
+            hint="give the job's name as text, or leave it out",
+            change=REPLACE,
+        ),
+    ] = None
+    alternatives: Annotated[
+        dict[ArtifactId, ArtifactRef],
+        Doc(
+            "Existing objects of this sandbox to use instead of importing an artifact: source "
+            "artifact id -> `{id, type}` (as an ImportJob's).",
+            hint='map a source artifact id to {"id": <target id>, "type": <type>}',
+            change=REPLACE,
+        ),
+    ] = Field(default_factory=dict)
+    conflict_policy: Annotated[
+        Literal["fail", "use_existing", "create_new"],
+        Doc(
+            "What to do with a conflict `alternatives` doesn't settle (as an ImportJob's).",
+            hint="use 'fail', 'use_existing' or 'create_new'",
+            change=REPLACE,
+        ),
+    ] = "fail"
+    check_permissions: Annotated[
+        StrictBool,
+        Doc(
+            "Run the preflight before submitting (as an ImportJob's).",
+            hint="write True or False (without quotes)",
+            change=UPDATE,
+        ),
+    ] = True
+    timeout_seconds: Annotated[
+        Seconds | None,
+        Doc(
+            "How long this target's import may take (as an ImportJob's).",
+            hint="give seconds as a number",
+            change=UPDATE,
+        ),
+    ] = None
+
+
+class PromotionInputs(Inputs):
+    DESCRIPTION: ClassVar[str] = (
+        "A published package imported into several sandboxes, in waves: one ImportJob per "
+        "target, each wave starting once the one before succeeded. A target that fails stops "
+        "the waves after it; the next `pulumi up` retries only what is missing."
+    )
+    REQUIRED: ClassVar[tuple[str, ...]] = ("package_id", "targets")
+    SYNONYMS: ClassVar[dict[str, str]] = {"sandboxes": "targets"}
+
+    package_id: Annotated[
+        PackageId | None,
+        Doc(
+            "The published package to promote.",
+            hint="pass a PublishedPackage's package_id output (package_id=pub.package_id)",
+            change=REPLACE,
+        ),
+    ] = None
+    targets: Annotated[
+        list[PromotionTarget],
+        Field(min_length=1),
+        Doc(
+            "The sandboxes to import into: `{sandbox, wave, org, name, alternatives, "
+            "conflictPolicy, checkPermissions, timeoutSeconds}` each.",
+            hint='give a list of targets, e.g. [{"sandbox": "staging"}, {"sandbox": "prod", '
+            '"wave": 1}]',
+            change=UPDATE,
+        ),
+    ] = Field(default_factory=list)
+
+    def cross_check(self, unknown: set[str]) -> list[CheckFailure]:
+        failures = []
+        seen: dict[str, int] = {}
+        for i, target in enumerate(self.targets):
+            key = target_key(target)
+            if key in seen:
+                failures.append(
+                    CheckFailure(
+                        f"targets[{i}].sandbox",
+                        f"{target.sandbox!r} is listed twice (also targets[{seen[key]}]): "
+                        "remove one",
+                    )
+                )
+            seen.setdefault(key, i)
+        return failures
+
+
+class PromotionOutputs(Outputs):
+    targets: Annotated[
+        dict[str, dict[str, Any]],
+        Doc(
+            "Per target (`<sandbox>`, or `<org>/<sandbox>` for another profile's): `{sandbox, "
+            "wave, jobId, jobStatus, packageVersion}`, the version being the one the sandbox "
+            "holds.",
+            always=True,
+        ),
+    ]
+
+
+def target_key(target: PromotionTarget) -> str:
+    """How `targets` output names a target: its sandbox, under its profile if it has one."""
+    return f"{target.org}/{target.sandbox}" if target.org else str(target.sandbox)
+
+
+def child_name(promotion: str, target: PromotionTarget) -> str:
+    """The ImportJob's resource name: stable, so a target keeps its import across runs."""
+    return f"{promotion}-{target_key(target).replace('/', '-')}"
+
+
+def checked(props: Mapping[str, Any]) -> PromotionInputs:
+    """The inputs, or a ProviderError naming each mistake and its fix, one per line."""
+    from ._base import config_failures, validate  # every resource's input checks
+
+    parsed, result = validate(PromotionInputs, props)
+    # The configuration is the ImportJobs' to check (in the provider, where it is loaded).
+    org = props.get("org") if isinstance(props.get("org"), str) else None
+    config = {(f.property, f.reason) for f in config_failures(org)}
+    failures = [f for f in result.failures if (f.property, f.reason) not in config]
+    if failures or parsed is None:
+        lines = [f"{f.property}: {f.reason}" if f.property else f.reason for f in failures]
+        raise ProviderError("Promotion: " + "; ".join(lines))
+    return parsed
+
+
+def waves(inputs: PromotionInputs) -> list[list[PromotionTarget]]:
+    """The targets by wave, in wave order, each wave in the order the program lists them."""
+    numbers = sorted({t.wave for t in inputs.targets})
+    return [[t for t in inputs.targets if t.wave == n] for n in numbers]
+
+
+def import_job_inputs(target: PromotionTarget, org: str | None = None) -> dict[str, Any]:
+    """The ImportJob inputs of a target (besides `package_id`), snake_case; unset ones left
+    out so the ImportJob's defaults hold. `org`: the Promotion's, for a target naming none."""
+    given = target.model_dump(exclude_none=True, exclude={"wave", "sandbox"})
+    if org and not target.org:
+        given["org"] = org
+    given["target_sandbox"] = target.sandbox
+    if not given.get("alternatives"):
+        given.pop("alternatives", None)
+    return {k: v for k, v in given.items() if k != "adopt_id"}

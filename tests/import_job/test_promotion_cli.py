@@ -1,0 +1,95 @@
+"""Promotion through the real CLI: one ImportJob per target, in waves; a target that fails
+stops the waves after it, the stack records the targets that succeeded, and the next `up`
+makes only what is missing; then a field added in dev reaches every target at `up
+--refresh`, and the `targets` output says which version each holds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support.engine import program
+
+from sandbox_provider.testing import World
+
+pytestmark = pytest.mark.e2e
+
+WEB_SCHEMA = "https://ns.adobe.com/acme/schemas/web-events"
+WAVE_0 = ("staging", "qa")
+
+
+@pytest.fixture
+def world(each_path: World) -> World:
+    for sandbox in WAVE_0:
+        each_path.emu._admin("POST", "/orgs/acme/sandboxes", json={"name": sandbox})
+    return each_path
+
+
+def imports_in_state(world: World) -> list[str]:
+    return sorted(
+        r["urn"].rsplit("::", 1)[1]
+        for r in world.state_resources()
+        if r["type"].endswith(":ImportJob")
+    )
+
+
+def fields_of(world: World, sandbox: str, artifact_id: str) -> dict[str, str]:
+    (obj,) = [a for a in world.emu.artifacts("acme", sandbox) if a["id"] == artifact_id]
+    return dict(obj["definition"]["fields"])
+
+
+def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missing(
+    world: World,
+) -> None:
+    program(
+        world,
+        f"""
+    pkg = {{ns}}Package("pkg", name="train", source_sandbox="dev",
+                        artifacts=[{{"id": {WEB_SCHEMA!r}, "type": "REGISTRY_SCHEMA"}}],
+                        include_dependencies=True)
+    pub = {{ns}}PublishedPackage("pub", package_id=pkg.package_id)
+    release = {{ns}}Promotion("release", package_id=pub.package_id, targets=[
+        {{"sandbox": "staging", "conflict_policy": "create_new"}},
+        {{"sandbox": "qa", "conflict_policy": "create_new"}},
+        {{"sandbox": "prod", "wave": 1, "conflict_policy": "create_new"}},
+    ])
+    pulumi.export("targets", release.targets)
+    """,
+    )
+    # One of wave 0's two imports is refused once: its wave fails, wave 1 never starts (with
+    # --continue-on-error the other target of wave 0 still finishes).
+    world.emu.set_faults(
+        [{"path": r"/packages/import$", "method": "POST", "status": 400, "times": 1}]
+    )
+    first = world.stack.up(check=False, continue_on_error=True)
+    assert first.code != 0
+    made = imports_in_state(world)
+    assert len(made) == 1 and made[0] in ("release-staging", "release-qa"), first.stdout
+    assert not [j for j in world.jobs("acme") if j.get("targetSandbox") == "prod"]
+
+    world.emu.clear_faults()
+    second = world.stack.up()
+    assert second.summary.get("create") == 2, second.summary  # the failed one, and prod
+    assert imports_in_state(world) == ["release-prod", "release-qa", "release-staging"]
+    imports = [j for j in world.jobs("acme") if j.get("jobType") != "UPDATE"]
+    by_target = sorted(j["targetSandbox"] for j in imports if j.get("targetSandbox"))
+    assert by_target == ["prod", "qa", "staging"], by_target
+
+    targets = world.stack.outputs()["targets"]
+    assert sorted(targets) == ["prod", "qa", "staging"]
+    assert {t["wave"] for t in targets.values()} == {0, 1}
+    status = {k: v.get("job_status", v.get("jobStatus")) for k, v in targets.items()}
+    assert set(status.values()) == {"SUCCESS"}, status
+
+    # The next change: every target gets it, once.
+    dev = fields_of(world, "dev", WEB_SCHEMA)
+    world.emu.patch_artifact(
+        "acme", "dev", WEB_SCHEMA, {"definition": {"fields": {**dev, "web.visit.id": "string"}}}
+    )
+    world.stack.up(refresh=True)
+    targets = world.stack.outputs()["targets"]
+    versions = {k: v.get("package_version", v.get("packageVersion")) for k, v in targets.items()}
+    assert versions == {"prod": 1, "qa": 1, "staging": 1}, json.dumps(targets)
+    updates = [j for j in world.jobs("acme") if j.get("jobType") == "UPDATE"]
+    assert sorted(j["targetSandbox"] for j in updates) == ["prod", "qa", "staging"]
+    world.stack.preview(refresh=True, expect_no_changes=True)
