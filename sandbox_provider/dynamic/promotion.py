@@ -29,7 +29,7 @@ def build(
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> pulumi.Output[dict[str, dict[str, Any]]]:
     """Declare the children of Promotion `name` (each wave's jobs depend on the wave
-    before's) and answer its `targets` output."""
+    before's) and answer its `statuses` output."""
     previous: list[Any] = list(depends_on)
     statuses: dict[str, pulumi.Output[dict[str, Any]]] = {}
     for wave in core.waves(inputs):
@@ -49,7 +49,7 @@ def build(
 
 
 def _status(target: core.PromotionTarget, seen: list[Any]) -> dict[str, Any]:
-    """A target's entry of `targets`: where, which wave, and its job's job id, status and
+    """A target's entry of `statuses`: where, which wave, and its job's job id, status and
     package version (left out while unknown)."""
     job_id, job_status, version = seen
     entry = {
@@ -72,10 +72,10 @@ class Promotion(pulumi.ComponentResource):
 
     Each target is one ImportJob (`<name>-<sandbox>`), a child of this component; the targets
     of wave n+1 wait for every target of wave n. A target that fails stops the waves after it,
-    and the next `pulumi up` makes only what is missing. `targets`: per target its `sandbox`,
+    and the next `pulumi up` makes only what is missing. `statuses`: per target its `sandbox`,
     `wave`, `job_id`, `job_status` and `package_version`."""
 
-    targets: pulumi.Output[dict[str, dict[str, Any]]]
+    statuses: pulumi.Output[dict[str, dict[str, Any]]]
 
     def __init__(
         self,
@@ -98,5 +98,5 @@ class Promotion(pulumi.ComponentResource):
         def make(name: str, given: dict[str, Any], options: pulumi.ResourceOptions) -> Any:
             return ImportJob(name, **given, opts=options)
 
-        self.targets = build(self, resource_name, package_id, inputs, make)
-        self.register_outputs({"targets": self.targets})
+        self.statuses = build(self, resource_name, package_id, inputs, make)
+        self.register_outputs({"statuses": self.statuses})

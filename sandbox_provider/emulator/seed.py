@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .artifacts import new_artifact, put_artifact, save_org
 from .errors import bad_request
@@ -95,13 +95,15 @@ PARTNER_DEV: list[tuple[str, str, str, list[str]]] = [
     ("prtn-seg-vip", "PROFILE_SEGMENT", "VIP Customers", ["prtn-schema-customer"]),
 ]
 
-DEMO_ORGS = [
+DEMO_ORGS: list[dict[str, Any]] = [
     {
         "name": "acme",
         "imsOrgId": ACME,
         "region": "va7",
         "clientId": "acme-client-id",
         "clientSecret": "acme-client-secret",
+        # A middle stage for release trains (examples/release-train); empty in the seed.
+        "sandboxes": ["dev", "staging", "prod"],
     },
     {
         "name": "partner",
@@ -135,7 +137,8 @@ def _apply(emu: Emulator, seed: str) -> None:
     if seed == "empty":
         return
     for spec in DEMO_ORGS:
-        save_org(emu, {**spec, "sandboxes": ["dev", "prod"], "permissions": all_permissions()})
+        sandboxes = spec.get("sandboxes", ["dev", "prod"])
+        save_org(emu, {**spec, "sandboxes": sandboxes, "permissions": all_permissions()})
     for org_id, sandbox, rows in (
         (ACME, "dev", ACME_DEV),
         (ACME, "prod", ACME_PROD),
@@ -151,7 +154,7 @@ def _apply(emu: Emulator, seed: str) -> None:
 def credentials_text(emu: Emulator | None = None) -> str:
     """The credentials of the orgs the emulator holds (the demo ones without `emu`)."""
     if emu is None:
-        orgs = [{**spec, "sandboxes": ["dev", "prod"]} for spec in DEMO_ORGS]
+        orgs = [{"sandboxes": ["dev", "prod"], **spec} for spec in DEMO_ORGS]
     else:
         with emu.store.tx():
             orgs = emu.store.find("org")

@@ -118,6 +118,9 @@ class AepProvider(p.Provider):
         return await asyncio.get_running_loop().run_in_executor(self._pool, scoped)
 
     def _core(self, token: str) -> tuple[ResourceSpec, Any]:
+        # The SDK's servicer reads the type from the URN, whose type part names the parents'
+        # types too for a component's child (`aep:index:Promotion$aep:index:ImportJob`).
+        token = token.rsplit("$", 1)[-1]
         spec = by_token(token)
         if spec is None:
             raise ValueError(
@@ -260,6 +263,15 @@ class AepProvider(p.Provider):
         )
 
     # -- invokes: the lookup functions (invoke.py) ------------------------------------------------
+    async def construct(self, request: p.ConstructRequest) -> p.ConstructResponse:
+        from sandbox_provider.resources.errors import ProviderError
+
+        from .component import COMPONENTS, construct
+
+        if request.resource_type not in COMPONENTS:
+            raise ProviderError(f"unknown component type {request.resource_type!r}")
+        return await construct(request)
+
     async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
         return await self._run(invoke.invoke, request)
 

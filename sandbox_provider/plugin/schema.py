@@ -182,6 +182,56 @@ def _resource(spec: ResourceSpec) -> dict[str, Any]:
     }
 
 
+def _properties(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields as schema properties (camelCase), with their docs and defaults."""
+    hidden = set(getattr(model, "HIDDEN", ()))
+    out = {}
+    for name, info in model.model_fields.items():
+        if name in hidden:
+            continue
+        doc = declare.doc_text(model, field=name)
+        default = default_text(model, name)
+        if doc and default is not None:
+            doc = f"{doc} Default: `{default}`."
+        out[camel(name)] = _with_doc(_spec(info.annotation), doc)
+    return out
+
+
+def _components() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the components as schema resources, the object types they use): Promotion, declared
+    in `sandbox_provider.resources.promotion`."""
+    from sandbox_provider.resources import promotion as core
+
+    target = f"{PACKAGE}:index:PromotionTarget"
+    types_ = {
+        target: {
+            "type": "object",
+            "description": core.PromotionTarget.DESCRIPTION,
+            "properties": _properties(core.PromotionTarget),
+            "required": [camel(k) for k in core.PromotionTarget.REQUIRED],
+        }
+    }
+    inputs = _properties(core.PromotionInputs)
+    inputs["targets"] = {
+        **inputs["targets"],
+        "type": "array",
+        "items": {"$ref": f"#/types/{target}"},
+    }
+    outputs = {
+        camel(k): _with_doc(_spec(a), declare.doc_text(core.PromotionOutputs, field=k))
+        for k, a in declare.public_outputs(core.PromotionOutputs).items()
+    }
+    resource = {
+        "isComponent": True,
+        "description": core.PromotionInputs.DESCRIPTION,
+        "inputProperties": inputs,
+        "requiredInputs": [camel(k) for k in core.PromotionInputs.REQUIRED],
+        "properties": outputs,
+        "required": [camel(k) for k in declare.always(core.PromotionOutputs)],
+    }
+    return {core.TOKEN: resource}, types_
+
+
 def _config() -> dict[str, Any]:
     variables: dict[str, Any] = {}
     for key in KEYS:
@@ -336,6 +386,8 @@ def schema(version: str) -> dict[str, Any]:
         for name, fields in (("Artifact", ("id", "type", "title")), ("ArtifactRef", ("id", "type")))
     }
     types_.update(_function_types())
+    components, component_types = _components()
+    types_.update(component_types)
     return {
         "name": PACKAGE,
         "displayName": "Adobe Experience Platform sandbox tooling",
@@ -348,7 +400,7 @@ def schema(version: str) -> dict[str, Any]:
             "inputProperties": config,
         },
         "types": types_,
-        "resources": {r.token: _resource(r) for r in RESOURCES},
+        "resources": {**{r.token: _resource(r) for r in RESOURCES}, **components},
         "functions": _functions(),
         "language": LANGUAGE,
     }

@@ -85,6 +85,32 @@ Handshake = _BY_NAME["Handshake"]
 Transfer = _BY_NAME["Transfer"]
 
 
+class Promotion(pulumi.ComponentResource):
+    """The plugin's Promotion component (`aep:index:Promotion`, made by the plugin's
+    Construct): `package_id`, `targets` (a list of `{sandbox, wave, org, name, alternatives,
+    conflict_policy, check_permissions, timeout_seconds}`) and `org`, as the Python
+    Promotion takes them; `statuses` per target, in the schema's camelCase."""
+
+    statuses: pulumi.Output[dict[str, dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        package_id: pulumi.Input[str],
+        targets: Sequence[dict[str, Any]],
+        org: str | None = None,
+    ) -> None:
+        props = {
+            "packageId": package_id,
+            "targets": [{camel(k): v for k, v in t.items()} for t in targets],
+            "org": org,
+            "statuses": None,
+        }
+        super().__init__(f"{PACKAGE}:index:Promotion", resource_name, props, opts, remote=True)
+
+
 class Provider(pulumi.ProviderResource):
     """An explicit `aep` provider, e.g. for a second org: the `aep:*` keys as keyword
     arguments in snake_case (`org_id`, `client_id`, `client_secret`, ...). Credentials are
@@ -228,4 +254,9 @@ def get_import_jobs(
 
 
 #: The provider, the schema's resources and the lookups defined above: nothing to keep in step.
-__all__ = ["Provider", *_BY_NAME, *(name for name in tuple(globals()) if name.startswith("get_"))]
+__all__ = [
+    "Promotion",
+    "Provider",
+    *_BY_NAME,
+    *(name for name in tuple(globals()) if name.startswith("get_")),
+]

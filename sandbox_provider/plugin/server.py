@@ -42,7 +42,17 @@ from .provider import AepProvider, EngineLog, InitFailed
 
 __all__ = ["serve"]
 
-_GUARDED = ("CheckConfig", "Configure", "Check", "Diff", "Create", "Read", "Update", "Delete")
+_GUARDED = (
+    "CheckConfig",
+    "Configure",
+    "Check",
+    "Diff",
+    "Create",
+    "Read",
+    "Update",
+    "Delete",
+    "Construct",
+)
 
 
 def _expected(exc: BaseException) -> bool:

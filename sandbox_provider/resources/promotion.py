@@ -10,7 +10,7 @@ follows the package's versions as every ImportJob does (`_versions`).
 
 This module is the declaration both adapters build from: the inputs (checked here, each
 mistake one line naming the input and the fix), the waves, the children's names, and the
-outputs (`targets`: per target its status, job and the version it holds).
+outputs (`statuses`: per target its status, job and the version it holds).
 """
 
 from __future__ import annotations
@@ -154,12 +154,13 @@ class PromotionInputs(Inputs):
 
 
 class PromotionOutputs(Outputs):
-    targets: Annotated[
+    statuses: Annotated[
         dict[str, dict[str, Any]],
         Doc(
             "Per target (`<sandbox>`, or `<org>/<sandbox>` for another profile's): `{sandbox, "
-            "wave, jobId, jobStatus, packageVersion}`, the version being the one the sandbox "
-            "holds.",
+            "wave, jobId, jobStatus, packageVersion}`, `packageVersion` being the version of "
+            "the package the sandbox holds (in a Python program's Promotion the keys are "
+            "`job_id`, `job_status`, `package_version`).",
             always=True,
         ),
     ]

@@ -50,6 +50,11 @@ export type Package = import("./package").Package;
 export const Package: typeof import("./package").Package = null as any;
 utilities.lazyLoad(exports, ["Package"], () => require("./package"));
 
+export { PromotionArgs } from "./promotion";
+export type Promotion = import("./promotion").Promotion;
+export const Promotion: typeof import("./promotion").Promotion = null as any;
+utilities.lazyLoad(exports, ["Promotion"], () => require("./promotion"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -85,6 +90,8 @@ const _module = {
                 return new ImportJob(name, <any>undefined, { urn })
             case "aep:index:Package":
                 return new Package(name, <any>undefined, { urn })
+            case "aep:index:Promotion":
+                return new Promotion(name, <any>undefined, { urn })
             case "aep:index:PublishedPackage":
                 return new PublishedPackage(name, <any>undefined, { urn })
             case "aep:index:Transfer":

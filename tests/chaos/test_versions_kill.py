@@ -32,7 +32,6 @@ def update_jobs(w: World) -> list[dict[str, Any]]:
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("path", ["dynamic", "plugin"])
 def test_killed_during_the_update_imports(world: World, path: str) -> None:
-    world.emu._admin("POST", "/orgs/acme/sandboxes", json={"name": "staging"})
     if path == "plugin":
         on_plugin(world)
     world.path = path  # type: ignore[attr-defined]

@@ -62,7 +62,7 @@ def test_demo_orgs(emulator: EmulatorProcess) -> None:
         "clientId": "acme-client-id",
         "clientSecret": "acme-client-secret",
     }
-    assert sorted(orgs[ACME]["sandboxes"]) == ["dev", "prod"]
+    assert sorted(orgs[ACME]["sandboxes"]) == ["dev", "prod", "staging"]
     assert orgs[PARTNER]["imsOrgId"] == PARTNER_ID
     assert orgs[PARTNER]["region"] == "va6"
     assert (orgs[PARTNER]["clientId"], orgs[PARTNER]["clientSecret"]) == (

@@ -30,6 +30,7 @@ TESTED = {
     "adopt-existing-package",
     "conflicts-from-lookup",
     "yaml-demo",
+    "release-train",
 }
 
 
@@ -97,6 +98,36 @@ def test_promote_dev_to_prod(example: ExampleFactory) -> None:
     job = next(j for j in ex.jobs() if j["id"] == out["importJobId"])
     assert job["jobStatus"] == "SUCCESS"
     assert ex.artifact_ids("acme", "prod") == prod_after
+
+
+def test_release_train(example: ExampleFactory) -> None:
+    ex = example("release-train")
+    out = up_and_check(ex, resources=5)  # package, publication, promotion, two imports
+    stages = out["stages"]
+    assert {k: (v["wave"], v["job_status"]) for k, v in stages.items()} == {
+        "staging": (0, "SUCCESS"),
+        "prod": (1, "SUCCESS"),
+    }
+    assert {v["package_version"] for v in stages.values()} == {0}
+
+    # A field added in dev reaches both stages at the next `up --refresh`, under their ids.
+    schema = "https://ns.adobe.com/acme/schemas/web-events"
+    (dev,) = [a for a in ex.emu.artifacts("acme", "dev") if a["id"] == schema]
+    fields = {**dev["definition"]["fields"], "web.visit.id": "string"}
+    ex.emu.patch_artifact("acme", "dev", schema, {"definition": {"fields": fields}})
+    ex.stack.up(refresh=True)
+    out = ex.stack.outputs()
+    assert out["packageVersion"] == 1
+    assert [v["package_version"] for v in out["versionHistory"]] == [1]
+    assert {v["package_version"] for v in out["stages"].values()} == {1}
+    updates = [j for j in ex.jobs() if j.get("jobType") == "UPDATE"]
+    assert sorted(j["targetSandbox"] for j in updates) == ["prod", "staging"]
+    for sandbox in ("staging", "prod"):
+        ids = {a["id"]: a for a in ex.emu.artifacts("acme", sandbox)}
+        target = next(v for v in ids.values() if v.get("title") == dev["title"])
+        assert target["definition"]["fields"]["web.visit.id"] == "string"
+    ex.stack.preview(refresh=True, expect_no_changes=True)
+    destroy(ex)
 
 
 def test_partner_share(example: ExampleFactory) -> None:

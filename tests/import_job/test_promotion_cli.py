@@ -1,7 +1,7 @@
 """Promotion through the real CLI: one ImportJob per target, in waves; a target that fails
 stops the waves after it, the stack records the targets that succeeded, and the next `up`
 makes only what is missing; then a field added in dev reaches every target at `up
---refresh`, and the `targets` output says which version each holds."""
+--refresh`, and the `statuses` output says which version each holds."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from sandbox_provider.testing import World
 pytestmark = pytest.mark.e2e
 
 WEB_SCHEMA = "https://ns.adobe.com/acme/schemas/web-events"
-WAVE_0 = ("staging", "qa")
 
 
 @pytest.fixture
 def world(each_path: World) -> World:
-    for sandbox in WAVE_0:
-        each_path.emu._admin("POST", "/orgs/acme/sandboxes", json={"name": sandbox})
+    # The demo seed's acme has dev, staging and prod: a fourth sandbox for a second target
+    # of wave 0.
+    each_path.emu._admin("POST", "/orgs/acme/sandboxes", json={"name": "qa"})
     return each_path
 
 
@@ -53,7 +53,7 @@ def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missin
         {{"sandbox": "qa", "conflict_policy": "create_new"}},
         {{"sandbox": "prod", "wave": 1, "conflict_policy": "create_new"}},
     ])
-    pulumi.export("targets", release.targets)
+    pulumi.export("statuses", release.statuses)
     """,
     )
     # One of wave 0's two imports is refused once: its wave fails, wave 1 never starts (with
@@ -75,7 +75,7 @@ def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missin
     by_target = sorted(j["targetSandbox"] for j in imports if j.get("targetSandbox"))
     assert by_target == ["prod", "qa", "staging"], by_target
 
-    targets = world.stack.outputs()["targets"]
+    targets = world.stack.outputs()["statuses"]
     assert sorted(targets) == ["prod", "qa", "staging"]
     assert {t["wave"] for t in targets.values()} == {0, 1}
     status = {k: v.get("job_status", v.get("jobStatus")) for k, v in targets.items()}
@@ -87,7 +87,7 @@ def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missin
         "acme", "dev", WEB_SCHEMA, {"definition": {"fields": {**dev, "web.visit.id": "string"}}}
     )
     world.stack.up(refresh=True)
-    targets = world.stack.outputs()["targets"]
+    targets = world.stack.outputs()["statuses"]
     versions = {k: v.get("package_version", v.get("packageVersion")) for k, v in targets.items()}
     assert versions == {"prod": 1, "qa": 1, "staging": 1}, json.dumps(targets)
     updates = [j for j in world.jobs("acme") if j.get("jobType") == "UPDATE"]

@@ -52,11 +52,21 @@ def test_the_six_functions_are_the_python_lookups() -> None:
     python = [n for n in lookups.__all__ if n.startswith("get_")]
     assert sorted(SCHEMA["functions"]) == sorted(invoke.token(n) for n in python)
     assert invoke.token("get_import_conflicts") == "aep:index:getImportConflicts"
-    # The plugin's Python SDK offers the same functions and the schema's resources.
+    # The plugin's Python SDK offers the same functions, the schema's resources and its
+    # component.
     from sandbox_provider.plugin import sdk
 
     assert sorted(sdk.__all__) == sorted(
-        ["Provider", "Package", "PublishedPackage", "ImportJob", "Handshake", "Transfer", *python]
+        [
+            "Provider",
+            "Package",
+            "PublishedPackage",
+            "ImportJob",
+            "Handshake",
+            "Transfer",
+            "Promotion",
+            *python,
+        ]
     )
 
 

@@ -28,7 +28,6 @@ TARGETS = ("staging", "prod")
 
 @pytest.fixture
 def world(each_path: World) -> World:
-    each_path.emu._admin("POST", "/orgs/acme/sandboxes", json={"name": "staging"})
     return each_path
 
 

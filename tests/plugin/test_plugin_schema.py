@@ -13,15 +13,25 @@ from sandbox_provider.plugin.values import camel
 SCHEMA = schema("0.1.0")
 
 
-def test_the_package_and_its_five_resource_tokens() -> None:
+def test_the_package_its_five_resource_tokens_and_its_component() -> None:
     assert SCHEMA["name"] == "aep"
     assert sorted(SCHEMA["resources"]) == [
         "aep:index:Handshake",
         "aep:index:ImportJob",
         "aep:index:Package",
+        "aep:index:Promotion",
         "aep:index:PublishedPackage",
         "aep:index:Transfer",
     ]
+    promotion = SCHEMA["resources"]["aep:index:Promotion"]
+    assert promotion["isComponent"] is True
+    assert promotion["requiredInputs"] == ["packageId", "targets"]
+    assert promotion["inputProperties"]["targets"]["items"] == {
+        "$ref": "#/types/aep:index:PromotionTarget"
+    }
+    target = SCHEMA["types"]["aep:index:PromotionTarget"]
+    assert target["required"] == ["sandbox"]
+    assert {"sandbox", "wave", "conflictPolicy", "alternatives", "org"} <= set(target["properties"])
     assert json.loads(schema_json("0.1.0")) == SCHEMA
 
 

@@ -27,6 +27,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &ImportJob{}
 	case "aep:index:Package":
 		r = &Package{}
+	case "aep:index:Promotion":
+		r = &Promotion{}
 	case "aep:index:PublishedPackage":
 		r = &PublishedPackage{}
 	case "aep:index:Transfer":

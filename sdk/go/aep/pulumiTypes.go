@@ -687,11 +687,176 @@ func (o PackageInfoArrayOutput) Index(i pulumi.IntInput) PackageInfoOutput {
 	}).(PackageInfoOutput)
 }
 
+// A sandbox to promote the package to, and how.
+type PromotionTarget struct {
+	// Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+	Alternatives map[string]ArtifactRef `pulumi:"alternatives"`
+	// Run the preflight before submitting (as an ImportJob's). Default: `true`.
+	CheckPermissions *bool `pulumi:"checkPermissions"`
+	// What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+	ConflictPolicy *string `pulumi:"conflictPolicy"`
+	// The import job's name; left out, the package's.
+	Name *string `pulumi:"name"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org *string `pulumi:"org"`
+	// The sandbox to import into.
+	Sandbox string `pulumi:"sandbox"`
+	// How long this target's import may take (as an ImportJob's).
+	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
+	// The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+	Wave *int `pulumi:"wave"`
+}
+
+// PromotionTargetInput is an input type that accepts PromotionTargetArgs and PromotionTargetOutput values.
+// You can construct a concrete instance of `PromotionTargetInput` via:
+//
+//	PromotionTargetArgs{...}
+type PromotionTargetInput interface {
+	pulumi.Input
+
+	ToPromotionTargetOutput() PromotionTargetOutput
+	ToPromotionTargetOutputWithContext(context.Context) PromotionTargetOutput
+}
+
+// A sandbox to promote the package to, and how.
+type PromotionTargetArgs struct {
+	// Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+	Alternatives ArtifactRefMapInput `pulumi:"alternatives"`
+	// Run the preflight before submitting (as an ImportJob's). Default: `true`.
+	CheckPermissions pulumi.BoolPtrInput `pulumi:"checkPermissions"`
+	// What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+	ConflictPolicy pulumi.StringPtrInput `pulumi:"conflictPolicy"`
+	// The import job's name; left out, the package's.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+	Org pulumi.StringPtrInput `pulumi:"org"`
+	// The sandbox to import into.
+	Sandbox pulumi.StringInput `pulumi:"sandbox"`
+	// How long this target's import may take (as an ImportJob's).
+	TimeoutSeconds pulumi.Float64PtrInput `pulumi:"timeoutSeconds"`
+	// The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+	Wave pulumi.IntPtrInput `pulumi:"wave"`
+}
+
+func (PromotionTargetArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PromotionTarget)(nil)).Elem()
+}
+
+func (i PromotionTargetArgs) ToPromotionTargetOutput() PromotionTargetOutput {
+	return i.ToPromotionTargetOutputWithContext(context.Background())
+}
+
+func (i PromotionTargetArgs) ToPromotionTargetOutputWithContext(ctx context.Context) PromotionTargetOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PromotionTargetOutput)
+}
+
+// PromotionTargetArrayInput is an input type that accepts PromotionTargetArray and PromotionTargetArrayOutput values.
+// You can construct a concrete instance of `PromotionTargetArrayInput` via:
+//
+//	PromotionTargetArray{ PromotionTargetArgs{...} }
+type PromotionTargetArrayInput interface {
+	pulumi.Input
+
+	ToPromotionTargetArrayOutput() PromotionTargetArrayOutput
+	ToPromotionTargetArrayOutputWithContext(context.Context) PromotionTargetArrayOutput
+}
+
+type PromotionTargetArray []PromotionTargetInput
+
+func (PromotionTargetArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PromotionTarget)(nil)).Elem()
+}
+
+func (i PromotionTargetArray) ToPromotionTargetArrayOutput() PromotionTargetArrayOutput {
+	return i.ToPromotionTargetArrayOutputWithContext(context.Background())
+}
+
+func (i PromotionTargetArray) ToPromotionTargetArrayOutputWithContext(ctx context.Context) PromotionTargetArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PromotionTargetArrayOutput)
+}
+
+// A sandbox to promote the package to, and how.
+type PromotionTargetOutput struct{ *pulumi.OutputState }
+
+func (PromotionTargetOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PromotionTarget)(nil)).Elem()
+}
+
+func (o PromotionTargetOutput) ToPromotionTargetOutput() PromotionTargetOutput {
+	return o
+}
+
+func (o PromotionTargetOutput) ToPromotionTargetOutputWithContext(ctx context.Context) PromotionTargetOutput {
+	return o
+}
+
+// Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+func (o PromotionTargetOutput) Alternatives() ArtifactRefMapOutput {
+	return o.ApplyT(func(v PromotionTarget) map[string]ArtifactRef { return v.Alternatives }).(ArtifactRefMapOutput)
+}
+
+// Run the preflight before submitting (as an ImportJob's). Default: `true`.
+func (o PromotionTargetOutput) CheckPermissions() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PromotionTarget) *bool { return v.CheckPermissions }).(pulumi.BoolPtrOutput)
+}
+
+// What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+func (o PromotionTargetOutput) ConflictPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PromotionTarget) *string { return v.ConflictPolicy }).(pulumi.StringPtrOutput)
+}
+
+// The import job's name; left out, the package's.
+func (o PromotionTargetOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PromotionTarget) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+func (o PromotionTargetOutput) Org() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PromotionTarget) *string { return v.Org }).(pulumi.StringPtrOutput)
+}
+
+// The sandbox to import into.
+func (o PromotionTargetOutput) Sandbox() pulumi.StringOutput {
+	return o.ApplyT(func(v PromotionTarget) string { return v.Sandbox }).(pulumi.StringOutput)
+}
+
+// How long this target's import may take (as an ImportJob's).
+func (o PromotionTargetOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v PromotionTarget) *float64 { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
+}
+
+// The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+func (o PromotionTargetOutput) Wave() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PromotionTarget) *int { return v.Wave }).(pulumi.IntPtrOutput)
+}
+
+type PromotionTargetArrayOutput struct{ *pulumi.OutputState }
+
+func (PromotionTargetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PromotionTarget)(nil)).Elem()
+}
+
+func (o PromotionTargetArrayOutput) ToPromotionTargetArrayOutput() PromotionTargetArrayOutput {
+	return o
+}
+
+func (o PromotionTargetArrayOutput) ToPromotionTargetArrayOutputWithContext(ctx context.Context) PromotionTargetArrayOutput {
+	return o
+}
+
+func (o PromotionTargetArrayOutput) Index(i pulumi.IntInput) PromotionTargetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PromotionTarget {
+		return vs[0].([]PromotionTarget)[vs[1].(int)]
+	}).(PromotionTargetOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactInput)(nil)).Elem(), ArtifactArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactArrayInput)(nil)).Elem(), ArtifactArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactRefInput)(nil)).Elem(), ArtifactRefArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ArtifactRefMapInput)(nil)).Elem(), ArtifactRefMap{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PromotionTargetInput)(nil)).Elem(), PromotionTargetArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PromotionTargetArrayInput)(nil)).Elem(), PromotionTargetArray{})
 	pulumi.RegisterOutputType(ArtifactOutput{})
 	pulumi.RegisterOutputType(ArtifactArrayOutput{})
 	pulumi.RegisterOutputType(ArtifactDependenciesOutput{})
@@ -706,4 +871,6 @@ func init() {
 	pulumi.RegisterOutputType(ImportJobInfoArrayOutput{})
 	pulumi.RegisterOutputType(PackageInfoOutput{})
 	pulumi.RegisterOutputType(PackageInfoArrayOutput{})
+	pulumi.RegisterOutputType(PromotionTargetOutput{})
+	pulumi.RegisterOutputType(PromotionTargetArrayOutput{})
 }

@@ -37,3 +37,40 @@ export interface ArtifactRefArgs {
     type: pulumi.Input<string>;
 }
 
+/**
+ * A sandbox to promote the package to, and how.
+ */
+export interface PromotionTargetArgs {
+    /**
+     * Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+     */
+    alternatives?: pulumi.Input<{[key: string]: pulumi.Input<inputs.ArtifactRefArgs>} | undefined>;
+    /**
+     * Run the preflight before submitting (as an ImportJob's). Default: `true`.
+     */
+    checkPermissions?: pulumi.Input<boolean | undefined>;
+    /**
+     * What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+     */
+    conflictPolicy?: pulumi.Input<string | undefined>;
+    /**
+     * The import job's name; left out, the package's.
+     */
+    name?: pulumi.Input<string | undefined>;
+    /**
+     * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+     */
+    org?: pulumi.Input<string | undefined>;
+    /**
+     * The sandbox to import into.
+     */
+    sandbox: pulumi.Input<string>;
+    /**
+     * How long this target's import may take (as an ImportJob's).
+     */
+    timeoutSeconds?: pulumi.Input<number | undefined>;
+    /**
+     * The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+     */
+    wave?: pulumi.Input<number | undefined>;
+}

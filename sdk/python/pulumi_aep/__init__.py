@@ -15,6 +15,7 @@ from .get_preflight import *
 from .handshake import *
 from .import_job import *
 from .package import *
+from .promotion import *
 from .provider import *
 from .published_package import *
 from .transfer import *
@@ -39,6 +40,7 @@ _utilities.register(
    "aep:index:Handshake": "Handshake",
    "aep:index:ImportJob": "ImportJob",
    "aep:index:Package": "Package",
+   "aep:index:Promotion": "Promotion",
    "aep:index:PublishedPackage": "PublishedPackage",
    "aep:index:Transfer": "Transfer"
   }

@@ -19,6 +19,8 @@ __all__ = [
     'ArtifactArgsDict',
     'ArtifactRefArgs',
     'ArtifactRefArgsDict',
+    'PromotionTargetArgs',
+    'PromotionTargetArgsDict',
 ]
 
 class ArtifactArgsDict(TypedDict):
@@ -143,5 +145,178 @@ class ArtifactRefArgs:
     @type.setter
     def type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "type", value)
+
+
+class PromotionTargetArgsDict(TypedDict):
+    """
+    A sandbox to promote the package to, and how.
+    """
+    sandbox: pulumi.Input[_builtins.str]
+    """
+    The sandbox to import into.
+    """
+    alternatives: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgsDict']]]]]
+    """
+    Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+    """
+    check_permissions: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Run the preflight before submitting (as an ImportJob's). Default: `true`.
+    """
+    conflict_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The import job's name; left out, the package's.
+    """
+    org: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+    """
+    timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    How long this target's import may take (as an ImportJob's).
+    """
+    wave: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+    """
+
+@pulumi.input_type
+class PromotionTargetArgs:
+    def __init__(__self__, *,
+                 sandbox: pulumi.Input[_builtins.str],
+                 alternatives: pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgs']]]] = None,
+                 check_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
+                 conflict_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 org: pulumi.Input[Optional[_builtins.str]] = None,
+                 timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 wave: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        A sandbox to promote the package to, and how.
+
+        :param pulumi.Input[_builtins.str] sandbox: The sandbox to import into.
+        :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+        :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting (as an ImportJob's). Default: `true`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+        :param pulumi.Input[_builtins.str] name: The import job's name; left out, the package's.
+        :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long this target's import may take (as an ImportJob's).
+        :param pulumi.Input[_builtins.int] wave: The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+        """
+        pulumi.set(__self__, "sandbox", sandbox)
+        if alternatives is not None:
+            pulumi.set(__self__, "alternatives", alternatives)
+        if check_permissions is not None:
+            pulumi.set(__self__, "check_permissions", check_permissions)
+        if conflict_policy is not None:
+            pulumi.set(__self__, "conflict_policy", conflict_policy)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if org is not None:
+            pulumi.set(__self__, "org", org)
+        if timeout_seconds is not None:
+            pulumi.set(__self__, "timeout_seconds", timeout_seconds)
+        if wave is not None:
+            pulumi.set(__self__, "wave", wave)
+
+    @_builtins.property
+    @pulumi.getter
+    def sandbox(self) -> pulumi.Input[_builtins.str]:
+        """
+        The sandbox to import into.
+        """
+        return pulumi.get(self, "sandbox")
+
+    @sandbox.setter
+    def sandbox(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "sandbox", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def alternatives(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgs']]]]:
+        """
+        Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+        """
+        return pulumi.get(self, "alternatives")
+
+    @alternatives.setter
+    def alternatives(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgs']]]]):
+        pulumi.set(self, "alternatives", value)
+
+    @_builtins.property
+    @pulumi.getter(name="checkPermissions")
+    def check_permissions(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Run the preflight before submitting (as an ImportJob's). Default: `true`.
+        """
+        return pulumi.get(self, "check_permissions")
+
+    @check_permissions.setter
+    def check_permissions(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "check_permissions", value)
+
+    @_builtins.property
+    @pulumi.getter(name="conflictPolicy")
+    def conflict_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+        """
+        return pulumi.get(self, "conflict_policy")
+
+    @conflict_policy.setter
+    def conflict_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "conflict_policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The import job's name; left out, the package's.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def org(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
+        """
+        return pulumi.get(self, "org")
+
+    @org.setter
+    def org(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "org", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeoutSeconds")
+    def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        How long this target's import may take (as an ImportJob's).
+        """
+        return pulumi.get(self, "timeout_seconds")
+
+    @timeout_seconds.setter
+    def timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "timeout_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def wave(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
+        """
+        return pulumi.get(self, "wave")
+
+    @wave.setter
+    def wave(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "wave", value)
 
 
