@@ -4,7 +4,7 @@ here, the plugin's `aep:index:ImportJob` in the plugin's Construct."""
 
 from __future__ import annotations
 
-import functools
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -20,6 +20,12 @@ __all__ = ["Promotion", "build"]
 MakeImportJob = Callable[[str, dict[str, Any], pulumi.ResourceOptions], Any]
 
 
+#: A target's `job_status` when its import failed, and when a wave before it failed (its
+#: import was never submitted). Neither is a platform status: the platform's are SUCCESS etc.
+FAILED = "FAILED"
+NOT_STARTED = "NOT_STARTED"
+
+
 def build(
     parent: pulumi.Resource,
     name: str,
@@ -29,9 +35,11 @@ def build(
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> pulumi.Output[dict[str, dict[str, Any]]]:
     """Declare the children of Promotion `name` (each wave's jobs depend on the wave
-    before's) and answer its `statuses` output."""
+    before's) and answer its `statuses` output, which settles once every target has: a
+    failed target is `FAILED` there and the targets of later waves `NOT_STARTED`, so the
+    component records which (the failed ImportJob reports its own error)."""
     previous: list[Any] = list(depends_on)
-    statuses: dict[str, pulumi.Output[dict[str, Any]]] = {}
+    planned: list[list[tuple[core.PromotionTarget, Any]]] = []
     for wave in core.waves(inputs):
         current = []
         for target in wave:
@@ -40,12 +48,39 @@ def build(
                 {"package_id": package_id, **core.import_job_inputs(target, inputs.org)},
                 pulumi.ResourceOptions(parent=parent, depends_on=previous),
             )
-            current.append(job)
-            statuses[core.target_key(target)] = pulumi.Output.all(
-                job.job_id, job.job_status, job.package_version
-            ).apply(functools.partial(_status, target))
-        previous = current
-    return pulumi.Output.all(**statuses) if statuses else pulumi.Output.from_input({})
+            current.append((target, job))
+        planned.append(current)
+        previous = [job for _, job in current]
+    return pulumi.Output.from_input(asyncio.ensure_future(_settle(planned)))
+
+
+async def _settle(planned: list[list[tuple[core.PromotionTarget, Any]]]) -> dict[str, Any]:
+    """Every target's entry of `statuses`, wave after wave."""
+    out: dict[str, Any] = {}
+    failed = False
+    for wave in planned:
+        if failed:
+            for target, _job in wave:
+                out[core.target_key(target)] = _status(target, [None, NOT_STARTED, None])
+            continue
+        seen = await asyncio.gather(*(_outcome(job) for _, job in wave))
+        for (target, _job), outcome in zip(wave, seen, strict=True):
+            out[core.target_key(target)] = _status(target, outcome)
+            failed = failed or outcome[1] == FAILED
+    return out
+
+
+async def _outcome(job: Any) -> list[Any]:
+    """`[job id, job status, package version]` of a target's ImportJob once it settled
+    (unknown ones None, as in a preview); `[None, FAILED, None]` when it failed."""
+    try:
+        return [
+            await job.job_id.future(),
+            await job.job_status.future(),
+            await job.package_version.future(),
+        ]
+    except Exception:  # the ImportJob's own error says why; here only that it failed
+        return [None, FAILED, None]
 
 
 def _status(target: core.PromotionTarget, seen: list[Any]) -> dict[str, Any]:

@@ -66,6 +66,16 @@ def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missin
     made = imports_in_state(world)
     assert len(made) == 1 and made[0] in ("release-staging", "release-qa"), first.stdout
     assert not [j for j in world.jobs("acme") if j.get("targetSandbox") == "prod"]
+    # The component records which target failed and what never started.
+    (promotion,) = [r for r in world.state_resources() if r["type"] == "aep:index:Promotion"]
+    statuses = promotion["outputs"]["statuses"]
+    status = {k: v.get("job_status", v.get("jobStatus")) for k, v in statuses.items()}
+    failed = "staging" if made == ["release-qa"] else "qa"
+    assert status == {
+        failed: "FAILED",
+        made[0].removeprefix("release-"): "SUCCESS",
+        "prod": "NOT_STARTED",
+    }, status
 
     world.emu.clear_faults()
     second = world.stack.up()
