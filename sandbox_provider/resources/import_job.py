@@ -800,6 +800,55 @@ def bring_version(
     }
 
 
+# -- inputs an ImportJob shares with a Promotion's targets -------------------------------------
+JobName = Annotated[
+    Name | None,
+    Doc(
+        f"The job's name in the jobs list; {NAME_RULE}. Left out, the package's.",
+        hint="give the job's name as text, or leave it out for the package's name",
+        change=REPLACE,
+    ),
+]
+
+Alternatives = Annotated[
+    dict[ArtifactId, ArtifactRef],
+    Doc(
+        "Existing objects of the target sandbox to use instead of importing an artifact: "
+        "source artifact id -> `{id, type}` of the target object.",
+        hint='map a source artifact id to {"id": <target id>, "type": <type>}',
+        change=REPLACE,
+    ),
+]
+
+ConflictPolicy = Annotated[
+    Literal["fail", "use_existing", "create_new"],
+    Doc(
+        "What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing "
+        "each conflict and its suggestions), `use_existing` (the suggestion of the same "
+        "type and title, case aside; none: a new object, with a warning naming the near "
+        "matches; never for a CUSTOM_ACTION) or `create_new` (a new object).",
+        hint="use 'fail', 'use_existing' or 'create_new'",
+        change=REPLACE,
+    ),
+]
+
+#: It and the timeout steer how the import runs: a change doesn't mean a new import.
+CheckPermissions = Annotated[
+    StrictBool,
+    Doc(
+        "Run the preflight before submitting: a missing permission fails the create, "
+        "listed per artifact.",
+        hint="write True or False (without quotes)",
+        change=UPDATE,
+    ),
+]
+
+ImportTimeout = Annotated[
+    Seconds | None,
+    wait_doc("the import", "`SUCCESS`", "imported"),
+]
+
+
 # == the resource ===========================================================================
 class ImportJobInputs(Inputs):
     DESCRIPTION: ClassVar[str] = (
@@ -831,14 +880,7 @@ class ImportJobInputs(Inputs):
             change=REPLACE,
         ),
     ] = None
-    name: Annotated[
-        Name | None,
-        Doc(
-            f"The job's name in the jobs list; {NAME_RULE}. Left out, the package's.",
-            hint="give the job's name as text, or leave it out for the package's name",
-            change=REPLACE,
-        ),
-    ] = None
+    name: JobName = None
     description: Annotated[
         Description | None,
         Doc(
@@ -847,40 +889,10 @@ class ImportJobInputs(Inputs):
             change=REPLACE,
         ),
     ] = None
-    alternatives: Annotated[
-        dict[ArtifactId, ArtifactRef],
-        Doc(
-            "Existing objects of the target sandbox to use instead of importing an artifact: "
-            "source artifact id -> `{id, type}` of the target object.",
-            hint='map a source artifact id to {"id": <target id>, "type": <type>}',
-            change=REPLACE,
-        ),
-    ] = Field(default_factory=dict)
-    conflict_policy: Annotated[
-        Literal["fail", "use_existing", "create_new"],
-        Doc(
-            "What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing "
-            "each conflict and its suggestions), `use_existing` (the suggestion of the same "
-            "type and title, case aside; none: a new object, with a warning naming the near "
-            "matches; never for a CUSTOM_ACTION) or `create_new` (a new object).",
-            hint="use 'fail', 'use_existing' or 'create_new'",
-            change=REPLACE,
-        ),
-    ] = "fail"
-    # It and the timeout steer how the import runs: a change doesn't mean a new import.
-    check_permissions: Annotated[
-        StrictBool,
-        Doc(
-            "Run the preflight before submitting: a missing permission fails the create, "
-            "listed per artifact.",
-            hint="write True or False (without quotes)",
-            change=UPDATE,
-        ),
-    ] = True
-    timeout_seconds: Annotated[
-        Seconds | None,
-        wait_doc("the import", "`SUCCESS`", "imported"),
-    ] = None
+    alternatives: Alternatives = Field(default_factory=dict)
+    conflict_policy: ConflictPolicy = "fail"
+    check_permissions: CheckPermissions = True
+    timeout_seconds: ImportTimeout = None
     adopt_id: Annotated[NonEmpty | None, adopt_doc("job", "job id")] = None
 
     def cross_check(self, unknown: set[str]) -> list[CheckFailure]:

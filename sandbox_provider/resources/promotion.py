@@ -16,14 +16,21 @@ outputs (`statuses`: per target its status, job and the version it holds).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure
-from pydantic import Field, StrictBool
+from pydantic import Field
 
-from ._fields import ArtifactId, ArtifactRef, Name, PackageId, SandboxName, Seconds
+from ._fields import PackageId, SandboxName
 from .declare import REPLACE, UPDATE, Doc, Inputs, Outputs
 from .errors import ProviderError
+from .import_job import (
+    Alternatives,
+    CheckPermissions,
+    ConflictPolicy,
+    ImportTimeout,
+    JobName,
+)
 
 __all__ = [
     "PromotionInputs",
@@ -64,47 +71,12 @@ class PromotionTarget(Inputs):
             change=REPLACE,
         ),
     ] = 0
-    name: Annotated[
-        Name | None,
-        Doc(
-            "The import job's name; left out, the package's.",
-            hint="give the job's name as text, or leave it out",
-            change=REPLACE,
-        ),
-    ] = None
-    alternatives: Annotated[
-        dict[ArtifactId, ArtifactRef],
-        Doc(
-            "Existing objects of this sandbox to use instead of importing an artifact: source "
-            "artifact id -> `{id, type}` (as an ImportJob's).",
-            hint='map a source artifact id to {"id": <target id>, "type": <type>}',
-            change=REPLACE,
-        ),
-    ] = Field(default_factory=dict)
-    conflict_policy: Annotated[
-        Literal["fail", "use_existing", "create_new"],
-        Doc(
-            "What to do with a conflict `alternatives` doesn't settle (as an ImportJob's).",
-            hint="use 'fail', 'use_existing' or 'create_new'",
-            change=REPLACE,
-        ),
-    ] = "fail"
-    check_permissions: Annotated[
-        StrictBool,
-        Doc(
-            "Run the preflight before submitting (as an ImportJob's).",
-            hint="write True or False (without quotes)",
-            change=UPDATE,
-        ),
-    ] = True
-    timeout_seconds: Annotated[
-        Seconds | None,
-        Doc(
-            "How long this target's import may take (as an ImportJob's).",
-            hint="give seconds as a number",
-            change=UPDATE,
-        ),
-    ] = None
+    # The rest is an ImportJob's, declared once there.
+    name: JobName = None
+    alternatives: Alternatives = Field(default_factory=dict)
+    conflict_policy: ConflictPolicy = "fail"
+    check_permissions: CheckPermissions = True
+    timeout_seconds: ImportTimeout = None
 
 
 class PromotionInputs(Inputs):

@@ -57,8 +57,8 @@ def test_org_mismatch_and_unknown_sandbox(
     assert info.value.error_code == "403025"
     acme = make_client("acme")
     with pytest.raises(NotFoundError) as nf:
-        acme.get_package("x", sandbox="staging")
-    assert "staging" in nf.value.api_message
+        acme.get_package("x", sandbox="uat")
+    assert "uat" in nf.value.api_message
 
 
 def test_another_orgs_package_is_not_found(make_client: MakeClient) -> None:

@@ -689,19 +689,19 @@ func (o PackageInfoArrayOutput) Index(i pulumi.IntInput) PackageInfoOutput {
 
 // A sandbox to promote the package to, and how.
 type PromotionTarget struct {
-	// Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+	// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
 	Alternatives map[string]ArtifactRef `pulumi:"alternatives"`
-	// Run the preflight before submitting (as an ImportJob's). Default: `true`.
+	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions *bool `pulumi:"checkPermissions"`
-	// What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy *string `pulumi:"conflictPolicy"`
-	// The import job's name; left out, the package's.
+	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name *string `pulumi:"name"`
 	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 	Org *string `pulumi:"org"`
 	// The sandbox to import into.
 	Sandbox string `pulumi:"sandbox"`
-	// How long this target's import may take (as an ImportJob's).
+	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
 	// The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
 	Wave *int `pulumi:"wave"`
@@ -720,19 +720,19 @@ type PromotionTargetInput interface {
 
 // A sandbox to promote the package to, and how.
 type PromotionTargetArgs struct {
-	// Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+	// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
 	Alternatives ArtifactRefMapInput `pulumi:"alternatives"`
-	// Run the preflight before submitting (as an ImportJob's). Default: `true`.
+	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions pulumi.BoolPtrInput `pulumi:"checkPermissions"`
-	// What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy pulumi.StringPtrInput `pulumi:"conflictPolicy"`
-	// The import job's name; left out, the package's.
+	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name pulumi.StringPtrInput `pulumi:"name"`
 	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 	Org pulumi.StringPtrInput `pulumi:"org"`
 	// The sandbox to import into.
 	Sandbox pulumi.StringInput `pulumi:"sandbox"`
-	// How long this target's import may take (as an ImportJob's).
+	// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 	TimeoutSeconds pulumi.Float64PtrInput `pulumi:"timeoutSeconds"`
 	// The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
 	Wave pulumi.IntPtrInput `pulumi:"wave"`
@@ -790,22 +790,22 @@ func (o PromotionTargetOutput) ToPromotionTargetOutputWithContext(ctx context.Co
 	return o
 }
 
-// Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+// Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
 func (o PromotionTargetOutput) Alternatives() ArtifactRefMapOutput {
 	return o.ApplyT(func(v PromotionTarget) map[string]ArtifactRef { return v.Alternatives }).(ArtifactRefMapOutput)
 }
 
-// Run the preflight before submitting (as an ImportJob's). Default: `true`.
+// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 func (o PromotionTargetOutput) CheckPermissions() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v PromotionTarget) *bool { return v.CheckPermissions }).(pulumi.BoolPtrOutput)
 }
 
-// What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
 func (o PromotionTargetOutput) ConflictPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PromotionTarget) *string { return v.ConflictPolicy }).(pulumi.StringPtrOutput)
 }
 
-// The import job's name; left out, the package's.
+// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 func (o PromotionTargetOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PromotionTarget) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
@@ -820,7 +820,7 @@ func (o PromotionTargetOutput) Sandbox() pulumi.StringOutput {
 	return o.ApplyT(func(v PromotionTarget) string { return v.Sandbox }).(pulumi.StringOutput)
 }
 
-// How long this target's import may take (as an ImportJob's).
+// How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
 func (o PromotionTargetOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v PromotionTarget) *float64 { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
 }

@@ -42,19 +42,19 @@ export interface ArtifactRefArgs {
  */
 export interface PromotionTargetArgs {
     /**
-     * Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+     * Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
      */
     alternatives?: pulumi.Input<{[key: string]: pulumi.Input<inputs.ArtifactRefArgs>} | undefined>;
     /**
-     * Run the preflight before submitting (as an ImportJob's). Default: `true`.
+     * Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
      */
     checkPermissions?: pulumi.Input<boolean | undefined>;
     /**
-     * What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+     * What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
      */
     conflictPolicy?: pulumi.Input<string | undefined>;
     /**
-     * The import job's name; left out, the package's.
+     * The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
      */
     name?: pulumi.Input<string | undefined>;
     /**
@@ -66,7 +66,7 @@ export interface PromotionTargetArgs {
      */
     sandbox: pulumi.Input<string>;
     /**
-     * How long this target's import may take (as an ImportJob's).
+     * How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
     /**

@@ -157,19 +157,19 @@ class PromotionTargetArgsDict(TypedDict):
     """
     alternatives: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgsDict']]]]]
     """
-    Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+    Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
     """
     check_permissions: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Run the preflight before submitting (as an ImportJob's). Default: `true`.
+    Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
     """
     conflict_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+    What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
     """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The import job's name; left out, the package's.
+    The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
     """
     org: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -177,7 +177,7 @@ class PromotionTargetArgsDict(TypedDict):
     """
     timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.float]]]
     """
-    How long this target's import may take (as an ImportJob's).
+    How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
     """
     wave: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -199,12 +199,12 @@ class PromotionTargetArgs:
         A sandbox to promote the package to, and how.
 
         :param pulumi.Input[_builtins.str] sandbox: The sandbox to import into.
-        :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
-        :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting (as an ImportJob's). Default: `true`.
-        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
-        :param pulumi.Input[_builtins.str] name: The import job's name; left out, the package's.
+        :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
+        :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        :param pulumi.Input[_builtins.str] name: The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
-        :param pulumi.Input[_builtins.float] timeout_seconds: How long this target's import may take (as an ImportJob's).
+        :param pulumi.Input[_builtins.float] timeout_seconds: How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         :param pulumi.Input[_builtins.int] wave: The wave of this target: every target of wave n+1 waits until every target of wave n has imported the package. Default: `0`.
         """
         pulumi.set(__self__, "sandbox", sandbox)
@@ -239,7 +239,7 @@ class PromotionTargetArgs:
     @pulumi.getter
     def alternatives(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['ArtifactRefArgs']]]]:
         """
-        Existing objects of this sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` (as an ImportJob's).
+        Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
         """
         return pulumi.get(self, "alternatives")
 
@@ -251,7 +251,7 @@ class PromotionTargetArgs:
     @pulumi.getter(name="checkPermissions")
     def check_permissions(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Run the preflight before submitting (as an ImportJob's). Default: `true`.
+        Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
         """
         return pulumi.get(self, "check_permissions")
 
@@ -263,7 +263,7 @@ class PromotionTargetArgs:
     @pulumi.getter(name="conflictPolicy")
     def conflict_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        What to do with a conflict `alternatives` doesn't settle (as an ImportJob's). Default: `fail`.
+        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
         """
         return pulumi.get(self, "conflict_policy")
 
@@ -275,7 +275,7 @@ class PromotionTargetArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The import job's name; left out, the package's.
+        The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         """
         return pulumi.get(self, "name")
 
@@ -299,7 +299,7 @@ class PromotionTargetArgs:
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        How long this target's import may take (as an ImportJob's).
+        How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
         """
         return pulumi.get(self, "timeout_seconds")
 
