@@ -5,6 +5,7 @@ here, the plugin's `aep:index:ImportJob` in the plugin's Construct."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -51,6 +52,16 @@ def build(
             current.append((target, job))
         planned.append(current)
         previous = [job for _, job in current]
+    if pulumi.runtime.is_dry_run():
+        # A plan: what the jobs will say is unknown until they run, and shows as such.
+        statuses = {
+            core.target_key(target): pulumi.Output.all(
+                job.job_id, job.job_status, job.package_version
+            ).apply(functools.partial(_status, target))
+            for wave in planned
+            for target, job in wave
+        }
+        return pulumi.Output.all(**statuses)
     return pulumi.Output.from_input(asyncio.ensure_future(_settle(planned)))
 
 

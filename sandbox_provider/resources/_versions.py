@@ -18,12 +18,13 @@ Nothing here runs at a plain preview: reads and updates only.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sandbox_provider.client.enums import ArtifactType
 
-from ._base import interruptible, progress
+from ._base import interruptible, progress, warn
 from ._common import or_none, wait_seconds
 from ._fields import NAME_MAX
 from .errors import ProviderError
@@ -115,11 +116,14 @@ def applicable(type_: str, op: str, path: str) -> bool:
     return (op == "add" and path.startswith("/fields/")) or (op == "replace" and path == "/title")
 
 
-def describe(deltas: Iterable[ArtifactDelta]) -> tuple[list[dict[str, Any]], list[str]]:
+def describe(
+    deltas: Iterable[ArtifactDelta],
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """(`source_changes`: `{artifact_id, type, title, changes}` per artifact that changed,
-    the changes in words; one line per artifact with a change the platform refuses)."""
+    the changes in words; artifact id -> one line, for each artifact with a change the
+    platform refuses)."""
     changes: list[dict[str, Any]] = []
-    refused: list[str] = []
+    refused: dict[str, str] = {}
     for delta in deltas:
         art = delta.source_artifact or delta.target_artifact
         if art is None or not delta.changes:
@@ -137,10 +141,30 @@ def describe(deltas: Iterable[ArtifactDelta]) -> tuple[list[dict[str, Any]], lis
             if not applicable(type_, c.op, c.path)
         ]
         if bad:
-            refused.append(
-                f"{type_} {art.id!r}" + (f" ({title})" if title else "") + ": " + "; ".join(bad)
-            )
+            named = f"{type_} {art.id!r}" + (f" ({title})" if title else "")
+            refused[art.id] = f"{named}: " + "; ".join(bad)
     return changes, refused
+
+
+_WARNED: set[str] = set()
+_WARNED_LOCK = threading.Lock()
+
+
+def warn_once(message: str) -> None:
+    """`warn(message)`, once per provider process: the engine asks a diff more than once
+    in one command (a refresh, then the plan)."""
+    with _WARNED_LOCK:
+        if message in _WARNED:
+            return
+        _WARNED.add(message)
+    warn(message)
+
+
+def version_of(value: Any, default: int) -> int:
+    """A recorded version as a number: the state gives numbers back as floats."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return int(value)
 
 
 def changes_text(changes: Sequence[Mapping[str, Any]]) -> str:
@@ -171,9 +195,9 @@ def source_state(
         return None
     changes, refused = describe(compare(client, package_id, timeout=wait_seconds({})))
     if refused and strict:
-        raise refused_error(what, sandbox, refused)
-    if not strict:
-        changes = [c for c in changes if str(c.get("type", "")).upper() in UPDATABLE]
+        raise refused_error(what, sandbox, list(refused.values()))
+    if not strict:  # what an update can carry only (the Package's read refuses the rest)
+        changes = [c for c in changes if c["artifact_id"] not in refused]
     return version, changes
 
 

@@ -748,8 +748,8 @@ def behind(client: ExImClient, olds: Mapping[str, Any]) -> dict[str, Any]:
     latest, changes = found
     imported = set(olds.get("imported_artifacts") or {})
     pending = [c for c in changes if c.get("artifact_id") in imported]
-    held = olds.get("package_version")
-    held = latest if not isinstance(held, int) else held
+    # Recorded before versions were followed: the target holds what was current.
+    held = _versions.version_of(olds.get("package_version"), latest)
     if latest > held:
         pending.insert(
             0,
@@ -1001,9 +1001,10 @@ class ImportJobProvider(BaseProvider):
             ImportJobInputs, olds, news, status="job_status", failed=JobStatus.FAILED
         )
         if olds.get("source_changes") and not result.replaces:
-            warn(
+            version = _versions.version_of(olds.get("package_version"), 0)
+            _versions.warn_once(
                 f"import job {olds.get('job_name')!r} ({_id}): sandbox "
-                f"{olds.get('target_sandbox')!r} holds version {olds.get('package_version', 0)}"
+                f"{olds.get('target_sandbox')!r} holds version {version}"
                 " of the package; planning an update import of the newer one"
                 + _versions.changes_text(olds["source_changes"])
             )

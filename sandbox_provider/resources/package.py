@@ -180,6 +180,9 @@ def outputs_of(
         outs["declared_expiry"] = inputs["expiry"]
     if inputs.get("adopt_id"):
         outs["adopt_id"] = inputs["adopt_id"]
+    if outs["package_type"] == PackageType.PARTIAL:
+        # No version saved yet; a refresh of the published package says more (follow_source).
+        outs.update(package_version=0, version_history=[], source_changes=[])
     return {k: v for k, v in outs.items() if v is not None}
 
 
@@ -809,9 +812,10 @@ class PackageProvider(BaseProvider):
         if olds.get("source_changes") and not replaces:
             # Seen by the last refresh: a new version, and an update of each import.
             updates.append("source_changes")
-            warn(
+            version = _versions.version_of(olds.get("package_version"), 0)
+            _versions.warn_once(
                 f"package {olds.get('name')!r} ({_id}): its artifacts changed in sandbox "
-                f"{olds.get('source_sandbox')!r} since version {olds.get('package_version', 0)}"
+                f"{olds.get('source_sandbox')!r} since version {version}"
                 ": planning a new version, and an update of each ImportJob of it"
                 + _versions.changes_text(olds["source_changes"])
             )
