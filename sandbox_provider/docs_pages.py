@@ -89,17 +89,24 @@ def _input_default(model: type[BaseModel], name: str) -> str:
 def resource_tables(spec: ResourceSpec) -> str:
     """One resource's description, inputs and outputs, from its declaration (its input and
     output models)."""
-    from sandbox_provider.resources import declare
 
     inputs = spec.inputs_model
+    rows = [getattr(inputs, "DESCRIPTION", ""), "", *_input_rows(inputs, set(spec.input_names()))]
+    rows += ["", "| output | type | description |", "|---|---|---|"]
+    for field, annotation in spec.outputs().items():
+        if field not in inputs.model_fields:
+            rows.append(f"| `{field}` | {_type_text(annotation)} | {spec.describe(field) or ''} |")
+    rows += ["", "Every input is an output too, with the value last applied."]
+    return "\n".join(rows)
+
+
+def _input_rows(inputs: type[BaseModel], shown: set[str]) -> list[str]:
+    """The input table of a model: each field of `shown` with its type, default, what a
+    change of it does and its description."""
+    from sandbox_provider.resources import declare
+
     changes = {"replace": "replaces", "update": "in place"}
-    rows = [
-        getattr(inputs, "DESCRIPTION", ""),
-        "",
-        "| input | type | default | a change | description |",
-        "|---|---|---|---|---|",
-    ]
-    shown = set(spec.input_names())
+    rows = ["| input | type | default | a change | description |", "|---|---|---|---|---|"]
     for field, doc in declare.docs(inputs):
         if field not in shown:
             continue
@@ -109,18 +116,36 @@ def resource_tables(spec: ResourceSpec) -> str:
             f"| `{field}` | {_type_text(annotation)} | {_input_default(inputs, field)} | "
             f"{change} | {doc.text} |"
         )
+    return rows
+
+
+def promotion_tables() -> str:
+    """The Promotion component's inputs, a target's keys and its output, from its
+    declaration (`sandbox_provider.resources.promotion`)."""
+    from sandbox_provider.resources import declare
+    from sandbox_provider.resources import promotion as core
+
+    def shown(model: type[BaseModel]) -> set[str]:
+        return set(model.model_fields) - set(getattr(model, "HIDDEN", ()))
+
+    rows = [core.PromotionInputs.DESCRIPTION, ""]
+    rows += _input_rows(core.PromotionInputs, shown(core.PromotionInputs))
+    rows += ["", "Each entry of `targets` (a change of one is a change of its ImportJob):", ""]
+    rows += _input_rows(core.PromotionTarget, shown(core.PromotionTarget))
     rows += ["", "| output | type | description |", "|---|---|---|"]
-    for field, annotation in spec.outputs().items():
-        if field not in inputs.model_fields:
-            rows.append(f"| `{field}` | {_type_text(annotation)} | {spec.describe(field) or ''} |")
-    rows += ["", "Every input is an output too, with the value last applied."]
+    for field, annotation in declare.public_outputs(core.PromotionOutputs).items():
+        text = declare.doc_text(core.PromotionOutputs, field=field) or ""
+        rows.append(f"| `{field}` | {_type_text(annotation)} | {text} |")
     return "\n".join(rows)
 
 
 #: page (relative to docs/) -> part name -> what builds it.
 PARTS: dict[str, dict[str, Callable[[], str]]] = {
     "installation-configuration.md": {"configuration": configuration_table},
-    "resources.md": {spec.module: partial(resource_tables, spec) for spec in RESOURCES},
+    "resources.md": {
+        **{spec.module: partial(resource_tables, spec) for spec in RESOURCES},
+        "promotion": promotion_tables,
+    },
 }
 
 

@@ -1,5 +1,5 @@
 """The plugin's component, `aep:index:Promotion`: the engine's Construct, answered by the same
-`build` as the Python Promotion (`sandbox_provider.dynamic.promotion`), its children the
+`build` as the Python Promotion (`sandbox_provider.resources.promotion.build`), its children the
 plugin's own `aep:index:ImportJob` resources, registered from this process with the
 engine's monitor (the servicer points the SDK's runtime at it before calling here).
 
@@ -63,8 +63,6 @@ def _camel_targets(value: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str
 
 async def construct(request: p.ConstructRequest) -> p.ConstructResponse:
     """Declare a Promotion and its ImportJobs; answer its URN and `statuses`."""
-    from sandbox_provider.dynamic.promotion import build
-
     from .sdk import ImportJob
 
     given = {snake(k): to_plain(v) for k, v in request.inputs.items()}
@@ -78,7 +76,7 @@ async def construct(request: p.ConstructRequest) -> p.ConstructResponse:
         return ImportJob(name, options, **kw)
 
     package_id = _as_output(request.inputs.get("packageId"))
-    statuses = build(component, request.name, package_id, inputs, make)
+    statuses = core.build(component, request.name, package_id, inputs, make)
     component.register_outputs({"statuses": statuses})
     urn = await component.urn.future()
     value = await statuses.future()

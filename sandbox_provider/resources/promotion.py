@@ -9,15 +9,20 @@ only resource of its wave the stack doesn't record; the next `pulumi up` makes w
 follows the package's versions as every ImportJob does (`_versions`).
 
 This module is the declaration both adapters build from: the inputs (checked here, each
-mistake one line naming the input and the fix), the waves, the children's names, and the
-outputs (`statuses`: per target its status, job and the version it holds).
+mistake one line naming the input and the fix), the waves, the children's names, the
+outputs (`statuses`: per target its status, job and the version it holds), and `build`,
+which declares the children with the adapter's ImportJob (the dynamic one in a Python
+program, the plugin's `aep:index:ImportJob` in the plugin's Construct).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, ClassVar
 
+import pulumi
 from pulumi.dynamic import CheckFailure
 from pydantic import Field
 
@@ -41,6 +46,7 @@ __all__ = [
     "import_job_inputs",
     "target_key",
     "waves",
+    "build",
 ]
 
 TOKEN = "aep:index:Promotion"
@@ -68,7 +74,7 @@ class PromotionTarget(Inputs):
             "The wave of this target: every target of wave n+1 waits until every target of "
             "wave n has imported the package.",
             hint="give a whole number, 0 or more",
-            change=REPLACE,
+            change=UPDATE,
         ),
     ] = 0
     # The rest is an ImportJob's, declared once there.
@@ -179,3 +185,95 @@ def import_job_inputs(target: PromotionTarget, org: str | None = None) -> dict[s
     if not given.get("alternatives"):
         given.pop("alternatives", None)
     return {k: v for k, v in given.items() if k != "adopt_id"}
+
+
+# == the children ===========================================================================
+#: `(resource name, inputs, options)` -> the ImportJob resource, in either adapter.
+MakeImportJob = Callable[[str, dict[str, Any], pulumi.ResourceOptions], Any]
+
+
+#: A target's `job_status` when its import failed, and when a wave before it failed (its
+#: import was never submitted). Neither is a platform status: the platform's are SUCCESS etc.
+FAILED = "FAILED"
+NOT_STARTED = "NOT_STARTED"
+
+
+def build(
+    parent: pulumi.Resource,
+    name: str,
+    package_id: pulumi.Input[str],
+    inputs: PromotionInputs,
+    make: MakeImportJob,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> pulumi.Output[dict[str, dict[str, Any]]]:
+    """Declare the children of Promotion `name` (each wave's jobs depend on the wave
+    before's) and answer its `statuses` output, which settles once every target has: a
+    failed target is `FAILED` there and the targets of later waves `NOT_STARTED`, so the
+    component records which (the failed ImportJob reports its own error)."""
+    previous: list[Any] = list(depends_on)
+    planned: list[list[tuple[PromotionTarget, Any]]] = []
+    for wave in waves(inputs):
+        current = []
+        for target in wave:
+            job = make(
+                child_name(name, target),
+                {"package_id": package_id, **import_job_inputs(target, inputs.org)},
+                pulumi.ResourceOptions(parent=parent, depends_on=previous),
+            )
+            current.append((target, job))
+        planned.append(current)
+        previous = [job for _, job in current]
+    if pulumi.runtime.is_dry_run():
+        # A plan: what the jobs will say is unknown until they run, and shows as such.
+        statuses = {
+            target_key(target): pulumi.Output.all(
+                job.job_id, job.job_status, job.package_version
+            ).apply(functools.partial(_status, target))
+            for wave in planned
+            for target, job in wave
+        }
+        return pulumi.Output.all(**statuses)
+    return pulumi.Output.from_input(asyncio.ensure_future(_settle(planned)))
+
+
+async def _settle(planned: list[list[tuple[PromotionTarget, Any]]]) -> dict[str, Any]:
+    """Every target's entry of `statuses`, wave after wave."""
+    out: dict[str, Any] = {}
+    failed = False
+    for wave in planned:
+        if failed:
+            for target, _job in wave:
+                out[target_key(target)] = _status(target, [None, NOT_STARTED, None])
+            continue
+        seen = await asyncio.gather(*(_outcome(job) for _, job in wave))
+        for (target, _job), outcome in zip(wave, seen, strict=True):
+            out[target_key(target)] = _status(target, outcome)
+            failed = failed or outcome[1] == FAILED
+    return out
+
+
+async def _outcome(job: Any) -> list[Any]:
+    """`[job id, job status, package version]` of a target's ImportJob once it settled
+    (unknown ones None, as in a preview); `[None, FAILED, None]` when it failed."""
+    try:
+        return [
+            await job.job_id.future(),
+            await job.job_status.future(),
+            await job.package_version.future(),
+        ]
+    except Exception:  # the ImportJob's own error says why; here only that it failed
+        return [None, FAILED, None]
+
+
+def _status(target: PromotionTarget, seen: list[Any]) -> dict[str, Any]:
+    """A target's entry of `statuses`: where, which wave, and its job's job id, status and
+    package version (left out while unknown)."""
+    job_id, job_status, version = seen
+    entry = {
+        "sandbox": target.sandbox,
+        "wave": target.wave,
+        "job_id": job_id,
+        "job_status": job_status,
+        "package_version": version,
+    }
+    return {k: v for k, v in entry.items() if v is not None}
