@@ -25,8 +25,10 @@ audiences = Package(
     include_dependencies=True,
 )
 
-# Only a published package can be imported; publishing freezes the contents, so a later
-# change of `segments` replaces the package (and this publication) instead of editing it.
+# Only a published package can be imported; publishing freezes the list of artifacts, so a
+# later change of `segments` replaces the package (and this publication) instead of editing
+# it. What changes inside the artifacts in dev (a field added to a schema) travels as the
+# package's next version: `pulumi up --refresh` saves it and updates the import's objects.
 published = PublishedPackage("audiences-published", package_id=audiences.package_id)
 
 promotion = ImportJob(
@@ -49,3 +51,6 @@ pulumi.export("importJobId", promotion.job_id)
 pulumi.export("importStatus", promotion.job_status)
 # Source id -> the id it has in the target: reused objects keep theirs, new ones get one.
 pulumi.export("importedArtifacts", promotion.imported_artifacts)
+# The package's version (0 as published) and the one prod holds.
+pulumi.export("packageVersion", audiences.package_version)
+pulumi.export("prodVersion", promotion.package_version)

@@ -89,6 +89,19 @@ def test_promote_dev_to_prod(example: ExampleFactory) -> None:
     assert set(imported.values()) <= prod_after
     created = prod_after - prod_before
     assert created and created <= set(imported.values())
+    assert (out["packageVersion"], out["prodVersion"]) == (0, 0)
+
+    # The next change: a field added to the segments' schema in dev reaches prod's copy.
+    schema = "https://ns.adobe.com/acme/schemas/loyalty-profile"
+    (dev,) = [a for a in ex.emu.artifacts("acme", "dev") if a["id"] == schema]
+    fields = {**dev["definition"]["fields"], "loyalty.since": "string"}
+    ex.emu.patch_artifact("acme", "dev", schema, {"definition": {"fields": fields}})
+    ex.stack.up(refresh=True)
+    out = ex.stack.outputs()
+    assert (out["packageVersion"], out["prodVersion"]) == (1, 1)
+    (prod,) = [a for a in ex.emu.artifacts("acme", "prod") if a["id"] == imported[schema]]
+    assert prod["definition"]["fields"]["loyalty.since"] == "string"
+    assert ex.artifact_ids("acme", "prod") == prod_after  # updated in place, nothing new
 
     destroy(ex)
     # The package goes; the import can't be undone: its job stays in the history and what
