@@ -156,6 +156,9 @@ def interruptible(call: Callable[[], T], what: str) -> T:
         with _WAKERS_LOCK:
             _WAKERS.discard(done)
     if "error" in box:
+        if isinstance(box["error"], Cancelled) and CANCELLED.is_set():
+            # The wait's own poll saw the cancel first: the same cancel, worded as this one.
+            raise Cancelled(f"{what} was cancelled") from None
         raise box["error"]
     if "value" not in box:  # woken by cancel() before the wait finished
         raise Cancelled(f"{what} was cancelled")
