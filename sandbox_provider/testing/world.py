@@ -25,7 +25,7 @@ from .stack import Stack, configure_for_emulator
 PROGRAM_HEADER = (
     "import pulumi\n"
     "from sandbox_provider import (\n"
-    "    Handshake, ImportJob, Package, Promotion, PublishedPackage, Transfer,\n"
+    "    Handshake, ImportJob, Package, PublishedPackage, Transfer,\n"
     ")\n"
     "\n"
 )

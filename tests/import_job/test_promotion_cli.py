@@ -44,6 +44,8 @@ def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missin
     program(
         world,
         f"""
+    from sandbox_provider import Promotion  # the dynamic one (the plugin's is aep.Promotion)
+
     pkg = {{ns}}Package("pkg", name="train", source_sandbox="dev",
                         artifacts=[{{"id": {WEB_SCHEMA!r}, "type": "REGISTRY_SCHEMA"}}],
                         include_dependencies=True)
