@@ -36,7 +36,7 @@ def _as_output(value: PropertyValue | None) -> pulumi.Output[Any]:
         return pulumi.Output.from_input(None)
     plain = to_plain(value)
     deps = {DependencyResource(urn) for urn in value.all_dependencies()}
-    known = plain is not UNKNOWN and plain != UNKNOWN
+    known = plain != UNKNOWN
 
     async def resolved() -> Any:
         return plain if known else None

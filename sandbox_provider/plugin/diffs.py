@@ -1,6 +1,7 @@
 """The detailed diff the plugin answers: which inputs change, which force a replace, and for a
 Package's artifacts which entries are added or removed (`artifacts[2]` ADD, `artifacts[0]`
-DELETE), so that `pulumi preview --diff` shows them one by one.
+DELETE), so that `pulumi preview --diff` shows them one by one; an update for what changed
+in the source is `sourceChanges`.
 
 The core's diff decides (changes, replaces); this only describes its decision, property by
 property, from the old state and the new inputs.
@@ -88,4 +89,8 @@ def detailed_diff(
     for name in replaces:  # a replace for something that isn't an input (an expired package)
         if not any(path == name or path.startswith(f"{name}[") for path in out):
             out[name] = p.PropertyDiff(K.UPDATE_REPLACE, False)
+    if not out and olds.get("source_changes"):
+        # Not an input either: what the last refresh found changed in the source (a new
+        # version of a Package, or of an ImportJob's package), updated in place.
+        out["sourceChanges"] = p.PropertyDiff(K.UPDATE, False)
     return out

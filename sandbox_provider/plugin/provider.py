@@ -181,9 +181,6 @@ class AepProvider(p.Provider):
         if result.changes:
             # Only what the program sets: an unset input (expiry) is still an output.
             detailed = detailed_diff(spec.input_names(), olds, news, replaces)
-            if not detailed and olds.get("source_changes"):
-                # Not an input: what the last refresh found changed in the source.
-                detailed = {"sourceChanges": p.PropertyDiff(p.PropertyDiffKind.UPDATE, False)}
         # `diffs` names top-level properties; `artifacts[2]` is a change of `artifacts`.
         diffs = list(dict.fromkeys(k.split("[")[0].split(".")[0] for k in detailed))
         return p.DiffResponse(

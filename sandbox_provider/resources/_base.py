@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args, get_origin
@@ -81,6 +81,26 @@ def progress(message: str) -> None:
 
 def warn(message: str) -> None:
     _report("warning", message)
+
+
+#: What this provider process has already warned about (`first_time`): the engine asks a
+#: check or a diff more than once in one command (a refresh, the plan, then `up`).
+_WARNED: set[Hashable] = set()
+_WARNED_LOCK = threading.Lock()
+
+
+def first_time(key: Hashable) -> bool:
+    """True the first time `key` is seen by this provider process, False after."""
+    with _WARNED_LOCK:
+        seen = key in _WARNED
+        _WARNED.add(key)
+    return not seen
+
+
+def warn_once(message: str) -> None:
+    """`warn(message)`, once per provider process."""
+    if first_time(("warn", message)):
+        warn(message)
 
 
 @contextmanager

@@ -18,13 +18,12 @@ Nothing here runs at a plain preview: reads and updates only.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sandbox_provider.client.enums import ArtifactType
+from sandbox_provider.client.enums import ArtifactType, JobStatus
 
-from ._base import interruptible, progress, warn
+from ._base import interruptible, progress
 from ._common import or_none, wait_seconds
 from ._fields import NAME_MAX
 from .errors import ProviderError
@@ -78,7 +77,7 @@ def compare(
     sandbox (or, with `target`, the objects earlier imports made there): a new compare job,
     waited for."""
     job = client.compare_version(package_id, target_sandbox=target, trigger_new=True)
-    if job.job_status != "SUCCESS":
+    if job.job_status != JobStatus.SUCCESS:
         job = interruptible(
             lambda: client.wait_for_compare(
                 package_id, job.id, target_sandbox=target, timeout=timeout
@@ -146,20 +145,6 @@ def describe(
     return changes, refused
 
 
-_WARNED: set[str] = set()
-_WARNED_LOCK = threading.Lock()
-
-
-def warn_once(message: str) -> None:
-    """`warn(message)`, once per provider process: the engine asks a diff more than once
-    in one command (a refresh, then the plan)."""
-    with _WARNED_LOCK:
-        if message in _WARNED:
-            return
-        _WARNED.add(message)
-    warn(message)
-
-
 def version_of(value: Any, default: int) -> int:
     """A recorded version as a number: the state gives numbers back as floats."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -203,17 +188,9 @@ def source_state(
 
 def history(client: ExImClient, package_id: str) -> list[dict[str, Any]]:
     """The `version_history` output: each saved version, newest first."""
+    fields = {"package_version", "created_date", "created_by"}
     return [
-        {
-            k: v
-            for k, v in {
-                "package_version": v.package_version,
-                "created_date": v.created_date,
-                "created_by": v.created_by,
-            }.items()
-            if v is not None
-        }
-        for v in client.package_history(package_id)
+        v.model_dump(include=fields, exclude_none=True) for v in client.package_history(package_id)
     ]
 
 
@@ -243,7 +220,7 @@ def earlier_update(
     found = [
         job.id
         for job in client.find_jobs(name=name, target_sandbox=target, created_from=created_from)
-        if job.job_type == UPDATE_JOB and job.id and job.job_status != "FAILED"
+        if job.job_type == UPDATE_JOB and job.id and job.job_status != JobStatus.FAILED
     ]
     return or_none(lambda: client.get_job(found[0])) if found else None
 

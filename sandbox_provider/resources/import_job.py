@@ -57,7 +57,6 @@ Lifecycle
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
@@ -82,7 +81,7 @@ from sandbox_provider.client.enums import (
 )
 
 from . import _claims, _versions
-from ._base import BaseProvider, Inputs, is_unknown, progress, warn
+from ._base import BaseProvider, Inputs, first_time, is_unknown, progress, warn, warn_once
 from ._common import (
     ADOPT_ID,
     Partial,
@@ -535,12 +534,6 @@ def finished(
 
 
 # -- before the import: what use_existing won't reuse ------------------------------------------
-#: (package id, target sandbox, source id) already warned about by this provider process: an
-#: `up` runs check (which may warn) and then create on the same import.
-_WARNED: set[tuple[str, str, str]] = set()
-_WARNED_LOCK = threading.Lock()
-
-
 def skip_message(conflict: Conflict) -> str:
     art = conflict.artifact
     best = conflict.suggestion_list[0]
@@ -560,11 +553,9 @@ def warn_skips(
         conflicts, inputs.get("alternatives") or {}, inputs.get("conflict_policy", "fail")
     )
     for conflict in skipped:
+        # Once per (package, target, artifact): an `up` checks, then creates, the same import.
         key = (inputs["package_id"], inputs["target_sandbox"], conflict.artifact.id)
-        with _WARNED_LOCK:
-            seen = key in _WARNED
-            _WARNED.add(key)
-        if not (seen and dedupe):
+        if first_time(key) or not dedupe:
             warn(skip_message(conflict))
     return skipped
 
@@ -774,9 +765,12 @@ def bring_version(
         return {"source_changes": []}
     name = _versions.update_job_name(str(outs.get("job_name") or package_id), latest)
     package = client.get_package(package_id)
-    job = _versions.earlier_update(client, name, target, package.publish_date)
-    if job is not None:
-        progress(f"update job {name!r} ({job.id}) was submitted by an earlier run: taking it over")
+    earlier = _versions.earlier_update(client, name, target, package.publish_date)
+    if earlier is not None:
+        progress(
+            f"update job {name!r} ({earlier.id}) was submitted by an earlier run: taking it over"
+        )
+        job_id, job = earlier.id, earlier
     else:
         deltas = _versions.compare(client, package_id, target=target, timeout=wait_seconds(inputs))
         mappings, left = _versions.overwrite_mappings(deltas)
@@ -785,13 +779,13 @@ def bring_version(
         if not mappings:
             progress(f"sandbox {target!r} already holds version {latest} of package {package_id}")
             return {"package_version": latest, "source_changes": []}
-        submitted = client.submit_update(
+        job_id = client.submit_update(
             package_id, target, mappings, name=name, description=inputs.get("description")
-        )
+        ).id
         progress(f"update of sandbox {target!r} to version {latest} submitted as {name!r}")
         job = None
     if job is None or job.job_status != SUCCESS:
-        job = wait_for_import(client, job.id if job else submitted.id, name, inputs, what)
+        job = wait_for_import(client, job_id, name, inputs, what)
     return {
         "package_version": latest,
         "source_changes": [],
@@ -1002,7 +996,7 @@ class ImportJobProvider(BaseProvider):
         )
         if olds.get("source_changes") and not result.replaces:
             version = _versions.version_of(olds.get("package_version"), 0)
-            _versions.warn_once(
+            warn_once(
                 f"import job {olds.get('job_name')!r} ({_id}): sandbox "
                 f"{olds.get('target_sandbox')!r} holds version {version}"
                 " of the package; planning an update import of the newer one"

@@ -84,7 +84,7 @@ from sandbox_provider.client import (
 from sandbox_provider.client.timing import DAY_MS, now_ms
 
 from . import _claims, _config, _versions
-from ._base import BaseProvider, Inputs, is_unknown, progress, same, warn
+from ._base import BaseProvider, Inputs, is_unknown, progress, same, warn, warn_once
 from ._common import (
     adoption_missing,
     changed,
@@ -368,34 +368,27 @@ def inputs_from_platform(pkg: ApiPackage, olds: Mapping[str, Any]) -> dict[str, 
 VERSION_OUTPUTS = ("package_version", "version_history", "source_changes")
 
 
-def follow_source(client: ExImClient, pkg: ApiPackage, what: str) -> dict[str, Any]:
-    """The version outputs of a published package as its source stands now (a refresh); a
-    change the platform can't carry to the imports fails, naming the artifact. {}: the
-    package has no versions."""
+def follow_source(
+    client: ExImClient, pkg: ApiPackage, what: str, *, save: bool = False
+) -> dict[str, Any]:
+    """The version outputs of a published package as its source stands now ({}: it has no
+    versions); a change the platform can't carry to the imports fails, naming the artifact.
+    `save` (an update): the next version is saved when the source still differs from the
+    current one, so a plan made from an older refresh, or a run stopped after its save, saves
+    nothing twice."""
     found = _versions.source_state(client, pkg.id, what, sandbox_of(pkg), strict=True)
     if found is None:
         return {}
     version, changes = found
-    saved = _versions.history(client, pkg.id) if version else []
-    return {"package_version": version, "version_history": saved, "source_changes": changes}
-
-
-def new_version(client: ExImClient, pkg: ApiPackage, what: str) -> dict[str, Any]:
-    """Save the next version when the source still differs from the current one (a plan made
-    from an older refresh, or a run stopped after its save, saves nothing twice): the version
-    outputs after it."""
-    found = _versions.source_state(client, pkg.id, what, sandbox_of(pkg), strict=True)
-    if found is None:
-        return {"source_changes": []}
-    version, changes = found
-    if changes:
+    if save and changes:
         version = _versions.save(client, pkg.id, pkg.name or pkg.id)
         progress(
             f"package {pkg.name!r} ({pkg.id}): version {version} saved"
             + _versions.changes_text(changes)
         )
+        changes = []
     saved = _versions.history(client, pkg.id) if version else []
-    return {"package_version": version, "version_history": saved, "source_changes": []}
+    return {"package_version": version, "version_history": saved, "source_changes": changes}
 
 
 # -- expiry --------------------------------------------------------------------------------------
@@ -813,7 +806,7 @@ class PackageProvider(BaseProvider):
             # Seen by the last refresh: a new version, and an update of each import.
             updates.append("source_changes")
             version = _versions.version_of(olds.get("package_version"), 0)
-            _versions.warn_once(
+            warn_once(
                 f"package {olds.get('name')!r} ({_id}): its artifacts changed in sandbox "
                 f"{olds.get('source_sandbox')!r} since version {version}"
                 ": planning a new version, and an update of each ImportJob of it"
@@ -993,7 +986,7 @@ class PackageProvider(BaseProvider):
                 pkg = client.update_package(id_, expiry=expiry)
             versions = {k: v for k, v in self.strip(olds).items() if k in VERSION_OUTPUTS}
             if versions.get("source_changes"):
-                versions = new_version(client, pkg, what)
+                versions = follow_source(client, pkg, what, save=True) or {"source_changes": []}
         if to_add or to_remove:
             progress(f"package {name!r}: +{len(to_add)} -{len(to_remove)} artifacts")
         return UpdateResult({**outputs_of(pkg, inputs, deps), **versions})

@@ -145,7 +145,7 @@ class PromotionOutputs(Outputs):
 
 
 def target_key(target: PromotionTarget) -> str:
-    """How `targets` output names a target: its sandbox, under its profile if it has one."""
+    """How `statuses` names a target: its sandbox, under its profile if it has one."""
     return f"{target.org}/{target.sandbox}" if target.org else str(target.sandbox)
 
 
@@ -178,13 +178,11 @@ def waves(inputs: PromotionInputs) -> list[list[PromotionTarget]]:
 def import_job_inputs(target: PromotionTarget, org: str | None = None) -> dict[str, Any]:
     """The ImportJob inputs of a target (besides `package_id`), snake_case; unset ones left
     out so the ImportJob's defaults hold. `org`: the Promotion's, for a target naming none."""
-    given = target.model_dump(exclude_none=True, exclude={"wave", "sandbox"})
+    # A target's defaults are the ImportJob's (the same declarations): left out, they hold.
+    given = target.model_dump(exclude_defaults=True, exclude={"wave", "sandbox"})
     if org and not target.org:
         given["org"] = org
-    given["target_sandbox"] = target.sandbox
-    if not given.get("alternatives"):
-        given.pop("alternatives", None)
-    return {k: v for k, v in given.items() if k != "adopt_id"}
+    return {**given, "target_sandbox": target.sandbox}
 
 
 # == the children ===========================================================================

@@ -86,7 +86,9 @@ def test_killed_during_the_update_imports(world: World, path: str) -> None:
     world.emu.set_timing(jobSeconds=0.05)
     up = world.stack.up(check=False)
     assert up.code == 0, up.stdout[-4000:] + up.stderr[-2000:]
-    assert "taking it over" in up.stdout + up.stderr, up.stdout[-3000:]
+    assert "was submitted by an earlier run: taking it over" in up.stdout + up.stderr, up.stdout[
+        -3000:
+    ]
     jobs = update_jobs(world)
     assert sorted(j["targetSandbox"] for j in jobs) == sorted(TARGETS), jobs
     for target, object_id in targets.items():
