@@ -81,7 +81,9 @@ async def construct(request: p.ConstructRequest) -> p.ConstructResponse:
     urn = await component.urn.future()
     value = await statuses.future()
     known = await statuses.is_known()
+    # Unknown as the wire's unknown sentinel: this SDK's PropertyValue can hold a Computed but
+    # can't marshal one ("Unsupported value type"), which failed every preview of a fresh stack.
     state = {
-        "statuses": from_plain(_camel_targets(value or {})) if known else PropertyValue.computed()
+        "statuses": from_plain(_camel_targets(value or {})) if known else PropertyValue(UNKNOWN)
     }
     return p.ConstructResponse(str(urn), state, {})

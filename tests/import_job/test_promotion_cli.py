@@ -11,6 +11,7 @@ import pytest
 from support.engine import program
 
 from sandbox_provider.testing import World
+from sandbox_provider.testing.world import is_write
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +59,12 @@ def test_waves_stop_at_a_failed_target_and_the_next_up_makes_only_what_is_missin
     pulumi.export("statuses", release.statuses)
     """,
     )
+    # A preview of a fresh stack plans the component and its three imports, the package id
+    # still unknown, and calls nothing that writes.
+    since = world.last_seq()
+    plan = world.stack.preview()
+    assert plan.summary.get("create") == 7, plan.stdout
+    assert not [r for r in world.emu.requests(since) if is_write(r)]
     # One of wave 0's two imports is refused once: its wave fails, wave 1 never starts (with
     # --continue-on-error the other target of wave 0 still finishes).
     world.emu.set_faults(
