@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -23,10 +24,25 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from sandbox_provider.client.config import KEYS, Key
-from sandbox_provider.plugin.schema import RESOURCES, ResourceSpec, default_text
+from sandbox_provider.plugin.schema import (
+    LANGUAGE,
+    PACKAGE,
+    PLUGIN_DOWNLOAD_URL,
+    RESOURCES,
+    ResourceSpec,
+    default_text,
+)
 from sandbox_provider.resources.declare import taken_types
 
-__all__ = ["PARTS", "configuration_table", "main", "render", "resource_tables", "stale"]
+__all__ = [
+    "PARTS",
+    "configuration_table",
+    "install_commands",
+    "main",
+    "render",
+    "resource_tables",
+    "stale",
+]
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -139,9 +155,60 @@ def promotion_tables() -> str:
     return "\n".join(rows)
 
 
+def install_commands(version: str | None = None) -> str:
+    """How each language gets the SDK and the engine gets the plugin, at `version` (default:
+    the installed package's): the schema's package names, its `pluginDownloadURL`, and the
+    release archives' names the engine asks that location for."""
+    from sandbox_provider import _version
+
+    version = version or _version()
+    npm = LANGUAGE["nodejs"]["packageName"]
+    pypi = LANGUAGE["python"]["packageName"]
+    go = LANGUAGE["go"]["importBasePath"]
+    plugin = f"pulumi-resource-{PACKAGE}"
+    archive = f"{plugin}-v{version}-<os>-<arch>.tar.gz"
+    rows = [
+        "| language | package | install |",
+        "|---|---|---|",
+        f"| TypeScript, JavaScript | `{npm}` (npm) | `npm install {npm}@{version}` |",
+        f"| Python | `{pypi}` (PyPI) | `pip install {pypi}=={version}` |",
+        f"| Go | `{go}` | `go get {go}@v{version}` |",
+        f"| YAML | none: types come from the plugin's schema | `pulumi package add {PACKAGE}` "
+        "(see [YAML](#yaml)) |",
+        f"| Python, the dynamic resources | `sandbox_provider` (PyPI) | "
+        f"`pip install sandbox_provider=={version}` |",
+    ]
+    plugin_text = (
+        f"The plugin, `{plugin}`: the engine fetches it by itself when a program first needs "
+        f"it, from the `pluginDownloadURL` the SDKs carry, `{PLUGIN_DOWNLOAD_URL}`: the "
+        f"assets of the GitHub release `v{version}`, `{archive}` (`<os>`: `linux`, "
+        "`darwin` or `windows`; `<arch>`: `amd64` or `arm64`), each with its SHA-256 in "
+        f"`pulumi-{PACKAGE}_{version}_checksums.txt`. Or install it ahead of time:"
+    )
+    return "\n".join(
+        [
+            *rows,
+            "",
+            # Wrapped like the hand-written prose; only at spaces, so no code span is cut.
+            textwrap.fill(plugin_text, 95, break_long_words=False, break_on_hyphens=False),
+            "",
+            "```bash",
+            "# from the release",
+            f"pulumi plugin install resource {PACKAGE} {version} --server {PLUGIN_DOWNLOAD_URL}",
+            "# from an archive you have (`make plugin-dist` writes this machine's to dist/)",
+            f"pulumi plugin install resource {PACKAGE} {version} "
+            f"--file {plugin}-v{version}-linux-amd64.tar.gz",
+            "```",
+        ]
+    )
+
+
 #: page (relative to docs/) -> part name -> what builds it.
 PARTS: dict[str, dict[str, Callable[[], str]]] = {
-    "installation-configuration.md": {"configuration": configuration_table},
+    "installation-configuration.md": {
+        "install": install_commands,
+        "configuration": configuration_table,
+    },
     "resources.md": {
         **{spec.module: partial(resource_tables, spec) for spec in RESOURCES},
         "promotion": promotion_tables,

@@ -29,9 +29,16 @@ from .docs import describe
 from .values import camel
 
 __all__ = [
+    "GITHUB_REPOSITORY",
     "GO_MODULE",
+    "KEYWORDS",
     "LANGUAGE",
+    "LICENSE",
+    "LOGO_URL",
+    "METADATA",
     "PACKAGE",
+    "PLUGIN_DOWNLOAD_URL",
+    "REPOSITORY",
     "RESOURCES",
     "ResourceSpec",
     "by_token",
@@ -351,9 +358,34 @@ def _function_types() -> dict[str, Any]:
     return _lookup_functions()[1]
 
 
+#: Where the project lives and is released: the one source of the schema's Registry metadata
+#: (`publisher`, `repository`, `homepage`, `logoUrl`, `pluginDownloadURL`), of the Go module's
+#: path and of the install commands in docs/ (`sandbox_provider.docs_pages`). pyproject.toml
+#: states no URLs; its `license` is the one below (tests/docs/test_registry_docs.py checks it).
+GITHUB_REPOSITORY = "sandbox-provider/sandbox-provider"
+REPOSITORY = f"https://github.com/{GITHUB_REPOSITORY}"
+LICENSE = "Apache-2.0"
+#: GitHub release assets: the engine fetches `pulumi-resource-aep-v<version>-<os>-<arch>.tar.gz`
+#: from the release tagged `v<version>` when a program needs a plugin it doesn't have.
+PLUGIN_DOWNLOAD_URL = f"github://api.github.com/{GITHUB_REPOSITORY}"
+#: The Registry's sort keys: `category/*` places the package, `kind/native` says it is a provider
+#: plugin of its own (not a bridged Terraform provider nor a component package).
+KEYWORDS = ("pulumi", "aep", "adobe", "category/cloud", "kind/native")
+#: The default branch's copy of docs/logo.svg.
+LOGO_URL = f"https://raw.githubusercontent.com/{GITHUB_REPOSITORY}/main/docs/logo.svg"
+METADATA: dict[str, Any] = {
+    "publisher": GITHUB_REPOSITORY.split("/")[0],
+    "repository": REPOSITORY,
+    "homepage": REPOSITORY,
+    "license": LICENSE,
+    "keywords": list(KEYWORDS),
+    "logoUrl": LOGO_URL,
+    "pluginDownloadURL": PLUGIN_DOWNLOAD_URL,
+}
+
 #: The generated SDKs' names (scripts/gen-sdk.sh writes them to sdk/). Each takes the schema's
 #: version, so an SDK generated for another version of the plugin shows as drift.
-GO_MODULE = "github.com/sandbox-provider/sandbox-provider/sdk/go"
+GO_MODULE = f"github.com/{GITHUB_REPOSITORY}/sdk/go"
 LANGUAGE: dict[str, Any] = {
     "python": {"packageName": "pulumi_aep", "respectSchemaVersion": True},
     "nodejs": {
@@ -394,6 +426,7 @@ def schema(version: str) -> dict[str, Any]:
         "version": version,
         "description": "Packages, publications, imports, handshakes and transfers of AEP "
         "sandbox tooling (exim).",
+        **METADATA,
         "config": {"variables": config},
         "provider": {
             "description": describe("provider"),

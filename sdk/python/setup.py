@@ -24,6 +24,12 @@ setup(name='pulumi_aep',
       description="Packages, publications, imports, handshakes and transfers of AEP sandbox tooling (exim).",
       long_description=readme(),
       long_description_content_type='text/markdown',
+      keywords='pulumi aep adobe category/cloud kind/native',
+      url='https://github.com/sandbox-provider/sandbox-provider',
+      project_urls={
+          'Repository': 'https://github.com/sandbox-provider/sandbox-provider'
+      },
+      license='Apache-2.0',
       packages=find_packages(),
       package_data={
           'pulumi_aep': [

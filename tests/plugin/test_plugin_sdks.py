@@ -30,7 +30,7 @@ from packaging.requirements import Requirement
 from support.engine import ROOT, e2e_world
 
 from sandbox_provider import __version__
-from sandbox_provider.plugin.schema import GO_MODULE, LANGUAGE
+from sandbox_provider.plugin.schema import GO_MODULE, LANGUAGE, PLUGIN_DOWNLOAD_URL
 from sandbox_provider.testing import World
 
 from .test_plugin_lifecycle import GOLD, on_plugin
@@ -109,9 +109,15 @@ def test_the_committed_sdks_are_what_the_schema_generates(tmp_path: Path, genera
     }
     fix = "sdk/ is stale: run `bash scripts/gen-sdk.sh` and commit sdk/"
     assert stale == {"new": [], "gone": [], "changed": []}, fix
-    # The names the language section gives, at this package's version.
+    # The names the language section gives, at this package's version, and where the engine
+    # downloads the plugin from (tests/docs/test_registry_docs.py checks every SDK's copy).
     plugin = json.loads(committed["python/pulumi_aep/pulumi-plugin.json"])
-    assert plugin == {"resource": True, "name": "aep", "version": __version__}
+    assert plugin == {
+        "resource": True,
+        "name": "aep",
+        "version": __version__,
+        "server": PLUGIN_DOWNLOAD_URL,
+    }
     package = json.loads(committed["nodejs/package.json"])
     assert (package["name"], package["version"]) == (LANGUAGE["nodejs"]["packageName"], __version__)
     assert committed["go/go.mod"].decode().startswith(f"module {GO_MODULE}\n")
