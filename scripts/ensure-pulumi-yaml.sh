@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Ensure the Pulumi YAML language host (pulumi-language-yaml v1.25.0) and print the absolute path of
+# Ensure the Pulumi YAML language host (pulumi-language-yaml v1.30.0) and print the absolute path of
 # the directory holding it as the LAST line of stdout. Progress goes to stderr.
 #
 #   1. a cached build (marker file present and the binary serves)  -> use it
-#   2. otherwise `go install github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v1.25.0` from the
-#      Go module proxy into the cache (2 min with a warm Go build cache, longer cold).
+#   2. otherwise `go install github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v1.30.0` from the
+#      Go module proxy into the cache (about 4 min on one core, longer cold).
+#
+# v1.30.0: the newest the proxy serves (v1.26, v1.27, v1.29 and v1.31 are refused with 403), and
+# v1.27 or newer implements the language host's `Link`, which `pulumi package add` needs for a
+# YAML project. Its go.mod asks for Go 1.25 and pulumi pkg/sdk v3.224.0. Each version has its
+# own cache directory, so a change of version builds beside the old one.
 #
 # The engine finds a language host on PATH or beside the `pulumi` binary: callers put the printed
 # directory on PATH (tests do). It sits in its own directory, not beside our pulumi build, so that a
@@ -16,7 +21,7 @@
 #   SANDBOX_PULUMI_FORCE_BUILD=1 rebuild even if cached
 set -euo pipefail
 
-YAML_VERSION="1.25.0"
+YAML_VERSION="1.30.0"
 MODULE="github.com/pulumi/pulumi-yaml"
 CACHE_ROOT="${XDG_CACHE_HOME:-${HOME:?neither XDG_CACHE_HOME nor HOME is set}/.cache}/sandbox-provider/pulumi-yaml"
 DEST="$CACHE_ROOT/v$YAML_VERSION"
@@ -58,7 +63,7 @@ if [ "${SANDBOX_PULUMI_FORCE_BUILD:-0}" != "1" ] && cache_ok; then
     exit 0
 fi
 command -v go >/dev/null 2>&1 ||
-    die "no cached pulumi-language-yaml in $DEST and no Go toolchain to build it (install Go >= 1.24)"
+    die "no cached pulumi-language-yaml in $DEST and no Go toolchain to build it (install Go >= 1.25)"
 
 mkdir -p "$CACHE_ROOT" || die "cannot create cache directory $CACHE_ROOT"
 exec 9>"$CACHE_ROOT/.lock"

@@ -1,6 +1,7 @@
 """The demo stack in Pulumi YAML (examples/yaml-demo) on the `aep` plugin, through the real CLI:
 the YAML language host (scripts/ensure-pulumi-yaml.sh) runs the program, the engine runs
-`pulumi-resource-aep` from the venv's bin, and the stack's config holds only `aep:*` keys."""
+`pulumi-resource-aep` from the venv's bin, and the stack's config holds only `aep:*` keys.
+And `pulumi package add` of the plugin in a YAML project (the host's `Link`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from typing import Any
 
 import pytest
 import yaml
-from support.engine import ROOT
+from support.engine import ROOT, VENV
 
+from sandbox_provider import __version__
+from sandbox_provider.plugin.schema import PACKAGE, PLUGIN_DOWNLOAD_URL
 from sandbox_provider.testing import EmulatorProcess, Stack, World, configure_for_emulator
 
 from .test_plugin_lifecycle import on_plugin
@@ -194,3 +197,30 @@ def test_a_refreshing_preview_plans_only_the_drifted_update(demo: World) -> None
     since = demo.last_seq()
     assert plan(demo, "--refresh") == {"dev-audiences": ("update", ["description"])}
     assert demo.writes(since) == []
+
+
+def test_package_add_records_the_plugin_and_its_download_url(
+    tmp_path: Path, pulumi_bin: str, yaml_host: Path
+) -> None:
+    # No stack and no `up`: `pulumi package add` reads the schema from the executable and the
+    # YAML host's Link (v1.27 or newer) writes the project's record of the package, which is
+    # where the engine later takes the version and the download location from.
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: package-add\nruntime: yaml\n")
+    stack = Stack(project_dir=project, state_dir=tmp_path / "state", pulumi=pulumi_bin)
+    on_yaml_host(stack, yaml_host)
+    plugin = VENV / "bin" / "pulumi-resource-aep"
+    stack.run("package", "add", str(plugin))
+
+    assert yaml.safe_load((project / "Pulumi.yaml").read_text())["packages"] == {
+        PACKAGE: f"{PACKAGE}@{__version__}"
+    }
+    lock = project / "sdks" / PACKAGE / f"{PACKAGE}-{__version__}.yaml"
+    record = yaml.safe_load(lock.read_text())
+    assert record == {
+        "packageDeclarationVersion": 1,
+        "name": PACKAGE,
+        "version": __version__,
+        "downloadUrl": PLUGIN_DOWNLOAD_URL,
+    }
