@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lock pulumi sdk docs demo test test-fast test-chaos test-examples test-wheel lint typecheck bench bench-client bench-waits bench-pulumi clean
+.PHONY: venv lock pulumi sdk docs plugin-dist demo test test-fast test-chaos test-examples test-wheel lint typecheck bench bench-client bench-waits bench-pulumi bench-plugin clean
 
 # pyproject.toml states ranges (what a team's install may resolve); requirements.lock pins
 # this project's own installs, so every clone and CI run tests the same versions.
@@ -42,6 +42,16 @@ sdk: $(STAMP)
 # tests/docs/test_docs_pages.py fails while they are out of date.
 docs: $(STAMP)
 	@$(PY) -m sandbox_provider.docs_pages
+
+# The self-contained plugin for this machine's OS and CPU (no Python needed where it runs):
+# dist/pulumi-resource-aep-v<version>-<os>-<arch>.tar.gz and dist/pulumi-aep_<version>_checksums.txt,
+# from a PyInstaller build cached under ~/.cache/sandbox-provider/plugin-dist/ (about a minute, once
+# per change of the sources). Install it with `pulumi plugin install resource aep <version> --file …`.
+plugin-dist: $(STAMP)
+	@DIR="$$(bash scripts/ensure-plugin-dist.sh | tail -n 1)" && test -d "$$DIR" && mkdir -p dist && \
+	  for f in "$$DIR"/pulumi-resource-aep-v*.tar.gz "$$DIR"/pulumi-aep_*_checksums.txt; do \
+	    cp "$$f" dist/ && echo "dist/$$(basename "$$f")"; \
+	  done
 
 demo: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && test -x "$$PULUMI_BIN" && \
@@ -95,7 +105,7 @@ test-chaos: $(STAMP)
 	  PULUMI_BIN="$$PULUMI_BIN" $(PY) -m pytest $(XDIST_FILES) -m chaos
 
 # Measured figures, written to benchmarks/RESULTS.md (not pass/fail tests).
-bench: bench-client bench-waits bench-pulumi
+bench: bench-client bench-waits bench-pulumi bench-plugin
 
 bench-client: $(STAMP)
 	$(PY) -m benchmarks.run client
@@ -103,6 +113,11 @@ bench-client: $(STAMP)
 # A 60 s import followed by id against polling the jobs list (about a minute).
 bench-waits: $(STAMP)
 	$(PY) -m benchmarks.run waits
+
+# The self-contained plugin's startup against the venv launchers (builds the plugin first if
+# the cache has none for these sources).
+bench-plugin: $(STAMP)
+	$(PY) -m benchmarks.run plugin-startup
 
 bench-pulumi: $(STAMP)
 	@PULUMI_BIN="$$(bash scripts/ensure-pulumi.sh | tail -n 1)" && \

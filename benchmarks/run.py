@@ -459,6 +459,21 @@ def bench_waits(args: argparse.Namespace) -> str:
     )
 
 
+@section("plugin-startup")
+def bench_plugin_startup(args: argparse.Namespace) -> str:
+    """The self-contained plugin's time to a served port against the venv launchers: see
+    benchmarks/plugin_startup.py."""
+    from benchmarks import plugin_startup
+
+    started = datetime.now(UTC)
+    return plugin_startup.section(
+        command(args.argv),
+        machine(),
+        started.strftime("%Y-%m-%d %H:%M UTC"),
+        runs=args.startup_runs,
+    )
+
+
 @section("pulumi")
 def bench_pulumi(args: argparse.Namespace) -> None:
     """Engine timings: delegated to benchmarks/pulumi_stacks.py, which writes its section."""
@@ -480,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--earlier-jobs", type=int, default=200, help="(waits) jobs in the org before it"
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=15, help="(plugin-startup) starts a side"
     )
     args = parser.parse_args(argv)
     args.argv = argv

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 # support/: what tests in several folders share (tests/ is on sys.path, as the rootdir's
-# conftest directory): the engine worlds and the in-process providers' set-up.
+# conftest directory): the engine worlds, the in-process providers' set-up and the plugin's
+# release archive.
 pytest_plugins = [
     "sandbox_provider.testing.pytest_plugin",
+    "support.dist",
     "support.engine",
     "support.providers",
 ]
