@@ -10,14 +10,12 @@ The npm packages come from test_plugin_sdks.py's cache; the Go modules from the 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.engine import ROOT, e2e_world
+from support.engine import e2e_world
 
 from sandbox_provider.plugin.schema import GO_MODULE
 from sandbox_provider.testing import World
@@ -28,26 +26,6 @@ from .test_plugin_sdks import PULUMI_VERSION, SDK, node_modules, run, tool
 pytestmark = pytest.mark.e2e
 
 HOSTS = ("pulumi-language-go", "pulumi-language-nodejs")
-
-
-@pytest.fixture(scope="session")
-def lang_hosts() -> Path:
-    """The directory of our language hosts: $PULUMI_LANGHOSTS_DIR if set, else what
-    scripts/ensure-language-hosts.sh prints (its cache; it builds them when Go is here)."""
-    given = os.environ.get("PULUMI_LANGHOSTS_DIR")
-    if given:
-        for host in HOSTS:
-            # A directory that was named but lacks a host is a broken setup, never a skip.
-            assert os.access(Path(given) / host, os.X_OK), f"{given} has no executable {host}"
-        return Path(given)
-    script = ROOT / "scripts" / "ensure-language-hosts.sh"
-    proc = subprocess.run(
-        ["bash", str(script)], capture_output=True, text=True, timeout=900, check=False
-    )
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        pytest.skip(f"no language hosts: {script.name} failed: {proc.stderr.strip()[-500:]}")
-    return Path(lines[-1])
 
 
 def host_world(tmp: Path, pulumi_bin: str, hosts: Path, runtime: str) -> Iterator[World]:
@@ -189,17 +167,17 @@ export const jobStatus = job.jobStatus;
 """
 
 
-@pytest.fixture(scope="session")
-def built_nodejs_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """sdk/nodejs compiled by its own `tsc` build (bin/, with its package.json beside the
-    code, where utilities.ts reads the version), on the cached npm packages."""
-    modules = node_modules()
-    sdk = tmp_path_factory.mktemp("aep-nodejs") / "aep"
-    shutil.copytree(SDK / "nodejs", sdk)
-    (sdk / "node_modules").symlink_to(modules)
-    run([modules / ".bin" / "tsc", "-p", "tsconfig.json"], cwd=sdk, timeout=300)
-    shutil.copy(sdk / "package.json", sdk / "bin" / "package.json")
-    return sdk / "bin"
+def ts_project(project: Path, modules: Path, built_sdk: Path) -> None:
+    """The TypeScript program in `project`, with node_modules as `npm install` would leave it:
+    the cached npm packages plus the built SDK."""
+    (project / "package.json").write_text('{"name": "aep-e2e", "main": "index.ts"}\n')
+    (project / "index.ts").write_text(textwrap.dedent(PROGRAM_TS))
+    nm = project / "node_modules"
+    nm.mkdir()
+    for entry in modules.iterdir():
+        (nm / entry.name).symlink_to(entry)
+    (nm / "@sandbox-provider").mkdir()
+    (nm / "@sandbox-provider" / "aep").symlink_to(built_sdk)
 
 
 @pytest.fixture
@@ -209,16 +187,7 @@ def ts_world(
     tool("node")
     modules = node_modules()
     for world in host_world(tmp_path, pulumi_bin, lang_hosts, "nodejs"):
-        project = world.project_dir
-        (project / "package.json").write_text('{"name": "aep-e2e", "main": "index.ts"}\n')
-        (project / "index.ts").write_text(textwrap.dedent(PROGRAM_TS))
-        # node_modules as `npm install` would leave it, from the cache plus the built SDK.
-        nm = project / "node_modules"
-        nm.mkdir()
-        for entry in modules.iterdir():
-            (nm / entry.name).symlink_to(entry)
-        (nm / "@sandbox-provider").mkdir()
-        (nm / "@sandbox-provider" / "aep").symlink_to(built_nodejs_sdk)
+        ts_project(world.project_dir, modules, built_nodejs_sdk)
         yield world
 
 
