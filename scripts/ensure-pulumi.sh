@@ -22,7 +22,7 @@ set -euo pipefail
 
 PULUMI_VERSION="3.259.0"
 # Bump when the build recipe (or the embedded language host) changes: older caches are rebuilt.
-RECIPE="2"
+RECIPE="3"
 PKG_MODULE="github.com/pulumi/pulumi/pkg/v3"
 SDK_MODULE="github.com/pulumi/pulumi/sdk/v3"
 
@@ -168,9 +168,10 @@ cat >"$LANGHOST_DIR/main.go" <<'GO_EOF'
 // sandbox_provider because the upstream host's Go module is not served by the module proxy we reach.
 // It implements what `pulumi preview/up/refresh/destroy` need: Run starts the program through
 // `pulumi-language-python-exec` (shipped in the sdk module, placed beside this binary) with the
-// interpreter of the project's virtualenv (Pulumi.yaml runtime option `virtualenv`). It never creates
-// virtualenvs or installs dependencies, and reports no plugin dependencies (the dynamic-provider
-// plugin sits beside the pulumi binary).
+// interpreter of the project's virtualenv (Pulumi.yaml runtime option `virtualenv`); RunPlugin starts
+// Python policy packs (`--policy-pack DIR`) and Python source plugins from their own virtualenvs. It
+// never creates virtualenvs or installs dependencies, and reports no plugin dependencies (the
+// dynamic-provider plugin sits beside the pulumi binary).
 package main
 
 import (
@@ -315,6 +316,15 @@ func optionString(info *pulumirpc.ProgramInfo, key string) string {
 }
 
 func resolveToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
+	opts, err := pythonOptions(info)
+	if err != nil {
+		return nil, err
+	}
+	return toolchain.ResolveToolchain(opts)
+}
+
+// pythonOptions reads the runtime options of a program's or plugin's project file.
+func pythonOptions(info *pulumirpc.ProgramInfo) (toolchain.PythonOptions, error) {
 	opts := toolchain.PythonOptions{
 		Root:       info.GetRootDirectory(),
 		ProgramDir: info.GetProgramDirectory(),
@@ -328,9 +338,9 @@ func resolveToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) 
 	case "uv":
 		opts.Toolchain = toolchain.Uv
 	default:
-		return nil, fmt.Errorf("unsupported python toolchain %q", tc)
+		return opts, fmt.Errorf("unsupported python toolchain %q", tc)
 	}
-	return toolchain.ResolveToolchain(opts)
+	return opts, nil
 }
 
 // GenerateProgram turns PCL into Python: what `pulumi import` asks for to write the code of what it
@@ -489,6 +499,93 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// RunPlugin starts a plugin written in Python from its directory: a policy pack (PulumiPolicy.yaml)
+// or a source provider (PulumiPlugin.yaml). Like the upstream host: `python <dir> <args...>` when the
+// directory has a __main__.py, else `python -m pulumi.run.plugin <project name> <args...>` for a
+// buildable package; the interpreter is the plugin's own virtualenv (runtime option `virtualenv`,
+// `venv` when left out: a plugin never runs on the ambient Python). Its output goes back through the
+// stream, where the engine reads the port from the first stdout line; the exit code is sent last.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,
+	srv grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
+) error {
+	ctx := srv.Context()
+	info := req.GetInfo()
+	opts, err := pythonOptions(info)
+	if err != nil {
+		return err
+	}
+	if opts.Toolchain == toolchain.Pip && opts.Virtualenv == "" {
+		opts.Virtualenv = "venv"
+	}
+	tc, err := toolchain.ResolveToolchain(opts)
+	if err != nil {
+		return err
+	}
+	// Says which directory and how to make it, rather than a bare "no such file" from exec.
+	if err := tc.ValidateVenv(ctx); err != nil {
+		return err
+	}
+
+	dir := info.GetProgramDirectory()
+	var cmd *exec.Cmd
+	if _, statErr := os.Stat(filepath.Join(dir, "__main__.py")); statErr == nil {
+		cmd, err = tc.Command(ctx, append([]string{dir}, req.GetArgs()...)...)
+	} else if !os.IsNotExist(statErr) {
+		return fmt.Errorf("looking for %s/__main__.py: %w", dir, statErr)
+	} else {
+		buildable, berr := toolchain.IsBuildablePackage(dir)
+		if berr != nil {
+			return fmt.Errorf("checking whether %s is a buildable package: %w", dir, berr)
+		}
+		if !buildable {
+			return fmt.Errorf("the plugin in %s is not runnable: it has neither a __main__.py nor a "+
+				"buildable pyproject.toml", dir)
+		}
+		pyproject, perr := toolchain.LoadPyproject(dir)
+		if perr != nil {
+			return fmt.Errorf("loading %s/pyproject.toml: %w", dir, perr)
+		}
+		args := append([]string{pyproject.Project.Name}, req.GetArgs()...)
+		cmd, err = tc.ModuleCommand(ctx, "pulumi.run.plugin", args...)
+	}
+	if err != nil {
+		return err
+	}
+
+	// The engine's environment (its own plus the plugin's additions) with the virtualenv activated
+	// on top, so that the plugin's subprocesses find the venv's tools too.
+	if env := req.GetEnv(); len(env) > 0 {
+		cmd.Env = env
+		if venv, verr := tc.VirtualEnvPath(ctx); verr == nil && venv != "" {
+			cmd.Env = toolchain.ActivateVirtualEnv(env, venv)
+		}
+	}
+	if req.GetPwd() != "" {
+		cmd.Dir = req.GetPwd()
+	}
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(srv, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return fmt.Errorf("could not run the plugin in %s (%s): %w", dir, cmd.Path, err)
+		}
+		code = exitErr.ExitCode() // -1 when a signal ended it
+	}
+	if err := closer.Close(); err != nil {
+		return err
+	}
+	return srv.Send(&pulumirpc.RunPluginResponse{
+		Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}, //nolint:gosec // an exit code
+	})
 }
 GO_EOF
 
