@@ -9,10 +9,12 @@ import hashlib
 import os
 import shutil
 import tarfile
-import textwrap
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from support.dist import PluginDist
 from support.engine import ROOT, e2e_world
 
@@ -52,39 +54,42 @@ def test_the_archive_holds_the_frozen_plugin_at_its_root(plugin_dist: PluginDist
     assert plugin_dist.checksums.read_text() == f"{digest}  {archive.name}\n"
 
 
-def yaml_program() -> str:
-    """A package of the gold segment, published and imported into prod: the three resources'
-    create, read and delete paths (and the client's) run in the frozen plugin."""
-    return textwrap.dedent(
-        f"""\
-        name: e2e
-        runtime: yaml
-        resources:
-          pkg:
-            type: aep:index:Package
-            properties:
-              name: frozen-pkg
-              description: run by the self-contained plugin
-              sourceSandbox: dev
-              artifacts:
-                - id: {GOLD["id"]}
-                  type: {GOLD["type"]}
-          pub:
-            type: aep:index:PublishedPackage
-            properties:
-              packageId: ${{pkg.packageId}}
-          job:
-            type: aep:index:ImportJob
-            properties:
-              packageId: ${{pub.packageId}}
-              targetSandbox: prod
-              conflictPolicy: use_existing
-        outputs:
-          packageId: ${{pkg.packageId}}
-          status: ${{pub.status}}
-          jobStatus: ${{job.jobStatus}}
-        """
-    )
+def yaml_program(name: str, options: Mapping[str, str] | None = None) -> str:
+    """A package `name` of the gold segment, published and imported into prod: the three
+    resources' create, read and delete paths (and the client's) run in the plugin. `options`:
+    every resource's resource options."""
+    resources: dict[str, dict[str, Any]] = {
+        "pkg": {
+            "type": "aep:index:Package",
+            "properties": {
+                "name": name,
+                "sourceSandbox": "dev",
+                "artifacts": [{"id": GOLD["id"], "type": GOLD["type"]}],
+            },
+        },
+        "pub": {
+            "type": "aep:index:PublishedPackage",
+            "properties": {"packageId": "${pkg.packageId}"},
+        },
+        "job": {
+            "type": "aep:index:ImportJob",
+            "properties": {
+                "packageId": "${pub.packageId}",
+                "targetSandbox": "prod",
+                "conflictPolicy": "use_existing",
+            },
+        },
+    }
+    for resource in resources.values():
+        if options:
+            resource["options"] = dict(options)
+    outputs = {
+        "packageId": "${pkg.packageId}",
+        "status": "${pub.status}",
+        "jobStatus": "${job.jobStatus}",
+    }
+    program = {"name": "e2e", "runtime": "yaml", "resources": resources, "outputs": outputs}
+    return yaml.safe_dump(program, sort_keys=False)
 
 
 def engine_install(directory: Path, pulumi_bin: str, host_dir: Path) -> Path:
@@ -109,7 +114,7 @@ def test_the_installed_archive_runs_a_yaml_program_without_python(
 ) -> None:
     pulumi = engine_install(tmp_path / "bin", pulumi_bin, yaml_host_dir())
     with e2e_world(tmp_path / "world", str(pulumi)) as world:
-        (world.project_dir / "Pulumi.yaml").write_text(yaml_program())
+        (world.project_dir / "Pulumi.yaml").write_text(yaml_program("frozen-pkg"))
         # Only the engine and its YAML host: no interpreter, no venv, no ambient plugin.
         path = str(pulumi.parent)
         for name in ("python3", "python", EXECUTABLE):

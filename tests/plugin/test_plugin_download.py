@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +30,7 @@ from support.engine import e2e_world
 from sandbox_provider.plugin.schema import PLUGIN_DOWNLOAD_URL
 from sandbox_provider.testing import World
 
-from .test_plugin_lifecycle import GOLD
+from .test_plugin_dist import yaml_program
 from .test_plugin_sdks import node_modules, tool
 from .test_plugin_ts_go import ts_project
 from .test_plugin_yaml import yaml_host_dir
@@ -127,40 +126,6 @@ def fetched_and_ran(world: World, dist: PluginDist, releases: Releases, name: st
     assert releases.fetched.count(archive) == 1, releases.fetched
 
 
-def yaml_program(version: str) -> str:
-    options = f"""\
-    options:
-      version: {version}
-      pluginDownloadURL: {PLUGIN_DOWNLOAD_URL}
-"""
-    body = f"""\
-name: e2e
-runtime: yaml
-resources:
-  pkg:
-    type: aep:index:Package
-    properties:
-      name: yaml-pkg
-      sourceSandbox: dev
-      artifacts:
-        - id: {GOLD["id"]}
-          type: {GOLD["type"]}
-{options}  pub:
-    type: aep:index:PublishedPackage
-    properties:
-      packageId: ${{pkg.packageId}}
-{options}  job:
-    type: aep:index:ImportJob
-    properties:
-      packageId: ${{pub.packageId}}
-      targetSandbox: prod
-      conflictPolicy: use_existing
-{options}outputs:
-  packageId: ${{pkg.packageId}}
-"""
-    return textwrap.dedent(body)
-
-
 @pytest.mark.timeout(1200)
 def test_a_yaml_program_fetches_the_plugin(
     tmp_path: Path, pulumi_bin: str, plugin_dist: PluginDist
@@ -170,7 +135,12 @@ def test_a_yaml_program_fetches_the_plugin(
         serve(plugin_dist.archive.parent) as releases,
         e2e_world(tmp_path / "w", pulumi_bin) as world,
     ):
-        (world.project_dir / "Pulumi.yaml").write_text(yaml_program(plugin_dist.version))
+        (world.project_dir / "Pulumi.yaml").write_text(
+            yaml_program(
+                "yaml-pkg",
+                {"version": plugin_dist.version, "pluginDownloadURL": PLUGIN_DOWNLOAD_URL},
+            )
+        )
         (world.project_dir / "__main__.py").unlink(missing_ok=True)
         fetching(world, releases, no_python_path(tmp_path, world, host))
         world.stack.up(timeout=900)
