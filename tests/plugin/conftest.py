@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from support.engine import ROOT
+from support.engine import built_dir
 
 from .test_plugin_sdks import SDK, node_modules, run
 
@@ -17,22 +15,9 @@ HOSTS = ("pulumi-language-go", "pulumi-language-nodejs")
 
 @pytest.fixture(scope="session")
 def lang_hosts() -> Path:
-    """The directory of our language hosts: $PULUMI_LANGHOSTS_DIR if set, else what
-    scripts/ensure-language-hosts.sh prints (its cache; it builds them when Go is here)."""
-    given = os.environ.get("PULUMI_LANGHOSTS_DIR")
-    if given:
-        for host in HOSTS:
-            # A directory that was named but lacks a host is a broken setup, never a skip.
-            assert os.access(Path(given) / host, os.X_OK), f"{given} has no executable {host}"
-        return Path(given)
-    script = ROOT / "scripts" / "ensure-language-hosts.sh"
-    proc = subprocess.run(
-        ["bash", str(script)], capture_output=True, text=True, timeout=900, check=False
-    )
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        pytest.skip(f"no language hosts: {script.name} failed: {proc.stderr.strip()[-500:]}")
-    return Path(lines[-1])
+    """Our language hosts (scripts/ensure-language-hosts.sh): $PULUMI_LANGHOSTS_DIR, else
+    the script's cache."""
+    return built_dir("PULUMI_LANGHOSTS_DIR", "ensure-language-hosts.sh", HOSTS)
 
 
 @pytest.fixture(scope="session")

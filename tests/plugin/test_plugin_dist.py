@@ -21,6 +21,7 @@ from support.engine import ROOT, e2e_world
 from sandbox_provider.plugin.archive import EXECUTABLE, INTERNAL, platform_suffix
 
 from .test_plugin_lifecycle import GOLD
+from .test_plugin_ts_go import up_noop_destroy
 from .test_plugin_yaml import HOST, yaml_host_dir
 
 pytestmark = pytest.mark.e2e
@@ -130,21 +131,4 @@ def test_the_installed_archive_runs_a_yaml_program_without_python(
         assert os.access(plugin_dir / EXECUTABLE, os.X_OK)
         assert (plugin_dir / INTERNAL).is_dir()
 
-        up = world.stack.up(timeout=600)
-        assert "from $PATH" not in up.stdout + up.stderr
-        out = world.stack.outputs()
-        assert (out["status"], out["jobStatus"]) == ("PUBLISHED", "SUCCESS")
-        (pkg,) = world.packages()
-        assert (pkg["id"], pkg["name"]) == (out["packageId"], "frozen-pkg")
-        assert [j["jobStatus"] for j in world.import_jobs()] == ["SUCCESS"]
-        providers = [r for r in world.state_resources() if r["type"] == "pulumi:providers:aep"]
-        assert len(providers) == 1, providers
-
-        # Check and Diff in the frozen plugin: nothing to do, nothing asked of the platform.
-        since = world.last_seq()
-        world.stack.preview(expect_no_changes=True, timeout=600)
-        assert world.emu.requests(since) == []
-
-        world.stack.destroy(timeout=600)
-        assert world.packages() == []
-        assert world.state_resources() == []
+        up_noop_destroy(world, "frozen-pkg")

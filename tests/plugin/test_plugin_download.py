@@ -27,12 +27,13 @@ import pytest
 from support.dist import PluginDist
 from support.engine import e2e_world
 
+from sandbox_provider.plugin.archive import EXECUTABLE, INTERNAL
 from sandbox_provider.plugin.schema import PLUGIN_DOWNLOAD_URL
 from sandbox_provider.testing import World
 
 from .test_plugin_dist import yaml_program
 from .test_plugin_sdks import node_modules, tool
-from .test_plugin_ts_go import ts_project
+from .test_plugin_ts_go import ts_project, up_noop_destroy
 from .test_plugin_yaml import yaml_host_dir
 
 pytestmark = pytest.mark.e2e
@@ -84,7 +85,7 @@ def no_python_path(tmp: Path, world: World, *dirs: Path, node: bool = False) -> 
         (only_node / "node").symlink_to(tool("node"))
         entries.append(str(only_node))
     path = os.pathsep.join(entries)
-    for python in ("python", "python3", "pulumi-resource-aep"):
+    for python in ("python", "python3", EXECUTABLE):
         assert shutil.which(python, path=path) is None, f"{python} is on {path}"
     return path
 
@@ -107,23 +108,15 @@ def fetching(world: World, releases: Releases, path: str) -> None:
 
 
 def fetched_and_ran(world: World, dist: PluginDist, releases: Releases, name: str) -> None:
-    """The engine downloaded the archive once, unpacked the self-contained build into its
-    cache and ran it: the program's objects exist; destroy (on the cached plugin) removes
-    them without a second download."""
-    archive = f"/{dist.archive.name}"
-    assert releases.fetched.count(archive) == 1, releases.fetched
-    plugin_dir = (
-        Path(world.stack.env()["PULUMI_HOME"]) / "plugins" / f"resource-aep-v{dist.version}"
-    )
-    assert (plugin_dir / "pulumi-resource-aep").is_file()
-    assert (plugin_dir / "_internal").is_dir(), sorted(p.name for p in plugin_dir.iterdir())
-    packages = world.packages()
-    assert [(p["name"], p["status"]) for p in packages] == [(name, "PUBLISHED")]
-    assert [j["jobStatus"] for j in world.import_jobs()] == ["SUCCESS"]
-
-    world.stack.destroy(timeout=600)
-    assert world.packages() == []
-    assert releases.fetched.count(archive) == 1, releases.fetched
+    """`pulumi up` fetches the archive, unpacks the self-contained build into the plugin cache
+    and runs it; the no-change preview and destroy run on the cached plugin, with no second
+    download."""
+    up_noop_destroy(world, name)
+    assert releases.fetched.count(f"/{dist.archive.name}") == 1, releases.fetched
+    home = Path(world.stack.env()["PULUMI_HOME"])
+    plugin_dir = home / "plugins" / f"resource-aep-v{dist.version}"
+    assert (plugin_dir / EXECUTABLE).is_file()
+    assert (plugin_dir / INTERNAL).is_dir(), sorted(p.name for p in plugin_dir.iterdir())
 
 
 @pytest.mark.timeout(1200)
@@ -143,7 +136,6 @@ def test_a_yaml_program_fetches_the_plugin(
         )
         (world.project_dir / "__main__.py").unlink(missing_ok=True)
         fetching(world, releases, no_python_path(tmp_path, world, host))
-        world.stack.up(timeout=900)
         fetched_and_ran(world, plugin_dist, releases, "yaml-pkg")
 
 
@@ -165,5 +157,4 @@ def test_a_typescript_program_fetches_the_plugin(
         ts_project(world.project_dir, modules, built_nodejs_sdk)
         path = no_python_path(tmp_path, world, lang_hosts, node=True)
         fetching(world, releases, path)
-        world.stack.up(timeout=900)
         fetched_and_ran(world, plugin_dist, releases, "ts-pkg")

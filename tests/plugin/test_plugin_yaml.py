@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from support.engine import ROOT, VENV
+from support.engine import ROOT, VENV, built_dir
 
 from sandbox_provider import __version__
 from sandbox_provider.plugin.schema import PACKAGE, PLUGIN_DOWNLOAD_URL
@@ -30,23 +29,9 @@ HOST = "pulumi-language-yaml"
 
 
 def yaml_host_dir() -> Path:
-    """The directory holding pulumi-language-yaml: $PULUMI_YAML_DIR (`make test` sets it),
-    else what scripts/ensure-pulumi-yaml.sh prints (its cache; it builds the host when Go is
-    here). Without one the test skips, which under CI=true is a failure (tests/conftest.py)."""
-    given = os.environ.get("PULUMI_YAML_DIR")
-    if given:
-        host = Path(given) / HOST
-        # A directory that was named but holds no host is a broken setup, never a skip.
-        assert os.access(host, os.X_OK), f"PULUMI_YAML_DIR={given} has no executable {HOST}"
-        return Path(given)
-    script = ROOT / "scripts" / "ensure-pulumi-yaml.sh"
-    proc = subprocess.run(
-        ["bash", str(script)], capture_output=True, text=True, timeout=900, check=False
-    )
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        pytest.skip(f"no {HOST}: {script.name} failed: {proc.stderr.strip()[-500:]}")
-    return Path(lines[-1])
+    """The directory holding pulumi-language-yaml (scripts/ensure-pulumi-yaml.sh):
+    $PULUMI_YAML_DIR, else the script's cache."""
+    return built_dir("PULUMI_YAML_DIR", "ensure-pulumi-yaml.sh", (HOST,))
 
 
 def on_yaml_host(stack: Stack, host_dir: Path) -> None:

@@ -10,12 +10,12 @@ passes on both paths."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.engine import e2e_world, on_plugin, program
+from support.engine import program
 
+from sandbox_provider.plugin.values import camel
 from sandbox_provider.testing import World
 
 pytestmark = pytest.mark.e2e
@@ -51,21 +51,14 @@ whole_pub = {{ns}}PublishedPackage("whole-pub", package_id=whole.package_id)
 """
 
 
-@pytest.fixture(params=["dynamic", "plugin"])
-def world(request: pytest.FixtureRequest, tmp_path: Path, pulumi_bin: str) -> Iterator[World]:
-    with e2e_world(tmp_path, pulumi_bin) as w:
-        if request.param == "plugin":
-            on_plugin(w)
-        w.path = request.param  # type: ignore[attr-defined]
-        yield w
+@pytest.fixture
+def world(each_path: World) -> World:
+    return each_path
 
 
 def spell(world: World, snake: str) -> str:
     """An input as the world's path spells it (the plugin's schema is camelCase)."""
-    if getattr(world, "path", "dynamic") != "plugin":
-        return snake
-    head, *rest = snake.split("_")
-    return head + "".join(p.capitalize() for p in rest)
+    return camel(snake) if getattr(world, "path", "dynamic") == "plugin" else snake
 
 
 def preview(world: World, pack: Path, *extra: str) -> tuple[int, str]:

@@ -6,8 +6,9 @@ have): its emulator, project directory and stack."""
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +23,27 @@ VENV = ROOT / ".venv"
 PROJECT_YAML = _PROJECT_YAML.replace("{name}", "e2e")
 
 E2E = World
+
+
+def built_dir(variable: str, script: str, executables: Sequence[str]) -> Path:
+    """The directory holding `executables` (tools the tests build once): ${variable} if set
+    (`make test` sets it), else the directory scripts/`script` prints last (its cache; it
+    builds them when Go is here). A directory that was named but lacks one is a broken set-up,
+    never a skip; without Go the test skips, which under CI=true is a failure
+    (tests/conftest.py)."""
+    given = os.environ.get(variable)
+    if given:
+        for exe in executables:
+            assert os.access(Path(given) / exe, os.X_OK), f"{variable}={given} has no {exe}"
+        return Path(given)
+    path = ROOT / "scripts" / script
+    proc = subprocess.run(
+        ["bash", str(path)], capture_output=True, text=True, timeout=900, check=False
+    )
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        pytest.skip(f"no {', '.join(executables)}: {script} failed: {proc.stderr.strip()[-500:]}")
+    return Path(lines[-1])
 
 
 @contextmanager
