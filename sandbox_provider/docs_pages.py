@@ -24,6 +24,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from sandbox_provider.client.config import KEYS, Key
+from sandbox_provider.plugin.archive import EXECUTABLE, archive_name, checksums_name, semver
 from sandbox_provider.plugin.schema import (
     LANGUAGE,
     PACKAGE,
@@ -165,8 +166,8 @@ def install_commands(version: str | None = None) -> str:
     npm = LANGUAGE["nodejs"]["packageName"]
     pypi = LANGUAGE["python"]["packageName"]
     go = LANGUAGE["go"]["importBasePath"]
-    plugin = f"pulumi-resource-{PACKAGE}"
-    archive = f"{plugin}-v{version}-<os>-<arch>.tar.gz"
+    plugin, plugin_version = EXECUTABLE, semver(version)
+    archive = archive_name(plugin_version, "<os>-<arch>")
     rows = [
         "| language | package | install |",
         "|---|---|---|",
@@ -183,7 +184,7 @@ def install_commands(version: str | None = None) -> str:
         f"it, from the `pluginDownloadURL` the SDKs carry, `{PLUGIN_DOWNLOAD_URL}`: the "
         f"assets of the GitHub release `v{version}`, `{archive}` (`<os>`: `linux`, "
         "`darwin` or `windows`; `<arch>`: `amd64` or `arm64`), each with its SHA-256 in "
-        f"`pulumi-{PACKAGE}_{version}_checksums.txt`. Or install it ahead of time:"
+        f"`{checksums_name(plugin_version)}`. Or install it ahead of time:"
     )
     return "\n".join(
         [
@@ -194,10 +195,11 @@ def install_commands(version: str | None = None) -> str:
             "",
             "```bash",
             "# from the release",
-            f"pulumi plugin install resource {PACKAGE} {version} --server {PLUGIN_DOWNLOAD_URL}",
+            f"pulumi plugin install resource {PACKAGE} {plugin_version} "
+            f"--server {PLUGIN_DOWNLOAD_URL}",
             "# from an archive you have (`make plugin-dist` writes this machine's to dist/)",
-            f"pulumi plugin install resource {PACKAGE} {version} "
-            f"--file {plugin}-v{version}-linux-amd64.tar.gz",
+            f"pulumi plugin install resource {PACKAGE} {plugin_version} "
+            f"--file {archive_name(plugin_version, 'linux-amd64')}",
             "```",
         ]
     )
