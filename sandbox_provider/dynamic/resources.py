@@ -148,6 +148,7 @@ class PublishedPackage(_CoreResource, module="aep", name="PublishedPackage"):
     status: pulumi.Output[str]
     publish_date: pulumi.Output[int]
     correlation_id: pulumi.Output[str | None]
+    job_id: pulumi.Output[str | None]
     visibility: pulumi.Output[str]
     expiry: pulumi.Output[int]
     expiry_period_days: pulumi.Output[int | None]

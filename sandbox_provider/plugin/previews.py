@@ -77,7 +77,7 @@ def _published_package(plan: Plan, olds: Mapping[str, Any], news: Mapping[str, A
     plan["visibility"] = news.get("visibility") or "PRIVATE"
     if olds.get("status") != "PUBLISHED":
         # The update finishes a publication a create left unfinished.
-        for key in ("status", "publish_date", "expiry", "correlation_id"):
+        for key in ("status", "publish_date", "expiry", "correlation_id", "job_id"):
             plan[key] = UNKNOWN
 
 

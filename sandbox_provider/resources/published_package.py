@@ -22,8 +22,9 @@ Lifecycle
   the package stays PUBLISHED until the Package itself is deleted. A warning says so.
 - **read** (refresh): one GET of the package; `visibility` is rewritten to the platform's, so
   a package made public behind the program's back shows at refresh (and a program that still
-  says PRIVATE is then refused at preview). A package that no longer exists drops the
-  resource.
+  says PRIVATE is then refused at preview). A look-up without `packageVisibility` (the pages'
+  example of it shows none) keeps the recorded one. A package that no longer exists drops the
+  resource. `job_id` (the publish answer's `jobId`, the EXPORT job) stays as recorded.
 - **adoption**: `opts=pulumi.ResourceOptions(import_=package_id)` (the id of the published
   package; `package_id` must name the same one). Create takes the publication over without
   writing when the package is PUBLISHED (one PUBLISH_IN_PROGRESS is waited for) and its
@@ -36,7 +37,7 @@ Lifecycle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -140,6 +141,14 @@ class PublishedPackageOutputs(Outputs):
     ]
     publish_date: Annotated[int, Doc("When the package was published, in epoch milliseconds.")]
     correlation_id: Annotated[str | None, Doc("The publication's correlation id.")]
+    job_id: Annotated[
+        str | None,
+        Doc(
+            "The publication's EXPORT job (the publish answer's `jobId`), whose outcome "
+            "`GET /tools/job/{id}` gives; absent when the package was published before "
+            "(adopted, or found PUBLISHED)."
+        ),
+    ]
     visibility: Annotated[str, Doc(always=True)]
     expiry: Annotated[int, Doc("When the published package expires, in epoch milliseconds.")]
     expiry_period_days: int | None
@@ -156,17 +165,36 @@ REFUSED_REASON = (
 )
 
 
-def _visibility(pkg: ApiPackage) -> str:
-    return pkg.package_visibility or PRIVATE
+def _visibility(pkg: ApiPackage, known: str) -> str:
+    """The package's visibility, else `known` (what the state or program says): only the
+    visibility answer's example shows `packageVisibility` for sure (current/packages.md
+    `#update-availability`), so a look-up without it must not turn a public package private."""
+    return pkg.package_visibility or known
 
 
-def outputs_of(pkg: ApiPackage, inputs: Mapping[str, Any], correlation_id: str | None) -> dict:
+class Publication(NamedTuple):
+    """What the publish answer names: kept in state, the answer can't be asked again."""
+
+    correlation_id: str | None = None
+    job_id: str | None = None
+
+    @classmethod
+    def recorded(cls, olds: Mapping[str, Any]) -> Publication:
+        return cls(olds.get("correlation_id"), olds.get("job_id"))
+
+
+#: A publication this provider didn't ask for (adopted, found PUBLISHED or publishing).
+NOT_PUBLISHED_HERE = Publication()
+
+
+def outputs_of(pkg: ApiPackage, inputs: Mapping[str, Any], publication: Publication) -> dict:
     outs: dict[str, Any] = {
         "package_id": pkg.id,
         "status": pkg.status,
         "publish_date": pkg.publish_date,
-        "correlation_id": correlation_id,
-        "visibility": _visibility(pkg),
+        "correlation_id": publication.correlation_id,
+        "job_id": publication.job_id,
+        "visibility": _visibility(pkg, inputs.get("visibility") or PRIVATE),
         "expiry": pkg.expiry,
         "expiry_period_days": inputs.get("expiry_period_days"),
         "timeout_seconds": inputs.get("timeout_seconds"),
@@ -229,7 +257,7 @@ class PublishedPackageProvider(BaseProvider):
         package_id = inputs["package_id"]
         client = self.client(inputs.get("org"))
         what = f"publishing package {package_id}"
-        correlation_id: str | None = None
+        publication = NOT_PUBLISHED_HERE
         with api_errors(
             what, org=inputs.get("org"), missing=_PACKAGE_MISSING, forbidden=_NOT_OWNER
         ):
@@ -237,11 +265,11 @@ class PublishedPackageProvider(BaseProvider):
             if pkg.status == PackageStatus.PUBLISHED:
                 progress(f"package {pkg.name!r} ({package_id}) is already published")
             else:
-                pkg, correlation_id = self._publish(pkg, inputs, what, correlation_id)
-            if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
+                pkg, publication = self._publish(pkg, inputs, what, publication)
+            if inputs.get("visibility") == PUBLIC and _visibility(pkg, PRIVATE) != PUBLIC:
                 pkg = client.set_visibility(package_id, PUBLIC)
                 progress(f"package {pkg.name!r} ({package_id}) is now PUBLIC")
-        outs = outputs_of(pkg, inputs, correlation_id)
+        outs = outputs_of(pkg, inputs, publication)
         notice = expiry_warning(
             f"published package {package_id}", outs, _config.expiry_warning_days()
         )
@@ -268,16 +296,16 @@ class PublishedPackageProvider(BaseProvider):
                 "publication to adopt (remove import_ to publish it)"
             )
         wanted = inputs.get("visibility", PRIVATE)
-        if _visibility(pkg) != wanted:
-            differences.append(difference("visibility", _visibility(pkg), wanted))
+        if _visibility(pkg, wanted) != wanted:
+            differences.append(difference("visibility", _visibility(pkg, wanted), wanted))
         if differences:
             raise not_adoptable(what, differences)
         progress(f"publication of package {pkg.name!r} ({adopt_id}) adopted without changes")
-        return CreateResult(adopt_id, outputs_of(pkg, inputs, None))
+        return CreateResult(adopt_id, outputs_of(pkg, inputs, NOT_PUBLISHED_HERE))
 
     def _publish(
-        self, pkg: ApiPackage, inputs: Mapping[str, Any], what: str, correlation_id: str | None
-    ) -> tuple[ApiPackage, str | None]:
+        self, pkg: ApiPackage, inputs: Mapping[str, Any], what: str, publication: Publication
+    ) -> tuple[ApiPackage, Publication]:
         """Publish a package not yet PUBLISHED (unless it is publishing) and wait for it:
         create's job, and an update's when a create left it unfinished."""
         if pkg.status != PackageStatus.PUBLISH_IN_PROGRESS:
@@ -287,19 +315,16 @@ class PublishedPackageProvider(BaseProvider):
             answer = self.client(inputs.get("org")).publish_package(
                 pkg.id, expiry_period_days=None if days is None else int(days)
             )
-            correlation_id, job_id = answer.correlation_id, answer.job_id
-        else:
-            job_id = None
-        published = self._wait_published(pkg.id, inputs, what, correlation_id, job_id)
-        return published, correlation_id
+            publication = Publication(answer.correlation_id, answer.job_id)
+        published = self._wait_published(pkg.id, inputs, what, publication)
+        return published, publication
 
     def _wait_published(
         self,
         package_id: str,
         inputs: Mapping[str, Any],
         what: str,
-        correlation_id: str | None = None,
-        job_id: str | None = None,
+        publication: Publication = NOT_PUBLISHED_HERE,
     ) -> ApiPackage:
         client = self.client(inputs.get("org"))
         timeout = wait_seconds(inputs)
@@ -313,7 +338,7 @@ class PublishedPackageProvider(BaseProvider):
                 what,
             )
         except OperationFailedError as exc:
-            reason = exc.reason or _export_failure(client, report.seen, job_id)
+            reason = exc.reason or _export_failure(client, report.seen, publication.job_id)
             raise ProviderError(
                 f"{what} failed: PUBLISH_FAILED: {reason or 'no reason given'}: fix the "
                 "package (e.g. an artifact deleted from the source sandbox), then run "
@@ -334,7 +359,7 @@ class PublishedPackageProvider(BaseProvider):
             if report.seen is None:
                 raise ProviderError(message) from None
             # Submitted: the publication exists on the platform, and an update finishes it.
-            outs = outputs_of(report.seen, inputs, correlation_id)
+            outs = outputs_of(report.seen, inputs, publication)
             raise Unfinished(message, package_id, outs) from None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -348,8 +373,8 @@ class PublishedPackageProvider(BaseProvider):
             if olds.get(k) is not None
         }
         inputs["package_id"] = pkg.id
-        inputs["visibility"] = _visibility(pkg)
-        outs = outputs_of(pkg, inputs, olds.get("correlation_id"))
+        inputs["visibility"] = _visibility(pkg, olds.get("visibility") or PRIVATE)
+        outs = outputs_of(pkg, inputs, Publication.recorded(olds))
         return ReadResult(pkg.id, outs, inputs=inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -362,12 +387,13 @@ class PublishedPackageProvider(BaseProvider):
             forbidden=_NOT_OWNER,
         ):
             pkg = client.get_package(id_)
-            correlation_id = olds.get("correlation_id")
+            publication = Publication.recorded(olds)
             if pkg.status != PackageStatus.PUBLISHED:
                 # A create that timed out or was cancelled left the publication unfinished.
                 what = f"finishing the publication of package {id_}"
-                pkg, correlation_id = self._publish(pkg, inputs, what, correlation_id)
-            if inputs.get("visibility") == PUBLIC and _visibility(pkg) != PUBLIC:
+                pkg, publication = self._publish(pkg, inputs, what, publication)
+            recorded = olds.get("visibility") or PRIVATE
+            if inputs.get("visibility") == PUBLIC and _visibility(pkg, recorded) != PUBLIC:
                 pkg = client.set_visibility(id_, PUBLIC)
                 progress(f"package {pkg.name!r} ({id_}) is now PUBLIC")
         if olds.get("expiry_period_days") != inputs.get("expiry_period_days"):
@@ -375,7 +401,7 @@ class PublishedPackageProvider(BaseProvider):
                 f"published package {id_}: expiry_period_days only applies when publishing; "
                 "the package is already published, so its expiry stays as it is"
             )
-        return UpdateResult(outputs_of(pkg, inputs, correlation_id))
+        return UpdateResult(outputs_of(pkg, inputs, publication))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         warn(

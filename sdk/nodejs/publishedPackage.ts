@@ -47,6 +47,10 @@ export class PublishedPackage extends pulumi.CustomResource {
      */
     declare public readonly expiryPeriodDays: pulumi.Output<number | undefined>;
     /**
+     * The publication's EXPORT job (the publish answer's `jobId`), whose outcome `GET /tools/job/{id}` gives; absent when the package was published before (adopted, or found PUBLISHED).
+     */
+    declare public /*out*/ readonly jobId: pulumi.Output<string | undefined>;
+    /**
      * The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
      */
     declare public readonly org: pulumi.Output<string | undefined>;
@@ -92,12 +96,14 @@ export class PublishedPackage extends pulumi.CustomResource {
             resourceInputs["visibility"] = args?.visibility;
             resourceInputs["correlationId"] = undefined /*out*/;
             resourceInputs["expiry"] = undefined /*out*/;
+            resourceInputs["jobId"] = undefined /*out*/;
             resourceInputs["publishDate"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
         } else {
             resourceInputs["correlationId"] = undefined /*out*/;
             resourceInputs["expiry"] = undefined /*out*/;
             resourceInputs["expiryPeriodDays"] = undefined /*out*/;
+            resourceInputs["jobId"] = undefined /*out*/;
             resourceInputs["org"] = undefined /*out*/;
             resourceInputs["packageId"] = undefined /*out*/;
             resourceInputs["publishDate"] = undefined /*out*/;

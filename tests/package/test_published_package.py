@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import httpx
 import pytest
 from support.providers import GOLD, engine_props, last_seq, make_package, package_doc, writes
 
-from sandbox_provider.resources import PublishedPackageProvider
+from sandbox_provider.client import ExImClient, RetryPolicy
+from sandbox_provider.resources import PublishedPackageProvider, _base
 from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
@@ -32,6 +35,16 @@ def test_create_publishes_and_waits_for_published(
     assert outs["status"] == "PUBLISHED" and outs["visibility"] == "PRIVATE"
     assert outs["publish_date"] and outs["correlation_id"]
     assert outs["expiry"] - outs["publish_date"] == 30 * 86_400_000
+    # The publish answer's jobId is kept: the EXPORT job of this package, by id.
+    with aep.api("acme") as api:
+        job = api.get(f"/tools/job/{outs['job_id']}").raise_for_status().json()["object"]
+    assert (job["requestType"], job["name"], job["jobStatus"]) == (
+        "EXPORT",
+        package_doc(aep, package_id)["name"],
+        "SUCCESS",
+    )
+    read = PublishedPackageProvider().read(package_id, engine_props(outs))
+    assert (read.outs or {})["job_id"] == outs["job_id"]
     assert package_doc(aep, package_id)["status"] == "PUBLISHED"
     assert "PUBLISHED" in capsys.readouterr().err  # progress on stderr
 
@@ -48,6 +61,7 @@ def test_an_already_published_package_is_taken_as_it_is(aep: EmulatorProcess) ->
         checked(PublishedPackageProvider(), package_id=package_id)
     )
     assert (res.outs or {})["status"] == "PUBLISHED"
+    assert "job_id" not in (res.outs or {})  # published before: no answer named its job
     assert writes(aep, since) == []
 
 
@@ -143,3 +157,53 @@ def test_read_reflects_visibility_changed_behind_the_programs_back(aep: Emulator
     with aep.api("acme") as api:
         api.delete(f"/packages/{package_id}").raise_for_status()
     assert prov.read(package_id, engine_props(outs)).id == ""
+
+
+class _LookUpWithoutVisibility(httpx.HTTPTransport):
+    """The emulator over HTTP, its package look-ups without `packageVisibility`: as the
+    look-up example of the pages shows them (current/packages.md `#look-up-package`), which a
+    platform may well answer; only the visibility answer's example shows it for sure."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        resp = super().handle_request(request)
+        if request.method != "GET" or not re.search(r"/packages/[^/]+$", request.url.path):
+            return resp
+        resp.read()
+        body = resp.json()
+        body.pop("packageVisibility", None)
+        return httpx.Response(resp.status_code, json=body)
+
+
+def test_a_look_up_without_visibility_keeps_what_is_known(
+    aep: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    o = aep.org("acme")
+    client = ExImClient(
+        org_id=o["imsOrgId"],
+        client_id=o["clientId"],
+        client_secret=o["clientSecret"],
+        platform_url=aep.url,
+        ims_url=aep.url,
+        sandbox="dev",
+        retry=RetryPolicy(max_attempts=3, deadline=10.0),
+        http_client=httpx.Client(transport=_LookUpWithoutVisibility(), timeout=30.0),
+    )
+    monkeypatch.setattr(_base, "client_for", lambda org: client)
+    package_id = make_package(aep, "pub", [GOLD], publish=True)
+    prov = PublishedPackageProvider()
+    outs = prov.create(checked(prov, package_id=package_id, visibility="PUBLIC")).outs or {}
+    assert outs["visibility"] == "PUBLIC" == package_doc(aep, package_id)["packageVisibility"]
+
+    # A refresh doesn't turn it PRIVATE (which the program would then be refused for).
+    read = prov.read(package_id, engine_props(outs))
+    assert (read.outs or {})["visibility"] == (read.inputs or {})["visibility"] == "PUBLIC"
+    since = last_seq(aep)
+    update = prov.update(package_id, outs, engine_props(dict(read.inputs or {})))
+    assert (update.outs or {})["visibility"] == "PUBLIC" and writes(aep, since) == []
+
+    # Adopting it as PUBLIC finds no difference it can't see.
+    adopted = prov.create(
+        checked(prov, package_id=package_id, visibility="PUBLIC", adopt_id=package_id)
+    )
+    assert (adopted.outs or {})["visibility"] == "PUBLIC"
+    client.close()

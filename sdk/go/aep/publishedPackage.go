@@ -22,6 +22,8 @@ type PublishedPackage struct {
 	Expiry pulumi.IntPtrOutput `pulumi:"expiry"`
 	// Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
 	ExpiryPeriodDays pulumi.IntPtrOutput `pulumi:"expiryPeriodDays"`
+	// The publication's EXPORT job (the publish answer's `jobId`), whose outcome `GET /tools/job/{id}` gives; absent when the package was published before (adopted, or found PUBLISHED).
+	JobId pulumi.StringPtrOutput `pulumi:"jobId"`
 	// The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
 	Org pulumi.StringPtrOutput `pulumi:"org"`
 	// The package to publish, usually a Package's `packageId`. Changing it replaces the publication.
@@ -155,6 +157,11 @@ func (o PublishedPackageOutput) Expiry() pulumi.IntPtrOutput {
 // Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
 func (o PublishedPackageOutput) ExpiryPeriodDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *PublishedPackage) pulumi.IntPtrOutput { return v.ExpiryPeriodDays }).(pulumi.IntPtrOutput)
+}
+
+// The publication's EXPORT job (the publish answer's `jobId`), whose outcome `GET /tools/job/{id}` gives; absent when the package was published before (adopted, or found PUBLISHED).
+func (o PublishedPackageOutput) JobId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PublishedPackage) pulumi.StringPtrOutput { return v.JobId }).(pulumi.StringPtrOutput)
 }
 
 // The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.

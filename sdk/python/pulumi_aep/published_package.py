@@ -174,6 +174,7 @@ class PublishedPackage(pulumi.CustomResource):
             __props__.__dict__["visibility"] = visibility
             __props__.__dict__["correlation_id"] = None
             __props__.__dict__["expiry"] = None
+            __props__.__dict__["job_id"] = None
             __props__.__dict__["publish_date"] = None
             __props__.__dict__["status"] = None
         super(PublishedPackage, __self__).__init__(
@@ -201,6 +202,7 @@ class PublishedPackage(pulumi.CustomResource):
         __props__.__dict__["correlation_id"] = None
         __props__.__dict__["expiry"] = None
         __props__.__dict__["expiry_period_days"] = None
+        __props__.__dict__["job_id"] = None
         __props__.__dict__["org"] = None
         __props__.__dict__["package_id"] = None
         __props__.__dict__["publish_date"] = None
@@ -232,6 +234,14 @@ class PublishedPackage(pulumi.CustomResource):
         Days the published package lives (1–3650), counted from publication; left out, the platform's 90. Recorded only once published.
         """
         return pulumi.get(self, "expiry_period_days")
+
+    @_builtins.property
+    @pulumi.getter(name="jobId")
+    def job_id(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The publication's EXPORT job (the publish answer's `jobId`), whose outcome `GET /tools/job/{id}` gives; absent when the package was published before (adopted, or found PUBLISHED).
+        """
+        return pulumi.get(self, "job_id")
 
     @_builtins.property
     @pulumi.getter
