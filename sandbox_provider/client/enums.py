@@ -12,6 +12,8 @@ __all__ = [
     "CAMPAIGN",
     "CHANNEL_CONFIGURATION",
     "CUSTOM_ACTION",
+    "EVENT",
+    "NEVER_REUSED",
     "TASK_CREATED",
     "TASK_EXISTS",
     "TASK_REUSED",
@@ -71,12 +73,21 @@ CUSTOM_ACTION = "CUSTOM_ACTION"
 #: UPPER_CASE form; no page gives their API type).
 CAMPAIGN = "CAMPAIGN"
 CHANNEL_CONFIGURATION = "CHANNEL_CONFIGURATION"
+#: A Journey Optimizer event (the UI guide's name; no page gives its API type).
+EVENT = "EVENT"
 
 #: Types that `conflict_policy="use_existing"` does not reuse on its own, because reusing an
 #: existing object of the type is documented as unsafe: journeys imported onto a reused custom
 #: action are known to break (issue 10, part 6). The import creates a new one instead; an
 #: `alternatives` entry naming the artifact still reuses it.
 UNSAFE_TO_REUSE: frozenset[str] = frozenset({CUSTOM_ACTION})
+
+#: Types an import never maps onto an existing object on its own: journeys arrive as new
+#: copies, and events (with their details) as new versions (current/ui-sandbox-tooling.md,
+#: "Adobe Journey Optimizer objects"; exim-api-facts.md). `use_existing` leaves them to the
+#: platform rather than promise a reuse it won't make; `alternatives` naming one is the
+#: user's own choice and is sent as given.
+NEVER_REUSED: frozenset[str] = frozenset({ArtifactType.JOURNEY, EVENT})
 
 
 #: `messages[].status` values of a job task (tools.md "Job details"; the import report of the
@@ -98,12 +109,21 @@ class JobRequestType(StrEnum):
     EXPORT = "EXPORT"
     IMPORT = "IMPORT"
     COPY = "COPY"
+    #: A package-version job: a compare or a save (current/packages.md `#update-operations`,
+    #: `#package-versioning`); not in the appendix's list.
+    VERSION = "VERSION"
 
 
 class JobType(StrEnum):
     NEW = "NEW"
     RESUME = "RESUME"
     ROLLBACK = "ROLLBACK"
+    #: The package-version jobs (current/packages.md): a compare (`#update-operations`), a
+    #: save (`#package-versioning`) and an update import (`#submit-update`); not in the
+    #: appendix's list.
+    COMPUTE = "COMPUTE"
+    UPGRADE = "UPGRADE"
+    UPDATE = "UPDATE"
 
 
 class HandshakeStatus(StrEnum):

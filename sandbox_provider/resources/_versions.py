@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sandbox_provider.client.enums import ArtifactType, JobStatus
+from sandbox_provider.client.enums import ArtifactType, JobStatus, JobType
 
 from ._base import interruptible, progress
 from ._common import or_none, wait_seconds
@@ -46,7 +46,7 @@ ALLOWED = (
 #: The capability a package with versions has (`?getCapabilities=true`).
 VERSIONABLE = "VERSIONABLE"
 #: The jobs list's `jobType` of an UPDATE import (its `requestType` is IMPORT, as an import's).
-UPDATE_JOB = "UPDATE"
+UPDATE_JOB = JobType.UPDATE
 
 
 def latest_version(client: ExImClient, package_id: str) -> int | None:

@@ -15,7 +15,9 @@ Lifecycle
      custom actions): such a conflict is left to the import to create new, as `create_new`
      would, unless `alternatives` names it; a warning names each one and the `alternatives`
      entry that reuses it anyway. A preview of a new import warns the same, from one read of
-     its conflicts (when its package id is known by then; never an error).
+     its conflicts (when its package id is known by then; never an error). Nor does it map
+     the types the platform always brings as new copies or versions (`NEVER_REUSED`:
+     journeys, events): left to the import, each said at `up`.
   Then the import is submitted and waited for until SUCCESS. FAILED is an error (with the
   platform's reason) and nothing is recorded in the stack. What the import created that the
   platform leaves for a person (journeys and dataflows land as drafts, a dataflow without its
@@ -40,18 +42,18 @@ Lifecycle
   one is only removed from the stack.
 - **delete**: removes the record from the stack only; what the import created stays in the
   target sandbox.
-- **read** (refresh): the job in the jobs list (a GET); its status shows in `job_status`.
-  A job the platform no longer lists drops the resource. Given the id alone (`pulumi
-  import` on the plugin), the job is found by its id and its package, target sandbox, name
-  and description are the inputs (no `alternatives`: they can't be told from the job).
-- **adoption**: `opts=pulumi.ResourceOptions(import_=job_id)`. Create finds the job (by id or
-  correlation id) and takes it over without writing when its package and target sandbox are
-  the declared ones, and so are its name and description when the program gives them and
-  the target ids of the `alternatives` it imported; a running job is waited for. A FAILED job
-  imported nothing and can't be adopted. Otherwise it fails naming each difference.
-  `needs_attention` of an adopted (or taken-over) job counts everything it imported that the
-  program's `alternatives` don't name: which objects it reused by name can't be told after
-  the fact. A refresh keeps the recorded list.
+- **read** (refresh): the job by its id (`GET /tools/job/{id}`); its status shows in
+  `job_status`. A job the platform no longer knows drops the resource. Given the id alone
+  (`pulumi import` on the plugin), its target sandbox, name and description are the inputs,
+  and its package is worked out from documented fields (`job_package`).
+- **adoption**: `opts=pulumi.ResourceOptions(import_=job_id)`. Create reads the job by its id
+  and takes it over without writing when it is an IMPORT from the package's source sandbox
+  created after the package was published, of the declared target sandbox, and of the
+  program's name and description when it gives them and the target ids of the
+  `alternatives` it imported; a running job is waited for. A FAILED job imported nothing
+  and can't be adopted. Otherwise it fails naming each difference. `needs_attention` of an
+  adopted (or taken-over) job comes from the job's tasks, as a create's does: what it
+  created, not what it reused. A refresh keeps the recorded list.
 """
 
 from __future__ import annotations
@@ -75,9 +77,11 @@ from sandbox_provider.client.enums import (
     CAMPAIGN,
     CHANNEL_CONFIGURATION,
     CUSTOM_ACTION,
+    NEVER_REUSED,
     TASK_CREATED,
     UNSAFE_TO_REUSE,
     ArtifactType,
+    JobType,
 )
 
 from . import _claims, _versions
@@ -205,6 +209,8 @@ def settle_conflicts(
         source = conflict.artifact.id
         if source in chosen or source in skipped:
             continue
+        if policy == "use_existing" and conflict.artifact.type.upper() in NEVER_REUSED:
+            continue  # the platform copies it whatever is mapped: no match to look for
         if policy == "use_existing" and conflict.suggestion_list:
             match = exact_match(conflict, titles.get(source) or conflict.artifact.title)
             if match is None:
@@ -283,6 +289,13 @@ def settle(
         )
     for conflict in unmatched:
         warn(not_reused_message(conflict, titles.get(conflict.artifact.id)))
+    for conflict in conflicts:
+        art = conflict.artifact
+        if policy == "use_existing" and art.type.upper() in NEVER_REUSED and art.id not in given:
+            progress(
+                f"import into {target!r}: {art.id} ({art.type}) arrives as a new copy (the "
+                "platform never maps it onto an existing one)"
+            )
     for source, target_ref in alternatives.items():
         how = "named in alternatives" if source in given else "same type and title"
         progress(f"import into {target!r}: {source} -> existing {target_ref['id']} ({how})")
@@ -346,7 +359,7 @@ def earlier_job(
     ):
         if job.job_status not in (*RUNNING, SUCCESS) or not job.id:
             continue
-        if job.job_type == _versions.UPDATE_JOB:  # an update of the objects, not an import
+        if job.job_type not in (None, JobType.NEW):  # an update, a resume or a rollback
             continue
         if source and job.source_sandbox not in (None, source):
             continue
@@ -438,8 +451,13 @@ def adoption_differences(
 #: guide (`current/ui-sandbox-tooling.md`: "The following objects are imported but are in a
 #: draft or disabled status", and the notes of each object): journeys and source dataflows
 #: land as drafts (a dataflow without its account credentials), datasets with Profile off,
-#: schemas without the Profile option, data governance policies disabled, custom actions
-#: needing their configuration (authentication, headers) again, campaigns as drafts.
+#: schemas without the Profile option and without their relationships ("The schema
+#: relationships edge case are not included in the package"), data governance policies
+#: disabled, custom actions needing their configuration (authentication, headers) again,
+#: campaigns as drafts without their data usage labels and language settings ("Some items
+#: are not copied, such as data usage labels and language settings"). Email and push content
+#: blocks aren't copied either, but no page gives a message or content block an artifact
+#: type, so there is nothing in a job to list them by.
 AFTER_IMPORT: dict[str, str] = {
     ArtifactType.JOURNEY: "publish the journey in Journey Optimizer: it was imported as a draft",
     ArtifactType.FLOW: (
@@ -454,14 +472,18 @@ AFTER_IMPORT: dict[str, str] = {
         "datasets are imported with Profile disabled"
     ),
     ArtifactType.REGISTRY_SCHEMA: (
-        "enable the schema for Real-Time Customer Profile if it should feed profiles: schemas "
-        "are imported without the Profile option"
+        "enable the schema for Real-Time Customer Profile if it should feed profiles, and "
+        "define its relationships again: schemas are imported without the Profile option, "
+        "and a package carries no schema relationships"
     ),
     CUSTOM_ACTION: (
         "enter the custom action's authentication, headers and query parameters again: its "
         "secrets are not copied"
     ),
-    CAMPAIGN: "review and activate the campaign: it was imported as a draft",
+    CAMPAIGN: (
+        "set the campaign's data usage labels and language settings, review and activate it: "
+        "it was imported as a draft, and those are not copied"
+    ),
 }
 
 #: What a person must do about an object the import did not create because the target held
@@ -820,7 +842,7 @@ ConflictPolicy = Annotated[
         "What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing "
         "each conflict and its suggestions), `use_existing` (the suggestion of the same "
         "type and title, case aside; none: a new object, with a warning naming the near "
-        "matches; never for a CUSTOM_ACTION) or `create_new` (a new object).",
+        "matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object).",
         hint="use 'fail', 'use_existing' or 'create_new'",
         change=REPLACE,
     ),

@@ -208,6 +208,31 @@ def test_alternatives_naming_the_custom_action_reuse_it(
     assert "does not reuse" not in capsys.readouterr().err
 
 
+def test_use_existing_never_maps_a_journey_onto_an_existing_one(
+    aep: EmulatorProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # prod holds a live journey of the same type and title: an exact match by title, which
+    # `use_existing` would take for anything else. Journeys always arrive as new copies
+    # (ui-sandbox-tooling.md), so mapping it would promise a reuse the platform won't make.
+    live = aep.add_artifact(
+        "acme", "prod", {"type": "JOURNEY", "title": "Gold Member Welcome", "status": "LIVE"}
+    )
+    package_id = make_package(aep, "journeys", [JOURNEY], publish=True)
+    prov = ImportJobProvider()
+    inputs = checked(
+        prov, package_id=package_id, target_sandbox="prod", conflict_policy="use_existing"
+    )
+    outs = prov.create(inputs).outs or {}
+    assert JOURNEY["id"] not in outs["alternatives_used"]
+    copy = outs["created_artifacts"][JOURNEY["id"]]
+    assert copy != live["id"] and prod(aep)[copy]["status"] == "DRAFT"
+    assert prod(aep)[live["id"]]["status"] == "LIVE"
+    err = capsys.readouterr().err
+    assert f"{JOURNEY['id']} (JOURNEY) arrives as a new copy" in err
+    # Nothing to choose for it, so no alternatives entry is offered (its dependencies may be).
+    assert f"{JOURNEY['id']} (JOURNEY) 'Gold Member Welcome' has none" not in err
+
+
 @pytest.mark.parametrize("policy", ["create_new", "fail"])
 def test_other_policies_say_nothing_at_preview(
     aep: EmulatorProcess,

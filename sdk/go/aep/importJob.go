@@ -22,7 +22,7 @@ type ImportJob struct {
 	AlternativesUsed pulumi.StringMapMapOutput `pulumi:"alternativesUsed"`
 	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions pulumi.BoolPtrOutput `pulumi:"checkPermissions"`
-	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy pulumi.StringPtrOutput `pulumi:"conflictPolicy"`
 	// The conflicts found before submitting: `{artifact_id, type, suggestions}` each (the platform's names).
 	Conflicts pulumi.MapArrayOutput `pulumi:"conflicts"`
@@ -114,7 +114,7 @@ type importJobArgs struct {
 	Alternatives map[string]ArtifactRef `pulumi:"alternatives"`
 	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions *bool `pulumi:"checkPermissions"`
-	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy *string `pulumi:"conflictPolicy"`
 	// The job's description; left out, the package's.
 	Description *string `pulumi:"description"`
@@ -136,7 +136,7 @@ type ImportJobArgs struct {
 	Alternatives ArtifactRefMapInput
 	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions pulumi.BoolPtrInput
-	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy pulumi.StringPtrInput
 	// The job's description; left out, the package's.
 	Description pulumi.StringPtrInput
@@ -204,7 +204,7 @@ func (o ImportJobOutput) CheckPermissions() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.BoolPtrOutput { return v.CheckPermissions }).(pulumi.BoolPtrOutput)
 }
 
-// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 func (o ImportJobOutput) ConflictPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImportJob) pulumi.StringPtrOutput { return v.ConflictPolicy }).(pulumi.StringPtrOutput)
 }

@@ -693,7 +693,7 @@ type PromotionTarget struct {
 	Alternatives map[string]ArtifactRef `pulumi:"alternatives"`
 	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions *bool `pulumi:"checkPermissions"`
-	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy *string `pulumi:"conflictPolicy"`
 	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name *string `pulumi:"name"`
@@ -724,7 +724,7 @@ type PromotionTargetArgs struct {
 	Alternatives ArtifactRefMapInput `pulumi:"alternatives"`
 	// Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
 	CheckPermissions pulumi.BoolPtrInput `pulumi:"checkPermissions"`
-	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+	// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 	ConflictPolicy pulumi.StringPtrInput `pulumi:"conflictPolicy"`
 	// The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
 	Name pulumi.StringPtrInput `pulumi:"name"`
@@ -800,7 +800,7 @@ func (o PromotionTargetOutput) CheckPermissions() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v PromotionTarget) *bool { return v.CheckPermissions }).(pulumi.BoolPtrOutput)
 }
 
-// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+// What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
 func (o PromotionTargetOutput) ConflictPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PromotionTarget) *string { return v.ConflictPolicy }).(pulumi.StringPtrOutput)
 }

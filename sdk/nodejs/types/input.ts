@@ -50,7 +50,7 @@ export interface PromotionTargetArgs {
      */
     checkPermissions?: pulumi.Input<boolean | undefined>;
     /**
-     * What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+     * What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
      */
     conflictPolicy?: pulumi.Input<string | undefined>;
     /**

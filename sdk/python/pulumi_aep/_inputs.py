@@ -165,7 +165,7 @@ class PromotionTargetArgsDict(TypedDict):
     """
     conflict_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+    What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
     """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -201,7 +201,7 @@ class PromotionTargetArgs:
         :param pulumi.Input[_builtins.str] sandbox: The sandbox to import into.
         :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
         :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
-        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
         :param pulumi.Input[_builtins.str] name: The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
         :param pulumi.Input[_builtins.float] timeout_seconds: How long the import waits for `SUCCESS`, in seconds (more than 0, at most 86400); recorded only once imported. Left out: 900.
@@ -263,7 +263,7 @@ class PromotionTargetArgs:
     @pulumi.getter(name="conflictPolicy")
     def conflict_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
         """
         return pulumi.get(self, "conflict_policy")
 

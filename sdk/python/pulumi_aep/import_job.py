@@ -37,7 +37,7 @@ class ImportJobArgs:
         :param pulumi.Input[_builtins.str] target_sandbox: The sandbox to import into.
         :param pulumi.Input[Mapping[str, pulumi.Input['ArtifactRefArgs']]] alternatives: Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
         :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
-        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
         :param pulumi.Input[_builtins.str] description: The job's description; left out, the package's.
         :param pulumi.Input[_builtins.str] name: The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
@@ -112,7 +112,7 @@ class ImportJobArgs:
     @pulumi.getter(name="conflictPolicy")
     def conflict_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
         """
         return pulumi.get(self, "conflict_policy")
 
@@ -192,7 +192,7 @@ class ImportJob(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Mapping[str, pulumi.Input[Union['ArtifactRefArgs', 'ArtifactRefArgsDict']]]] alternatives: Existing objects of the target sandbox to use instead of importing an artifact: source artifact id -> `{id, type}` of the target object.
         :param pulumi.Input[_builtins.bool] check_permissions: Run the preflight before submitting: a missing permission fails the create, listed per artifact. Default: `true`.
-        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        :param pulumi.Input[_builtins.str] conflict_policy: What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
         :param pulumi.Input[_builtins.str] description: The job's description; left out, the package's.
         :param pulumi.Input[_builtins.str] name: The job's name in the jobs list; 1–256 characters on one line, no control characters or edge spaces. Left out, the package's.
         :param pulumi.Input[_builtins.str] org: The name of an `aep:orgs` profile to act as; left out, the provider's own org. Changing it replaces the resource.
@@ -344,7 +344,7 @@ class ImportJob(pulumi.CustomResource):
     @pulumi.getter(name="conflictPolicy")
     def conflict_policy(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION) or `create_new` (a new object). Default: `fail`.
+        What to do with a conflict `alternatives` doesn't settle: `fail` (stop, listing each conflict and its suggestions), `use_existing` (the suggestion of the same type and title, case aside; none: a new object, with a warning naming the near matches; never for a CUSTOM_ACTION, JOURNEY or EVENT) or `create_new` (a new object). Default: `fail`.
         """
         return pulumi.get(self, "conflict_policy")
 
