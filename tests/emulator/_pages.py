@@ -1,5 +1,5 @@
-"""The public pages' example answers (tests/emulator/pages/answers.json) and the key paths
-they show, per endpoint.
+"""The public pages' example answers (tests/emulator/pages/answers.json, and the files of
+tests/data/pages_examples/ its entries name) and the key paths they show, per endpoint.
 
 A key path names where a key sits in a JSON answer: object keys joined with `.`, `[]` for the
 items of a list (`data[].sourceSandBox`, `object.completedTasks[].artifact.newId`,
@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).parent / "pages" / "answers.json"
+#: Where the blocks check-live's offline tests also read live (an entry's `answerFile`), so
+#: each is copied once.
+ANSWER_FILES = Path(__file__).parents[1] / "data" / "pages_examples"
 
 #: Maps keyed by ids rather than field names, by the name of the key holding the map. Each is
 #: an answer's own data (its keys are org ids or artifact ids), so its keys count as `*`,
@@ -59,11 +62,22 @@ def _corpus() -> dict[str, Any]:
     return data
 
 
+def _answer(entry: dict[str, Any]) -> Any:
+    if "answerFile" in entry:
+        return json.loads((ANSWER_FILES / entry["answerFile"]).read_text(encoding="utf-8"))
+    return entry["answer"]
+
+
 def examples() -> list[Example]:
     return [
-        Example(e["endpoint"], e["page"], e["section"], e["answer"], e.get("note"))
+        Example(e["endpoint"], e["page"], e["section"], _answer(e), e.get("note"))
         for e in _corpus()["answers"]
     ]
+
+
+def answer_files() -> list[str]:
+    """The `answerFile` of every entry that has one."""
+    return [e["answerFile"] for e in _corpus()["answers"] if "answerFile" in e]
 
 
 def not_served() -> list[dict[str, str]]:

@@ -2,8 +2,9 @@
 example answers on the pages parse with the client's models, and every key the emulator sends
 is one the pages show for that endpoint.
 
-The examples are a copy of the pages' answer blocks (tests/emulator/pages/answers.json, read by
-`_pages.py`: the pages themselves are outside the repo). What the pages show for an endpoint is
+The examples are a copy of the pages' answer blocks (tests/emulator/pages/answers.json, six of
+them by name from tests/data/pages_examples/, read by `_pages.py`: the pages themselves are
+outside the repo). What the pages show for an endpoint is
 the union of the key paths of its examples (`_pages.documented`), plus the few keys the
 emulator keeps beyond them as written decisions of docs/emulator.md ("Behaviour decisions",
 keys beyond the pages' examples: `KEPT` below) and the keys a page names in its text rather
@@ -48,7 +49,9 @@ from sandbox_provider.client.models import (
 from sandbox_provider.testing import EmulatorProcess
 
 from ._pages import (
+    ANSWER_FILES,
     Example,
+    answer_files,
     documented,
     endpoints,
     examples,
@@ -586,6 +589,17 @@ def test_sections_not_served_are_not_in_the_examples() -> None:
     assert not skipped & {e.page for e in examples()}
 
 
+def test_each_example_is_copied_once() -> None:
+    """The blocks check-live's offline tests read (tests/data/pages_examples/) are named by
+    the corpus, not copied into it again: one copy of each, so the two can't drift apart."""
+    files = sorted(f.name for f in ANSWER_FILES.glob("*.json"))
+    assert files and sorted(answer_files()) == files
+    answers = [e.answer for e in examples()]
+    for name in files:
+        block = json.loads((ANSWER_FILES / name).read_text(encoding="utf-8"))
+        assert answers.count(block) == 1, f"{name}: also copied inline in answers.json"
+
+
 def test_every_endpoint_of_the_pages_is_served(emulator: EmulatorProcess) -> None:
     """The routes the emulator serves under exim are exactly the pages' endpoints (and the
     two forms no page shows an answer of, `SAME_ANSWER`). `not_served` lists the rest."""
@@ -645,7 +659,8 @@ class Recorder:
         lines = []
         for endpoint in sorted(self.undocumented):
             lines.append(f"  {endpoint} -> {', '.join(sorted(self.undocumented[endpoint]))}")
-        missed = sorted(set(endpoints()) - self.seen)
+        # The twins too: a twin never called would have its answer's keys go unchecked.
+        missed = sorted((set(endpoints()) | set(SAME_ANSWER)) - self.seen)
         stale = [
             f"  {endpoint} -> {', '.join(sorted(set(keys) - self.sent.get(endpoint, set())))}"
             for endpoint, keys in sorted(KEPT.items())
@@ -890,6 +905,12 @@ def test_the_emulator_sends_only_keys_the_pages_show(
         "/handshake/list",
         params={"property": "status==APPROVED", "requestType": "INCOMING"},
     )
+    rec.call(
+        partner,
+        "POST /handshake/list",
+        "/handshake/list",
+        params={"property": "status==APPROVED", "requestType": "INCOMING"},
+    )  # the pt-br page's API format line
     rec.call(
         acme,
         "POST /handshake/bulkCreate",
