@@ -188,6 +188,11 @@ def _role(argv: list[str]) -> str | None:
     name = Path(argv[0]).name
     if name.startswith(_PLUGIN_PREFIXES):
         return name
+    # A plugin installed as a Python console script runs as `python <venv>/bin/<plugin>`.
+    if name.startswith("python") and len(argv) > 1:
+        script = Path(argv[1]).name
+        if script.startswith(_PLUGIN_PREFIXES):
+            return script
     if "pulumi.dynamic" in argv:  # the dynamic provider's `python -m pulumi.dynamic`
         return "pulumi-resource-pulumi-python"
     return None

@@ -30,6 +30,8 @@ from . import _kill, _program
 from .conftest import World
 from .test_faults import Run, audit, fault_run
 from .test_recovery import (
+    SOLO,
+    kill_cli_alone,
     killed_while_imports_and_transfers_run,
     killed_while_publications_run,
     ok,
@@ -53,12 +55,14 @@ PLUGIN_HEADER = (
 SEEDS = [0, 1, 2]
 
 
-def write_plugin_program(world: World) -> None:
-    """The chaos program on the plugin; the engine finds `pulumi-resource-aep` on PATH."""
+def write_plugin_program(world: World, body: str | None = None) -> None:
+    """The chaos program (or `body`) on the plugin; the engine finds `pulumi-resource-aep` on
+    PATH."""
     exe = VENV_BIN / "pulumi-resource-aep"
     assert exe.exists(), f"{exe} is missing: run `.venv/bin/pip install -e . --no-deps`"
     world.stack.extra_env["PATH"] = str(VENV_BIN) + os.pathsep + world.stack.env()["PATH"]
-    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + _program.program())
+    text = _program.program() if body is None else body
+    (world.project_dir / "__main__.py").write_text(PLUGIN_HEADER + text)
 
 
 def plugin_audit(world: World) -> list[str]:
@@ -126,6 +130,13 @@ def test_plugin_killed_while_imports_and_transfers_run(world: World) -> None:
 
 
 @pytest.mark.timeout(600)
+@pytest.mark.timeout(300)
+def test_plugin_a_kill_of_the_cli_alone_leaves_plugins_that_recover_ends(world: World) -> None:
+    # The plugin installed in a virtualenv runs as `python .../bin/pulumi-resource-aep`.
+    write_plugin_program(world, SOLO)
+    kill_cli_alone(world, provider="pulumi-resource-aep")
+
+
 def test_import_pending_creates_does_not_import_a_plugin_resource(world: World) -> None:
     """Measured (engine 3.259.0): `pulumi refresh --import-pending-creates URN ID` turns the
     pending create into a pending import that nothing then runs; the refresh drops it, the
