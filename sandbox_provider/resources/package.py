@@ -452,26 +452,29 @@ def expiry_warning(what: str, outs: Mapping[str, Any], days: int) -> str | None:
 # The artifacts are looked up with `GET /tools/artifacts/{TYPE}`, shown only by an earlier
 # version of the tools page (`current/tools-older-with-artifact-endpoints.md`). Nothing depends
 # on it: a type the route doesn't answer for is left to the create, whose POST answers
-# `found: false` for an artifact the sandbox lacks (after the delete, the one case left).
+# `found: false` for an artifact the sandbox lacks (after the delete, the one case left), and
+# a warning at the plan names those artifacts, so that a person can look before `up`.
 
 
 __all__ = ["check_replacement"]
 
 
-def _missing(client: ExImClient, sandbox: str, keys: Iterable[Key]) -> list[Key]:
-    """The artifacts of `keys` the sandbox's listing of their type doesn't hold; a type the
-    listing doesn't answer for is not judged."""
+def _missing(client: ExImClient, sandbox: str, keys: Iterable[Key]) -> tuple[list[Key], list[Key]]:
+    """(the artifacts of `keys` the sandbox's listing of their type doesn't hold, those of a
+    type the listing doesn't answer for: not judged)."""
     by_type: dict[str, list[Key]] = {}
     for key in keys:
         by_type.setdefault(key[1], []).append(key)
     missing: list[Key] = []
+    unchecked: list[Key] = []
     for artifact_type, wanted in by_type.items():
         try:
             listed = {a.id for a in client.list_artifacts(artifact_type, sandbox=sandbox)}
         except ExImError:
+            unchecked += wanted
             continue
         missing += [k for k in wanted if k[0] not in listed]
-    return missing
+    return missing, unchecked
 
 
 def check_replacement(
@@ -502,7 +505,14 @@ def check_replacement(
     recorded = set(keys_of(olds.get("artifacts"))) if same_sandbox else set()
     new = [k for k in declared if k not in recorded]
     client = client_of() if new else None
-    missing = _missing(client, sandbox, new) if client is not None else []
+    missing, unchecked = _missing(client, sandbox, new) if client is not None else ([], [])
+    if unchecked:
+        warn_once(
+            f"{what}: the platform didn't list the artifacts of sandbox {sandbox!r}, so "
+            f"{', '.join(f'{k[0]!r} ({k[1]})' for k in unchecked)} can be checked only when "
+            "the new package is made, after the old one is deleted: make sure each is in "
+            f"sandbox {sandbox!r} before `pulumi up`"
+        )
     if missing:
         lines = [f"artifacts[{declared.index(k)}]: {k[0]!r} ({k[1]})" for k in missing]
         raise ProviderError(
@@ -545,6 +555,19 @@ def complete(
     return pkg, deps
 
 
+def taken_over_notice(name: str, package_id: str) -> str:
+    """What a take-over of a published package says: no interrupted create leaves one, so it
+    is most likely `pulumi up --replace` on the plugin, whose create runs first and isn't
+    told it replaces (the engine sends it no recorded inputs)."""
+    return (
+        f"package {name!r} exists already ({package_id}), published, as the program declares "
+        "it, so the create takes it over as it is and what takes its package_id stays. With "
+        "`pulumi up --replace` on the aep plugin, that is all a replacement does (the engine "
+        "doesn't tell the provider it replaces): to make the package anew, give the Package "
+        "the deleteBeforeReplace resource option, which the engine honours"
+    )
+
+
 def take_over(
     client: ExImClient, pkg: ApiPackage, inputs: Mapping[str, Any], what: str
 ) -> CreateResult:
@@ -566,6 +589,8 @@ def take_over(
         f"package {pkg.name!r} already exists ({pkg.id}) as the program declares it "
         "(left by an interrupted or failed run): taking it over"
     )
+    if pkg.status != PackageStatus.DRAFT:
+        warn_once(taken_over_notice(str(pkg.name), pkg.id))
     pkg, deps = complete(client, pkg, inputs, comparison)
     return CreateResult(pkg.id, outputs_of(pkg, inputs, deps))
 

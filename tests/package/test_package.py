@@ -269,7 +269,9 @@ def test_include_dependencies_adds_every_dependency_and_diffs_on_the_declared_li
     assert ids(live(aep, res.id)) == ["acme-seg-gold"]
 
 
-def test_a_published_packages_artifacts_change_by_replacement(aep: EmulatorProcess) -> None:
+def test_a_published_packages_artifacts_change_by_replacement(
+    aep: EmulatorProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
     prov = PackageProvider()
     res, _ = create(prov, **PROGRAM)
     with aep.api("acme") as api:
@@ -302,6 +304,19 @@ def test_a_published_packages_artifacts_change_by_replacement(aep: EmulatorProce
         prov.diff(res.id, outs, checked(prov, **{**PROGRAM, "artifacts": [GOLD, typo]}))
     assert "nothing was deleted" in str(err.value) and "\n" not in str(err.value)
     assert writes(aep, since) == []
+    # A platform that doesn't answer the older tools page's listing: the check can't be
+    # made, and the plan says which artifacts wait for the create (after the delete).
+    aep.set_faults([{"path": "/tools/artifacts/", "method": "GET", "status": 404}])
+    try:
+        diff = prov.diff(res.id, outs, checked(prov, **{**PROGRAM, "artifacts": [GOLD, typo]}))
+    finally:
+        aep.clear_faults()
+    assert diff.replaces == ["artifacts"]
+    err_text = capsys.readouterr().err
+    assert "didn't list the artifacts of sandbox 'dev', so 'acme-seg-carrt' (PROFILE_SEGMENT)" in (
+        err_text
+    )
+    assert "'acme-seg-gold'" not in err_text  # the old package holds it: found there
     diff = prov.diff(res.id, stale, checked(prov, **{**PROGRAM, "description": "new"}))
     assert (diff.changes, diff.replaces) == (True, [])
     # Published between the plan and the step: the error says what converges.

@@ -72,14 +72,14 @@ def world(each_path: World) -> World:
     return each_path
 
 
-def deploy(world: World, inputs: dict[str, dict[str, Any]]) -> None:
+def deploy(world: World, inputs: dict[str, dict[str, Any]], pkg_opts: str = "") -> None:
     def args(name: str) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in inputs[name].items())
 
     program(
         world,
         f"""
-    pkg = {{ns}}Package("pkg", {args("pkg")})
+    pkg = {{ns}}Package("pkg", {args("pkg")}{pkg_opts})
     pub = {{ns}}PublishedPackage("pub", package_id=pkg.package_id, {args("pub")})
     job = {{ns}}ImportJob("job", package_id=pub.package_id, {args("job")})
     """,
@@ -122,3 +122,22 @@ def test_each_planned_change_is_the_change_made(world: World) -> None:
         done = ops(world, "up", "--yes", "--skip-preview")
         assert planned == done == expected, (changes, planned, done)
     assert ops(world, "preview") == {}
+
+    # `--replace` of the Package with the deleteBeforeReplace option (the dynamic Package's
+    # default; on the plugin the engine honours it for --replace, not a diff's): the old one
+    # is deleted first and made anew, and what takes its package_id follows.
+    deploy(world, inputs, ", opts=pulumi.ResourceOptions(delete_before_replace=True)")
+    before = package_id(world)
+    (urn,) = [r["urn"] for r in world.state_resources() if r["urn"].endswith("::pkg")]
+    planned = ops(world, "preview", "--replace", urn)
+    done = ops(world, "up", "--yes", "--skip-preview", "--replace", urn)
+    assert planned == done == {"pkg": "replace", "pub": "replace", "job": "replace"}, done
+    assert package_id(world) != before
+    assert [p["id"] for p in world.packages() if p["name"] == "plan-pkg-renamed"] == [
+        package_id(world)
+    ]
+
+
+def package_id(world: World) -> str:
+    (rid,) = [r["id"] for r in world.state_resources() if r["urn"].endswith("::pkg")]
+    return str(rid)
