@@ -1,9 +1,10 @@
 """What `pulumi preview` plans is what `pulumi up` does, input by input, on both paths.
 
-One stack per path carries a Package, its PublishedPackage and an ImportJob through a series
-of program changes; each step changes one input of several resources at once (so the series
-stays short) and compares, resource by resource, the operations of `pulumi preview --json`
-with those of `pulumi up --json` that follows it.
+One stack per path carries a Package, its PublishedPackage, an ImportJob, a Handshake and a
+Transfer through a series of program changes (each kind of change: in place, recorded only,
+replaced, a new job; then `--replace`); each step changes one input of several resources at
+once (so the series stays short) and compares, resource by resource, the operations of
+`pulumi preview --json` with those of `pulumi up --json` that follows it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ BASE: dict[str, dict[str, Any]] = {
         "check_permissions": True,
         "description": "first",
     },
+    "link": {"approve_as": "partner"},
+    "share": {"timeout_seconds": 900},
 }
+PROD_GOLD = {"id": "acme-prod-seg-gold", "type": "PROFILE_SEGMENT"}
 
 #: Each step: resource -> the inputs it changes, and the operation both commands must show.
 STEPS: list[tuple[dict[str, dict[str, Any]], dict[str, str]]] = [
@@ -62,8 +66,20 @@ STEPS: list[tuple[dict[str, dict[str, Any]], dict[str, str]]] = [
         {"pub": {"visibility": "PUBLIC"}, "job": {"description": "second"}},
         {"pub": "update", "job": "replace"},
     ),
-    ({"job": {"conflict_policy": "create_new"}}, {"job": "replace"}),
-    ({"pkg": {"artifacts": [GOLD, CART]}}, {"pkg": "replace", "pub": "replace", "job": "replace"}),
+    (
+        {
+            "job": {"conflict_policy": "create_new"},
+            "link": {"approve_as": None},
+            "share": {"timeout_seconds": 600},
+        },
+        {"job": "replace", "link": "update", "share": "update"},
+    ),
+    ({"job": {"alternatives": {GOLD["id"]: PROD_GOLD}}}, {"job": "replace"}),
+    ({"job": {"target_sandbox": "dev", "alternatives": None}}, {"job": "replace"}),
+    (
+        {"pkg": {"artifacts": [GOLD, CART]}},
+        {"pkg": "replace", "pub": "replace", "job": "replace", "share": "replace"},
+    ),
 ]
 
 
@@ -73,6 +89,8 @@ def world(each_path: World) -> World:
 
 
 def deploy(world: World, inputs: dict[str, dict[str, Any]], pkg_opts: str = "") -> None:
+    partner = world.orgs["partner"]["imsOrgId"]
+
     def args(name: str) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in inputs[name].items())
 
@@ -82,6 +100,16 @@ def deploy(world: World, inputs: dict[str, dict[str, Any]], pkg_opts: str = "") 
     pkg = {{ns}}Package("pkg", {args("pkg")}{pkg_opts})
     pub = {{ns}}PublishedPackage("pub", package_id=pkg.package_id, {args("pub")})
     job = {{ns}}ImportJob("job", package_id=pub.package_id, {args("job")})
+    link = {{ns}}Handshake(
+        "link", target_org_id={partner!r}, source_org_name="acme", {args("link")}
+    )
+    {{ns}}Transfer(
+        "share",
+        package_id=pub.package_id,
+        target_org_id={partner!r},
+        {args("share")},
+        opts=pulumi.ResourceOptions(depends_on=[link]),
+    )
     """,
     )
 
@@ -131,7 +159,11 @@ def test_each_planned_change_is_the_change_made(world: World) -> None:
     (urn,) = [r["urn"] for r in world.state_resources() if r["urn"].endswith("::pkg")]
     planned = ops(world, "preview", "--replace", urn)
     done = ops(world, "up", "--yes", "--skip-preview", "--replace", urn)
-    assert planned == done == {"pkg": "replace", "pub": "replace", "job": "replace"}, done
+    assert (
+        planned
+        == done
+        == {"pkg": "replace", "pub": "replace", "job": "replace", "share": "replace"}
+    )
     assert package_id(world) != before
     assert [p["id"] for p in world.packages() if p["name"] == "plan-pkg-renamed"] == [
         package_id(world)
