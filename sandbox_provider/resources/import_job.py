@@ -592,7 +592,11 @@ def preview_lookups(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> str |
       again before its first write;
     - a new import with `use_existing` whose package id is known: its conflicts, with a warning
       for each it won't reuse (`warn_skips`). Best effort: a failure says nothing; the create
-      warns for certain, from the conflicts it settles.
+      warns for certain, from the conflicts it settles;
+    - an import whose package is being replaced (its package id unknown at preview): the
+      preflight of the package it imported into this target, so that missing permissions
+      fail the plan before the Package's replacement deletes the old package (the new one
+      can only be asked once it exists; what it adds is checked by the create's preflight).
     """
     target = inputs.get("target_sandbox")
     if not isinstance(target, str) or not target or is_unknown(inputs.get("org")):
@@ -605,7 +609,16 @@ def preview_lookups(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> str |
         and bool(inputs.get("package_id"))
         and not any(is_unknown(inputs.get(k)) for k in keys)
     )
-    if not (new_target or skips):
+    replaced_from = (
+        olds.get("package_id")
+        if olds
+        and is_unknown(inputs.get("package_id"))
+        # On the dynamic path an id kept by an update in place reads unknown too.
+        and not _claims.kept(_claims.PACKAGE, olds.get("package_id"))
+        and inputs.get("check_permissions", True) is not False
+        else None
+    )
+    if not (new_target or skips or replaced_from):
         return None
     from ._common import sandbox_exists
 
@@ -615,6 +628,14 @@ def preview_lookups(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> str |
                 return f"{target!r} is not a sandbox of this org: fix target_sandbox"
             if skips:
                 warn_skips(client.import_conflicts(inputs["package_id"], target), inputs)
+            missing = missing_permissions(client, replaced_from, target) if replaced_from else []
+            if missing:
+                return (
+                    f"the credentials lack permissions in sandbox {target!r} for "
+                    f"{len(missing)} artifact(s) of the package this import brings again "
+                    f"(nothing was deleted): {'; '.join(missing)}: grant them to the API "
+                    "credential's role there, or set check_permissions=False"
+                )
     except Exception:  # noqa: BLE001 - a preview's look-up fails it only on a certain answer
         return None
     return None

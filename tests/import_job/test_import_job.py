@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 from support.providers import CART, GOLD, engine_props, last_seq, make_package, wait_status, writes
 
-from sandbox_provider.resources import ImportJobProvider, PackageProvider
+from sandbox_provider.resources import ImportJobProvider, PackageProvider, _claims
 from sandbox_provider.resources.errors import ProviderError
 from sandbox_provider.testing import EmulatorProcess
 
@@ -150,6 +151,38 @@ def test_missing_permissions_are_listed_per_artifact(aep: EmulatorProcess) -> No
     assert "lack permissions" in message
     assert "acme-seg-cart (PROFILE_SEGMENT): missing Segment[write]" in message
     assert writes(aep, since) == []
+
+
+def test_a_replaced_package_s_import_checks_permissions_before_anything_is_deleted(
+    aep: EmulatorProcess,
+) -> None:
+    package_id = make_package(aep, "perm", [GOLD], publish=True)
+    prov = ImportJobProvider()
+    inputs = checked(
+        prov, package_id=package_id, target_sandbox="prod", conflict_policy="create_new"
+    )
+    prov.create(inputs)
+    granted = aep.roles("acme")["permissions"]
+    aep.set_roles(
+        "acme",
+        {k: [p for p in v if not (k == "Segment" and p == "write")] for k, v in granted.items()},
+    )
+    # The preview of the Package's replacement: the import's package id isn't known yet. Its
+    # check asks the preflight of the package it imported, while that one still exists.
+    since = last_seq(aep)
+    replacing = prov.check(inputs, engine_props({**inputs, "package_id": Unknown()}))
+    (failure,) = replacing.failures
+    assert failure.property == "target_sandbox"
+    assert "acme-seg-gold (PROFILE_SEGMENT): missing Segment[write]" in failure.reason
+    assert "(nothing was deleted)" in failure.reason and "\n" not in failure.reason
+    assert writes(aep, since) == []
+    # An update in place of the Package keeps its id (a dynamic preview reads it unknown too):
+    # nothing to check, nothing asked.
+    _claims.plan(_claims.PACKAGE, package_id, kept=True)
+    since = last_seq(aep)
+    kept = prov.check(inputs, engine_props({**inputs, "package_id": Unknown()}))
+    assert kept.failures == [] and aep.requests(since) == []
+    _claims.forget()
 
 
 def test_a_failed_job_is_an_error_and_nothing_is_recorded(aep: EmulatorProcess) -> None:
