@@ -172,6 +172,12 @@ def reuse_skipped(
     ]
 
 
+def never_mapped(conflict: Conflict, policy: str) -> bool:
+    """Whether `use_existing` leaves the conflict to the platform, which brings objects of its
+    type as new copies or versions whatever is mapped (`NEVER_REUSED`)."""
+    return policy == "use_existing" and conflict.artifact.type.upper() in NEVER_REUSED
+
+
 def same_title(a: str | None, b: str | None) -> bool:
     """What `use_existing` counts as the same object: equal titles, ignoring case and the
     spaces around them (the type is compared apart)."""
@@ -209,8 +215,8 @@ def settle_conflicts(
         source = conflict.artifact.id
         if source in chosen or source in skipped:
             continue
-        if policy == "use_existing" and conflict.artifact.type.upper() in NEVER_REUSED:
-            continue  # the platform copies it whatever is mapped: no match to look for
+        if never_mapped(conflict, policy):
+            continue  # no match to look for
         if policy == "use_existing" and conflict.suggestion_list:
             match = exact_match(conflict, titles.get(source) or conflict.artifact.title)
             if match is None:
@@ -291,7 +297,7 @@ def settle(
         warn(not_reused_message(conflict, titles.get(conflict.artifact.id)))
     for conflict in conflicts:
         art = conflict.artifact
-        if policy == "use_existing" and art.type.upper() in NEVER_REUSED and art.id not in given:
+        if never_mapped(conflict, policy) and art.id not in given:
             progress(
                 f"import into {target!r}: {art.id} ({art.type}) arrives as a new copy (the "
                 "platform never maps it onto an existing one)"
