@@ -55,15 +55,27 @@ def _read_environ(pid: int) -> bytes:
         return b""
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, ppid, pgid) of a process, or None if it is gone."""
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or None."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return None
     # The command name is in parentheses and may itself contain spaces or parentheses.
-    rest = raw[raw.rindex(")") + 2 :].split()
-    return rest[0], int(rest[1]), int(rest[2])
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, ppid, pgid) of a process, or None if it is gone."""
+    rest = _stat_fields(pid)
+    return None if rest is None else (rest[0], int(rest[1]), int(rest[2]))
+
+
+def _start_time(pid: int) -> int | None:
+    """When the process started (clock ticks since boot): with the pid, its identity, so a
+    pid the kernel hands to a new process later is not taken for one of the update."""
+    rest = _stat_fields(pid)
+    return None if rest is None else int(rest[19])
 
 
 def _pids() -> list[int]:
@@ -161,6 +173,8 @@ class Update:
     stdout_path: Path
     stderr_path: Path
     seen: set[int] = field(default_factory=set)
+    #: start time of each pid in `seen` when it was first seen (see `_start_time`).
+    started: dict[int, int] = field(default_factory=dict)
     _done: bool = False
 
     @property
@@ -174,12 +188,25 @@ class Update:
         return self.stderr_path.read_text(errors="replace")
 
     def scan(self) -> set[int]:
-        """The live processes of the update now (remembered in `seen`)."""
+        """The live processes of the update now (remembered in `seen`).
+
+        Also every process seen before that still runs under the same start time: one being
+        killed can already show an empty environment (its memory is torn down) and have
+        been reparented away from the CLI, yet not be gone; it stays in the kill loop until
+        it is."""
         now = marked_pids(self.marker) | descendants(self.proc.pid)
         if alive(self.proc.pid):
             now.add(self.proc.pid)
+        for pid in now - self.seen:
+            start = _start_time(pid)
+            if start is not None:
+                self.started[pid] = start
         self.seen |= now
-        return now
+        return now | {p for p in self.seen if self._still_ours(p)}
+
+    def _still_ours(self, pid: int) -> bool:
+        """`pid` runs and is the process seen under it (not a later one given the same pid)."""
+        return alive(pid) and _start_time(pid) == self.started.get(pid)
 
     def wait_until(
         self, condition: Condition, *, timeout: float = 120.0, interval: float = 0.02
@@ -245,7 +272,7 @@ class Update:
                 self._reap()
         finally:
             self._finish()
-        survivors = sorted(p for p in self.seen if alive(p))
+        survivors = sorted(p for p in self.seen if self._still_ours(p))
         zombies = [p for p in self._zombies() if p not in survivors]
         return KillReport(
             pids=set(self.seen),
@@ -268,7 +295,11 @@ class Update:
 
     def _zombies(self) -> list[int]:
         """pids of the update still in /proc though no longer running (not reaped yet)."""
-        return sorted(p for p in self.seen if not alive(p) and _stat(p) is not None)
+        return sorted(
+            p
+            for p in self.seen
+            if not alive(p) and _stat(p) is not None and _start_time(p) == self.started.get(p)
+        )
 
     def _reap(self) -> None:
         for pid in self.seen:
