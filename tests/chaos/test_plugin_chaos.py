@@ -129,7 +129,6 @@ def test_plugin_killed_while_imports_and_transfers_run(world: World) -> None:
     killed_while_imports_and_transfers_run(world, **PLUGIN)
 
 
-@pytest.mark.timeout(600)
 @pytest.mark.timeout(300)
 def test_plugin_a_kill_of_the_cli_alone_leaves_plugins_that_recover_ends(world: World) -> None:
     # The plugin installed in a virtualenv runs as `python .../bin/pulumi-resource-aep`.
@@ -137,6 +136,7 @@ def test_plugin_a_kill_of_the_cli_alone_leaves_plugins_that_recover_ends(world: 
     kill_cli_alone(world, provider="pulumi-resource-aep")
 
 
+@pytest.mark.timeout(600)
 def test_import_pending_creates_does_not_import_a_plugin_resource(world: World) -> None:
     """Measured (engine 3.259.0): `pulumi refresh --import-pending-creates URN ID` turns the
     pending create into a pending import that nothing then runs; the refresh drops it, the
